@@ -1,0 +1,57 @@
+# Two commands for a newcomer on a fresh Debian machine (as root):
+#   make run   installs what is missing, migrates, loads the demo data, serves on :8000
+#   make test  installs what is missing, then runs the whole suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# Debian packages: venv, gettext (translations), CJK fonts and HarfBuzz subsetting (Chinese PDFs),
+# Pango (weasyprint), poppler (PDF checks), Chromium (browser tests).
+APT_PACKAGES := python3-venv gettext fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 \
+	libpangoft2-1.0-0 poppler-utils chromium
+PROD_ENV := DJANGO_SECRET_KEY=ci-check-$$(date +%s)-a-long-random-looking-secret-value-1234567890 \
+	DJANGO_ALLOWED_HOSTS=clinic.example.org DJANGO_HTTPS=1 DJANGO_DEBUG=0
+
+.PHONY: run test lint bench deps system-deps
+
+system-deps:
+	@missing=""; \
+	for pkg in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "install ok installed" \
+	    || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q ".[dev]"
+	@touch $(STAMP)
+
+deps: system-deps $(STAMP)
+	@$(PY) manage.py compilemessages --ignore=$(VENV) -v0
+
+run: deps
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py seed_demo
+	@echo
+	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C stops it)"
+	DJANGO_SECURE_COOKIES=0 $(PY) manage.py runserver 127.0.0.1:8000
+
+test: deps
+	$(PY) -m pytest
+
+lint: deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	.ci/check-translations
+	$(PROD_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+
+bench: deps
+	$(PY) -m bench

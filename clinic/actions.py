@@ -1,0 +1,336 @@
+"""Every change to people, roles, holidays and notifications: one ``do_*`` function each.
+
+They run in a transaction, trust their caller to have authorised and validated, write the
+audit log, and leave email to ``transaction.on_commit``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from clinic import audit
+from clinic.access import forget_memberships, level_of
+from clinic.choices import AuditEvent, DayKind, Level, Role
+from clinic.models import (
+    Community,
+    District,
+    Grid,
+    Holiday,
+    Membership,
+    Notification,
+    Street,
+    User,
+)
+
+# --- Roles and groups -----------------------------------------------------------------------
+
+
+def role_permissions() -> dict[str, set[str]]:
+    """Model permissions per role, gathered from each app's ``role_permissions`` (an app
+    config attribute: ``{role: ["app_label.codename", ...]}``)."""
+    merged: dict[str, set[str]] = {role.value: set() for role in Role}
+    for config in apps.get_app_configs():
+        for role, perms in getattr(config, "role_permissions", {}).items():
+            merged[role].update(perms)
+    return merged
+
+
+def do_sync_role_groups() -> None:
+    """Create one Django group per role holding that role's model permissions."""
+    for role, perms in role_permissions().items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for perm in sorted(perms):
+            app_label, codename = perm.split(".", 1)
+            wanted.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(wanted)
+
+
+def _sync_user_groups(user: User) -> None:
+    active_roles = set(Membership.objects.active().filter(user=user).values_list("role", flat=True))
+    user.groups.set(Group.objects.filter(name__in=active_roles))
+    # District admins read the audit log and edit regions in the Django admin.
+    is_staff = user.is_superuser or Role.DISTRICT_ADMIN in active_roles
+    if user.is_staff != is_staff:
+        User.objects.filter(pk=user.pk).update(is_staff=is_staff)
+        user.is_staff = is_staff
+    forget_memberships(user)
+    # Permissions are cached on the user object too.
+    for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        user.__dict__.pop(cache, None)
+
+
+def _region_fields(region: District | Street | Community | Grid) -> dict[str, object]:
+    level = level_of(region)
+    if level == Level.DISTRICT:
+        return {"level": level, "district": region}
+    if level == Level.STREET:
+        return {"level": level, "district": region.district, "street": region}
+    if level == Level.COMMUNITY:
+        return {
+            "level": level,
+            "district": region.street.district,
+            "street": region.street,
+            "community": region,
+        }
+    community = region.community
+    return {
+        "level": level,
+        "district": community.street.district,
+        "street": community.street,
+        "community": community,
+        "grid": region,
+    }
+
+
+@transaction.atomic
+def do_grant_role(
+    user: User,
+    *,
+    role: str,
+    region: District | Street | Community | Grid,
+    actor: User | None,
+    request: HttpRequest | None = None,
+) -> Membership:
+    """Give ``user`` a role in a region (idempotent: an identical active role is kept)."""
+    fields = _region_fields(region)
+    # Lock the person's row: two managers granting the same role at once create one row.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    existing = Membership.objects.active().filter(user=user, role=role, **fields).first()
+    if existing:
+        return existing
+    membership = Membership.objects.create(user=user, role=role, granted_by=actor, **fields)
+    _sync_user_groups(user)
+    audit.record(
+        AuditEvent.ROLE_GRANTED,
+        request=request,
+        user=actor,
+        obj=user,
+        detail={"role": role, "level": fields["level"], "region": str(region)},
+    )
+    return membership
+
+
+@transaction.atomic
+def do_end_role(
+    membership: Membership,
+    *,
+    actor: User | None,
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> bool:
+    """End a role. Returns False when someone else ended it first (nothing changes)."""
+    ended = Membership.objects.filter(pk=membership.pk, ended_at__isnull=True).update(
+        ended_at=timezone.now(), ended_by=actor, end_reason=reason[:200]
+    )
+    if not ended:
+        return False
+    membership.refresh_from_db()
+    _sync_user_groups(membership.user)
+    audit.record(
+        AuditEvent.ROLE_ENDED,
+        request=request,
+        user=actor,
+        obj=membership.user,
+        detail={
+            "role": membership.role,
+            "region": str(membership.region),
+            "reason": reason,
+        },
+    )
+    return True
+
+
+# --- People ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_create_person(
+    *,
+    username: str,
+    password: str,
+    display_name: str,
+    actor: User | None,
+    role: str | None = None,
+    region: District | Street | Community | Grid | None = None,
+    request: HttpRequest | None = None,
+    **profile: str,
+) -> User:
+    """Add a person, optionally with a first role."""
+    user = User(username=username, display_name=display_name, **profile)
+    user.set_password(password)
+    user.save()
+    audit.record(
+        AuditEvent.PERSON_CHANGED,
+        request=request,
+        user=actor,
+        obj=user,
+        detail={"change": "created"},
+    )
+    if role and region is not None:
+        do_grant_role(user, role=role, region=region, actor=actor, request=request)
+    return user
+
+
+@transaction.atomic
+def do_update_person(
+    person: User,
+    *,
+    actor: User,
+    changes: dict[str, object],
+    request: HttpRequest | None = None,
+) -> None:
+    """Save profile changes that the caller's form validated."""
+    changed = {}
+    for field, value in changes.items():
+        if getattr(person, field) != value:
+            changed[field] = [str(getattr(person, field)), str(value)]
+            setattr(person, field, value)
+    if not changed:
+        return
+    person.save(update_fields=list(changed))
+    audit.record(
+        AuditEvent.PERSON_CHANGED,
+        request=request,
+        user=actor,
+        obj=person,
+        detail={"change": "profile", "fields": sorted(changed)},
+    )
+
+
+@transaction.atomic
+def do_deactivate_person(
+    person: User, *, actor: User, reason: str, request: HttpRequest | None = None
+) -> None:
+    """Sign a person out of the system for good: the account is disabled and every active
+    role ends. Their history stays."""
+    for membership in Membership.objects.active().filter(user=person):
+        do_end_role(membership, actor=actor, reason=reason, request=request)
+    User.objects.filter(pk=person.pk).update(is_active=False)
+    person.is_active = False
+    audit.record(
+        AuditEvent.PERSON_CHANGED,
+        request=request,
+        user=actor,
+        obj=person,
+        detail={"change": "deactivated", "reason": reason},
+    )
+
+
+@transaction.atomic
+def do_reactivate_person(person: User, *, actor: User, request: HttpRequest | None = None) -> None:
+    User.objects.filter(pk=person.pk).update(is_active=True)
+    person.is_active = True
+    audit.record(
+        AuditEvent.PERSON_CHANGED,
+        request=request,
+        user=actor,
+        obj=person,
+        detail={"change": "reactivated"},
+    )
+
+
+# --- Holidays -------------------------------------------------------------------------------
+
+
+def package_calendar(years: Iterable[int]) -> list[tuple[date, str, str]]:
+    """Public holidays and make-up working days for these years, from the ``holidays``
+    package's schedule for mainland China: ``(date, kind, name)``."""
+    import holidays as holidays_package
+
+    rows: list[tuple[date, str, str]] = []
+    with translation.override("zh-hans"):
+        cn = holidays_package.China(years=list(years), language="zh_CN")
+        for day, name in sorted(cn.items()):
+            if day.weekday() < 5:
+                rows.append((day, DayKind.HOLIDAY, name[:50]))
+        for day in sorted(cn.weekend_workdays):
+            if day.year in set(years):
+                rows.append((day, DayKind.WORKDAY, str(_("Make-up working day"))))
+    return rows
+
+
+@transaction.atomic
+def do_import_holidays(years: Iterable[int], *, actor: User | None = None) -> int:
+    """Add the package's holidays and make-up days for these years. Days already in the
+    calendar (perhaps corrected by hand) are left alone. Returns how many were added."""
+    added = 0
+    for day, kind, name in package_calendar(list(years)):
+        _, created = Holiday.objects.get_or_create(date=day, defaults={"kind": kind, "name": name})
+        added += created
+    if added and actor is not None:
+        audit.record(
+            AuditEvent.HOLIDAY_CHANGED, user=actor, detail={"imported": added, "years": list(years)}
+        )
+    return added
+
+
+@transaction.atomic
+def do_save_holiday(
+    *, day: date, kind: str, name: str, actor: User, request: HttpRequest | None = None
+) -> Holiday:
+    holiday, _ = Holiday.objects.update_or_create(date=day, defaults={"kind": kind, "name": name})
+    audit.record(
+        AuditEvent.HOLIDAY_CHANGED,
+        request=request,
+        user=actor,
+        obj=holiday,
+        detail={"date": day.isoformat(), "kind": kind, "name": name},
+    )
+    return holiday
+
+
+@transaction.atomic
+def do_delete_holiday(holiday: Holiday, *, actor: User, request: HttpRequest | None = None) -> None:
+    audit.record(
+        AuditEvent.HOLIDAY_CHANGED,
+        request=request,
+        user=actor,
+        obj=holiday,
+        detail={"date": holiday.date.isoformat(), "deleted": True},
+    )
+    holiday.delete()
+
+
+# --- Notifications --------------------------------------------------------------------------
+
+
+def do_notify(
+    users: Iterable[User], *, key: str, title: str, body: str = "", url: str = ""
+) -> list[Notification]:
+    """Post a notification to each user's inbox, once per (user, key), inside the caller's
+    transaction; email each new one after the transaction commits."""
+    from clinic.tasks import send_notification_email
+
+    created: list[Notification] = []
+    for user in users:
+        try:
+            with transaction.atomic():
+                notification = Notification.objects.create(
+                    user=user, key=key[:200], title=title[:200], body=body, url=url[:300]
+                )
+        except IntegrityError:
+            continue
+        created.append(notification)
+        if user.email:
+            transaction.on_commit(
+                lambda pk=notification.pk: send_notification_email.delay(pk), robust=True
+            )
+    return created
+
+
+def do_mark_read(user: User, notification_ids: Iterable[int] | None = None) -> int:
+    unread = Notification.objects.unread().filter(user=user)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=list(notification_ids))
+    return unread.update(read_at=timezone.now())

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _sync_groups(sender: AppConfig, **kwargs: Any) -> None:
+    """After the last app migrated (so every permission exists), refresh the role groups."""
+    from django.apps import apps
+
+    if sender is list(apps.get_app_configs())[-1]:
+        from clinic.actions import do_sync_role_groups
+
+        do_sync_role_groups()
+
+
+class ClinicConfig(AppConfig):
+    name = "clinic"
+    verbose_name = _("People and regions")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    #: Model permissions each role's group holds (other apps add theirs the same way).
+    role_permissions = {
+        "district_admin": [
+            "clinic.manage_people",
+            "clinic.manage_holidays",
+            "clinic.view_auditentry",
+            "clinic.view_user",
+            "clinic.view_membership",
+            "clinic.view_district",
+            "clinic.view_street",
+            "clinic.view_community",
+            "clinic.view_grid",
+            "clinic.view_clinic",
+            "clinic.view_mediationcommittee",
+            "clinic.view_holiday",
+        ],
+        "coordinator": ["clinic.manage_people", "clinic.view_user", "clinic.view_membership"],
+    }
+
+    def ready(self) -> None:
+        from clinic import audit  # noqa: F401  (connects the sign-in receivers)
+
+        post_migrate.connect(_sync_groups, dispatch_uid="clinic_role_groups")

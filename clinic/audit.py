@@ -1,0 +1,93 @@
+"""Writing the audit log. ``record()`` is called by actions and views; the receivers below
+record sign-ins, failures, lockouts and sign-outs, which Django and django-axes announce."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from clinic.choices import AuditEvent, AuditResult
+from clinic.models import AuditEntry, User
+
+
+def client_address(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(
+    event: str,
+    *,
+    request: HttpRequest | None = None,
+    user: User | None = None,
+    result: str = AuditResult.OK,
+    obj: object | None = None,
+    object_type: str = "",
+    object_id: object = "",
+    detail: dict[str, Any] | None = None,
+    username: str = "",
+) -> AuditEntry:
+    """Append one entry. ``user`` defaults to the request's signed-in user."""
+    from clinic.access import roles
+
+    if user is None and request is not None and request.user.is_authenticated:
+        user = request.user
+    if obj is not None:
+        object_type = object_type or obj._meta.model_name
+        object_id = object_id or obj.pk
+    return AuditEntry.objects.create(
+        user=user,
+        username=(user.get_username() if user else username)[:150],
+        roles=",".join(roles(user)) if user else "",
+        event=event,
+        result=result,
+        object_type=object_type,
+        object_id=str(object_id or "")[:50],
+        object_repr=str(obj)[:200] if obj is not None else "",
+        ip=client_address(request),
+        path=request.get_full_path()[:300] if request is not None else "",
+        detail=detail or {},
+    )
+
+
+@receiver(user_logged_in, dispatch_uid="audit_login")
+def _logged_in(sender: type, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    record(AuditEvent.LOGIN, request=request, user=user)
+
+
+@receiver(user_logged_out, dispatch_uid="audit_logout")
+def _logged_out(sender: type, request: HttpRequest, user: User | None, **kwargs: Any) -> None:
+    if user is not None:
+        record(AuditEvent.LOGOUT, request=request, user=user)
+
+
+@receiver(user_login_failed, dispatch_uid="audit_login_failed")
+def _login_failed(
+    sender: type, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    username = str(credentials.get("username", ""))
+    record(
+        AuditEvent.LOGIN_FAILED,
+        request=request,
+        user=User.objects.filter(username=username).first(),
+        username=username,
+        result=AuditResult.FAILED,
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="audit_lockout")
+def _locked_out(
+    sender: type, request: HttpRequest, username: str, ip_address: str, **kwargs: Any
+) -> None:
+    record(
+        AuditEvent.LOCKOUT,
+        request=request,
+        user=User.objects.filter(username=username).first(),
+        username=username,
+        result=AuditResult.DENIED,
+    )

@@ -1,0 +1,90 @@
+"""Enumerations of the "who and where": roles, region levels, audit events."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    JUDGE = "judge", _("Judge")
+    PROSECUTOR = "prosecutor", _("Prosecutor")
+    POLICE = "police", _("Community police officer")
+    LAWYER = "lawyer", _("Lawyer")
+    MEDIATOR = "mediator", _("People's mediator")
+    GRID_WORKER = "grid_worker", _("Grid worker")
+    COORDINATOR = "coordinator", _("Community coordinator")
+    STREET_OFFICER = "street_officer", _("Street officer")
+    DISTRICT_ADMIN = "district_admin", _("District administrator")
+
+
+#: Judges, prosecutors, police and lawyers: they book clinic shifts and advise on cases.
+PROFESSIONAL_ROLES = frozenset({Role.JUDGE, Role.PROSECUTOR, Role.POLICE, Role.LAWYER})
+
+#: The order in which a person holding several roles sees their home pages.
+ROLE_PRIORITY = [
+    Role.DISTRICT_ADMIN,
+    Role.STREET_OFFICER,
+    Role.COORDINATOR,
+    Role.MEDIATOR,
+    Role.JUDGE,
+    Role.PROSECUTOR,
+    Role.POLICE,
+    Role.LAWYER,
+    Role.GRID_WORKER,
+]
+
+
+class Level(models.TextChoices):
+    """How far a membership reaches."""
+
+    DISTRICT = "district", _("District")
+    STREET = "street", _("Street")
+    COMMUNITY = "community", _("Community")
+    GRID = "grid", _("Grid")
+
+
+#: Which region levels each role may be granted at.
+ROLE_LEVELS: dict[str, tuple[str, ...]] = {
+    Role.DISTRICT_ADMIN: (Level.DISTRICT,),
+    Role.STREET_OFFICER: (Level.STREET,),
+    Role.COORDINATOR: (Level.COMMUNITY,),
+    Role.GRID_WORKER: (Level.GRID,),
+    Role.MEDIATOR: (Level.COMMUNITY, Level.STREET),
+    Role.JUDGE: (Level.COMMUNITY, Level.STREET),
+    Role.PROSECUTOR: (Level.COMMUNITY, Level.STREET),
+    Role.POLICE: (Level.COMMUNITY, Level.STREET),
+    Role.LAWYER: (Level.COMMUNITY, Level.STREET),
+}
+
+
+class CommitteeLevel(models.TextChoices):
+    COMMUNITY = "community", _("Community committee")
+    STREET = "street", _("Street committee")
+
+
+class DayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Public holiday (day off)")
+    WORKDAY = "workday", _("Make-up working day")
+
+
+class AuditEvent(models.TextChoices):
+    LOGIN = "login", _("Signed in")
+    LOGIN_FAILED = "login_failed", _("Failed sign-in")
+    LOCKOUT = "lockout", _("Locked out")
+    LOGOUT = "logout", _("Signed out")
+    DENIED = "denied", _("Access denied")
+    VIEW = "view", _("Viewed")
+    REVEAL = "reveal", _("Revealed personal data")
+    DOWNLOAD = "download", _("Downloaded")
+    EXPORT = "export", _("Exported")
+    PERSON_CHANGED = "person_changed", _("Person changed")
+    ROLE_GRANTED = "role_granted", _("Role granted")
+    ROLE_ENDED = "role_ended", _("Role ended")
+    HOLIDAY_CHANGED = "holiday_changed", _("Holiday calendar changed")
+
+
+class AuditResult(models.TextChoices):
+    OK = "ok", _("Succeeded")
+    DENIED = "denied", _("Denied")
+    FAILED = "failed", _("Failed")

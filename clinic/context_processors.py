@@ -1,0 +1,24 @@
+"""What every page's navigation needs: the viewer's roles and unread count (two queries)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from clinic import access
+from clinic.choices import Role
+from clinic.models import Notification
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    held = access.roles(user)
+    return {
+        "nav_roles": [(role, Role(role).label) for role in held],
+        "nav_is": {role: True for role in held},
+        "nav_can_manage_people": access.can_manage_people(user),
+        "nav_unread": Notification.objects.unread().filter(user=user).count(),
+    }

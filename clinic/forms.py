@@ -1,0 +1,162 @@
+"""Forms of the clinic app: they validate and clean, nothing else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from clinic import access
+from clinic.choices import ROLE_LEVELS, DayKind, Level, Role
+from clinic.models import Community, District, Grid, Street, User, phone_validator
+
+PROFILE_FIELDS = [
+    "display_name",
+    "phone",
+    "email",
+    "organisation",
+    "specialism",
+    "qualification_no",
+]
+
+STALE_MESSAGE = _("This record was changed by someone else. Please reload it and try again.")
+
+
+def region_key(region: District | Street | Community | Grid) -> str:
+    return f"{access.level_of(region)}:{region.pk}"
+
+
+def region_label(region: District | Street | Community | Grid) -> str:
+    if isinstance(region, Grid):
+        return f"{region.community.name} · {region.name}"
+    return str(region)
+
+
+class RegionRoleFields(forms.Form):
+    """A role and the region it is held in, limited to what the acting user may grant."""
+
+    role = forms.ChoiceField(label=_("Role"))
+    region = forms.ChoiceField(label=_("Region"))
+
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.fields["role"].choices = [
+            (role, Role(role).label) for role in access.grantable_roles(actor)
+        ]
+        self.regions = {region_key(r): r for r in access.grantable_regions(actor)}
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for key, region in self.regions.items():
+            level = Level(access.level_of(region)).label
+            groups.setdefault(str(level), []).append((key, region_label(region)))
+        self.fields["region"].choices = list(groups.items())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        role, key = data.get("role"), data.get("region")
+        if not role or not key:
+            return data
+        region = self.regions.get(key)
+        if region is None:
+            raise forms.ValidationError(_("Choose a region you manage."))
+        if access.level_of(region) not in ROLE_LEVELS[role]:
+            levels = "、".join(str(Level(level).label) for level in ROLE_LEVELS[role])
+            raise forms.ValidationError(
+                _("A %(role)s is appointed for a %(levels)s."),
+                params={"role": Role(role).label, "levels": levels},
+            )
+        if not access.may_grant(self.actor, role, region):
+            raise forms.ValidationError(_("You may not grant this role in this region."))
+        data["region_obj"] = region
+        return data
+
+
+class GrantRoleForm(RegionRoleFields):
+    pass
+
+
+class PersonCreateForm(RegionRoleFields):
+    username = forms.RegexField(
+        label=_("Sign-in name"),
+        max_length=150,
+        regex=r"^[A-Za-z0-9_.@+-]+$",
+        help_text=_("Letters, digits and . _ @ + - only."),
+        error_messages={"invalid": _("Use letters, digits and . _ @ + - only.")},
+    )
+    display_name = forms.CharField(label=_("Name"), max_length=50)
+    phone = forms.CharField(
+        label=_("Phone"), max_length=20, required=False, validators=[phone_validator]
+    )
+    email = forms.EmailField(label=_("Email"), required=False)
+    organisation = forms.CharField(label=_("Organisation"), max_length=100, required=False)
+    specialism = forms.CharField(label=_("Specialism"), max_length=100, required=False)
+    qualification_no = forms.CharField(
+        label=_("Qualification number"), max_length=50, required=False
+    )
+    password1 = forms.CharField(
+        label=_("Initial password"), strip=False, widget=forms.PasswordInput
+    )
+    password2 = forms.CharField(
+        label=_("Initial password again"), strip=False, widget=forms.PasswordInput
+    )
+
+    field_order = [
+        "username",
+        "display_name",
+        "phone",
+        "email",
+        "organisation",
+        "specialism",
+        "qualification_no",
+        "role",
+        "region",
+        "password1",
+        "password2",
+    ]
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This sign-in name is taken."))
+        return username
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif p1:
+            candidate = User(
+                username=data.get("username", ""),
+                display_name=data.get("display_name", ""),
+                email=data.get("email", ""),
+            )
+            try:
+                password_validation.validate_password(p1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class PersonForm(forms.ModelForm):
+    fingerprint = forms.CharField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = User
+        fields = PROFILE_FIELDS
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class HolidayForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("Kind"), choices=DayKind.choices)
+    name = forms.CharField(label=_("Name"), max_length=50)
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)

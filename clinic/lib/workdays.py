@@ -1,0 +1,68 @@
+"""Working days in mainland China: weekends off, public holidays off, and 调休 make-up
+weekend days worked. Pure functions over a calendar; the calendar's data is the
+``Holiday`` table (``Holiday.objects.calendar()``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Public holidays and make-up working days; everything else follows Monday to Friday."""
+
+    holidays: frozenset[date] = field(default_factory=frozenset)
+    workdays: frozenset[date] = field(default_factory=frozenset)
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.workdays:
+            return True
+        if day in self.holidays:
+            return False
+        return day.weekday() < 5
+
+    def next_working_day(self, day: date) -> date:
+        """The first working day strictly after ``day``."""
+        day += timedelta(days=1)
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        return day
+
+    def on_or_after(self, day: date) -> date:
+        """``day`` itself when it is a working day, otherwise the next one."""
+        return day if self.is_working_day(day) else self.next_working_day(day)
+
+    def deadline(self, start: date, days: int) -> date:
+        """The last day of a period of ``days`` calendar days counted from the day after
+        ``start``; a period ending on a rest day runs to the next working day (民事诉讼法
+        Art. 85 counting, used for mediation and judicial-confirmation deadlines)."""
+        if days < 1:
+            raise ValueError("A period has at least one day.")
+        return self.on_or_after(start + timedelta(days=days))
+
+    def month_deadline(self, start: date, months: int = 1) -> date:
+        """The last day of a period of ``months`` months counted from the day after
+        ``start``: the same day of the month ``months`` later (or that month's last day),
+        moved to the next working day when it is a rest day."""
+        month_index = start.month - 1 + months
+        year, month = start.year + month_index // 12, month_index % 12 + 1
+        last_day = _days_in_month(year, month)
+        end = date(year, month, min(start.day, last_day))
+        return self.on_or_after(end)
+
+    def working_days_between(self, first: date, last: date) -> list[date]:
+        """Every working day from ``first`` to ``last``, both included."""
+        days = []
+        day = first
+        while day <= last:
+            if self.is_working_day(day):
+                days.append(day)
+            day += timedelta(days=1)
+        return days
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 12:
+        return 31
+    return (date(year, month + 1, 1) - timedelta(days=1)).day

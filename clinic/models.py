@@ -1,0 +1,381 @@
+"""The "who and where": people, regions, mediation committees, clinics, roles, holidays,
+the audit log and the notification inbox."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clinic.choices import AuditEvent, AuditResult, CommitteeLevel, DayKind, Level, Role
+from clinic.lib.workdays import WorkCalendar
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9][0-9 -]{4,19}$", _("Enter a phone number: digits, spaces and dashes.")
+)
+
+
+class User(AbstractUser):
+    """A person who signs in: clinic staff, a professional on the roster, a grid worker.
+
+    Residents are not users; they are parties of cases. The profile fields live here.
+    """
+
+    display_name = models.CharField(_("name"), max_length=50)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    organisation = models.CharField(
+        _("organisation"), max_length=100, blank=True, help_text=_("For example 盘龙区人民法院")
+    )
+    specialism = models.CharField(_("specialism"), max_length=100, blank=True)
+    qualification_no = models.CharField(
+        _("qualification number"),
+        max_length=50,
+        blank=True,
+        help_text=_("Practising certificate of a lawyer, or a mediator's certificate number."),
+    )
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["display_name", "username"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def get_absolute_url(self) -> str:
+        return reverse("clinic:person", args=[self.pk])
+
+
+class District(models.Model):
+    """A district (区), the top of the administrative tree, e.g. 盘龙区."""
+
+    name = models.CharField(_("name"), max_length=50)
+    city = models.CharField(_("city"), max_length=50, blank=True)
+    code = models.CharField(_("division code"), max_length=12, unique=True)
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Street(models.Model):
+    """A sub-district (街道) with its street office; statistics are reported per street."""
+
+    district = models.ForeignKey(
+        District, models.PROTECT, related_name="streets", verbose_name=_("district")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    code = models.CharField(_("division code"), max_length=12, unique=True)
+
+    class Meta:
+        verbose_name = _("street")
+        verbose_name_plural = _("streets")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Community(models.Model):
+    """A community (社区) with its residents' committee; most clinics sit in one."""
+
+    street = models.ForeignKey(
+        Street, models.PROTECT, related_name="communities", verbose_name=_("street")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    code = models.CharField(_("division code"), max_length=12, unique=True)
+    area_km2 = models.DecimalField(
+        _("area (km²)"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    households = models.PositiveIntegerField(_("households"), null=True, blank=True)
+    population = models.PositiveIntegerField(_("residents"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Grid(models.Model):
+    """A grid (网格) of households that one grid worker walks."""
+
+    community = models.ForeignKey(
+        Community, models.PROTECT, related_name="grids", verbose_name=_("community")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    code = models.CharField(_("grid code"), max_length=20, unique=True)
+    description = models.CharField(_("buildings covered"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("grid")
+        verbose_name_plural = _("grids")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.community.name} {self.name}"
+
+
+class MediationCommittee(models.Model):
+    """A people's mediation committee (人民调解委员会). Cases belong to one; its prefix makes
+    their numbers, e.g. ``(2026)盘金人调字第17号``."""
+
+    level = models.CharField(_("level"), max_length=10, choices=CommitteeLevel.choices)
+    street = models.ForeignKey(
+        Street, models.PROTECT, related_name="committees", verbose_name=_("street")
+    )
+    community = models.OneToOneField(
+        Community,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="committee",
+        verbose_name=_("community"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    seal_name = models.CharField(_("name on the seal"), max_length=100)
+    case_prefix = models.CharField(
+        _("case-number prefix"), max_length=10, unique=True, help_text=_("For example 盘金")
+    )
+
+    class Meta:
+        verbose_name = _("people's mediation committee")
+        verbose_name_plural = _("people's mediation committees")
+        ordering = ["street__code", "level", "name"]
+        constraints = [
+            models.CheckConstraint(
+                name="committee_level_matches_community",
+                condition=(Q(level=CommitteeLevel.COMMUNITY) & Q(community__isnull=False))
+                | (Q(level=CommitteeLevel.STREET) & Q(community__isnull=True)),
+            ),
+            models.UniqueConstraint(
+                fields=["street"],
+                condition=Q(level=CommitteeLevel.STREET),
+                name="one_street_committee_per_street",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Clinic(models.Model):
+    """A 三官一律 legal clinic (法律诊所) in a community office."""
+
+    community = models.ForeignKey(
+        Community, models.PROTECT, related_name="clinics", verbose_name=_("community")
+    )
+    committee = models.ForeignKey(
+        MediationCommittee,
+        models.PROTECT,
+        related_name="clinics",
+        verbose_name=_("mediation committee"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("short name in addresses"), unique=True)
+    address = models.CharField(_("address"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    opening_notes = models.TextField(_("opening hours and notes"), blank=True)
+    is_active = models.BooleanField(_("open"), default=True)
+
+    class Meta:
+        verbose_name = _("clinic")
+        verbose_name_plural = _("clinics")
+        ordering = ["community__code", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HolidayQuerySet(models.QuerySet):
+    def calendar(self) -> WorkCalendar:
+        """The working-day calendar, for deadlines and rosters."""
+        holidays: set[date] = set()
+        workdays: set[date] = set()
+        for day, kind in self.values_list("date", "kind"):
+            (holidays if kind == DayKind.HOLIDAY else workdays).add(day)
+        return WorkCalendar(holidays=frozenset(holidays), workdays=frozenset(workdays))
+
+
+class Holiday(models.Model):
+    """A day that breaks the Monday-to-Friday rule: a public holiday, or a weekend day that is
+    worked to make up for one (调休). Seeded from the ``holidays`` package; the State Council
+    publishes each year's schedule late, so district admins can edit it."""
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=DayKind.choices)
+    name = models.CharField(_("name"), max_length=50)
+
+    objects = HolidayQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("holiday or make-up day")
+        verbose_name_plural = _("holiday calendar")
+        ordering = ["date"]
+        permissions = [("manage_holidays", _("Can edit the holiday calendar"))]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self) -> MembershipQuerySet:
+        return self.filter(ended_at__isnull=True)
+
+    def in_communities(self, communities: models.QuerySet) -> MembershipQuerySet:
+        """Memberships whose region lies inside any of these communities."""
+        return self.filter(community__in=communities)
+
+
+class Membership(models.Model):
+    """A role a person holds in a region: a lawyer serving a community, a judge covering a
+    street, a grid worker on a grid. A person may hold several. The region's ancestors are
+    stored too, so "everyone in this community" is one indexed filter."""
+
+    user = models.ForeignKey(
+        User, models.CASCADE, related_name="memberships", verbose_name=_("person")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    district = models.ForeignKey(District, models.PROTECT, verbose_name=_("district"))
+    street = models.ForeignKey(
+        Street, models.PROTECT, null=True, blank=True, verbose_name=_("street")
+    )
+    community = models.ForeignKey(
+        Community, models.PROTECT, null=True, blank=True, verbose_name=_("community")
+    )
+    grid = models.ForeignKey(Grid, models.PROTECT, null=True, blank=True, verbose_name=_("grid"))
+    started_at = models.DateTimeField(_("granted"), default=timezone.now)
+    granted_by = models.ForeignKey(
+        User,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("ended by")
+    )
+    end_reason = models.CharField(_("reason for ending"), max_length=200, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["user", "role"]
+        permissions = [("manage_people", _("Can manage people and their roles"))]
+        constraints = [
+            models.CheckConstraint(
+                name="membership_region_matches_level",
+                condition=Q(
+                    level=Level.DISTRICT,
+                    street__isnull=True,
+                    community__isnull=True,
+                    grid__isnull=True,
+                )
+                | Q(level=Level.STREET, street__isnull=False, community__isnull=True, grid=None)
+                | Q(level=Level.COMMUNITY, community__isnull=False, street__isnull=False, grid=None)
+                | Q(level=Level.GRID, grid__isnull=False, community__isnull=False),
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "ended_at"], name="membership_user_active")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.region}"
+
+    @property
+    def region(self) -> District | Street | Community | Grid:
+        return self.grid or self.community or self.street or self.district
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
+
+
+class AuditEntry(models.Model):
+    """One line of the append-only audit log: who did what to which object, from where, and
+    whether it was allowed. Rows are never changed or deleted by the application."""
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("user")
+    )
+    username = models.CharField(_("user name"), max_length=150, blank=True)
+    roles = models.CharField(_("roles"), max_length=200, blank=True)
+    event = models.CharField(_("event"), max_length=20, choices=AuditEvent.choices)
+    result = models.CharField(
+        _("result"), max_length=10, choices=AuditResult.choices, default=AuditResult.OK
+    )
+    object_type = models.CharField(_("object type"), max_length=50, blank=True)
+    object_id = models.CharField(_("object id"), max_length=50, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    path = models.CharField(_("path"), max_length=300, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["event", "at"], name="audit_event_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.event}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise ValueError("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("Audit entries are append-only.")
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """A message in a person's inbox. One row per (person, event key): posting the same event
+    twice shows it once. Email goes out after the acting transaction commits."""
+
+    user = models.ForeignKey(
+        User, models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    key = models.CharField(_("event key"), max_length=200)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_notification_per_event")
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.title

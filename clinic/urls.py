@@ -1,0 +1,57 @@
+"""The project's URLs. Each app's pages live under its own prefix."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from clinic import views
+
+clinic_patterns = [
+    path("", views.home, name="home"),
+    path("home/<str:role>/", views.home_role, name="home_role"),
+    path("session/keepalive/", views.keepalive, name="keepalive"),
+    path("inbox/", views.notifications, name="notifications"),
+    path("inbox/<int:pk>/open/", views.open_notification, name="open_notification"),
+    path("people/", views.people, name="people"),
+    path("people/add/", views.add_person, name="add_person"),
+    path("people/<int:pk>/", views.person, name="person"),
+    path("people/<int:pk>/edit/", views.edit_person, name="edit_person"),
+    path("people/<int:pk>/roles/", views.grant_role, name="grant_role"),
+    path("people/<int:pk>/deactivate/", views.deactivate_person, name="deactivate_person"),
+    path("people/<int:pk>/reactivate/", views.reactivate_person, name="reactivate_person"),
+    path("roles/<int:pk>/end/", views.end_role, name="end_role"),
+    path("holidays/", views.holidays, name="holidays"),
+    path("holidays/save/", views.save_holiday, name="save_holiday"),
+    path("holidays/import/", views.import_holidays, name="import_holidays"),
+    path("holidays/<int:pk>/delete/", views.delete_holiday, name="delete_holiday"),
+]
+
+urlpatterns = [
+    path("", include((clinic_patterns, "clinic"))),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="registration/password_change.html",
+            success_url="/password/done/",
+        ),
+        name="password_change",
+    ),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="registration/password_change_done.html"
+        ),
+        name="password_change_done",
+    ),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("cases/", include("cases.urls")),
+    path("roster/", include("scheduling.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,412 @@
+"""Views of the clinic app: sign-in, home pages, people and roles, holidays, inbox, health."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from clinic import access, actions
+from clinic.celery import app as celery_app
+from clinic.choices import DayKind, Role
+from clinic.forms import (
+    PROFILE_FIELDS,
+    STALE_MESSAGE,
+    GrantRoleForm,
+    HolidayForm,
+    PersonCreateForm,
+    PersonForm,
+    ReasonForm,
+    YearForm,
+)
+from clinic.lib.stale import fingerprint
+from clinic.models import Clinic, Holiday, Membership, Notification, User
+
+# --- Sign-in --------------------------------------------------------------------------------
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+def locked_out(
+    request: HttpRequest, response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
+    """django-axes calls this once an account is locked (known or unknown user alike)."""
+    form = AuthenticationForm(request, data=request.POST or None)
+    form.add_error(
+        None,
+        _(
+            "Too many failed sign-ins. This account is locked for 15 minutes. "
+            "Ask your coordinator if you forgot your password."
+        ),
+    )
+    return render(request, "registration/login.html", {"form": form}, status=429)
+
+
+@require_POST
+def keepalive(request: HttpRequest) -> HttpResponse:
+    """Pinged while a form is being filled in, so a long mediation record never expires."""
+    return HttpResponse(status=204)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database and broker status for monitoring; 503 when either is down."""
+    status: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        status["database"] = "ok"
+    except Exception:
+        status["database"] = "down"
+    if celery_app.conf.task_always_eager:
+        status["broker"] = "in-process"
+    else:
+        try:
+            with celery_app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
+            status["broker"] = "ok"
+        except Exception:
+            status["broker"] = "down"
+    healthy = "down" not in status.values()
+    return JsonResponse(
+        {"status": "ok" if healthy else "down", **status}, status=200 if healthy else 503
+    )
+
+
+# --- Home pages -----------------------------------------------------------------------------
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to the home page of their most senior role."""
+    held = access.roles(request.user)
+    if not held:
+        return render(request, "clinic/no_role.html")
+    return redirect("clinic:home_role", role=held[0])
+
+
+def home_role(request: HttpRequest, role: str) -> HttpResponse:
+    access.require_role(request.user, [role], "home")
+    memberships = [m for m in access.memberships(request.user) if m.role == role]
+    communities = access.communities_for(request.user, role)
+    context: dict[str, Any] = {
+        "role": role,
+        "role_label": Role(role).label,
+        "memberships": memberships,
+        "communities": communities,
+        "clinics": Clinic.objects.filter(community__in=communities, is_active=True).select_related(
+            "community"
+        ),
+        "notifications": Notification.objects.unread().filter(user=request.user)[:5],
+    }
+    if role in (Role.COORDINATOR, Role.DISTRICT_ADMIN):
+        people = access.people_visible_to(request.user)
+        context["people_count"] = people.filter(is_active=True).count()
+        counts = (
+            Membership.objects.active()
+            .filter(user__in=people, community__in=access.managed_communities(request.user))
+            .values("role")
+            .annotate(n=Count("user", distinct=True))
+            .order_by("role")
+        )
+        context["role_counts"] = [(Role(row["role"]).label, row["n"]) for row in counts]
+    if role == Role.DISTRICT_ADMIN:
+        today = date.today()
+        context["upcoming_holidays"] = Holiday.objects.filter(date__gte=today)[:6]
+    return render(request, "clinic/home.html", context)
+
+
+# --- Inbox ----------------------------------------------------------------------------------
+
+
+def notifications(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        actions.do_mark_read(request.user)
+        return redirect("clinic:notifications")
+    page = Paginator(Notification.objects.filter(user=request.user), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "clinic/notifications.html", {"page": page})
+
+
+@require_POST
+def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = Notification.objects.filter(user=request.user, pk=pk).first()
+    if notification is None:
+        raise access.NotVisible("notification", pk)
+    actions.do_mark_read(request.user, [pk])
+    if notification.url and url_has_allowed_host_and_scheme(
+        notification.url, allowed_hosts={request.get_host()}
+    ):
+        return redirect(notification.url)
+    return redirect("clinic:notifications")
+
+
+# --- People and roles -----------------------------------------------------------------------
+
+
+def _require_manager(request: HttpRequest) -> None:
+    if not access.can_manage_people(request.user):
+        raise access.NotPermitted("people", "", "manage")
+
+
+def people(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    query = request.GET.get("q", "").strip()
+    role = request.GET.get("role", "")
+    status = request.GET.get("status", "active")
+    qs = access.people_visible_to(request.user)
+    if query:
+        qs = qs.filter(
+            Q(display_name__icontains=query)
+            | Q(username__icontains=query)
+            | Q(organisation__icontains=query)
+        )
+    if role in Role.values:
+        qs = qs.filter(memberships__role=role, memberships__ended_at__isnull=True)
+    if status == "active":
+        qs = qs.filter(is_active=True)
+    elif status == "inactive":
+        qs = qs.filter(is_active=False)
+    qs = qs.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.active().select_related("street", "community", "grid"),
+            to_attr="active_memberships",
+        )
+    ).order_by("display_name", "pk")
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "clinic/people.html",
+        {
+            "page": page,
+            "query": query,
+            "role": role,
+            "status": status,
+            "roles": Role.choices,
+        },
+    )
+
+
+def _render_person(
+    request: HttpRequest, subject: User, grant_form: GrantRoleForm, status: int = 200
+) -> HttpResponse:
+    memberships = subject.memberships.select_related(
+        "district", "street", "community", "grid", "granted_by", "ended_by"
+    ).order_by("ended_at", "role")
+    return render(
+        request,
+        "clinic/person.html",
+        {
+            "subject": subject,
+            "memberships": memberships,
+            "may_change": access.may_change_person(request.user, subject),
+            "grant_form": grant_form,
+            "endable": {
+                m.pk
+                for m in memberships
+                if m.is_active and access.may_grant(request.user, m.role, m.region)
+            },
+        },
+        status=status,
+    )
+
+
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request)
+    subject = access.access_person(request.user, pk)
+    return _render_person(request, subject, GrantRoleForm(actor=request.user))
+
+
+def add_person(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    form = PersonCreateForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        subject = actions.do_create_person(
+            username=data["username"],
+            password=data["password1"],
+            display_name=data["display_name"],
+            role=data["role"],
+            region=data["region_obj"],
+            actor=request.user,
+            request=request,
+            **{f: data[f] for f in PROFILE_FIELDS if f != "display_name"},
+        )
+        messages.success(request, _("%(name)s was added.") % {"name": subject})
+        return redirect(subject)
+    return render(request, "clinic/add_person.html", {"form": form})
+
+
+def edit_person(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request)
+    subject = access.access_person(request.user, pk, write=True)
+    current = fingerprint(subject, PROFILE_FIELDS)
+    if request.method == "POST":
+        form = PersonForm(request.POST, instance=User.objects.get(pk=pk))
+        if form.is_valid():
+            if form.cleaned_data["fingerprint"] != current:
+                form.add_error(None, STALE_MESSAGE)
+            else:
+                actions.do_update_person(
+                    subject,
+                    actor=request.user,
+                    changes={f: form.cleaned_data[f] for f in PROFILE_FIELDS},
+                    request=request,
+                )
+                messages.success(request, _("Saved."))
+                return redirect(subject)
+    else:
+        form = PersonForm(instance=subject, initial={"fingerprint": current})
+    return render(request, "clinic/edit_person.html", {"form": form, "subject": subject})
+
+
+@require_POST
+def grant_role(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request)
+    subject = access.access_person(request.user, pk)
+    form = GrantRoleForm(request.POST, actor=request.user)
+    if form.is_valid():
+        actions.do_grant_role(
+            subject,
+            role=form.cleaned_data["role"],
+            region=form.cleaned_data["region_obj"],
+            actor=request.user,
+            request=request,
+        )
+        messages.success(request, _("The role was granted."))
+        return redirect(subject)
+    return _render_person(request, subject, form, status=400)
+
+
+def end_role(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request)
+    membership = access.access_membership(request.user, pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if actions.do_end_role(
+            membership, actor=request.user, reason=form.cleaned_data["reason"], request=request
+        ):
+            messages.success(request, _("The role was ended."))
+        else:
+            messages.warning(request, _("This role had already been ended by someone else."))
+        return redirect(membership.user)
+    return render(request, "clinic/end_role.html", {"form": form, "membership": membership})
+
+
+def deactivate_person(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request)
+    subject = access.access_person(request.user, pk, write=True)
+    if subject == request.user:
+        raise access.NotPermitted("person", pk, "deactivate oneself")
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.do_deactivate_person(
+            subject, actor=request.user, reason=form.cleaned_data["reason"], request=request
+        )
+        messages.success(request, _("%(name)s can no longer sign in.") % {"name": subject})
+        return redirect(subject)
+    return render(request, "clinic/deactivate_person.html", {"form": form, "subject": subject})
+
+
+@require_POST
+def reactivate_person(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manager(request)
+    subject = access.access_person(request.user, pk, write=True)
+    actions.do_reactivate_person(subject, actor=request.user, request=request)
+    messages.success(
+        request, _("%(name)s can sign in again. Grant them a role.") % {"name": subject}
+    )
+    return redirect(subject)
+
+
+# --- Holiday calendar -----------------------------------------------------------------------
+
+
+def _require_holiday_manager(request: HttpRequest) -> None:
+    if not access.can_manage_holidays(request.user):
+        raise access.NotPermitted("holidays", "", "manage")
+
+
+def _render_holidays(
+    request: HttpRequest, year: int, form: HolidayForm, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "clinic/holidays.html",
+        {
+            "year": year,
+            "days": Holiday.objects.filter(date__year=year),
+            "form": form,
+            "years": [year - 1, year, year + 1],
+            "workday": DayKind.WORKDAY,
+        },
+        status=status,
+    )
+
+
+def holidays(request: HttpRequest) -> HttpResponse:
+    _require_holiday_manager(request)
+    year_form = YearForm(request.GET or None)
+    year = year_form.cleaned_data["year"] if year_form.is_valid() else date.today().year
+    return _render_holidays(request, year, HolidayForm())
+
+
+@require_POST
+def save_holiday(request: HttpRequest) -> HttpResponse:
+    _require_holiday_manager(request)
+    form = HolidayForm(request.POST)
+    if not form.is_valid():
+        return _render_holidays(request, date.today().year, form, status=400)
+    holiday = actions.do_save_holiday(
+        day=form.cleaned_data["date"],
+        kind=form.cleaned_data["kind"],
+        name=form.cleaned_data["name"],
+        actor=request.user,
+        request=request,
+    )
+    messages.success(request, _("Saved %(day)s.") % {"day": holiday})
+    return redirect(f"{reverse('clinic:holidays')}?year={holiday.date.year}")
+
+
+@require_POST
+def delete_holiday(request: HttpRequest, pk: int) -> HttpResponse:
+    holiday = access.access_holiday(request.user, pk)
+    year = holiday.date.year
+    actions.do_delete_holiday(holiday, actor=request.user, request=request)
+    messages.success(request, _("Removed."))
+    return redirect(f"{reverse('clinic:holidays')}?year={year}")
+
+
+@require_POST
+def import_holidays(request: HttpRequest) -> HttpResponse:
+    _require_holiday_manager(request)
+    form = YearForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a year between 2000 and 2100."))
+        return redirect("clinic:holidays")
+    year = form.cleaned_data["year"]
+    added = actions.do_import_holidays([year], actor=request.user)
+    messages.success(
+        request, _("%(count)d days added from the published schedule.") % {"count": added}
+    )
+    return redirect(f"{reverse('clinic:holidays')}?year={year}")

@@ -1,0 +1,61 @@
+import pytest
+from django.urls import reverse
+
+from tests.conftest import client_for
+
+
+def test_the_navigation_shows_only_what_the_role_may_use(demo: None) -> None:
+    grid = client_for("gridworker").get(reverse("clinic:home"), follow=True).content.decode()
+    assert "人员管理" not in grid and "节假日" not in grid and "后台管理" not in grid
+    coordinator = client_for("coordinator").get(reverse("clinic:home"), follow=True)
+    page = coordinator.content.decode()
+    assert "人员管理" in page and "节假日" not in page
+    admin = client_for("admin").get(reverse("clinic:home"), follow=True).content.decode()
+    assert "人员管理" in admin and "节假日" in admin
+
+
+def test_a_person_with_several_roles_can_switch_between_their_home_pages(demo: None) -> None:
+    from clinic.actions import do_grant_role
+    from clinic.models import Community
+    from tests.conftest import person
+
+    do_grant_role(
+        person("lawyer"),
+        role="mediator",
+        region=Community.objects.get(name="金江路社区"),
+        actor=None,
+    )
+    client = client_for("lawyer")
+    page = client.get(reverse("clinic:home"), follow=True).content.decode()
+    assert "人民调解员工作台" in page  # the more senior role comes first
+    assert reverse("clinic:home_role", args=["lawyer"]) in page
+    assert "律师工作台" in client.get(reverse("clinic:home_role", args=["lawyer"])).content.decode()
+
+
+def test_a_home_page_of_a_role_one_does_not_hold_is_refused(demo: None) -> None:
+    response = client_for("gridworker").get(reverse("clinic:home_role", args=["coordinator"]))
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("username", ["gridworker", "coordinator"])
+def test_pages_are_built_for_a_phone_and_load_only_local_assets(demo: None, username: str) -> None:
+    page = client_for(username).get(reverse("clinic:home"), follow=True).content.decode()
+    assert 'name="viewport" content="width=device-width, initial-scale=1"' in page
+    assert "http://" not in page.replace("http://www.w3.org", "")
+    assert "https://" not in page
+
+
+def test_the_session_is_kept_alive_while_a_form_is_filled_in(demo: None, settings) -> None:
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    client = client_for("mediator")
+    assert client.post(reverse("clinic:keepalive")).status_code == 204
+    from django.test import Client
+
+    assert Client().post(reverse("clinic:keepalive")).status_code == 302
+
+
+def test_the_language_switch_turns_pages_into_english(demo: None) -> None:
+    client = client_for("mediator")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("clinic:home"), follow=True).content.decode()
+    assert "People&#x27;s mediator's desk" in page and "Sign out" in page

@@ -1,0 +1,70 @@
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.urls import reverse
+
+from clinic.actions import do_notify
+from clinic.models import Notification
+from tests.conftest import client_for, person
+
+
+def test_posting_the_same_event_twice_shows_one_notification(
+    demo: None, django_capture_on_commit_callbacks
+) -> None:
+    mediator = person("mediator")
+    with django_capture_on_commit_callbacks(execute=True):
+        do_notify([mediator], key="case:17:assigned", title="新案件分派给您")
+        do_notify([mediator], key="case:17:assigned", title="新案件分派给您")
+    assert Notification.objects.filter(user=mediator).count() == 1
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [mediator.email] and mail.outbox[0].subject == "新案件分派给您"
+
+
+def test_email_goes_only_after_the_acting_transaction_commits(
+    demo: None, django_capture_on_commit_callbacks
+) -> None:
+    mediator = person("mediator")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        do_notify([mediator], key="k1", title="提醒")
+    assert len(mail.outbox) == 0 and len(callbacks) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_action_leaves_no_notification_and_sends_nothing(demo: None) -> None:
+    mediator = person("mediator")
+
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), transaction.atomic():
+        do_notify([mediator], key="k2", title="不该出现")
+        raise Boom
+    assert not Notification.objects.filter(key="k2").exists()
+    assert len(mail.outbox) == 0
+
+
+def test_the_unread_count_shows_in_the_navigation_and_opening_marks_read(demo: None) -> None:
+    mediator = person("mediator")
+    [note] = do_notify([mediator], key="k3", title="复诊将到期", url="/inbox/")
+    client = client_for("mediator")
+    page = client.get(reverse("clinic:notifications")).content.decode()
+    assert 'class="badge"' in page and "复诊将到期" in page
+    response = client.post(reverse("clinic:open_notification", args=[note.pk]))
+    assert response.status_code == 302 and response["Location"] == "/inbox/"
+    note.refresh_from_db()
+    assert note.read_at is not None
+    assert 'class="badge"' not in client.get(reverse("clinic:notifications")).content.decode()
+
+
+def test_nobody_opens_someone_elses_notification(demo: None) -> None:
+    [note] = do_notify([person("mediator")], key="k4", title="私信")
+    response = client_for("judge").post(reverse("clinic:open_notification", args=[note.pk]))
+    assert response.status_code == 404
+    note.refresh_from_db()
+    assert note.read_at is None
+
+
+def test_a_link_to_another_site_is_not_followed(demo: None) -> None:
+    [note] = do_notify([person("mediator")], key="k5", title="x", url="https://evil.example/")
+    response = client_for("mediator").post(reverse("clinic:open_notification", args=[note.pk]))
+    assert response["Location"] == reverse("clinic:notifications")

@@ -1,0 +1,50 @@
+from datetime import date
+
+import pytest
+
+from clinic.lib.workdays import WorkCalendar
+
+# The 2026 Spring Festival: 15–23 February off, Saturday 14 and Saturday 28 February worked.
+SPRING_2026 = WorkCalendar(
+    holidays=frozenset(date(2026, 2, d) for d in (16, 17, 18, 19, 20, 23)),
+    workdays=frozenset({date(2026, 2, 14), date(2026, 2, 28)}),
+)
+
+
+def test_weekends_are_rest_days_and_weekdays_working_days() -> None:
+    cal = WorkCalendar()
+    assert cal.is_working_day(date(2026, 11, 27))  # Friday
+    assert not cal.is_working_day(date(2026, 11, 28))  # Saturday
+
+
+def test_a_make_up_saturday_is_a_working_day_and_a_holiday_monday_is_not() -> None:
+    assert SPRING_2026.is_working_day(date(2026, 2, 14))
+    assert not SPRING_2026.is_working_day(date(2026, 2, 16))
+
+
+def test_next_working_day_skips_the_whole_holiday() -> None:
+    assert SPRING_2026.next_working_day(date(2026, 2, 14)) == date(2026, 2, 24)
+
+
+def test_a_period_counts_from_the_next_day_and_moves_off_a_holiday() -> None:
+    # Accepted on 6 February: 10 days end on 16 February, a holiday, so on 24 February.
+    assert SPRING_2026.deadline(date(2026, 2, 6), 10) == date(2026, 2, 24)
+    # Ending on a make-up Saturday is ending on a working day.
+    assert SPRING_2026.deadline(date(2026, 2, 4), 10) == date(2026, 2, 14)
+
+
+def test_a_month_ends_on_the_same_day_number_or_the_months_last_day() -> None:
+    cal = WorkCalendar()
+    assert cal.month_deadline(date(2026, 3, 10)) == date(2026, 4, 10)  # Friday
+    assert cal.month_deadline(date(2026, 1, 31)) == date(2026, 3, 2)  # 28 Feb is a Saturday
+    assert cal.month_deadline(date(2026, 12, 15)) == date(2027, 1, 15)
+
+
+def test_a_period_has_at_least_one_day() -> None:
+    with pytest.raises(ValueError):
+        WorkCalendar().deadline(date(2026, 1, 1), 0)
+
+
+def test_working_days_between_lists_only_working_days() -> None:
+    days = SPRING_2026.working_days_between(date(2026, 2, 13), date(2026, 2, 24))
+    assert days == [date(2026, 2, 13), date(2026, 2, 14), date(2026, 2, 24)]

@@ -1,0 +1,48 @@
+"""Shared fixtures: fast hashing, in-process Celery, and the 盘龙区 demo world."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from clinic.celery import app as celery_app
+from clinic.models import User
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_in_process() -> Iterator[None]:
+    """Tasks run eagerly in tests even when CELERY_BROKER_URL is set; the tests that start a
+    real worker switch this off themselves."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: pytest.FixtureRequest) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def demo(db: None) -> None:
+    """The demo district of ``seed_demo``: streets, communities, clinics, one user per role."""
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+def person(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+def client_for(username: str) -> Client:
+    """A client signed in as a demo user (``force_login``: django-axes needs a request)."""
+    client = Client()
+    client.force_login(person(username))
+    return client
