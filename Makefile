@@ -38,6 +38,7 @@ deps: system-deps $(STAMP)
 
 run: deps
 	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py seed_demo
 	@echo
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C stops it)"

@@ -59,3 +59,10 @@ def test_the_language_switch_turns_pages_into_english(demo: None) -> None:
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("clinic:home"), follow=True).content.decode()
     assert "People&#x27;s mediator's desk" in page and "Sign out" in page
+
+
+def test_chinese_is_the_language_even_for_an_english_browser(demo: None) -> None:
+    page = client_for("mediator").get(
+        reverse("clinic:home"), follow=True, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"
+    )
+    assert "人民调解员工作台" in page.content.decode()

@@ -56,6 +56,8 @@ def test_every_role_has_a_demo_account_with_the_documented_password(demo: None) 
         assert User.objects.get(username=username).check_password("clinic-demo-2026")
     held = set(Membership.objects.active().values_list("role", flat=True))
     assert held == set(Role.values)
+    lawyer_serves = Membership.objects.filter(user__username="lawyer", role="lawyer")
+    assert {m.community.name for m in lawyer_serves} == {"金江路社区", "北辰社区", "白龙路社区"}
 
 
 def test_the_holiday_calendar_is_seeded_with_make_up_days(demo: None) -> None:

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from clinic import access
 from clinic.actions import do_grant_role, do_import_holidays
 from clinic.choices import CommitteeLevel, Role
 from clinic.models import (
@@ -370,11 +371,11 @@ class Command(BaseCommand):
             if username == "admin":
                 admin = user
             for role, kind, region_name in roles:
-                if Membership.objects.filter(user=user, role=role).exists():
+                region = _region(district, kind, region_name)
+                level = access.level_of(region)
+                if Membership.objects.filter(user=user, role=role, level=level, **{level: region}):
                     continue  # demo roles once given are left as the demo user changed them
-                do_grant_role(
-                    user, role=role, region=_region(district, kind, region_name), actor=admin
-                )
+                do_grant_role(user, role=role, region=region, actor=admin)
 
     def _print_accounts(self) -> None:
         self.stdout.write(f"\nDemo accounts (password: {DEMO_PASSWORD})\n")
