@@ -11,7 +11,9 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := python3-venv gettext fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 \
 	libpangoft2-1.0-0 poppler-utils chromium
 PROD_ENV := DJANGO_SECRET_KEY=ci-check-$$(date +%s)-a-long-random-looking-secret-value-1234567890 \
-	DJANGO_ALLOWED_HOSTS=clinic.example.org DJANGO_HTTPS=1 DJANGO_DEBUG=0
+	DJANGO_ALLOWED_HOSTS=clinic.example.org DJANGO_HTTPS=1 DJANGO_DEBUG=0 \
+	CLINIC_FIELD_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
+	CLINIC_LOOKUP_KEY=ci-lookup-key-$$(date +%s)
 
 .PHONY: run test lint bench deps system-deps
 

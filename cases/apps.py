@@ -8,3 +8,17 @@ class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Cases")
     default_auto_field = "django.db.models.BigAutoField"
+
+    #: Model permissions of each role's group; per-case grants are django-guardian's.
+    role_permissions = {
+        "mediator": ["cases.add_case", "cases.change_case", "cases.view_case"],
+        "coordinator": ["cases.add_case", "cases.change_case", "cases.view_case"],
+        "street_officer": ["cases.view_case"],
+        "district_admin": ["cases.view_case", "cases.view_caseevent"],
+        "judge": ["cases.advise_case"],
+        "prosecutor": ["cases.advise_case"],
+        "police": ["cases.advise_case"],
+        "lawyer": ["cases.advise_case"],
+    }
+    #: Shown before someone leaves (clinic's deactivation page): their open work.
+    open_work = "cases.access.open_work_for"

@@ -1,1 +1,857 @@
-"""Models of the cases app."""
+"""The disputes: cases, their parties, timeline, records, agreements, advice, joint
+consultations, follow-ups and attachments.
+
+The state machine of a case is declared here with ``@transition``: each transition's source,
+target, conditions (guards) and permission. The *doing* lives in ``cases/actions.py``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from cases.choices import (
+    OPEN_STATES,
+    AgreementForm,
+    AttachmentKind,
+    Confirmation,
+    DisputeType,
+    EventKind,
+    FollowUpMethod,
+    Gender,
+    IdType,
+    Kind,
+    Level,
+    NoticeMethod,
+    Outcome,
+    Performance,
+    Risk,
+    Side,
+    Source,
+    State,
+)
+from clinic.lib.encrypted import EncryptedCharField
+from clinic.models import Clinic, Community, Grid, MediationCommittee, Street
+
+# --- Guards and permissions of transitions ---------------------------------------------------
+
+
+def guard(message: str) -> Callable[[Callable[[Case], bool]], Callable[[Case], bool]]:
+    """Attach the message shown when a transition's condition does not hold."""
+
+    def mark(condition: Callable[[Case], bool]) -> Callable[[Case], bool]:
+        condition.message = message  # type: ignore[attr-defined]
+        return condition
+
+    return mark
+
+
+@guard(_("Only disputes are mediated; legal advice is answered instead."))
+def is_dispute(case: Case) -> bool:
+    return case.kind == Kind.DISPUTE
+
+
+@guard(_("Only legal advice is answered this way."))
+def is_advice(case: Case) -> bool:
+    return case.kind == Kind.ADVICE
+
+
+@guard(_("The question and the answer must both be recorded."))
+def has_answer(case: Case) -> bool:
+    return bool(case.summary.strip() and case.answer.strip())
+
+
+@guard(
+    _(
+        "Every party must have consented to mediation and been told their rights and duties, "
+        "and there must be an applicant and a respondent."
+    )
+)
+def parties_ready(case: Case) -> bool:
+    principals = [p for p in case.parties.all() if p.side != Side.AGENT]
+    sides = {p.side for p in principals}
+    return (
+        Side.APPLICANT in sides
+        and Side.RESPONDENT in sides
+        and all(p.consented_at and p.notified_at and not p.refused_at for p in principals)
+    )
+
+
+@guard(_("No party may have refused mediation."))
+def nobody_refuses(case: Case) -> bool:
+    return not any(p.refused_at for p in case.parties.all())
+
+
+@guard(_("A reason for the decision must be recorded."))
+def has_outcome_note(case: Case) -> bool:
+    return bool(case.outcome and case.outcome_note.strip())
+
+
+@guard(_("At least two professionals of different roles must be invited."))
+def consultation_invited(case: Case) -> bool:
+    consultation = case.open_consultation
+    if consultation is None:
+        return False
+    return len({invitee.role for invitee in consultation.invitees.all()}) >= 2
+
+
+@guard(_("The joint opinion must be recorded."))
+def joint_opinion_recorded(case: Case) -> bool:
+    consultation = case.open_consultation
+    return consultation is not None and bool(consultation.joint_opinion.strip())
+
+
+@guard(_("A complete, signed written agreement or a registered oral agreement must be recorded."))
+def agreement_effective(case: Case) -> bool:
+    agreement = case.current_agreement
+    return agreement is not None and agreement.is_complete and agreement.signed_on is not None
+
+
+@guard(_("A follow-up must have found the agreement fully performed."))
+def performed(case: Case) -> bool:
+    return any(f.done_at and f.performance == Performance.FULL for f in case.follow_ups.all())
+
+
+@guard(
+    _(
+        "A case reopens only when the court refused judicial confirmation or both parties "
+        "asked to mediate again."
+    )
+)
+def reopen_allowed(case: Case) -> bool:
+    agreement = case.current_agreement
+    refused = agreement is not None and agreement.confirmation == Confirmation.REFUSED
+    return refused or case.both_parties_ask_again
+
+
+def _permission(rule: str) -> Callable[[Case, Any], bool]:
+    def check(case: Case, user: Any) -> bool:
+        from cases import access
+
+        return access.may_fire(user, case, rule)
+
+    check.__name__ = f"may_{rule}"
+    return check
+
+
+# --- Case --------------------------------------------------------------------------------------
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> CaseQuerySet:
+        from cases import access
+
+        return self.filter(access.case_scope(user))
+
+    def open(self) -> CaseQuerySet:
+        return self.filter(state__in=OPEN_STATES)
+
+    def disputes(self) -> CaseQuerySet:
+        return self.filter(kind=Kind.DISPUTE)
+
+    def overdue(self, today: date | None = None) -> CaseQuerySet:
+        today = today or timezone.localdate()
+        return self.filter(
+            state__in=(State.SIT_IN, State.PATROL, State.JOINT_CONSULTATION),
+            mediation_due__lt=today,
+        )
+
+    def for_list(self) -> CaseQuerySet:
+        return self.select_related("community", "street", "mediator", "committee").prefetch_related(
+            models.Prefetch(
+                "parties",
+                queryset=Party.objects.exclude(side=Side.AGENT).order_by("side", "pk"),
+                to_attr="listed_parties",
+            )
+        )
+
+
+class Case(ConcurrentTransitionMixin, models.Model):
+    """A dispute (矛盾纠纷) brought to a clinic, or a legal question answered there (法律咨询).
+
+    A dispute is numbered (``(2026)盘金人调字第17号``) when it is accepted or dispatched, moves
+    through the four modes, and ends closed with an outcome. Its level says how far up it went.
+    """
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.DISPUTE)
+    state = FSMField(
+        _("state"), default=State.REGISTERED, choices=State.choices, protected=True, max_length=20
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    committee = models.ForeignKey(
+        MediationCommittee, models.PROTECT, related_name="cases", verbose_name=_("committee")
+    )
+    clinic = models.ForeignKey(
+        Clinic,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("clinic"),
+    )
+    community = models.ForeignKey(
+        Community, models.PROTECT, related_name="cases", verbose_name=_("community")
+    )
+    street = models.ForeignKey(
+        Street, models.PROTECT, related_name="cases", verbose_name=_("street")
+    )
+    grid = models.ForeignKey(
+        Grid, models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("grid")
+    )
+
+    number = models.CharField(_("case number"), max_length=40, blank=True, db_index=True)
+    number_year = models.PositiveSmallIntegerField(_("number year"), null=True, blank=True)
+    number_seq = models.PositiveIntegerField(_("number sequence"), null=True, blank=True)
+
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    dispute_type = models.CharField(_("dispute type"), max_length=25, choices=DisputeType.choices)
+    summary = models.TextField(_("summary"), help_text=_("What the dispute or question is about."))
+    answer = models.TextField(_("answer given"), blank=True)
+    amount_involved = models.DecimalField(
+        _("amount involved (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    amount_agreed = models.DecimalField(
+        _("amount agreed (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    persons_involved = models.PositiveIntegerField(_("persons involved"), default=0)
+    prevented_criminal = models.BooleanField(
+        _("kept from turning criminal"), default=False, help_text=_("防止民转刑")
+    )
+    prevented_criminal_persons = models.PositiveIntegerField(_("persons (criminal)"), default=0)
+    prevented_petition = models.BooleanField(
+        _("mass petition prevented"), default=False, help_text=_("防止群体性上访")
+    )
+    prevented_petition_persons = models.PositiveIntegerField(_("persons (petition)"), default=0)
+    risk = models.CharField(_("risk"), max_length=10, choices=Risk.choices, blank=True, default="")
+
+    level = models.CharField(
+        _("level"), max_length=15, choices=Level.choices, default=Level.COMMUNITY
+    )
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    escalation_reason = models.TextField(_("reason for escalation"), blank=True)
+
+    mediator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mediated_cases",
+        verbose_name=_("mediator"),
+    )
+    registered_at = models.DateTimeField(_("registered"), default=timezone.now)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    mediation_due = models.DateField(_("mediation due"), null=True, blank=True)
+    mode_before_consultation = models.CharField(max_length=20, blank=True)
+    both_parties_ask_again = models.BooleanField(
+        _("both parties asked to mediate again"), default=False
+    )
+    settled_at = models.DateTimeField(_("settled"), null=True, blank=True)
+    confirmation_due = models.DateField(
+        _("judicial confirmation window ends"), null=True, blank=True
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=25, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField(
+        _("reason and advice given"),
+        blank=True,
+        help_text=_("Why, and where the parties were guided (e.g. to litigation)."),
+    )
+    referred_to = models.CharField(_("referred to"), max_length=100, blank=True)
+    referral_reference = models.CharField(_("referral reference"), max_length=100, blank=True)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    volume_no = models.CharField(_("volume number"), max_length=40, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-registered_at", "-pk"]
+        permissions = [("advise_case", _("Can advise on a case"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "number_year", "number_seq"], name="one_number_per_case"
+            ),
+            models.CheckConstraint(
+                name="advice_is_never_numbered",
+                condition=~Q(kind=Kind.ADVICE) | Q(number=""),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["community", "state"], name="case_community_state"),
+            models.Index(fields=["street", "level"], name="case_street_level"),
+            models.Index(fields=["state", "mediation_due"], name="case_state_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or str(_("Case %(pk)s (not yet numbered)") % {"pk": self.pk})
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", args=[self.pk])
+
+    # Derived facts used by the guards and the pages (prefetched on the detail page).
+
+    @property
+    def open_consultation(self) -> JointConsultation | None:
+        return next((c for c in self.consultations.all() if c.concluded_at is None), None)
+
+    @property
+    def current_agreement(self) -> Agreement | None:
+        current = [a for a in self.agreements.all() if a.superseded_by_id is None]
+        return max(current, key=lambda a: (a.version, a.pk), default=None)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.state in (State.SIT_IN, State.PATROL, State.JOINT_CONSULTATION)
+            and self.mediation_due is not None
+            and self.mediation_due < timezone.localdate()
+        )
+
+    # --- The state machine ------------------------------------------------------------------
+
+    @transition(
+        field=state,
+        source=State.REGISTERED,
+        target=State.SIT_IN,
+        conditions=[is_dispute, parties_ready],
+        permission=_permission("accept"),
+    )
+    def accept(self) -> None:
+        """Accept the dispute for sit-in mediation at the clinic (受理)."""
+
+    @transition(
+        field=state,
+        source=State.REGISTERED,
+        target=State.PATROL,
+        conditions=[is_dispute, parties_ready],
+        permission=_permission("accept"),
+    )
+    def dispatch(self) -> None:
+        """Accept the dispute and send mediators to the parties (巡诊)."""
+
+    @transition(
+        field=state,
+        source=State.REGISTERED,
+        target=State.CLOSED,
+        conditions=[is_advice, has_answer],
+        permission=_permission("answer"),
+    )
+    def answer_question(self) -> None:
+        """Answer a legal question and close it (法律咨询)."""
+
+    @transition(
+        field=state,
+        source=State.REGISTERED,
+        target=State.CLOSED,
+        conditions=[is_dispute, has_outcome_note],
+        permission=_permission("accept"),
+    )
+    def decline(self) -> None:
+        """Decline the dispute (不予受理): out of scope, a party refuses, or a duplicate."""
+
+    @transition(
+        field=state,
+        source=[State.SIT_IN, State.PATROL],
+        target=RETURN_VALUE(State.SIT_IN, State.PATROL),
+        permission=_permission("manage"),
+    )
+    def switch_mode(self) -> str:
+        """Move between sit-in at the clinic and patrol visits."""
+        return State.PATROL if self.state == State.SIT_IN else State.SIT_IN
+
+    @transition(
+        field=state,
+        source=[State.SIT_IN, State.PATROL],
+        target=State.JOINT_CONSULTATION,
+        conditions=[consultation_invited],
+        permission=_permission("manage"),
+    )
+    def convene(self) -> None:
+        """Convene a joint consultation of several professionals (会诊)."""
+        self.mode_before_consultation = self.state
+
+    @transition(
+        field=state,
+        source=State.JOINT_CONSULTATION,
+        target=RETURN_VALUE(State.SIT_IN, State.PATROL),
+        conditions=[joint_opinion_recorded],
+        permission=_permission("manage"),
+    )
+    def conclude(self) -> str:
+        """Conclude the joint consultation and return to the mode before it."""
+        return self.mode_before_consultation or State.SIT_IN
+
+    @transition(
+        field=state,
+        source=[State.SIT_IN, State.PATROL, State.JOINT_CONSULTATION],
+        target=State.FOLLOW_UP,
+        conditions=[is_dispute, nobody_refuses, agreement_effective],
+        permission=_permission("settle"),
+    )
+    def settle(self) -> None:
+        """Record the settlement; the return visit (复诊) follows."""
+
+    @transition(
+        field=state,
+        source=State.FOLLOW_UP,
+        target=State.CLOSED,
+        conditions=[performed],
+        permission=_permission("follow_up"),
+    )
+    def complete_follow_up(self) -> None:
+        """Close the case once a follow-up found the agreement performed."""
+
+    @transition(
+        field=state,
+        source=State.FOLLOW_UP,
+        target=State.SIT_IN,
+        conditions=[reopen_allowed],
+        permission=_permission("manage"),
+    )
+    def reopen(self) -> None:
+        """Mediate again: the court refused confirmation or both parties asked."""
+
+    @transition(
+        field=state,
+        source=[State.SIT_IN, State.PATROL, State.JOINT_CONSULTATION],
+        target=State.CLOSED,
+        conditions=[has_outcome_note],
+        permission=_permission("manage"),
+    )
+    def terminate(self) -> None:
+        """End mediation without agreement: failed, withdrawn, refused or referred out."""
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """django-guardian's per-case grants to people, with a real foreign key to the case."""
+
+    content_object = models.ForeignKey(Case, models.CASCADE)
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Case, models.CASCADE)
+
+
+class CaseNumberSequence(models.Model):
+    """The last number a committee issued in a year; locked while a new number is taken."""
+
+    committee = models.ForeignKey(MediationCommittee, models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("case-number sequence")
+        verbose_name_plural = _("case-number sequences")
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "year"], name="one_sequence_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee_id}/{self.year}: {self.last}"
+
+
+class CaseEvent(models.Model):
+    """One line of a case's timeline, append-only: who did what, from which state to which,
+    with a note and structured details. Written in the same transaction as the change."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="events", verbose_name=_("case"))
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
+    transition = models.CharField(_("transition"), max_length=30, blank=True)
+    from_state = models.CharField(_("from"), max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=20, choices=State.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    payload = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case timeline")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["case", "at"], name="event_case_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError("Case events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError("Case events are append-only.")
+
+
+class Party(models.Model):
+    """A party to a case: applicant, respondent, third party or an agent of one of them.
+
+    ID numbers and phones are stored encrypted, with keyed hashes for exact matching.
+    """
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="parties", verbose_name=_("case"))
+    side = models.CharField(_("side"), max_length=15, choices=Side.choices)
+    represents = models.ForeignKey(
+        "self",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="agents",
+        verbose_name=_("agent of"),
+    )
+    name = models.CharField(_("name"), max_length=60)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    id_type = models.CharField(
+        _("identity document"), max_length=15, choices=IdType.choices, blank=True
+    )
+    id_number = EncryptedCharField(_("document number"), blank=True, max_plain_length=30)
+    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone = EncryptedCharField(_("phone"), blank=True, max_plain_length=20)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    address = models.CharField(
+        _("address (to the building)"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example 金江路社区 12 栋"),
+    )
+    room = models.CharField(_("unit and room"), max_length=50, blank=True)
+    elderly_alone = models.BooleanField(_("elderly living alone"), default=False)
+    disabled = models.BooleanField(_("disabled"), default=False)
+    minor = models.BooleanField(_("minor"), default=False)
+    needs_interpreter = models.BooleanField(_("needs an interpreter or dialect"), default=False)
+
+    consented_at = models.DateTimeField(_("consented to mediation"), null=True, blank=True)
+    notified_at = models.DateTimeField(_("told rights and duties"), null=True, blank=True)
+    notice_method = models.CharField(
+        _("how they were told"), max_length=10, choices=NoticeMethod.choices, blank=True
+    )
+    notified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("told by"),
+    )
+    refused_at = models.DateTimeField(_("refused mediation"), null=True, blank=True)
+    refusal_note = models.CharField(_("refusal"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        ordering = ["case", "side", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def special_groups(self) -> list[str]:
+        flags = [
+            (self.elderly_alone, _("elderly living alone")),
+            (self.disabled, _("disabled")),
+            (self.minor, _("minor")),
+            (self.needs_interpreter, _("needs an interpreter or dialect")),
+        ]
+        return [str(label) for on, label in flags if on]
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"cases/{instance.case_id}/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1]}"
+
+
+class Attachment(models.Model):
+    """A scan or photo on a case, checked by content, stored outside the web root and served
+    only through a view that checks access."""
+
+    case = models.ForeignKey(
+        Case, models.CASCADE, related_name="attachments", verbose_name=_("case")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=AttachmentKind.choices)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=50)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class MediationRecord(models.Model):
+    """A mediation record (调解笔录): when, where, who attended, what each side said, result."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="records", verbose_name=_("case"))
+    held_at = models.DateTimeField(_("held at"))
+    place = models.CharField(_("place"), max_length=100)
+    attendees = models.TextField(_("attendees"))
+    statements = models.TextField(_("what each side said"))
+    result = models.TextField(_("result"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("mediation record")
+        verbose_name_plural = _("mediation records")
+        ordering = ["held_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.held_at:%Y-%m-%d} {self.place}"
+
+
+class Agreement(models.Model):
+    """A mediation agreement: written (调解协议书) or an oral agreement registered
+    (口头协议登记). Effective once signed; then read-only: a correction is a new version."""
+
+    case = models.ForeignKey(
+        Case, models.CASCADE, related_name="agreements", verbose_name=_("case")
+    )
+    form = models.CharField(_("form"), max_length=10, choices=AgreementForm.choices)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    supersedes = models.OneToOneField(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("corrects"),
+    )
+    correction_reason = models.CharField(_("reason for correction"), max_length=200, blank=True)
+    facts = models.TextField(_("facts and the dispute"))
+    responsibilities = models.TextField(_("each side's responsibility"), blank=True)
+    terms = models.TextField(_("agreed terms"))
+    performance_manner = models.TextField(_("how the terms are performed"), blank=True)
+    performance_deadline = models.DateField(_("performed by"), null=True, blank=True)
+    copies = models.PositiveSmallIntegerField(
+        _("copies"), default=3, help_text=_("One for each party and one for the committee.")
+    )
+    signed_on = models.DateField(
+        _("effective on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day the parties signed and the committee sealed (or the oral agreement "
+            "was registered)."
+        ),
+    )
+    confirmation = models.CharField(
+        _("judicial confirmation"), max_length=10, choices=Confirmation.choices, blank=True
+    )
+    confirmation_court = models.CharField(_("court"), max_length=100, blank=True)
+    confirmation_reference = models.CharField(_("court reference"), max_length=100, blank=True)
+    confirmation_applied_on = models.DateField(_("applied on"), null=True, blank=True)
+    confirmation_decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("drafted by")
+    )
+    created_at = models.DateTimeField(_("drafted"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["case", "version", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_form_display()} v{self.version}"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_on is not None
+
+    @property
+    def is_complete(self) -> bool:
+        """Every field the law requires of this form of agreement is filled in."""
+        required = [self.facts, self.terms]
+        if self.form == AgreementForm.WRITTEN:
+            required += [self.responsibilities, self.performance_manner]
+            return all(v.strip() for v in required) and self.copies >= 2
+        return all(v.strip() for v in required)
+
+
+class PerformanceItem(models.Model):
+    """One thing the agreement requires by a date: an instalment, an apology, a repair."""
+
+    agreement = models.ForeignKey(
+        Agreement, models.CASCADE, related_name="items", verbose_name=_("agreement")
+    )
+    description = models.CharField(_("what"), max_length=200)
+    amount = models.DecimalField(
+        _("amount (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    due_on = models.DateField(_("due on"))
+    performed_on = models.DateField(_("performed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("performance item")
+        verbose_name_plural = _("performance items")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.due_on} {self.description}"
+
+
+class Advice(models.Model):
+    """A professional's advice on a case: who gave it, in which role, when. A judge who advised
+    can later recuse from hearing the same dispute."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="advice", verbose_name=_("case"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("given by")
+    )
+    role = models.CharField(_("role"), max_length=20)
+    text = models.TextField(_("advice"))
+    given_at = models.DateTimeField(_("given"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("professional advice")
+        verbose_name_plural = _("professional advice")
+        ordering = ["given_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.author} {self.given_at:%Y-%m-%d}"
+
+
+class JointConsultation(models.Model):
+    """A joint consultation (会诊): several professionals of different roles on one dispute,
+    ending in one joint opinion."""
+
+    case = models.ForeignKey(
+        Case, models.CASCADE, related_name="consultations", verbose_name=_("case")
+    )
+    question = models.TextField(_("question put to the professionals"))
+    convened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("convened by")
+    )
+    convened_at = models.DateTimeField(_("convened"), default=timezone.now)
+    joint_opinion = models.TextField(_("joint opinion"), blank=True)
+    attended = models.TextField(_("who attended"), blank=True)
+    concluded_at = models.DateTimeField(_("concluded"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("joint consultation")
+        verbose_name_plural = _("joint consultations")
+        ordering = ["convened_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.convened_at:%Y-%m-%d}"
+
+
+class ConsultationInvitee(models.Model):
+    """A professional invited to a joint consultation, in one of their roles."""
+
+    consultation = models.ForeignKey(
+        JointConsultation, models.CASCADE, related_name="invitees", verbose_name=_("consultation")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("professional")
+    )
+    role = models.CharField(_("role"), max_length=20)
+
+    class Meta:
+        verbose_name = _("invited professional")
+        verbose_name_plural = _("invited professionals")
+        constraints = [models.UniqueConstraint(fields=["consultation", "user"], name="invite_once")]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class FollowUp(models.Model):
+    """A return visit (回访) after settlement: was the agreement performed, is the conflict
+    back? Not performed means urging and a new follow-up, not a reopened case."""
+
+    case = models.ForeignKey(
+        Case, models.CASCADE, related_name="follow_ups", verbose_name=_("case")
+    )
+    agreement = models.ForeignKey(
+        Agreement,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agreement"),
+    )
+    due_on = models.DateField(_("due on"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="follow_ups",
+        verbose_name=_("assigned to"),
+    )
+    method = models.CharField(
+        _("method"), max_length=10, choices=FollowUpMethod.choices, blank=True
+    )
+    performance = models.CharField(
+        _("agreement performed"), max_length=10, choices=Performance.choices, blank=True
+    )
+    satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1–5)"), null=True, blank=True)
+    findings = models.TextField(_("findings"), blank=True)
+    new_risk = models.TextField(_("new risk"), blank=True)
+    urged = models.BooleanField(_("performance urged (督促履行)"), default=False)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.due_on}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.done_at is None and self.due_on < timezone.localdate()

@@ -42,6 +42,6 @@ class ClinicConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from clinic import audit  # noqa: F401  (connects the sign-in receivers)
+        from clinic import audit, checks  # noqa: F401  (sign-in receivers, system checks)
 
         post_migrate.connect(_sync_groups, dispatch_uid="clinic_role_groups")

@@ -10,15 +10,19 @@ One module, driven by environment variables with safe defaults (DEBUG is off unl
 - ``CELERY_BROKER_URL``: Redis; without it Celery tasks run in-process.
 - ``EMAIL_BACKEND``, ``EMAIL_HOST``…: console email by default.
 - ``CLINIC_DATA_DIR``: where the SQLite database and uploaded files live (``var/``).
+- ``CLINIC_FIELD_KEYS``, ``CLINIC_LOOKUP_KEY``: keys for residents' personal data at rest.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -53,6 +57,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "guardian",
     "axes",
+    "simple_history",
     "clinic",
     "scheduling",
     "cases",
@@ -70,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "clinic.middleware.AuditDenialsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -155,6 +161,21 @@ AXES_VERBOSE = False
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
+# --- Personal data at rest ------------------------------------------------------------------
+# Residents' ID numbers and phones are encrypted (Fernet). CLINIC_FIELD_KEYS holds one or more
+# keys (``Fernet.generate_key()``), comma-separated: the first encrypts, all decrypt (rotation).
+# CLINIC_LOOKUP_KEY keys the hashes used to find a party by ID number or phone. Without them a
+# key is derived from the secret key, which is fine for development only (a deploy check says so).
+FIELD_ENCRYPTION_KEYS = env_list("CLINIC_FIELD_KEYS") or [
+    base64.urlsafe_b64encode(hashlib.sha256(f"fields:{SECRET_KEY}".encode()).digest()).decode()
+]
+LOOKUP_HASH_KEY = (
+    os.environ.get("CLINIC_LOOKUP_KEY")
+    or hashlib.sha256(f"lookup:{SECRET_KEY}".encode()).hexdigest()
+)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -186,7 +207,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "case-reminders": {
+        "task": "cases.tasks.send_case_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -16,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -313,19 +315,38 @@ def end_role(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "clinic/end_role.html", {"form": form, "membership": membership})
 
 
+def open_work(person: User) -> list[tuple[str, str]]:
+    """What a person still has assigned, from every app that declares ``open_work`` on its
+    app config (a dotted path to a function of the person)."""
+    items: list[tuple[str, str]] = []
+    for config in apps.get_app_configs():
+        path = getattr(config, "open_work", None)
+        if path:
+            items += import_string(path)(person)
+    return items
+
+
 def deactivate_person(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
     subject = access.access_person(request.user, pk, write=True)
     if subject == request.user:
         raise access.NotPermitted("person", pk, "deactivate oneself")
+    work = open_work(subject)
     form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and work:
+        form.add_error(None, _("Reassign this person's open work first."))
+    elif request.method == "POST" and form.is_valid():
         actions.do_deactivate_person(
             subject, actor=request.user, reason=form.cleaned_data["reason"], request=request
         )
         messages.success(request, _("%(name)s can no longer sign in.") % {"name": subject})
         return redirect(subject)
-    return render(request, "clinic/deactivate_person.html", {"form": form, "subject": subject})
+    return render(
+        request,
+        "clinic/deactivate_person.html",
+        {"form": form, "subject": subject, "work": work},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_POST

@@ -1,0 +1,230 @@
+"""Who sees and does what with cases.
+
+- District admins: every case of their district.
+- Coordinators: every case of their community.
+- Street officers: the cases of their street that were escalated to it.
+- Mediators and professionals: the cases they are assigned to (django-guardian grants:
+  ``view_case`` for all of them, ``change_case`` for the mediator, ``advise_case`` for the
+  professionals).
+- Grid workers: no case contents (only the follow-ups assigned to them).
+
+``access_case`` raises 404 for a case the user may not see and 403 for one they may see but
+not change; ``may_fire`` decides each transition's permission.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, Subquery
+
+from cases.models import Case, CaseUserObjectPermission, FollowUp, Party
+from clinic.access import NotPermitted, NotVisible, has_role, memberships
+from clinic.choices import PROFESSIONAL_ROLES, CommitteeLevel, Role
+from clinic.choices import Level as RegionLevel
+
+
+def case_scope(user: Any) -> Q:
+    """A filter on ``Case`` for the cases this user may see."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    q = Q(pk__in=Subquery(_granted(user, "view_case")))
+    for m in memberships(user):
+        if m.role == Role.DISTRICT_ADMIN:
+            q |= Q(street__district_id=m.district_id)
+        elif m.role == Role.COORDINATOR:
+            q |= Q(community_id=m.community_id)
+        elif m.role == Role.STREET_OFFICER:
+            q |= Q(street_id=m.street_id, escalated_at__isnull=False)
+    return q
+
+
+def _granted(user: Any, codename: str) -> Any:
+    return CaseUserObjectPermission.objects.filter(user=user, permission__codename=codename).values(
+        "content_object_id"
+    )
+
+
+def grants(user: Any, case: Case) -> set[str]:
+    """The user's guardian grants on this case (cached on the case for the request)."""
+    cache: dict[int, set[str]] = case.__dict__.setdefault("_grants", {})
+    if user.pk not in cache:
+        cache[user.pk] = set(
+            CaseUserObjectPermission.objects.filter(user=user, content_object=case).values_list(
+                "permission__codename", flat=True
+            )
+        )
+    return cache[user.pk]
+
+
+def _region_manager(user: Any, case: Case) -> bool:
+    for m in memberships(user):
+        if m.role == Role.DISTRICT_ADMIN and m.district_id == case.street.district_id:
+            return True
+        if m.role == Role.COORDINATOR and m.community_id == case.community_id:
+            return True
+        if (
+            m.role == Role.STREET_OFFICER
+            and m.street_id == case.street_id
+            and case.escalated_at is not None
+        ):
+            return True
+    return False
+
+
+def may_see(user: Any, case: Case) -> bool:
+    return _region_manager(user, case) or "view_case" in grants(user, case)
+
+
+def manages(user: Any, case: Case) -> bool:
+    """May change the case and move it: its mediator, its community's coordinator, the street
+    officer once escalated, the district admin."""
+    return _region_manager(user, case) or "change_case" in grants(user, case)
+
+
+def is_committee_mediator(user: Any, case: Case) -> bool:
+    committee = case.committee
+    for m in memberships(user):
+        if m.role != Role.MEDIATOR:
+            continue
+        if (
+            committee.level == CommitteeLevel.COMMUNITY
+            and m.level == RegionLevel.COMMUNITY
+            and m.community_id == committee.community_id
+        ):
+            return True
+        if (
+            committee.level == CommitteeLevel.STREET
+            and m.level == RegionLevel.STREET
+            and m.street_id == committee.street_id
+        ):
+            return True
+    return False
+
+
+def may_advise(user: Any, case: Case) -> bool:
+    return "advise_case" in grants(user, case) and has_role(user, *PROFESSIONAL_ROLES)
+
+
+def may_fire(user: Any, case: Case, rule: str) -> bool:
+    """The permission of each transition (see ``Case``'s ``@transition`` declarations)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if rule in {"accept", "answer", "manage"}:
+        return manages(user, case)
+    if rule == "settle":
+        return is_committee_mediator(user, case) and manages(user, case)
+    if rule == "follow_up":
+        return manages(user, case) or any(
+            f.assignee_id == user.pk and f.done_at is None for f in case.follow_ups.all()
+        )
+    raise ValueError(f"unknown rule {rule}")
+
+
+def may_escalate(user: Any, case: Case) -> bool:
+    """Coordinators hand a community case to the street committee (district admins too)."""
+    from cases.choices import Level
+
+    if case.level != Level.COMMUNITY or not case.is_open or case.kind != "dispute":
+        return False
+    return any(
+        (m.role == Role.COORDINATOR and m.community_id == case.community_id)
+        or (m.role == Role.DISTRICT_ADMIN and m.district_id == case.street.district_id)
+        for m in memberships(user)
+    )
+
+
+def may_refer_out(user: Any, case: Case) -> bool:
+    """Referring a dispute out of the street (上交): the coordinator for a community case, the
+    street officer for a case at the street, the district admin for any."""
+    from cases.choices import ACTIVE_STATES, Level
+
+    if case.state not in ACTIVE_STATES:
+        return False
+    for m in memberships(user):
+        if m.role == Role.DISTRICT_ADMIN and m.district_id == case.street.district_id:
+            return True
+        if (
+            m.role == Role.COORDINATOR
+            and m.community_id == case.community_id
+            and case.level == Level.COMMUNITY
+        ):
+            return True
+        if m.role == Role.STREET_OFFICER and m.street_id == case.street_id and case.escalated_at:
+            return True
+    return False
+
+
+def may_assign(user: Any, case: Case) -> bool:
+    """Choosing the mediator and professionals: coordinators, street officers for escalated
+    cases, district admins."""
+    return _region_manager(user, case)
+
+
+def access_case(user: Any, pk: int, *, write: bool = False) -> Case:
+    try:
+        case = Case.objects.select_related(
+            "community", "street", "committee", "mediator", "clinic", "grid"
+        ).get(pk=pk)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise NotVisible("case", pk) from None
+    if not may_see(user, case):
+        raise NotVisible("case", pk)
+    if write and not manages(user, case):
+        raise NotPermitted("case", pk, "change")
+    return case
+
+
+def access_party(user: Any, pk: int, *, write: bool = False) -> Party:
+    party = Party.objects.filter(pk=pk).only("case_id").first()
+    if party is None:
+        raise NotVisible("party", pk)
+    case = access_case(user, party.case_id, write=write)
+    party = Party.objects.get(pk=pk)
+    party.case = case
+    return party
+
+
+def access_follow_up(user: Any, pk: int, *, write: bool = False) -> FollowUp:
+    """A follow-up: visible with its case, or to its assignee (a grid worker sees only it)."""
+    follow_up = FollowUp.objects.select_related("case", "assignee").filter(pk=pk).first()
+    if follow_up is None:
+        raise NotVisible("follow_up", pk)
+    if follow_up.assignee_id == user.pk:
+        return follow_up
+    case = access_case(user, follow_up.case_id, write=write)
+    follow_up.case = case
+    return follow_up
+
+
+def may_see_personal_data(user: Any, case: Case) -> bool:
+    """Who may reveal residents' full ID numbers and phones: the case's mediator, the
+    coordinator of its community and the district admin. Everyone else sees masks only."""
+    if "change_case" in grants(user, case):
+        return True
+    for m in memberships(user):
+        if m.role == Role.COORDINATOR and m.community_id == case.community_id:
+            return True
+        if m.role == Role.DISTRICT_ADMIN and m.district_id == case.street.district_id:
+            return True
+    return False
+
+
+def open_work_for(user: Any) -> list[tuple[str, str]]:
+    """Open cases and follow-ups assigned to a person, for the deactivation page."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    items = [
+        (str(case), case.get_absolute_url())
+        for case in Case.objects.open().filter(
+            Q(mediator=user) | Q(pk__in=Subquery(_granted(user, "advise_case")))
+        )
+    ]
+    items += [
+        (_("Follow-up of %(case)s") % {"case": f.case}, f.case.get_absolute_url())
+        for f in FollowUp.objects.filter(assignee=user, done_at__isnull=True).select_related("case")
+    ]
+    if items:
+        items.append((_("Reassign all of it"), reverse("cases:reassign", args=[user.pk])))
+    return items

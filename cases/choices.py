@@ -1,0 +1,165 @@
+"""Enumerations of the case domain: states, kinds, the official statistics' categories."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class State(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    SIT_IN = "sit_in", _("Sit-in")
+    PATROL = "patrol", _("Patrol")
+    JOINT_CONSULTATION = "joint_consultation", _("Joint consultation")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    CLOSED = "closed", _("Closed")
+
+
+#: States in which mediation is under way (the "modes").
+ACTIVE_STATES = (State.SIT_IN, State.PATROL, State.JOINT_CONSULTATION)
+OPEN_STATES = (State.REGISTERED, *ACTIVE_STATES, State.FOLLOW_UP)
+
+
+class Kind(models.TextChoices):
+    DISPUTE = "dispute", _("Dispute")
+    ADVICE = "advice", _("Legal advice")
+
+
+class Level(models.TextChoices):
+    COMMUNITY = "community", _("Community")
+    STREET = "street", _("Street")
+    REFERRED_OUT = "referred_out", _("Referred out")
+
+
+class Source(models.TextChoices):
+    WALK_IN = "walk_in", _("Walk-in")
+    GRID_REFERRAL = "grid_referral", _("Grid worker referral")
+    OWN_INITIATIVE = "own_initiative", _("Own initiative")
+    POLICE = "police", _("Police transfer")
+    COURT = "court", _("Court referral")
+    PETITIONS = "petitions", _("Petitions office transfer")
+    GOVERNMENT = "government", _("Government assignment")
+    ONLINE = "online", _("Online")
+
+
+class DisputeType(models.TextChoices):
+    MARRIAGE_FAMILY = "marriage_family", _("Marriage and family")
+    NEIGHBOUR = "neighbour", _("Neighbours")
+    HOUSING_LAND = "housing_land", _("Housing and homesteads")
+    CONTRACT = "contract", _("Contracts")
+    BUSINESS = "business", _("Production and business")
+    DAMAGES = "damages", _("Compensation for damage")
+    FOREST_LAND = "forest_land", _("Forests and land")
+    EXPROPRIATION = "expropriation", _("Land requisition and demolition")
+    ENVIRONMENT = "environment", _("Environmental pollution")
+    LABOUR = "labour", _("Labour")
+    CONSUMER = "consumer", _("Consumer")
+    MEDICAL = "medical", _("Medical")
+    TRAFFIC = "traffic", _("Road traffic accidents")
+    PROPERTY_MANAGEMENT = "property_management", _("Property management")
+    OTHER = "other", _("Other")
+
+
+class Risk(models.TextChoices):
+    NONE = "", _("No particular risk")
+    BLUE = "blue", _("Blue: watch list")
+    YELLOW = "yellow", _("Yellow: within 3 days")
+    ORANGE = "orange", _("Orange: the same day")
+    RED = "red", _("Red: at once")
+
+
+class Outcome(models.TextChoices):
+    SETTLED_WRITTEN = "settled_written", _("Settled by written agreement")
+    SETTLED_ORAL = "settled_oral", _("Settled by oral agreement")
+    FAILED = "failed", _("Mediation failed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    PARTY_REFUSES = "party_refuses", _("A party refuses mediation")
+    DECLINED_SCOPE = "declined_scope", _("Declined: out of scope")
+    DECLINED_DUPLICATE = "declined_duplicate", _("Declined: duplicate")
+    DECLINED_REFUSED = "declined_refused", _("Declined: a party refuses")
+    REFERRED_OUT = "referred_out", _("Referred out")
+    ANSWERED = "answered", _("Advice given")
+
+
+SETTLED_OUTCOMES = (Outcome.SETTLED_WRITTEN, Outcome.SETTLED_ORAL)
+DECLINE_OUTCOMES = (Outcome.DECLINED_SCOPE, Outcome.DECLINED_DUPLICATE, Outcome.DECLINED_REFUSED)
+TERMINATE_OUTCOMES = (Outcome.FAILED, Outcome.WITHDRAWN, Outcome.PARTY_REFUSES)
+
+
+class Side(models.TextChoices):
+    APPLICANT = "applicant", _("Applicant")
+    RESPONDENT = "respondent", _("Respondent")
+    THIRD_PARTY = "third_party", _("Third party")
+    AGENT = "agent", _("Agent")
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    UNKNOWN = "", _("Not recorded")
+
+
+class IdType(models.TextChoices):
+    RESIDENT_ID = "resident_id", _("Resident identity card")
+    PASSPORT = "passport", _("Passport")
+    OTHER = "other", _("Other document")
+    NONE = "", _("None recorded")
+
+
+class NoticeMethod(models.TextChoices):
+    WRITTEN = "written", _("Written notice signed")
+    ORAL = "oral", _("Told orally, noted in the record")
+    PHONE = "phone", _("By phone")
+
+
+class AttachmentKind(models.TextChoices):
+    SIGNED_AGREEMENT = "signed_agreement", _("Signed agreement (scan)")
+    SIGNED_NOTICE = "signed_notice", _("Signed rights notice (scan)")
+    SIGNED_RECORD = "signed_record", _("Signed mediation record (scan)")
+    ID_PROOF = "id_proof", _("Proof of identity")
+    POWER_OF_ATTORNEY = "power_of_attorney", _("Power of attorney")
+    EVIDENCE = "evidence", _("Evidence")
+    RECEIPT = "receipt", _("Receipt of performance")
+    OTHER = "other", _("Other")
+
+
+class AgreementForm(models.TextChoices):
+    WRITTEN = "written", _("Written agreement")
+    ORAL = "oral", _("Oral agreement (registered)")
+
+
+class Confirmation(models.TextChoices):
+    NONE = "", _("Not applied")
+    APPLIED = "applied", _("Applied to the court")
+    CONFIRMED = "confirmed", _("Confirmed by the court")
+    REFUSED = "refused", _("Refused by the court")
+
+
+class FollowUpMethod(models.TextChoices):
+    VISIT = "visit", _("Home visit")
+    PHONE = "phone", _("Phone call")
+
+
+class Performance(models.TextChoices):
+    FULL = "full", _("Fully performed")
+    PARTIAL = "partial", _("Partly performed")
+    NONE = "none", _("Not performed")
+
+
+class EventKind(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    TRANSITION = "transition", _("State changed")
+    EDITED = "edited", _("Edited")
+    PARTY = "party", _("Party changed")
+    CONSENT = "consent", _("Consent or notice recorded")
+    ASSIGNED = "assigned", _("Assigned")
+    RECUSED = "recused", _("Mediator recused")
+    ESCALATED = "escalated", _("Escalated to the street")
+    EXTENDED = "extended", _("Deadline extended")
+    RECORD = "record", _("Mediation record")
+    AGREEMENT = "agreement", _("Agreement")
+    CONFIRMATION = "confirmation", _("Judicial confirmation")
+    ADVICE = "advice", _("Professional advice")
+    CONSULTATION = "consultation", _("Joint consultation")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    ATTACHMENT = "attachment", _("Attachment")

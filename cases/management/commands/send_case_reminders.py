@@ -1,0 +1,17 @@
+"""``manage.py send_case_reminders``: the same as the daily Celery beat job (for cron)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from cases.actions import do_send_case_reminders
+
+
+class Command(BaseCommand):
+    help = "Remind mediators and coordinators of cases due within 3 days and overdue ones."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        sent = do_send_case_reminders()
+        self.stdout.write(f"{sent} reminders sent.")

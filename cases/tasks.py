@@ -1,0 +1,13 @@
+"""Celery tasks of the cases app: thin wrappers around actions."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from cases.actions import do_send_case_reminders
+
+
+@shared_task
+def send_case_reminders() -> int:
+    """Daily: cases due within 3 days and overdue ones, to their mediators and coordinators."""
+    return do_send_case_reminders()

@@ -1,0 +1,84 @@
+"""The cases part of each role's home page ("my work")."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from cases import access
+from cases.choices import ACTIVE_STATES, Risk, State
+from cases.models import Case, FollowUp
+from clinic.access import memberships
+from clinic.choices import Role
+
+register = template.Library()
+
+LIMIT = 8
+
+
+@register.inclusion_tag("cases/_my_work.html", takes_context=True)
+def my_work(context: dict[str, Any], role: str) -> dict[str, Any]:
+    """Due and overdue cases, and cases waiting for this person in this role."""
+    user = context["request"].user
+    today = timezone.localdate()
+    soon = today + timedelta(days=7)
+    visible = Case.objects.visible_to(user).for_list()
+    panels: list[tuple[str, Any, str]] = []
+    if role == Role.MEDIATOR:
+        mine = visible.filter(mediator=user)
+        panels = [
+            ("waiting", mine.filter(state=State.REGISTERED), "?state=registered&mine=1"),
+            ("overdue", mine.overdue(today), "?overdue=1&mine=1"),
+            (
+                "due",
+                mine.filter(state__in=ACTIVE_STATES, mediation_due__range=(today, soon)),
+                "?state=open&mine=1",
+            ),
+        ]
+    elif role == Role.COORDINATOR:
+        communities = [m.community_id for m in memberships(user) if m.role == Role.COORDINATOR]
+        local = visible.filter(community_id__in=communities)
+        panels = [
+            (
+                "unassigned",
+                local.filter(state__in=[State.REGISTERED, *ACTIVE_STATES], mediator__isnull=True),
+                "?state=open",
+            ),
+            ("risk", local.open().filter(risk__in=[Risk.RED, Risk.ORANGE]), "?state=open&risk=red"),
+            ("overdue", local.overdue(today), "?overdue=1"),
+            ("waiting", local.filter(state=State.REGISTERED), "?state=registered"),
+        ]
+    elif role == Role.STREET_OFFICER:
+        streets = [m.street_id for m in memberships(user) if m.role == Role.STREET_OFFICER]
+        escalated = visible.filter(street_id__in=streets, escalated_at__isnull=False)
+        panels = [
+            ("escalated", escalated.open(), "?state=open"),
+            ("overdue", escalated.overdue(today), "?overdue=1"),
+        ]
+    elif role in (Role.JUDGE, Role.PROSECUTOR, Role.POLICE, Role.LAWYER):
+        advising = visible.open().filter(pk__in=access._granted(user, "advise_case"))
+        panels = [("advising", advising, "?state=open&mine=1")]
+    follow_ups = (
+        FollowUp.objects.filter(assignee=user, done_at__isnull=True)
+        .select_related("case")
+        .order_by("due_on")[:LIMIT]
+    )
+    rows = []
+    for key, qs, query in panels:
+        items = list(qs.order_by("mediation_due", "-registered_at")[:LIMIT])
+        rows.append({"key": key, "items": items, "query": query})
+    return {
+        "rows": rows,
+        "follow_ups": follow_ups,
+        "today": today,
+        "role": role,
+        "may_register": role in (Role.MEDIATOR, Role.COORDINATOR),
+    }
+
+
+@register.filter
+def overdue_class(case: Case) -> str:
+    return "overdue" if case.is_overdue else ""

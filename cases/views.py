@@ -1,0 +1,1042 @@
+"""Views of the cases app: access first, then a form, then one action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_fsm import can_proceed, has_transition_perm
+
+from cases import access, actions, forms
+from cases.choices import ACTIVE_STATES, OPEN_STATES, DisputeType, Kind, Risk, Side, State
+from cases.models import (
+    Agreement,
+    Attachment,
+    Case,
+    CaseEvent,
+    ConsultationInvitee,
+    FollowUp,
+    JointConsultation,
+    Party,
+)
+from clinic import access as clinic_access
+from clinic.access import NotPermitted, NotVisible
+from clinic.audit import record as audit
+from clinic.choices import PROFESSIONAL_ROLES, AuditEvent, Role
+from clinic.lib.masking import mask_id_number, mask_phone
+from clinic.models import Community, Membership, User
+
+STALE = "此案件已被他人更新，请刷新"
+
+#: name → (form, action, button label, explanation). The form's fields are the action's
+#: keyword arguments.
+TRANSITIONS: dict[str, tuple[type, Any, Any, Any]] = {
+    "accept": (
+        forms.VersionedForm,
+        actions.do_accept_case,
+        gettext_lazy("Accept for sit-in mediation"),
+        gettext_lazy("The dispute gets its case number and the one-month mediation period starts."),
+    ),
+    "dispatch": (
+        forms.VersionedForm,
+        actions.do_dispatch_case,
+        gettext_lazy("Accept and mediate on patrol"),
+        gettext_lazy("The dispute gets its case number; mediators go to the parties."),
+    ),
+    "answer_question": (
+        forms.AnswerForm,
+        actions.do_answer_advice,
+        gettext_lazy("Answer and close"),
+        "",
+    ),
+    "decline": (
+        forms.DeclineForm,
+        actions.do_decline_case,
+        gettext_lazy("Decline (不予受理)"),
+        gettext_lazy("Record why, and where the parties were guided."),
+    ),
+    "switch_mode": (
+        forms.NoteForm,
+        actions.do_switch_mode,
+        gettext_lazy("Switch between sit-in and patrol"),
+        "",
+    ),
+    "convene": (
+        forms.ConveneForm,
+        actions.do_convene_consultation,
+        gettext_lazy("Convene a joint consultation"),
+        gettext_lazy("Invite professionals of at least two different roles."),
+    ),
+    "conclude": (
+        forms.ConcludeForm,
+        actions.do_conclude_consultation,
+        gettext_lazy("Conclude the joint consultation"),
+        gettext_lazy("Record the joint opinion; the case returns to its earlier mode."),
+    ),
+    "settle": (
+        forms.SettleForm,
+        actions.do_settle_case,
+        gettext_lazy("Settle"),
+        gettext_lazy("The effective agreement settles the dispute; follow-ups are scheduled."),
+    ),
+    "reopen": (
+        forms.ReopenForm,
+        actions.do_reopen_case,
+        gettext_lazy("Mediate again"),
+        gettext_lazy(
+            "Only when the court refused judicial confirmation or both parties ask. Unperformed "
+            "agreements are urged at the follow-up instead."
+        ),
+    ),
+    "terminate": (
+        forms.TerminateForm,
+        actions.do_terminate_case,
+        gettext_lazy("End mediation"),
+        gettext_lazy("Failed, withdrawn, or a party refuses: record why and the advice given."),
+    ),
+}
+
+
+def _fail_stale(form: Any) -> None:
+    form.add_error(None, STALE)
+
+
+def _form_page(
+    request: HttpRequest,
+    case: Case | None,
+    form: Any,
+    *,
+    title: str,
+    submit: str,
+    intro: str = "",
+    status: int = 200,
+    multipart: bool = False,
+    danger: bool = False,
+) -> HttpResponse:
+    return render(
+        request,
+        "cases/form.html",
+        {
+            "case": case,
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "intro": intro,
+            "multipart": multipart,
+            "danger": danger,
+        },
+        status=status,
+    )
+
+
+# --- Lists ----------------------------------------------------------------------------------
+
+
+def _list_communities(user: Any) -> Any:
+    return clinic_access.communities_for(
+        user, Role.DISTRICT_ADMIN, Role.STREET_OFFICER, Role.COORDINATOR, Role.MEDIATOR
+    )
+
+
+def case_list(request: HttpRequest) -> HttpResponse:
+    """Cases the viewer may see, filtered and searchable, 25 a page."""
+    user = request.user
+    params = request.GET
+    qs = Case.objects.visible_to(user).for_list()
+    state = params.get("state", "")
+    if state == "open":
+        qs = qs.filter(state__in=OPEN_STATES)
+    elif state in State.values:
+        qs = qs.filter(state=state)
+    kind = params.get("kind", "")
+    if kind in Kind.values:
+        qs = qs.filter(kind=kind)
+    dispute_type = params.get("type", "")
+    if dispute_type in DisputeType.values:
+        qs = qs.filter(dispute_type=dispute_type)
+    risk = params.get("risk", "")
+    if risk in {r for r in Risk.values if r}:
+        qs = qs.filter(risk=risk)
+    communities = _list_communities(user)
+    community = params.get("community", "")
+    if community.isdigit():
+        qs = qs.filter(community_id=int(community))
+    if params.get("overdue"):
+        qs = qs.overdue()
+    if params.get("mine"):
+        qs = qs.filter(
+            Q(mediator=user)
+            | Q(pk__in=access._granted(user, "advise_case"))
+            | Q(follow_ups__assignee=user, follow_ups__done_at__isnull=True)
+        ).distinct()
+    query = params.get("q", "").strip()[:60]
+    if query:
+        qs = qs.filter(
+            Q(number__icontains=query)
+            | Exists(Party.objects.filter(case=OuterRef("pk"), name__icontains=query))
+        )
+    page = Paginator(qs.order_by("-registered_at", "-pk"), 25).get_page(params.get("page"))
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "page": page,
+            "params": params,
+            "states": State.choices,
+            "types": DisputeType.choices,
+            "risks": [r for r in Risk.choices if r[0]],
+            "communities": communities,
+            "today": timezone.localdate(),
+            "may_register": _register_communities(user).exists(),
+        },
+    )
+
+
+# --- Detail ---------------------------------------------------------------------------------
+
+
+def _detail_queryset() -> Any:
+    return Case.objects.select_related(
+        "community", "street", "committee", "mediator", "clinic", "grid", "registered_by"
+    ).prefetch_related(
+        Prefetch("parties", queryset=Party.objects.select_related("represents", "notified_by")),
+        Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
+        "records__recorded_by",
+        "agreements__items",
+        "agreements__created_by",
+        "advice__author",
+        Prefetch(
+            "consultations",
+            queryset=JointConsultation.objects.select_related("convened_by").prefetch_related(
+                Prefetch("invitees", queryset=ConsultationInvitee.objects.select_related("user"))
+            ),
+        ),
+        Prefetch("follow_ups", queryset=FollowUp.objects.select_related("assignee", "done_by")),
+        Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
+    )
+
+
+def _available(case: Case, user: Any) -> tuple[list[tuple[str, str]], list[tuple[str, list]]]:
+    """Transitions the user may fire now, and those they may fire once conditions hold."""
+    ready, blocked = [], []
+    for name, (_form, _action, label, _intro) in TRANSITIONS.items():
+        method = getattr(case, name)
+        if not can_proceed(method, check_conditions=False):
+            continue
+        if not has_transition_perm(method, user):
+            continue
+        if can_proceed(method):
+            ready.append((name, str(label)))
+        else:
+            blocked.append((str(label), actions.unmet_conditions(case, name)))
+    return ready, blocked
+
+
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.access_case(request.user, pk)
+    case = _detail_queryset().get(pk=case.pk)
+    return _render_detail(request, case)
+
+
+def _render_detail(
+    request: HttpRequest, case: Case, revealed: Party | None = None, status: int = 200
+) -> HttpResponse:
+    user = request.user
+    ready, blocked = _available(case, user)
+    manages = access.manages(user, case)
+    parties = list(case.parties.all())
+    for party in parties:
+        show = revealed is not None and party.pk == revealed.pk
+        party.shown_id = party.id_number if show else mask_id_number(party.id_number)
+        party.shown_phone = party.phone if show else mask_phone(party.phone)
+        party.shown_address = party.address + (f" {party.room}" if show and party.room else "")
+    audit(AuditEvent.VIEW, request=request, obj=case)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "parties": parties,
+            "events": list(case.events.all()),
+            "ready": ready,
+            "blocked": blocked,
+            "manages": manages,
+            "may_reveal": access.may_see_personal_data(user, case),
+            "may_advise": access.may_advise(user, case),
+            "may_escalate": access.may_escalate(user, case),
+            "may_refer_out": access.may_refer_out(user, case),
+            "may_assign": access.may_assign(user, case),
+            "agreement": case.current_agreement,
+            "consultation": case.open_consultation,
+            "today": timezone.localdate(),
+            "active": case.state in ACTIVE_STATES,
+        },
+        status=status,
+    )
+
+
+# --- Registering ----------------------------------------------------------------------------
+
+
+def _register_communities(user: Any) -> Any:
+    return (
+        Community.objects.filter(
+            clinic_access.community_scope(
+                user, Role.MEDIATOR, Role.COORDINATOR, Role.DISTRICT_ADMIN
+            )
+        )
+        .filter(
+            Q(
+                pk__in=Membership.objects.active()
+                .filter(user=user, level="community")
+                .values("community")
+            )
+            | Q(
+                street__district__in=Membership.objects.active()
+                .filter(user=user, role=Role.DISTRICT_ADMIN)
+                .values("district")
+            )
+        )
+        .select_related("street")
+    )
+
+
+def _duplicates(community: Community, party_forms: list[Any]) -> list[Case]:
+    """Open cases in the same street with a party of the same ID number or phone."""
+    hashes: set[str] = set()
+    for party_form in party_forms:
+        if not party_form.is_valid():
+            continue
+        id_hash, phone_hash = actions.party_hashes(
+            party_form.cleaned_data.get("id_number", ""), party_form.cleaned_data.get("phone", "")
+        )
+        hashes.update(h for h in (id_hash, phone_hash) if h)
+    if not hashes:
+        return []
+    return list(
+        Case.objects.open()
+        .filter(street=community.street)
+        .filter(Q(parties__id_number_hash__in=hashes) | Q(parties__phone_hash__in=hashes))
+        .distinct()
+        .select_related("community")[:5]
+    )
+
+
+def register_dispute(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    communities = _register_communities(user)
+    if not communities.exists():
+        raise NotPermitted("case", "", "register")
+    data = request.POST or None
+    form = forms.RegisterDisputeForm(data, communities=communities)
+    applicant = forms.PartyForm(data, prefix="applicant", sides=[Side.APPLICANT])
+    respondent = forms.PartyForm(data, prefix="respondent", sides=[Side.RESPONDENT])
+    duplicates: list[Case] = []
+    if request.method == "POST" and all(f.is_valid() for f in (form, applicant, respondent)):
+        community = form.cleaned_data["community"]
+        duplicates = _duplicates(community, [applicant, respondent])
+        if duplicates and not form.cleaned_data["register_anyway"]:
+            form.add_error(
+                "register_anyway",
+                _("A party already has an open case in this street: check it, then tick here."),
+            )
+        else:
+            fields = {
+                k: v
+                for k, v in form.cleaned_data.items()
+                if k not in ("community", "register_anyway")
+            }
+            fields["risk"] = fields["risk"] or ""
+            case = actions.do_register_dispute(
+                actor=user,
+                community=community,
+                parties=[applicant.cleaned_data, respondent.cleaned_data],
+                mediator=user if clinic_access.has_role(user, Role.MEDIATOR) else None,
+                **fields,
+            )
+            messages.success(request, _("The dispute was registered."))
+            return redirect(case)
+    return render(
+        request,
+        "cases/register_dispute.html",
+        {
+            "form": form,
+            "applicant": applicant,
+            "respondent": respondent,
+            "duplicates": duplicates,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def log_advice(request: HttpRequest) -> HttpResponse:
+    """法律咨询: a walk-in question and its answer, logged in under a minute."""
+    user = request.user
+    communities = _register_communities(user)
+    if not communities.exists():
+        raise NotPermitted("case", "", "advice")
+    form = forms.AdviceForm(request.POST or None, communities=communities)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        case = actions.do_log_advice(
+            actor=user,
+            community=data["community"],
+            question=data["question"],
+            answer=data["answer"],
+            asker={"name": data["name"], "phone": data["phone"]} if data["name"] else None,
+            dispute_type=data["dispute_type"],
+            source=data["source"],
+        )
+        messages.success(request, _("The advice was recorded."))
+        if "another" in request.POST:
+            return redirect("cases:advice")
+        return redirect(case)
+    return render(
+        request,
+        "cases/log_advice.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- Editing the case -----------------------------------------------------------------------
+
+EDITABLE = [
+    "source",
+    "dispute_type",
+    "summary",
+    "risk",
+    "amount_involved",
+    "persons_involved",
+    "prevented_criminal",
+    "prevented_criminal_persons",
+    "prevented_petition",
+    "prevented_petition_persons",
+    "grid",
+]
+
+
+def edit_case(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.access_case(request.user, pk, write=True)
+    initial = {field: getattr(case, field) for field in EDITABLE} | {"version": case.version}
+    form = forms.CaseEditForm(request.POST or None, initial=initial, community=case.community)
+    if request.method == "POST" and form.is_valid():
+        changes = {f: form.cleaned_data[f] for f in EDITABLE}
+        changes["risk"] = changes["risk"] or ""
+        try:
+            actions.do_update_case(
+                case, actor=request.user, version=form.cleaned_data["version"], changes=changes
+            )
+        except actions.StaleCase:
+            _fail_stale(form)
+            return _form_page(
+                request, case, form, title=_("Edit the case"), submit=_("Save"), status=409
+            )
+        messages.success(request, _("Saved."))
+        return redirect(case)
+    return _form_page(request, case, form, title=_("Edit the case"), submit=_("Save"))
+
+
+def fire_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """One page per transition: its form, and on POST the action behind it."""
+    if name not in TRANSITIONS:
+        raise NotVisible("transition", name)
+    form_class, action, label, intro = TRANSITIONS[name]
+    case = access.access_case(request.user, pk)
+    case = _detail_queryset().get(pk=case.pk)
+    if not has_transition_perm(getattr(case, name), request.user):
+        raise NotPermitted("case", pk, name)
+    extra = {"community": case.community} if name == "convene" else {}
+    form = form_class(request.POST or None, initial={"version": case.version}, **extra)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(case, actor=request.user, **form.cleaned_data)
+        except actions.StaleCase:
+            _fail_stale(form)
+            status = 409
+        except actions.ActionRefused as refused:
+            for reason in refused.reasons:
+                form.add_error(None, reason)
+            status = 400
+        except PermissionDenied:
+            raise NotPermitted("case", pk, name) from None
+        else:
+            messages.success(request, _("Done: %(step)s.") % {"step": label})
+            return redirect(case)
+    elif request.method == "POST":
+        status = 400
+    reasons = actions.unmet_conditions(case, name) if request.method == "GET" else []
+    return render(
+        request,
+        "cases/transition.html",
+        {
+            "case": case,
+            "form": form,
+            "title": label,
+            "intro": intro,
+            "reasons": reasons,
+            "danger": name in {"decline", "terminate"},
+        },
+        status=status,
+    )
+
+
+def escalate_case(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.access_case(request.user, pk)
+    if not access.may_escalate(request.user, case):
+        raise NotPermitted("case", pk, "escalate")
+    form = forms.EscalateForm(request.POST or None, initial={"version": case.version})
+    title = _("Escalate to the street committee")
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_escalate_case(case, actor=request.user, **form.cleaned_data)
+        except actions.StaleCase:
+            _fail_stale(form)
+            return _form_page(request, case, form, title=title, submit=title, status=409)
+        messages.success(request, _("The case was handed to the street committee."))
+        return redirect(case)
+    return _form_page(
+        request,
+        case,
+        form,
+        title=title,
+        submit=title,
+        intro=_("大事不出街道: the street committee takes over; the street office is told."),
+    )
+
+
+def refer_out(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.access_case(request.user, pk)
+    case = _detail_queryset().get(pk=case.pk)
+    if not access.may_refer_out(request.user, case):
+        raise NotPermitted("case", pk, "refer_out")
+    form = forms.ReferOutForm(request.POST or None, initial={"version": case.version})
+    title = _("Refer out (上交)")
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_refer_out(case, actor=request.user, **form.cleaned_data)
+        except actions.StaleCase:
+            _fail_stale(form)
+            return _form_page(request, case, form, title=title, submit=title, status=409)
+        except actions.ActionRefused as refused:
+            for reason in refused.reasons:
+                form.add_error(None, reason)
+            return _form_page(request, case, form, title=title, submit=title, status=400)
+        messages.success(request, _("The case was referred out and closed."))
+        return redirect(case)
+    return _form_page(
+        request,
+        case,
+        form,
+        title=title,
+        submit=title,
+        danger=True,
+        intro=_("The dispute leaves the street: it counts as not settled locally."),
+    )
+
+
+def extend_deadline(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.access_case(request.user, pk, write=True)
+    if case.state not in ACTIVE_STATES:
+        raise NotPermitted("case", pk, "extend")
+    form = forms.ExtendForm(
+        request.POST or None, initial={"version": case.version}, current_due=case.mediation_due
+    )
+    title = _("Extend the mediation period")
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_extend_deadline(case, actor=request.user, **form.cleaned_data)
+        except actions.StaleCase:
+            _fail_stale(form)
+            return _form_page(request, case, form, title=title, submit=_("Extend"), status=409)
+        messages.success(request, _("The mediation period was extended."))
+        return redirect(case)
+    return _form_page(request, case, form, title=title, submit=_("Extend"))
+
+
+# --- Assignment -----------------------------------------------------------------------------
+
+
+def _mediators(case: Case) -> Any:
+    committee = case.committee
+    if committee.level == "street":
+        members = Membership.objects.active().filter(
+            role=Role.MEDIATOR, level="street", street=committee.street
+        )
+    else:
+        members = Membership.objects.active().filter(
+            role=Role.MEDIATOR, level="community", community=case.community
+        )
+    return User.objects.filter(pk__in=members.values("user_id"), is_active=True)
+
+
+def assign_case(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose the mediator and the professionals who advise."""
+    case = access.access_case(request.user, pk)
+    if not access.may_assign(request.user, case):
+        raise NotPermitted("case", pk, "assign")
+    mediator_form = forms.AssignMediatorForm(
+        request.POST if "mediator" in request.POST else None,
+        mediators=_mediators(case),
+        initial={"mediator": case.mediator},
+    )
+    professional_form = forms.AssignProfessionalForm(
+        request.POST if "professional" in request.POST else None, community=case.community
+    )
+    if request.method == "POST":
+        if mediator_form.is_bound and mediator_form.is_valid():
+            actions.do_assign_mediator(
+                case, actor=request.user, mediator=mediator_form.cleaned_data["mediator"]
+            )
+            messages.success(request, _("The mediator was assigned."))
+            return redirect("cases:assign", pk=case.pk)
+        if professional_form.is_bound and professional_form.is_valid():
+            professional, role = professional_form.cleaned_data["professional"]
+            actions.do_assign_professional(
+                case, actor=request.user, professional=professional, role=role
+            )
+            messages.success(request, _("The professional was asked to advise."))
+            return redirect("cases:assign", pk=case.pk)
+    advising = User.objects.filter(
+        caseuserobjectpermission__content_object=case,
+        caseuserobjectpermission__permission__codename="advise_case",
+    ).distinct()
+    return render(
+        request,
+        "cases/assign_case.html",
+        {
+            "case": case,
+            "mediator_form": mediator_form,
+            "professional_form": professional_form,
+            "advising": advising,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def remove_professional(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    case = access.access_case(request.user, pk)
+    if not access.may_assign(request.user, case):
+        raise NotPermitted("case", pk, "assign")
+    professional = User.objects.filter(pk=user_pk).first()
+    if professional is None:
+        raise NotVisible("person", user_pk)
+    actions.do_unassign_professional(case, actor=request.user, professional=professional)
+    messages.success(
+        request, _("%(name)s no longer advises on this case.") % {"name": professional}
+    )
+    return redirect("cases:assign", pk=case.pk)
+
+
+def recuse_mediator(request: HttpRequest, pk: int) -> HttpResponse:
+    """A party objects to the mediator (回避): record it and hand the case to another."""
+    case = access.access_case(request.user, pk)
+    if not access.may_assign(request.user, case) or not case.is_open:
+        raise NotPermitted("case", pk, "recuse")
+    form = forms.RecuseForm(
+        request.POST or None,
+        initial={"version": case.version},
+        parties=case.parties.exclude(side=Side.AGENT),
+        mediators=_mediators(case).exclude(pk=case.mediator_id or 0),
+    )
+    title = _("A party objects to the mediator")
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_recuse_mediator(case, actor=request.user, **form.cleaned_data)
+        except actions.StaleCase:
+            _fail_stale(form)
+            return _form_page(request, case, form, title=title, submit=_("Reassign"), status=409)
+        messages.success(request, _("The mediator stepped aside; the case was reassigned."))
+        return redirect(case)
+    return _form_page(request, case, form, title=title, submit=_("Reassign"))
+
+
+def reassign_person(request: HttpRequest, user_pk: int) -> HttpResponse:
+    """Before someone leaves: hand all their open cases and follow-ups to another person."""
+    person = clinic_access.access_person(request.user, user_pk, write=True)
+    work = access.open_work_for(person)
+    people = (
+        clinic_access.people_visible_to(request.user).filter(is_active=True).exclude(pk=person.pk)
+    )
+    form = forms.ReassignForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        moved = actions.do_reassign_open_work(
+            person, actor=request.user, to=form.cleaned_data["to"]
+        )
+        messages.success(request, _("%(n)d items were reassigned.") % {"n": moved})
+        return redirect("clinic:deactivate_person", pk=person.pk)
+    return render(
+        request,
+        "cases/reassign_person.html",
+        {"person": person, "work": work[:-1] if work else [], "form": form},
+    )
+
+
+# --- Parties --------------------------------------------------------------------------------
+
+
+def add_party(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.access_case(request.user, pk, write=True)
+    if not case.is_open:
+        raise NotPermitted("case", pk, "add party")
+    form = forms.PartyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.do_add_party(case, actor=request.user, data=form.cleaned_data)
+        messages.success(request, _("The party was added."))
+        return redirect(case)
+    return _form_page(request, case, form, title=_("Add a party"), submit=_("Add"))
+
+
+def edit_party(request: HttpRequest, pk: int) -> HttpResponse:
+    party = access.access_party(request.user, pk, write=True)
+    form = forms.PartyForm(request.POST or None, instance=party)
+    if request.method == "POST" and form.is_valid():
+        changes = {f: form.cleaned_data[f] for f in form.Meta.fields}
+        actions.do_update_party(Party.objects.get(pk=pk), actor=request.user, changes=changes)
+        messages.success(request, _("Saved."))
+        return redirect(party.case)
+    if request.method == "GET":
+        audit(AuditEvent.REVEAL, request=request, obj=party, detail={"for": "edit"})
+    return _form_page(request, party.case, form, title=party.name, submit=_("Save"))
+
+
+def party_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    party = access.access_party(request.user, pk, write=True)
+    form = forms.ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.do_record_consent(party, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Recorded."))
+        return redirect(party.case)
+    return _form_page(
+        request,
+        party.case,
+        form,
+        title=_("Consent and rights notice: %(name)s") % {"name": party.name},
+        submit=_("Record"),
+        intro=_(
+            "Mediation is free and voluntary. Tell the party their rights and duties "
+            "(人民调解法 Art. 23–24) before mediating, and note how."
+        ),
+    )
+
+
+def party_refusal(request: HttpRequest, pk: int) -> HttpResponse:
+    party = access.access_party(request.user, pk, write=True)
+    form = forms.RefusalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.do_record_refusal(party, actor=request.user, note=form.cleaned_data["note"])
+        messages.warning(request, _("The refusal was recorded: mediation cannot go on with them."))
+        return redirect(party.case)
+    return _form_page(
+        request,
+        party.case,
+        form,
+        title=_("%(name)s refuses mediation") % {"name": party.name},
+        submit=_("Record the refusal"),
+        danger=True,
+    )
+
+
+@require_POST
+def reveal_party(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show one party's full ID number and phone, to those who may; each reveal is audited."""
+    party = access.access_party(request.user, pk)
+    if not access.may_see_personal_data(request.user, party.case):
+        raise NotPermitted("party", pk, "reveal")
+    audit(AuditEvent.REVEAL, request=request, obj=party, detail={"case": party.case_id})
+    case = _detail_queryset().get(pk=party.case_id)
+    return _render_detail(request, case, revealed=party)
+
+
+# --- Records, agreements, advice --------------------------------------------------------------
+
+
+def add_record(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.access_case(request.user, pk, write=True)
+    form = forms.RecordForm(
+        request.POST or None,
+        initial={"held_at": timezone.localtime().replace(second=0, microsecond=0)},
+    )
+    if request.method == "POST" and form.is_valid():
+        actions.do_add_record(case, actor=request.user, data=form.cleaned_data)
+        messages.success(request, _("The mediation record was saved."))
+        return redirect(case)
+    return _form_page(request, case, form, title=_("Mediation record"), submit=_("Save"))
+
+
+def _agreement(request: HttpRequest, pk: int) -> Agreement:
+    agreement = Agreement.objects.filter(pk=pk).only("case_id").first()
+    if agreement is None:
+        raise NotVisible("agreement", pk)
+    case = access.access_case(request.user, agreement.case_id, write=True)
+    agreement = Agreement.objects.get(pk=pk)
+    agreement.case = case
+    return agreement
+
+
+def new_agreement(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.access_case(request.user, pk, write=True)
+    if case.state not in ACTIVE_STATES:
+        raise NotPermitted("case", pk, "agreement")
+    parties = case.parties.exclude(side=Side.AGENT).count()
+    form = forms.AgreementDraftForm(request.POST or None, initial={"copies": parties + 1})
+    if request.method == "POST" and form.is_valid():
+        actions.do_save_agreement(case, actor=request.user, data=form.cleaned_data)
+        messages.success(
+            request,
+            _("The agreement was drafted. Print it, have it signed, then record the signing."),
+        )
+        return redirect(case)
+    return _form_page(
+        request,
+        case,
+        form,
+        title=_("Draft the agreement"),
+        submit=_("Save the draft"),
+        intro=_(
+            "A written agreement (调解协议书) states the parties, the facts and the dispute, each "
+            "side's responsibility, the agreed terms, and how and by when they are performed. An "
+            "oral agreement is registered with its facts and terms."
+        ),
+    )
+
+
+def edit_agreement(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    if agreement.is_signed:
+        raise NotPermitted("agreement", pk, "edit signed")
+    form = forms.AgreementDraftForm(request.POST or None, instance=agreement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_save_agreement(
+                agreement.case, actor=request.user, data=form.cleaned_data, agreement=agreement
+            )
+        except actions.ActionRefused as refused:
+            for reason in refused.reasons:
+                form.add_error(None, reason)
+            return _form_page(
+                request,
+                agreement.case,
+                form,
+                title=_("Edit the draft"),
+                submit=_("Save"),
+                status=409,
+            )
+        messages.success(request, _("Saved."))
+        return redirect(agreement.case)
+    return _form_page(request, agreement.case, form, title=_("Edit the draft"), submit=_("Save"))
+
+
+def sign_agreement(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    if agreement.is_signed:
+        raise NotPermitted("agreement", pk, "sign twice")
+    form = forms.SignForm(request.POST or None, initial={"signed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        if not agreement.is_complete:
+            form.add_error(None, _("Complete every required part of the agreement first."))
+        else:
+            try:
+                actions.do_sign_agreement(agreement, actor=request.user, **form.cleaned_data)
+            except actions.StaleCase:
+                form.add_error(None, STALE)
+            else:
+                messages.success(
+                    request, _("The agreement is in effect and can no longer be edited.")
+                )
+                return redirect(agreement.case)
+    return _form_page(
+        request,
+        agreement.case,
+        form,
+        title=_("Record the signing"),
+        submit=_("Record"),
+        intro=_(
+            "The agreement takes effect when the parties sign and the committee seals it. Once "
+            "recorded it is read-only; the 30-day window for judicial confirmation opens."
+        ),
+    )
+
+
+def correct_agreement(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    if not agreement.is_signed:
+        raise NotPermitted("agreement", pk, "correct unsigned")
+    form = forms.CorrectionForm(request.POST or None, instance=agreement)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("reason")
+        try:
+            actions.do_correct_agreement(
+                Agreement.objects.get(pk=pk), actor=request.user, reason=reason, data=data
+            )
+        except actions.StaleCase:
+            form.add_error(None, STALE)
+        else:
+            messages.success(
+                request, _("A corrected version was drafted; it must be signed again.")
+            )
+            return redirect(agreement.case)
+    return _form_page(
+        request,
+        agreement.case,
+        form,
+        title=_("Correct the agreement"),
+        submit=_("Draft a new version"),
+    )
+
+
+def add_performance_item(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    if agreement.is_signed:
+        raise NotPermitted("agreement", pk, "edit signed")
+    form = forms.PerformanceItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.do_add_performance_item(agreement, actor=request.user, data=form.cleaned_data)
+        messages.success(request, _("Added."))
+        return redirect(agreement.case)
+    return _form_page(
+        request,
+        agreement.case,
+        form,
+        title=_("Add an instalment or performance item"),
+        submit=_("Add"),
+    )
+
+
+def update_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    if not agreement.is_signed:
+        raise NotPermitted("agreement", pk, "confirm unsigned")
+    form = forms.ConfirmationForm(request.POST or None, instance=agreement)
+    if request.method == "POST" and form.is_valid():
+        actions.do_update_confirmation(agreement, actor=request.user, data=form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect(agreement.case)
+    return _form_page(
+        request,
+        agreement.case,
+        form,
+        title=_("Judicial confirmation"),
+        submit=_("Save"),
+        intro=_(
+            "Both parties may apply to the court within 30 days of the agreement taking effect."
+        ),
+    )
+
+
+def add_advice(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.access_case(request.user, pk)
+    if not access.may_advise(request.user, case):
+        raise NotPermitted("case", pk, "advise")
+    held = [r for r in clinic_access.roles(request.user) if r in PROFESSIONAL_ROLES]
+    form = forms.AdviceNoteForm(request.POST or None, roles=[(r, Role(r).label) for r in held])
+    if request.method == "POST" and form.is_valid():
+        actions.do_add_advice(case, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Your advice was recorded."))
+        return redirect(case)
+    return _form_page(request, case, form, title=_("Give advice"), submit=_("Record"))
+
+
+# --- Attachments ----------------------------------------------------------------------------
+
+
+def upload_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.access_case(request.user, pk, write=True)
+    form = forms.AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        actions.do_add_attachment(
+            case,
+            actor=request.user,
+            kind=form.cleaned_data["kind"],
+            upload=form.checked,
+            original_name=form.cleaned_data["file"].name,
+            description=form.cleaned_data["description"],
+        )
+        messages.success(request, _("The file was added."))
+        return redirect(case)
+    return _form_page(
+        request,
+        case,
+        form,
+        title=_("Add a file"),
+        submit=_("Upload"),
+        multipart=True,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def download_attachment(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = Attachment.objects.filter(pk=pk).only("case_id").first()
+    if attachment is None:
+        raise NotVisible("attachment", pk)
+    access.access_case(request.user, attachment.case_id)
+    attachment = Attachment.objects.get(pk=pk)
+    audit(AuditEvent.DOWNLOAD, request=request, obj=attachment, detail={"case": attachment.case_id})
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Follow-ups -----------------------------------------------------------------------------
+
+
+def record_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    follow_up = access.access_follow_up(request.user, pk)
+    case = follow_up.case
+    if follow_up.done_at is not None:
+        raise NotPermitted("follow_up", pk, "record twice")
+    if follow_up.assignee_id != request.user.pk and not access.manages(request.user, case):
+        raise NotPermitted("follow_up", pk, "record")
+    form = forms.FollowUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            successor = actions.do_record_follow_up(
+                follow_up, actor=request.user, **form.cleaned_data
+            )
+        except actions.StaleCase:
+            form.add_error(None, _("This follow-up was already recorded by someone else."))
+        else:
+            if successor is None:
+                messages.success(request, _("Recorded: the agreement was performed."))
+            else:
+                messages.warning(
+                    request,
+                    _("Recorded, with urging. The next follow-up is due on %(day)s.")
+                    % {"day": successor.due_on},
+                )
+            if access.may_see(request.user, case):
+                return redirect(case)
+            return redirect("clinic:home")
+    return render(
+        request,
+        "cases/record_follow_up.html",
+        {
+            "follow_up": follow_up,
+            "case": case,
+            "form": form,
+            "agreement": follow_up.agreement,
+            "parties": [
+                (p.name, p.get_side_display(), mask_phone(p.phone))
+                for p in case.parties.exclude(side=Side.AGENT)
+            ],
+        },
+        status=400 if request.method == "POST" else 200,
+    )

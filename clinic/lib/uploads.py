@@ -1,0 +1,117 @@
+"""Checking uploaded files by their content (never by their name) and removing location data
+from photos before they are stored."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+PDF, JPEG, PNG, HEIC = "pdf", "jpeg", "png", "heic"
+CONTENT_TYPES = {
+    PDF: "application/pdf",
+    JPEG: "image/jpeg",
+    PNG: "image/png",
+    HEIC: "image/heic",
+}
+_GPS_IFD = 0x8825
+
+
+class UploadRejected(ValueError):
+    """The file is not accepted; ``message`` says why, in the user's language."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    content: bytes
+    kind: str
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES[self.kind]
+
+    @property
+    def extension(self) -> str:
+        return "jpg" if self.kind == JPEG else self.kind
+
+
+def sniff(head: bytes) -> str | None:
+    """The kind of file these first bytes begin, or None."""
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head[4:8] == b"ftyp" and head[8:12] in {b"heic", b"heix", b"mif1", b"msf1", b"heim"}:
+        return HEIC
+    return None
+
+
+def check_upload(upload: UploadedFile, *, max_bytes: int, allowed: frozenset[str]) -> CheckedUpload:
+    """Read, identify and verify an upload; photos come back without GPS data."""
+    if upload.size is not None and upload.size > max_bytes:
+        raise UploadRejected(_too_big(max_bytes))
+    content = upload.read(max_bytes + 1)
+    if len(content) > max_bytes:
+        raise UploadRejected(_too_big(max_bytes))
+    kind = sniff(content[:16])
+    if kind is None or kind not in allowed:
+        raise UploadRejected(
+            str(_("This kind of file is not accepted: %(kinds)s only."))
+            % {"kinds": ", ".join(sorted(k.upper() for k in allowed))}
+        )
+    try:
+        if kind == PDF:
+            _verify_pdf(content)
+        else:
+            content = strip_location(content, kind)
+    except UploadRejected:
+        raise
+    except Exception as error:
+        raise UploadRejected(
+            str(_("The file is damaged or not what its content claims."))
+        ) from error
+    return CheckedUpload(content=content, kind=kind)
+
+
+def _too_big(max_bytes: int) -> str:
+    return str(_("The file is larger than %(size)d MB.")) % {"size": max_bytes // (1024 * 1024)}
+
+
+def _verify_pdf(content: bytes) -> None:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(content), strict=False)
+    if len(reader.pages) < 1:
+        raise UploadRejected(str(_("The PDF has no pages.")))
+
+
+def strip_location(content: bytes, kind: str) -> bytes:
+    """Re-save a photo without its GPS block (and without XMP, which can hold one too)."""
+    from PIL import Image
+
+    if kind == HEIC:
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+    with Image.open(io.BytesIO(content)) as image:
+        image.load()
+        exif = image.getexif()
+        if _GPS_IFD in exif:
+            del exif[_GPS_IFD]
+        out = io.BytesIO()
+        options: dict[str, object] = {"exif": exif.tobytes()} if len(exif) else {}
+        if kind == JPEG:
+            image.save(out, format="JPEG", quality=90, **options)
+        elif kind == PNG:
+            image.save(out, format="PNG", **options)
+        else:
+            image.save(out, format="HEIF", quality=90, **options)
+    return out.getvalue()
