@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, has_transition_perm
+from django_fsm import ConcurrentTransition
 from guardian.shortcuts import assign_perm, remove_perm
 
 from cases.choices import (
@@ -63,8 +63,6 @@ DEFAULT_FOLLOW_UP_DAYS = 30
 
 class StaleCase(Exception):
     """Someone else changed the case since the form was shown."""
-
-    message = "此案件已被他人更新，请刷新"
 
 
 class ActionRefused(Exception):
@@ -117,8 +115,9 @@ def _event(
     )
 
 
-def unmet_conditions(case: Case, name: str) -> list[str]:
-    """Why the transition ``name`` cannot fire now (empty when it can)."""
+def unmet_conditions(case: Case, name: str, *, before_form: bool = False) -> list[str]:
+    """Why the transition ``name`` cannot fire now (empty when it can). ``before_form``
+    leaves out what the transition's own form will supply."""
     method = getattr(case, name)
     meta = method._django_fsm
     found = meta.get_transition(case.state)
@@ -127,7 +126,11 @@ def unmet_conditions(case: Case, name: str) -> list[str]:
             _("This step is not possible while the case is %(state)s.")
             % {"state": case.get_state_display()}
         ]
-    return [str(c.message) for c in found.conditions if not c(case)]
+    return [
+        str(c.message)
+        for c in found.conditions
+        if not (before_form and c.from_form) and not c(case)
+    ]
 
 
 def _fire(
@@ -145,7 +148,7 @@ def _fire(
     ``prepare()`` runs after the transition and before the save (e.g. to issue the number);
     what it returns is added to the event's details."""
     method = getattr(case, name)
-    if not has_transition_perm(method, actor):
+    if not case.permits(name, actor):
         raise PermissionDenied(name)
     reasons = unmet_conditions(case, name)
     if reasons:
@@ -324,7 +327,8 @@ def do_log_advice(
     **fields: Any,
 ) -> Case:
     """A walk-in legal question (法律咨询) asked, answered and closed in one step. No case
-    number; never counted as a mediation."""
+    number; never counted as a mediation. Without an answer yet, it stays registered until
+    ``do_answer_advice``."""
     case = Case(
         kind=Kind.ADVICE,
         committee=community.committee,
@@ -334,7 +338,7 @@ def do_log_advice(
         mediator=actor,
         summary=question,
         answer=answer,
-        outcome=Outcome.ANSWERED,
+        outcome=Outcome.ANSWERED if answer.strip() else "",
         **fields,
     )
     case.save()
@@ -342,7 +346,8 @@ def do_log_advice(
         _create_party(case, {**asker, "side": Side.APPLICANT}, actor=actor)
     _grant_mediator(case, actor)
     _event(case, actor=actor, kind=EventKind.REGISTERED, to_state=case.state)
-    _fire(case, "answer_question", actor=actor, version=case.version, note=answer[:200])
+    if answer.strip():
+        _fire(case, "answer_question", actor=actor, version=case.version, note=answer[:200])
     return case
 
 

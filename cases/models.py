@@ -48,11 +48,15 @@ from clinic.models import Clinic, Community, Grid, MediationCommittee, Street
 # --- Guards and permissions of transitions ---------------------------------------------------
 
 
-def guard(message: str) -> Callable[[Callable[[Case], bool]], Callable[[Case], bool]]:
-    """Attach the message shown when a transition's condition does not hold."""
+def guard(
+    message: str, *, from_form: bool = False
+) -> Callable[[Callable[[Case], bool]], Callable[[Case], bool]]:
+    """Attach the message shown when a transition's condition does not hold. ``from_form``
+    marks a condition that the transition's own form fulfils (a reason, an opinion)."""
 
     def mark(condition: Callable[[Case], bool]) -> Callable[[Case], bool]:
         condition.message = message  # type: ignore[attr-defined]
+        condition.from_form = from_form  # type: ignore[attr-defined]
         return condition
 
     return mark
@@ -68,7 +72,7 @@ def is_advice(case: Case) -> bool:
     return case.kind == Kind.ADVICE
 
 
-@guard(_("The question and the answer must both be recorded."))
+@guard(_("The question and the answer must both be recorded."), from_form=True)
 def has_answer(case: Case) -> bool:
     return bool(case.summary.strip() and case.answer.strip())
 
@@ -94,12 +98,12 @@ def nobody_refuses(case: Case) -> bool:
     return not any(p.refused_at for p in case.parties.all())
 
 
-@guard(_("A reason for the decision must be recorded."))
+@guard(_("A reason for the decision must be recorded."), from_form=True)
 def has_outcome_note(case: Case) -> bool:
     return bool(case.outcome and case.outcome_note.strip())
 
 
-@guard(_("At least two professionals of different roles must be invited."))
+@guard(_("At least two professionals of different roles must be invited."), from_form=True)
 def consultation_invited(case: Case) -> bool:
     consultation = case.open_consultation
     if consultation is None:
@@ -107,7 +111,7 @@ def consultation_invited(case: Case) -> bool:
     return len({invitee.role for invitee in consultation.invitees.all()}) >= 2
 
 
-@guard(_("The joint opinion must be recorded."))
+@guard(_("The joint opinion must be recorded."), from_form=True)
 def joint_opinion_recorded(case: Case) -> bool:
     consultation = case.open_consultation
     return consultation is not None and bool(consultation.joint_opinion.strip())
@@ -317,8 +321,16 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     @property
     def current_agreement(self) -> Agreement | None:
-        current = [a for a in self.agreements.all() if a.superseded_by_id is None]
+        agreements = list(self.agreements.all())
+        corrected = {a.supersedes_id for a in agreements if a.supersedes_id}
+        current = [a for a in agreements if a.pk not in corrected]
         return max(current, key=lambda a: (a.version, a.pk), default=None)
+
+    def permits(self, name: str, user: Any) -> bool:
+        """Whether ``user`` holds the permission of transition ``name`` from the current
+        state (conditions aside: those say *when*, this says *who*)."""
+        found = getattr(self, name)._django_fsm.get_transition(self.state)
+        return found is not None and found.has_perm(self, user)
 
     @property
     def is_open(self) -> bool:

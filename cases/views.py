@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_fsm import can_proceed, has_transition_perm
 
 from cases import access, actions, forms
 from cases.choices import ACTIVE_STATES, OPEN_STATES, DisputeType, Kind, Risk, Side, State
@@ -35,7 +34,7 @@ from clinic.choices import PROFESSIONAL_ROLES, AuditEvent, Role
 from clinic.lib.masking import mask_id_number, mask_phone
 from clinic.models import Community, Membership, User
 
-STALE = "此案件已被他人更新，请刷新"
+STALE = gettext_lazy("This case was updated by someone else, please reload it.")
 
 #: name → (form, action, button label, explanation). The form's fields are the action's
 #: keyword arguments.
@@ -150,6 +149,8 @@ def _list_communities(user: Any) -> Any:
 def case_list(request: HttpRequest) -> HttpResponse:
     """Cases the viewer may see, filtered and searchable, 25 a page."""
     user = request.user
+    if not any(role != Role.GRID_WORKER for role in clinic_access.roles(user)):
+        raise NotPermitted("cases", "", "list")
     params = request.GET
     qs = Case.objects.visible_to(user).for_list()
     state = params.get("state", "")
@@ -229,15 +230,13 @@ def _available(case: Case, user: Any) -> tuple[list[tuple[str, str]], list[tuple
     """Transitions the user may fire now, and those they may fire once conditions hold."""
     ready, blocked = [], []
     for name, (_form, _action, label, _intro) in TRANSITIONS.items():
-        method = getattr(case, name)
-        if not can_proceed(method, check_conditions=False):
+        if not case.permits(name, user):
             continue
-        if not has_transition_perm(method, user):
-            continue
-        if can_proceed(method):
-            ready.append((name, str(label)))
+        reasons = actions.unmet_conditions(case, name, before_form=True)
+        if reasons:
+            blocked.append((str(label), reasons))
         else:
-            blocked.append((str(label), actions.unmet_conditions(case, name)))
+            ready.append((name, str(label)))
     return ready, blocked
 
 
@@ -453,29 +452,42 @@ def fire_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     form_class, action, label, intro = TRANSITIONS[name]
     case = access.access_case(request.user, pk)
     case = _detail_queryset().get(pk=case.pk)
-    if not has_transition_perm(getattr(case, name), request.user):
+    possible = getattr(case, name)._django_fsm.get_transition(case.state) is not None
+    if possible and not case.permits(name, request.user):
         raise NotPermitted("case", pk, name)
     extra = {"community": case.community} if name == "convene" else {}
     form = form_class(request.POST or None, initial={"version": case.version}, **extra)
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            action(case, actor=request.user, **form.cleaned_data)
-        except actions.StaleCase:
+        if form.cleaned_data["version"] != case.version:
             _fail_stale(form)
             status = 409
-        except actions.ActionRefused as refused:
-            for reason in refused.reasons:
-                form.add_error(None, reason)
-            status = 400
-        except PermissionDenied:
-            raise NotPermitted("case", pk, name) from None
-        else:
-            messages.success(request, _("Done: %(step)s.") % {"step": label})
+        elif not possible:
+            messages.warning(request, actions.unmet_conditions(case, name)[0])
             return redirect(case)
+        else:
+            try:
+                action(case, actor=request.user, **form.cleaned_data)
+            except actions.StaleCase:
+                _fail_stale(form)
+                status = 409
+            except actions.ActionRefused as refused:
+                for reason in refused.reasons:
+                    form.add_error(None, reason)
+                status = 400
+            except PermissionDenied:
+                raise NotPermitted("case", pk, name) from None
+            else:
+                messages.success(request, _("Done: %(step)s.") % {"step": label})
+                return redirect(case)
     elif request.method == "POST":
         status = 400
-    reasons = actions.unmet_conditions(case, name) if request.method == "GET" else []
+    elif not possible:
+        messages.warning(request, actions.unmet_conditions(case, name)[0])
+        return redirect(case)
+    reasons = (
+        actions.unmet_conditions(case, name, before_form=True) if request.method == "GET" else []
+    )
     return render(
         request,
         "cases/transition.html",

@@ -278,8 +278,15 @@ PEOPLE = [
 class Command(BaseCommand):
     help = "Load the 盘龙区 demo data (idempotent) and print the demo accounts."
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--base-only",
+            action="store_true",
+            help="Only regions, clinics, people and holidays; skip the apps' demo data.",
+        )
+
     @transaction.atomic
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: Any, base_only: bool = False, **options: Any) -> None:
         district, _ = District.objects.update_or_create(
             code="530103", defaults={"name": "盘龙区", "city": "昆明市"}
         )
@@ -346,7 +353,7 @@ class Command(BaseCommand):
 
         for config in apps.get_app_configs():
             command = f"seed_demo_{config.label}"
-            if command in get_commands():
+            if command in get_commands() and not base_only:
                 call_command(command, stdout=self.stdout)
         self._print_accounts()
 

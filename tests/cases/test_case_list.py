@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases.choices import State
+from tests.cases.factories import in_state, party, registered_dispute
+from tests.conftest import client_for
+
+
+def _list_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_list_runs_the_same_queries_for_10_and_200_cases(demo: None) -> None:
+    client = client_for("coordinator")
+    url = reverse("cases:list")
+    for _ in range(10):
+        registered_dispute()
+    with_10 = _list_queries(client, url)
+    for _ in range(190):
+        registered_dispute()
+    with_200 = _list_queries(client, url)
+    # session, user, memberships, "may register?", unread count, the community filter's
+    # options, count, page of cases, their parties, session save (+ savepoint on SQLite)
+    assert with_10 == with_200
+    assert with_200 <= 12
+
+
+def test_a_coordinator_lists_only_their_communitys_cases(demo: None) -> None:
+    registered_dispute(summary="金江路的案件")
+    registered_dispute(
+        by="mediator_jinse", community="金色社区", mediator="mediator_jinse", summary="金色的案件"
+    )
+    page = client_for("coordinator").get(reverse("cases:list")).content.decode()
+    jinse = client_for("coordinator_jinse").get(reverse("cases:list")).content.decode()
+    assert "赵建国" in page and "赵建国" in jinse  # one case each
+    assert page.count('class="case-item') == 1 and jinse.count('class="case-item') == 1
+
+
+def test_filters_and_search_find_the_right_cases(demo: None) -> None:
+    sit_in = in_state(State.SIT_IN, dispute_type="labour")
+    registered_dispute(
+        parties=[party(side="applicant", name="孙悟空"), party(side="respondent", name="猪八戒")]
+    )
+    client = client_for("mediator")
+    by_state = client.get(reverse("cases:list") + "?state=sit_in").content.decode()
+    assert sit_in.number in by_state and "孙悟空" not in by_state
+    by_name = client.get(reverse("cases:list") + "?q=悟空").content.decode()
+    assert "孙悟空" in by_name and sit_in.number not in by_name
+    by_number = client.get(reverse("cases:list") + f"?q={sit_in.number}").content.decode()
+    assert sit_in.number in by_number and "孙悟空" not in by_number
+    by_type = client.get(reverse("cases:list") + "?type=labour").content.decode()
+    assert sit_in.number in by_type and "孙悟空" not in by_type
+
+
+def test_grid_workers_have_no_case_list(demo: None) -> None:
+    assert client_for("gridworker").get(reverse("cases:list")).status_code == 403
+
+
+@pytest.mark.parametrize("username", ["judge", "street", "coordinator_jinse"])
+def test_an_unrelated_official_sees_an_empty_list(demo: None, username: str) -> None:
+    registered_dispute()
+    page = client_for(username).get(reverse("cases:list")).content.decode()
+    assert "赵建国" not in page

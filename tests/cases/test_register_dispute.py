@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from django.urls import reverse
+
+from cases.models import Case
+from clinic.models import Community, Notification
+from tests.cases.factories import registered_dispute, resident_id
+from tests.conftest import client_for
+
+
+def _form(**overrides: str) -> dict[str, object]:
+    data: dict[str, object] = {
+        "community": Community.objects.get(name="金江路社区").pk,
+        "source": "walk_in",
+        "dispute_type": "neighbour",
+        "summary": "楼上装修噪音扰民，多次协商未果",
+        "persons_involved": 2,
+        "applicant-side": "applicant",
+        "applicant-name": "周大妈",
+        "applicant-id_type": "resident_id",
+        "applicant-id_number": resident_id(birth="19550302"),
+        "applicant-phone": "13888123456",
+        "applicant-consented": "on",
+        "applicant-notice_method": "written",
+        "respondent-side": "respondent",
+        "respondent-name": "吴先生",
+        "respondent-phone": "13999123456",
+        "respondent-consented": "on",
+        "respondent-notice_method": "oral",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_mediator_registers_a_dispute_with_both_parties(demo: None) -> None:
+    response = client_for("mediator").post(reverse("cases:register"), _form())
+    case = Case.objects.get()
+    assert response.status_code == 302 and response["Location"] == case.get_absolute_url()
+    assert case.state == "registered" and case.number == ""
+    assert case.mediator.username == "mediator" and case.street.name == "联盟街道"
+    assert sorted(case.parties.values_list("name", flat=True)) == ["吴先生", "周大妈"]
+    assert case.events.get().kind == "registered"
+
+
+def test_a_wrong_id_check_digit_is_refused_in_chinese_and_nothing_is_saved(demo: None) -> None:
+    valid = resident_id()
+    wrong = valid[:-1] + ("0" if valid[-1] != "0" else "1")
+    response = client_for("mediator").post(
+        reverse("cases:register"), _form(**{"applicant-id_number": wrong})
+    )
+    assert response.status_code == 400
+    assert "这不是有效的居民身份证号码" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_a_party_with_an_open_case_in_the_street_is_flagged_before_registering(
+    demo: None,
+) -> None:
+    first = registered_dispute()
+    phone = first.parties.get(side="applicant").phone
+    client = client_for("mediator")
+    response = client.post(reverse("cases:register"), _form(**{"applicant-phone": phone}))
+    assert response.status_code == 400
+    assert "已有未结案件" in response.content.decode()
+    assert Case.objects.count() == 1
+    again = client.post(
+        reverse("cases:register"), _form(**{"applicant-phone": phone, "register_anyway": "on"})
+    )
+    assert again.status_code == 302 and Case.objects.count() == 2
+
+
+def test_a_red_risk_alerts_the_coordinator_and_the_community_police_at_once(demo: None) -> None:
+    client_for("mediator").post(reverse("cases:register"), _form(risk="red"))
+    notified = set(Notification.objects.values_list("user__username", flat=True))
+    assert {"coordinator", "police"} <= notified
+
+
+def test_advice_is_logged_in_one_form_and_closed(demo: None) -> None:
+    response = client_for("mediator").post(
+        reverse("cases:advice"),
+        {
+            "community": Community.objects.get(name="金江路社区").pk,
+            "dispute_type": "labour",
+            "source": "walk_in",
+            "question": "公司拖欠两个月工资怎么办？",
+            "answer": "可向劳动监察大队投诉或申请劳动仲裁",
+            "name": "刘师傅",
+        },
+    )
+    case = Case.objects.get()
+    assert response.status_code == 302
+    assert (case.kind, case.state, case.number, case.outcome) == (
+        "advice",
+        "closed",
+        "",
+        "answered",
+    )
+    assert case.parties.get().name == "刘师傅"
+    page = client_for("mediator").get(reverse("cases:list") + "?kind=advice").content.decode()
+    assert "法律咨询" in page
+
+
+def test_grid_workers_and_professionals_cannot_register(demo: None) -> None:
+    for username in ["gridworker", "judge", "lawyer"]:
+        response = client_for(username).post(reverse("cases:register"), _form())
+        assert response.status_code == 403
+    assert not Case.objects.exists()
