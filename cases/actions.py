@@ -891,11 +891,12 @@ def do_save_agreement(
 def do_sign_agreement(agreement: Agreement, *, actor: User, signed_on: date) -> None:
     """The parties signed and the committee sealed (or the oral agreement is registered): the
     agreement takes effect and the 30-day judicial-confirmation window opens."""
-    updated = Agreement.objects.filter(pk=agreement.pk, signed_on__isnull=True).update(
-        signed_on=signed_on
-    )
-    if not updated:
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if locked.signed_on is not None:
         raise StaleCase
+    locked.signed_on = signed_on
+    locked._history_user = actor
+    locked.save(update_fields=["signed_on"])
     agreement.signed_on = signed_on
     case = agreement.case
     case.confirmation_due = _calendar().deadline(signed_on, 30)
