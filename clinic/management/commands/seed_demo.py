@@ -14,6 +14,7 @@ from django.apps import apps
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from clinic import access
@@ -285,8 +286,13 @@ class Command(BaseCommand):
             help="Only regions, clinics, people and holidays; skip the apps' demo data.",
         )
 
-    @transaction.atomic
     def handle(self, *args: Any, base_only: bool = False, **options: Any) -> None:
+        # Demo notifications stay in the inbox; no email is sent for them.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            self._seed(base_only=base_only)
+
+    @transaction.atomic
+    def _seed(self, *, base_only: bool) -> None:
         district, _ = District.objects.update_or_create(
             code="530103", defaults={"name": "盘龙区", "city": "昆明市"}
         )

@@ -1,0 +1,640 @@
+"""``manage.py seed_demo_cases`` (run by ``seed_demo``): thirteen months of cases in 盘龙区
+that read like real ones, in every state, kind, type, source, level and outcome.
+
+Every case is driven through the same actions a mediator uses, on a moved clock
+(time-machine), so numbers, deadlines, timelines and follow-ups are consistent. Idempotent:
+nothing happens when any case exists already.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from cases import actions
+from cases.models import Case, FollowUp
+from clinic.lib.ids import with_check_character
+from clinic.models import Community, User
+
+# (dispute type, source, summary, amount involved, facts, terms)
+STORIES: list[tuple[str, str, str, int | None, str, str]] = [
+    (
+        "neighbour",
+        "walk_in",
+        "楼上卫生间漏水，楼下天花板发霉脱落，双方多次争吵",
+        3000,
+        "楼上住户卫生间防水层老化渗漏，致楼下天花板及墙面受损",
+        "楼上住户赔偿维修费 2600 元，并于 10 日内修复防水层",
+    ),
+    (
+        "labour",
+        "walk_in",
+        "北京路一家米线店拖欠服务员三个月工资",
+        10500,
+        "申请人在被申请人经营的米线店工作，2026 年 5 月至 7 月工资未发放",
+        "被申请人分两期支付拖欠工资 10500 元",
+    ),
+    (
+        "property_management",
+        "grid_referral",
+        "小区物业费上涨，十余户业主拒交并与物业发生冲突",
+        24000,
+        "物业公司未经业主大会同意上调物业费，部分业主拒交",
+        "物业公司恢复原收费标准，业主于月底前补交欠费",
+    ),
+    (
+        "traffic",
+        "police",
+        "金江路电动车与小轿车剐蹭，对维修费用有争议",
+        4200,
+        "电动车驾驶人变道时与小轿车发生剐蹭，交警认定同等责任",
+        "双方各自承担 50% 维修费用，电动车一方支付 2100 元",
+    ),
+    (
+        "marriage_family",
+        "walk_in",
+        "离婚后子女抚养费及探望时间约定不清",
+        36000,
+        "双方已协议离婚，婚生子随母亲生活，抚养费及探望未约定",
+        "男方每月支付抚养费 1500 元，每月第一、三周末探望",
+    ),
+    (
+        "neighbour",
+        "own_initiative",
+        "邻居家犬只夜间吠叫扰民，老人无法休息",
+        None,
+        "被申请人饲养犬只夜间频繁吠叫，影响独居老人休息",
+        "被申请人夜间将犬只移至室内并加装隔音门帘",
+    ),
+    (
+        "neighbour",
+        "grid_referral",
+        "楼上装修噪音扰民，周末清晨施工",
+        None,
+        "被申请人装修施工违反小区装修时间规定",
+        "被申请人仅在工作日 8:30–12:00、14:00–18:00 施工",
+    ),
+    (
+        "housing_land",
+        "walk_in",
+        "共用楼道被邻居堆放杂物、私装铁门",
+        None,
+        "被申请人在公共楼道加装铁门并堆放杂物，影响通行和消防",
+        "被申请人于 7 日内拆除铁门、清理杂物",
+    ),
+    (
+        "contract",
+        "walk_in",
+        "商铺租赁到期后押金未退",
+        8000,
+        "租赁合同期满，出租人以墙面损坏为由拒退押金",
+        "出租人扣除墙面修复费 1200 元后退还押金 6800 元",
+    ),
+    (
+        "consumer",
+        "online",
+        "在美容店办卡后店铺关门，余额无法退还",
+        5600,
+        "申请人在被申请人店内办理预付卡，店铺停业未告知",
+        "被申请人退还卡内余额 5600 元",
+    ),
+    (
+        "medical",
+        "petitions",
+        "社区诊所输液后过敏，对医疗费用赔偿有争议",
+        12000,
+        "申请人在社区诊所输液后出现过敏反应，住院治疗 5 天",
+        "诊所承担医疗费 8000 元，双方不再追究",
+    ),
+    (
+        "expropriation",
+        "government",
+        "茨坝片区拆迁补偿面积认定有争议",
+        180000,
+        "被拆迁房屋附属建筑面积测量存在争议",
+        "按复测面积补偿，另给予搬迁奖励 5000 元",
+    ),
+    (
+        "damages",
+        "walk_in",
+        "小孩在小区玩耍时将邻居车辆划伤",
+        1800,
+        "未成年人玩耍时用石块划伤车辆漆面",
+        "监护人赔偿车辆修复费 1500 元",
+    ),
+    (
+        "business",
+        "court",
+        "两家小超市供货款结算纠纷",
+        46000,
+        "双方长期供货合作，对账单金额存在差异",
+        "被申请人于三个月内分期支付货款 42000 元",
+    ),
+    (
+        "environment",
+        "grid_referral",
+        "小区烧烤店油烟直排居民楼",
+        None,
+        "烧烤店未安装油烟净化设施，油烟影响楼上住户",
+        "烧烤店于 15 日内安装油烟净化器并改造排烟管道",
+    ),
+    (
+        "forest_land",
+        "government",
+        "阿子营村民承包林地边界争议",
+        20000,
+        "相邻承包户对林地界址认定不一",
+        "以 2008 年林权证界址为准，重新埋设界桩",
+    ),
+    (
+        "other",
+        "walk_in",
+        "小区停车位被长期占用",
+        None,
+        "被申请人长期占用申请人购买的产权车位",
+        "被申请人于 3 日内移走车辆，今后不再占用",
+    ),
+    (
+        "labour",
+        "online",
+        "快递员工伤后公司拒绝支付医药费",
+        15000,
+        "申请人送件途中摔伤，公司以未签劳动合同为由拒付",
+        "公司支付医药费及误工费 13000 元",
+    ),
+    (
+        "marriage_family",
+        "own_initiative",
+        "老人赡养费分摊，兄弟姐妹互相推诿",
+        24000,
+        "四名子女对父母赡养费分摊意见不一",
+        "四名子女每人每月支付赡养费 500 元，轮流照料",
+    ),
+    (
+        "property_management",
+        "walk_in",
+        "电梯长期故障，业主要求物业退费",
+        6000,
+        "小区 5 栋电梯频繁故障停运超过两个月",
+        "物业公司于 20 日内完成维修并减免两个月电梯费",
+    ),
+]
+
+APPLICANTS = [
+    "赵建国",
+    "钱秀兰",
+    "孙丽华",
+    "李德明",
+    "周桂英",
+    "吴志强",
+    "郑玉梅",
+    "王春生",
+    "冯晓燕",
+    "陈国华",
+    "褚红梅",
+    "卫建平",
+    "蒋淑珍",
+    "沈海涛",
+    "韩美玲",
+    "杨家福",
+]
+RESPONDENTS = [
+    "朱志刚",
+    "秦海燕",
+    "尤立新",
+    "许文静",
+    "何永红",
+    "吕建军",
+    "施晓梅",
+    "张国强",
+    "孔令华",
+    "曹德胜",
+    "严小兵",
+    "华丽萍",
+    "金卫东",
+    "魏晓东",
+    "陶春燕",
+    "姜永福",
+]
+ADVICE = [
+    (
+        "labour",
+        "公司不签劳动合同，离职时能要求双倍工资吗？",
+        "未签书面劳动合同满一个月不满一年的，可主张二倍工资，时效一年，可申请劳动仲裁。",
+    ),
+    (
+        "marriage_family",
+        "父母房产只写了一个子女的名字，其他子女有继承权吗？",
+        "房产登记在父母名下时属遗产，各继承人依法继承；如已过户给子女，需看是否为赠与。",
+    ),
+    (
+        "contract",
+        "装修公司拖延工期，可以解除合同吗？",
+        "经催告后在合理期限内仍未履行的，可以解除合同并要求赔偿损失，保留好催告证据。",
+    ),
+    (
+        "consumer",
+        "网购商品质量问题商家不退货怎么办？",
+        "可向平台投诉，或拨打 12315 投诉；七日无理由退货商品商家应当退货。",
+    ),
+    (
+        "traffic",
+        "被电动车撞了对方没有保险，怎么索赔？",
+        "报警取得事故认定书后，按责任比例向对方索赔，协商不成可起诉。",
+    ),
+    (
+        "housing_land",
+        "租的房子房东要提前收回，押金怎么办？",
+        "房东提前解约属违约，应退还押金并按合同承担违约责任。",
+    ),
+    (
+        "neighbour",
+        "邻居在楼道里装摄像头对着我家门口，合法吗？",
+        "可能侵犯隐私，可先协商调整角度，协商不成可向物业、社区反映或起诉。",
+    ),
+    (
+        "medical",
+        "在医院做手术后出现并发症，怎么判断是否医疗事故？",
+        "可申请医疗事故技术鉴定或司法鉴定，注意封存病历。",
+    ),
+    (
+        "other",
+        "老人被推销保健品花了两万多，能退吗？",
+        "存在虚假宣传的可要求退货退款，并向市场监管部门举报，必要时报警。",
+    ),
+]
+
+# The path each demo case takes, and how many days ago it was registered.
+PLANS: list[tuple[str, int, str, str]] = [
+    # (path, days ago, community, risk)
+    ("closed_written", 390, "金江路社区", ""),
+    ("closed_oral", 370, "金江路社区", ""),
+    ("failed", 355, "金色社区", "yellow"),
+    ("closed_written", 340, "金色社区", ""),
+    ("declined_scope", 330, "北辰社区", ""),
+    ("closed_instalments", 320, "金江路社区", ""),
+    ("withdrawn", 300, "白龙路社区", ""),
+    ("closed_written", 290, "金色社区", "blue"),
+    ("referred_out", 280, "金江路社区", "orange"),
+    ("closed_oral", 265, "金江路社区", ""),
+    ("party_refuses", 250, "田园路社区", ""),
+    ("escalated_closed", 240, "金江路社区", "orange"),
+    ("closed_written", 225, "金色社区", ""),
+    ("declined_duplicate", 210, "金江路社区", ""),
+    ("closed_written", 200, "金江路社区", ""),
+    ("failed", 185, "东华社区", ""),
+    ("closed_oral", 170, "金色社区", ""),
+    ("corrected_closed", 160, "金江路社区", ""),
+    ("declined_refused", 150, "穿金路社区", ""),
+    ("closed_written", 140, "金江路社区", "yellow"),
+    ("reopened", 125, "金江路社区", ""),
+    ("closed_written", 110, "金色社区", ""),
+    ("referred_out", 100, "菊华社区", "red"),
+    ("urged", 90, "金江路社区", ""),
+    ("follow_up", 80, "金色社区", ""),
+    ("closed_written", 75, "金江路社区", ""),
+    ("overdue_sit_in", 70, "金江路社区", "yellow"),
+    ("overdue_patrol", 62, "北辰社区", "orange"),
+    ("escalated_open", 55, "金江路社区", "red"),
+    ("follow_up", 48, "金江路社区", "blue"),
+    ("joint", 40, "金江路社区", "orange"),
+    ("failed", 35, "金色社区", ""),
+    ("closed_oral", 32, "金江路社区", ""),
+    ("sit_in", 20, "金江路社区", ""),
+    ("patrol", 16, "金色社区", "yellow"),
+    ("joint", 12, "金色社区", ""),
+    ("sit_in", 9, "白龙路社区", ""),
+    ("sit_in", 6, "金江路社区", "red"),
+    ("registered_missing_consent", 3, "金江路社区", ""),
+    ("registered", 2, "金色社区", ""),
+    ("registered", 1, "金江路社区", "orange"),
+]
+
+MEDIATOR = {"金江路社区": "mediator", "金色社区": "mediator_jinse"}
+SETTLING = {"金江路社区", "金色社区"}
+
+
+class Demo:
+    def __init__(self, travel: Any) -> None:
+        self.travel = travel
+        self.rng = random.Random(2026)
+        self.serial = 0
+        self.now = timezone.localtime()
+
+    def user(self, username: str) -> User:
+        return User.objects.get(username=username)
+
+    def at(self, days_ago: float, hour: int = 9) -> Any:
+        day = (self.now - timedelta(days=days_ago)).date()
+        moment = datetime.combine(day, time(hour, self.rng.randrange(0, 50)))
+        return self.travel(timezone.make_aware(moment), tick=False)
+
+    def person(self, side: str, name: str, community: str, *, consented: bool = True) -> dict:
+        self.serial += 1
+        birth = f"{self.rng.randrange(1945, 2000)}{self.rng.randrange(1, 13):02d}"
+        birth += f"{self.rng.randrange(1, 29):02d}"
+        unit, floor, door = (
+            self.rng.randrange(1, 5),
+            self.rng.randrange(1, 18),
+            self.rng.randrange(1, 4),
+        )
+        return {
+            "side": side,
+            "name": name,
+            "gender": self.rng.choice(["female", "male"]),
+            "id_type": "resident_id",
+            "id_number": with_check_character(f"530103{birth}{self.serial:03d}"),
+            "phone": f"1{self.rng.choice('358')}{self.rng.randrange(10**8, 10**9)}",
+            "address": f"{community} {self.rng.randrange(1, 30)} 栋",
+            "room": f"{unit} 单元 {floor}0{door}",
+            "elderly_alone": self.rng.random() < 0.1,
+            "disabled": self.rng.random() < 0.05,
+            "consented": consented,
+            "notice_method": "written" if consented else "",
+        }
+
+
+def _fresh(case: Case) -> Case:
+    return Case.objects.get(pk=case.pk)
+
+
+class Command(BaseCommand):
+    help = "Add thirteen months of demo cases (run by seed_demo)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if Case.objects.exists():
+            self.stdout.write("Cases exist already: no demo cases added.")
+            return
+        try:
+            import time_machine
+        except ImportError as error:
+            raise CommandError("Demo cases need the development extras (time-machine).") from error
+        demo = Demo(time_machine.travel)
+        with transaction.atomic():
+            for index, plan in enumerate(PLANS):
+                self._case(demo, index, *plan)
+            for index, (dispute_type, question, answer) in enumerate(ADVICE):
+                self._advice(demo, index, dispute_type, question, answer)
+        self.stdout.write(f"{Case.objects.count()} demo cases.")
+
+    # --- One case --------------------------------------------------------------------------
+
+    def _case(self, demo: Demo, index: int, path: str, days: int, place: str, risk: str) -> None:
+        dispute_type, source, summary, amount, facts, terms = STORIES[index % len(STORIES)]
+        community = Community.objects.get(name=place)
+        actor_name = MEDIATOR.get(place, "admin")
+        actor = demo.user(actor_name)
+        applicant = APPLICANTS[index % len(APPLICANTS)]
+        respondent = RESPONDENTS[index % len(RESPONDENTS)]
+        missing = path == "registered_missing_consent"
+        flags = {}
+        if index % 7 == 3:
+            flags = {"prevented_criminal": True, "prevented_criminal_persons": 2}
+        if index % 11 == 2:
+            flags |= {"prevented_petition": True, "prevented_petition_persons": 12}
+        with demo.at(days):
+            case = actions.do_register_dispute(
+                actor=actor,
+                community=community,
+                parties=[
+                    demo.person("applicant", applicant, place),
+                    demo.person("respondent", respondent, place, consented=not missing),
+                ],
+                mediator=actor if actor_name != "admin" else None,
+                clinic=community.clinics.first(),
+                grid=community.grids.first(),
+                source=source,
+                dispute_type=dispute_type,
+                summary=summary,
+                risk=risk,
+                amount_involved=amount,
+                persons_involved=2 + (10 if flags.get("prevented_petition") else 0),
+                **flags,
+            )
+        if path.startswith("registered"):
+            return
+        if path.startswith("declined"):
+            reason = {
+                "declined_scope": ("declined_scope", "属于行政复议事项，已引导至区政府复议机构"),
+                "declined_duplicate": ("declined_duplicate", "与本委员会正在调解的案件系同一纠纷"),
+                "declined_refused": (
+                    "declined_refused",
+                    "被申请人明确表示不同意调解，已告知可诉讼",
+                ),
+            }[path]
+            with demo.at(days - 1):
+                actions.do_decline_case(
+                    _fresh(case), actor=actor, version=None, outcome=reason[0], note=reason[1]
+                )
+            return
+        patrol = path in {"patrol", "overdue_patrol"} or index % 5 == 0
+        with demo.at(days - 1):
+            if patrol:
+                actions.do_dispatch_case(_fresh(case), actor=actor, version=None)
+            else:
+                actions.do_accept_case(_fresh(case), actor=actor, version=None)
+        with demo.at(days - 2, 15):
+            actions.do_add_record(
+                _fresh(case),
+                actor=actor,
+                data={
+                    "held_at": timezone.now(),
+                    "place": "上门调解" if patrol else "社区法律诊所调解室",
+                    "attendees": f"申请人{applicant}、被申请人{respondent}、调解员{actor}",
+                    "statements": f"申请人{applicant}陈述：{summary}。被申请人{respondent}"
+                    "对部分事实有异议，表示愿意协商解决。",
+                    "result": "双方同意继续协商" if "closed" in path else "双方分歧较大，择日再调",
+                },
+            )
+        if path in {"sit_in", "patrol", "overdue_sit_in", "overdue_patrol"}:
+            return
+        if path in {"failed", "withdrawn", "party_refuses"}:
+            with demo.at(days - 12):
+                if path == "party_refuses":
+                    party = _fresh(case).parties.get(side="respondent")
+                    actions.do_record_refusal(party, actor=actor, note="表示不再参加调解")
+                actions.do_terminate_case(
+                    _fresh(case),
+                    actor=actor,
+                    version=None,
+                    outcome=path,
+                    note={
+                        "failed": "双方对赔偿数额分歧过大，调解不成，已告知可向人民法院起诉",
+                        "withdrawn": "申请人与对方自行和解，撤回调解申请",
+                        "party_refuses": "被申请人拒绝继续调解（人民调解法第二十六条），已引导诉讼",
+                    }[path],
+                )
+            return
+        if path == "referred_out":
+            with demo.at(days - 10):
+                actions.do_refer_out(
+                    _fresh(case),
+                    actor=demo.user("coordinator" if place == "金江路社区" else "admin"),
+                    version=None,
+                    referred_to="盘龙区人民法院",
+                    reference=f"(2026)云0103民初{1000 + index}号",
+                    note="涉案金额大、法律关系复杂，当事人坚持诉讼",
+                )
+            return
+        if path.startswith("escalated"):
+            with demo.at(days - 4):
+                actions.do_escalate_case(
+                    _fresh(case),
+                    actor=demo.user("coordinator"),
+                    version=None,
+                    reason="涉及多户居民和物业公司，需街道调委会统筹",
+                )
+            street_mediator = demo.user("mediator_street")
+            with demo.at(days - 4, 14):
+                actions.do_assign_mediator(
+                    _fresh(case), actor=demo.user("street"), mediator=street_mediator
+                )
+            if path == "escalated_open":
+                return
+            actor = street_mediator
+        if path == "joint" or index % 6 == 1:
+            professionals = (
+                [(demo.user("judge"), "judge"), (demo.user("police"), "police")]
+                if place != "金色社区"
+                else [(demo.user("judge_donghua"), "judge"), (demo.user("police_jinse"), "police")]
+            )
+            with demo.at(days - 5):
+                actions.do_convene_consultation(
+                    _fresh(case),
+                    actor=actor,
+                    version=None,
+                    question="责任如何划分、赔偿标准如何确定？",
+                    invitees=professionals,
+                )
+            for professional, role in professionals:
+                with demo.at(days - 6, 10):
+                    actions.do_add_advice(
+                        _fresh(case),
+                        actor=professional,
+                        role=role,
+                        text="建议按照实际损失确定赔偿数额，并明确履行期限，必要时申请司法确认。",
+                    )
+            if path == "joint":
+                return
+            with demo.at(days - 7):
+                actions.do_conclude_consultation(
+                    _fresh(case),
+                    actor=actor,
+                    version=None,
+                    joint_opinion="各方一致认为宜调解解决，赔偿按实际损失计算。",
+                    attended="、".join(str(p) for p, _ in professionals),
+                )
+        if place not in SETTLING and actor.username != "mediator_street":
+            return
+        # Settlement.
+        oral = path == "closed_oral"
+        with demo.at(days - 9):
+            agreement = actions.do_save_agreement(
+                _fresh(case),
+                actor=actor,
+                data={
+                    "form": "oral" if oral else "written",
+                    "facts": facts,
+                    "responsibilities": "" if oral else "被申请人承担主要责任",
+                    "terms": terms,
+                    "performance_manner": "" if oral else "现金或银行转账，履行后双方签字确认",
+                    "performance_deadline": (timezone.localdate() + timedelta(days=20)),
+                    "copies": 3,
+                },
+            )
+            if path == "closed_instalments":
+                for month in (1, 2, 3):
+                    actions.do_add_performance_item(
+                        agreement,
+                        actor=actor,
+                        data={
+                            "description": f"第{month}期付款",
+                            "amount": 3500,
+                            "due_on": timezone.localdate() + timedelta(days=30 * month),
+                        },
+                    )
+            actions.do_sign_agreement(agreement, actor=actor, signed_on=timezone.localdate())
+        if path == "corrected_closed":
+            with demo.at(days - 10):
+                agreement = actions.do_correct_agreement(
+                    agreement,
+                    actor=actor,
+                    reason="履行期限笔误，双方确认更正",
+                    data={"performance_deadline": timezone.localdate() + timedelta(days=25)},
+                )
+                actions.do_sign_agreement(agreement, actor=actor, signed_on=timezone.localdate())
+        with demo.at(days - 10, 16):
+            actions.do_settle_case(
+                _fresh(case),
+                actor=actor,
+                version=None,
+                amount_agreed=(amount * 9 // 10) if amount else None,
+            )
+        if path == "follow_up":
+            return
+        follow_ups = FollowUp.objects.filter(case=case, done_at__isnull=True).order_by("due_on")
+        if path == "urged":
+            first = follow_ups.first()
+            with demo.at(max(days - 35, 1)):
+                actions.do_record_follow_up(
+                    first,
+                    actor=actor,
+                    method="visit",
+                    performance="partial",
+                    satisfaction=3,
+                    findings="被申请人仅支付一半款项，已当面督促履行",
+                )
+            return
+        if path == "reopened":
+            with demo.at(days - 25):
+                actions.do_update_confirmation(
+                    _fresh(case).current_agreement,
+                    actor=actor,
+                    data={
+                        "confirmation": "refused",
+                        "confirmation_court": "盘龙区人民法院",
+                        "confirmation_reference": f"(2026)云0103民特{200 + index}号",
+                        "confirmation_applied_on": timezone.localdate() - timedelta(days=10),
+                        "confirmation_decided_on": timezone.localdate(),
+                    },
+                )
+                actions.do_reopen_case(
+                    _fresh(case),
+                    actor=actor,
+                    version=None,
+                    reason="法院裁定不予确认，双方同意重新调解",
+                    both_parties_ask=False,
+                )
+            return
+        for number, follow_up in enumerate(follow_ups):
+            done = min(days - 12 - 30 * (number + 1), days - 13)
+            with demo.at(max(done, 0.2)):
+                actions.do_record_follow_up(
+                    FollowUp.objects.get(pk=follow_up.pk),
+                    actor=actor,
+                    method="phone" if number % 2 else "visit",
+                    performance="full",
+                    satisfaction=5 - (index % 2),
+                    findings="已按协议履行完毕，双方关系缓和",
+                )
+
+    def _advice(
+        self, demo: Demo, index: int, dispute_type: str, question: str, answer: str
+    ) -> None:
+        place = ["金江路社区", "金色社区"][index % 2]
+        actor = demo.user(MEDIATOR[place])
+        with demo.at(300 - index * 33, 10):
+            actions.do_log_advice(
+                actor=actor,
+                community=Community.objects.get(name=place),
+                question=question,
+                answer=answer,
+                asker={"name": APPLICANTS[-1 - index], "phone": "", "address": ""},
+                dispute_type=dispute_type,
+                source="walk_in" if index % 3 else "online",
+            )
