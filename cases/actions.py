@@ -15,10 +15,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 from guardian.shortcuts import assign_perm, remove_perm
@@ -1030,6 +1031,12 @@ def do_add_attachment(
 
 
 def do_send_case_reminders(today: date | None = None) -> int:
+    """Reminders are written in the site's language (a worker has no request)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _do_send_case_reminders(today)
+
+
+def _do_send_case_reminders(today: date | None = None) -> int:
     """Tell mediators and coordinators of cases due within 3 days and of overdue ones. The
     key carries the day, so a second run on the same day sends nothing new."""
     today = today or timezone.localdate()

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.apps import apps
+from django.utils.module_loading import import_string
 from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -137,6 +138,10 @@ def do_end_role(
         return False
     membership.refresh_from_db()
     _sync_user_groups(membership.user)
+    for config in apps.get_app_configs():
+        hook = getattr(config, "on_role_ended", None)
+        if hook:
+            import_string(hook)(membership, actor=actor)
     audit.record(
         AuditEvent.ROLE_ENDED,
         request=request,
@@ -243,20 +248,31 @@ def do_reactivate_person(person: User, *, actor: User, request: HttpRequest | No
 # --- Holidays -------------------------------------------------------------------------------
 
 
-def package_calendar(years: Iterable[int]) -> list[tuple[date, str, str]]:
+def package_calendar(years: Iterable[int]) -> list[tuple[date, str, str, int | None]]:
     """Public holidays and make-up working days for these years, from the ``holidays``
-    package's schedule for mainland China: ``(date, kind, name)``."""
+    package's schedule for mainland China: ``(date, kind, name, works as weekday)``. A make-up
+    day works as the weekday of the day off it was swapped for."""
+    import re
+
     import holidays as holidays_package
 
-    rows: list[tuple[date, str, str]] = []
+    years = list(years)
+    rows: list[tuple[date, str, str, int | None]] = []
+    cn = holidays_package.China(years=years, language="zh_CN")
+    swaps: dict[date, int] = {}
+    for day, name in holidays_package.China(years=years, language="en_US").items():
+        found = re.search(r"substituted from (\d\d)/(\d\d)/(\d{4})", name)
+        if found:
+            month, dom, year = (int(g) for g in found.groups())
+            swaps[date(year, month, dom)] = day.weekday()
+    for day, name in sorted(cn.items()):
+        if day.weekday() < 5:
+            rows.append((day, DayKind.HOLIDAY, name[:50], None))
     with translation.override("zh-hans"):
-        cn = holidays_package.China(years=list(years), language="zh_CN")
-        for day, name in sorted(cn.items()):
-            if day.weekday() < 5:
-                rows.append((day, DayKind.HOLIDAY, name[:50]))
-        for day in sorted(cn.weekend_workdays):
-            if day.year in set(years):
-                rows.append((day, DayKind.WORKDAY, str(_("Make-up working day"))))
+        label = str(_("Make-up working day"))
+    for day in sorted(cn.weekend_workdays):
+        if day.year in set(years):
+            rows.append((day, DayKind.WORKDAY, label, swaps.get(day)))
     return rows
 
 
@@ -265,8 +281,10 @@ def do_import_holidays(years: Iterable[int], *, actor: User | None = None) -> in
     """Add the package's holidays and make-up days for these years. Days already in the
     calendar (perhaps corrected by hand) are left alone. Returns how many were added."""
     added = 0
-    for day, kind, name in package_calendar(list(years)):
-        _, created = Holiday.objects.get_or_create(date=day, defaults={"kind": kind, "name": name})
+    for day, kind, name, works_as in package_calendar(list(years)):
+        _, created = Holiday.objects.get_or_create(
+            date=day, defaults={"kind": kind, "name": name, "works_as": works_as}
+        )
         added += created
     if added and actor is not None:
         audit.record(
@@ -277,9 +295,17 @@ def do_import_holidays(years: Iterable[int], *, actor: User | None = None) -> in
 
 @transaction.atomic
 def do_save_holiday(
-    *, day: date, kind: str, name: str, actor: User, request: HttpRequest | None = None
+    *,
+    day: date,
+    kind: str,
+    name: str,
+    actor: User,
+    works_as: int | None = None,
+    request: HttpRequest | None = None,
 ) -> Holiday:
-    holiday, _ = Holiday.objects.update_or_create(date=day, defaults={"kind": kind, "name": name})
+    holiday, _ = Holiday.objects.update_or_create(
+        date=day, defaults={"kind": kind, "name": name, "works_as": works_as}
+    )
     audit.record(
         AuditEvent.HOLIDAY_CHANGED,
         request=request,

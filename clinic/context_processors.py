@@ -21,5 +21,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_is": {role: True for role in held},
         "nav_can_manage_people": access.can_manage_people(user),
         "nav_sees_cases": any(role != Role.GRID_WORKER for role in held),
+        "nav_roster": any(role != Role.GRID_WORKER for role in held),
         "nav_unread": Notification.objects.unread().filter(user=user).count(),
     }

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic import access
 from clinic.choices import ROLE_LEVELS, DayKind, Level, Role
-from clinic.models import Community, District, Grid, Street, User, phone_validator
+from clinic.models import WEEKDAYS, Community, District, Grid, Street, User, phone_validator
 
 PROFILE_FIELDS = [
     "display_name",
@@ -156,6 +156,13 @@ class HolidayForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label=_("Kind"), choices=DayKind.choices)
     name = forms.CharField(label=_("Name"), max_length=50)
+    works_as = forms.TypedChoiceField(
+        label=_("A make-up day works as"),
+        choices=[("", "—"), *WEEKDAYS],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
 
 
 class YearForm(forms.Form):

@@ -199,14 +199,32 @@ class Clinic(models.Model):
         return self.name
 
 
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+
+
 class HolidayQuerySet(models.QuerySet):
     def calendar(self) -> WorkCalendar:
         """The working-day calendar, for deadlines and rosters."""
         holidays: set[date] = set()
-        workdays: set[date] = set()
-        for day, kind in self.values_list("date", "kind"):
-            (holidays if kind == DayKind.HOLIDAY else workdays).add(day)
-        return WorkCalendar(holidays=frozenset(holidays), workdays=frozenset(workdays))
+        workdays: dict[date, int | None] = {}
+        for day, kind, works_as in self.values_list("date", "kind", "works_as"):
+            if kind == DayKind.HOLIDAY:
+                holidays.add(day)
+            else:
+                workdays[day] = works_as
+        return WorkCalendar(
+            holidays=frozenset(holidays),
+            workdays=frozenset(workdays),
+            works_as={d: w for d, w in workdays.items() if w is not None},
+        )
 
 
 class Holiday(models.Model):
@@ -217,6 +235,13 @@ class Holiday(models.Model):
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=DayKind.choices)
     name = models.CharField(_("name"), max_length=50)
+    works_as = models.PositiveSmallIntegerField(
+        _("works as"),
+        null=True,
+        blank=True,
+        choices=WEEKDAYS,
+        help_text=_("A make-up working day follows the timetable of the weekday it replaces."),
+    )
 
     objects = HolidayQuerySet.as_manager()
 

@@ -198,9 +198,9 @@ MEDIA_ROOT = DATA_DIR / "uploads"
 MEDIA_URL = "/uploads-are-not-served-directly/"
 
 # --- Celery ---------------------------------------------------------------------------------
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 # Without a broker every task runs in-process, right away (laptop and community-office PC).
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = not os.environ.get("CELERY_BROKER_URL")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -211,6 +211,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "case-reminders": {
         "task": "cases.tasks.send_case_reminders",
         "schedule": crontab(hour=8, minute=0),
+    },
+    "roster-reminders": {
+        "task": "scheduling.tasks.send_roster_reminders",
+        "schedule": crontab(hour=17, minute=0),
     },
 }
 

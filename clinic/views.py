@@ -402,6 +402,7 @@ def save_holiday(request: HttpRequest) -> HttpResponse:
         day=form.cleaned_data["date"],
         kind=form.cleaned_data["kind"],
         name=form.cleaned_data["name"],
+        works_as=form.cleaned_data["works_as"],
         actor=request.user,
         request=request,
     )

@@ -8,3 +8,6 @@ class SchedulingConfig(AppConfig):
     name = "scheduling"
     verbose_name = _("Roster and appointments")
     default_auto_field = "django.db.models.BigAutoField"
+
+    #: When someone's role ends, their future seats in that region reopen.
+    on_role_ended = "scheduling.actions.do_release_future_bookings"

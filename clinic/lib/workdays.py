@@ -14,6 +14,8 @@ class WorkCalendar:
 
     holidays: frozenset[date] = field(default_factory=frozenset)
     workdays: frozenset[date] = field(default_factory=frozenset)
+    #: make-up working day → the weekday (0 = Monday) whose timetable it follows
+    works_as: dict[date, int] = field(default_factory=dict)
 
     def is_working_day(self, day: date) -> bool:
         if day in self.workdays:
@@ -21,6 +23,15 @@ class WorkCalendar:
         if day in self.holidays:
             return False
         return day.weekday() < 5
+
+    def timetable_weekday(self, day: date) -> int | None:
+        """Which weekday's timetable ``day`` follows: its own on an ordinary working day, the
+        replaced weekday on a make-up day (调休), None on a rest day or an unpaired make-up day."""
+        if not self.is_working_day(day):
+            return None
+        if day in self.workdays:
+            return self.works_as.get(day, day.weekday() if day.weekday() < 5 else None)
+        return day.weekday()
 
     def next_working_day(self, day: date) -> date:
         """The first working day strictly after ``day``."""

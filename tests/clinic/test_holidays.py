@@ -45,3 +45,8 @@ def test_a_bad_date_is_refused_in_chinese(demo: None) -> None:
     )
     assert response.status_code == 400
     assert "输入一个有效的日期" in response.content.decode()
+
+
+def test_imported_make_up_days_know_which_weekday_they_replace(demo: None) -> None:
+    sunday = Holiday.objects.get(date=date(2026, 1, 4))
+    assert sunday.kind == "workday" and sunday.works_as == 4  # worked for Friday 2 January

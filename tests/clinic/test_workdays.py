@@ -48,3 +48,15 @@ def test_a_period_has_at_least_one_day() -> None:
 def test_working_days_between_lists_only_working_days() -> None:
     days = SPRING_2026.working_days_between(date(2026, 2, 13), date(2026, 2, 24))
     assert days == [date(2026, 2, 13), date(2026, 2, 14), date(2026, 2, 24)]
+
+
+def test_a_make_up_day_follows_the_timetable_of_the_day_it_replaces() -> None:
+    # Sunday 2026-01-04 is worked in place of Friday 2026-01-02.
+    cal = WorkCalendar(
+        holidays=frozenset({date(2026, 1, 1), date(2026, 1, 2)}),
+        workdays=frozenset({date(2026, 1, 4)}),
+        works_as={date(2026, 1, 4): 4},
+    )
+    assert cal.timetable_weekday(date(2026, 1, 4)) == 4
+    assert cal.timetable_weekday(date(2026, 1, 2)) is None
+    assert cal.timetable_weekday(date(2026, 1, 5)) == 0

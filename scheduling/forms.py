@@ -1,0 +1,148 @@
+"""Forms of the roster: they validate and clean."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clinic.models import Clinic, Street
+from scheduling.choices import Attendance, SessionKind
+from scheduling.models import RosterSettings, WeeklyPattern
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = RosterSettings
+        fields = [
+            "judge_seats",
+            "prosecutor_seats",
+            "police_seats",
+            "lawyer_seats",
+            "minimum_hours",
+            "max_shifts",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        seats = sum(data.get(f) or 0 for f in self.Meta.fields[:4])
+        if seats == 0:
+            raise forms.ValidationError(_("A session needs at least one seat."))
+        for field in self.Meta.fields[:4]:
+            if (data.get(field) or 0) > 10:
+                self.add_error(field, _("At most 10 seats of one role."))
+        return data
+
+
+class PatternForm(forms.ModelForm):
+    class Meta:
+        model = WeeklyPattern
+        fields = ["weekday", "starts", "ends", "place", "kind"]
+        widgets = {"starts": TIME, "ends": TIME}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("starts") and data.get("ends") and data["ends"] <= data["starts"]:
+            self.add_error("ends", _("The end must be after the start."))
+        return data
+
+
+class SessionForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=DATETIME)
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=DATETIME)
+    place = forms.CharField(label=_("Place"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    publish = forms.BooleanField(label=_("Publish at once"), required=False, initial=True)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and starts < timezone.now():
+            self.add_error("starts_at", _("A session cannot start in the past."))
+        if starts and ends:
+            if ends <= starts:
+                self.add_error("ends_at", _("The end must be after the start."))
+            elif ends - starts > timedelta(hours=12):
+                self.add_error("ends_at", _("A session lasts at most 12 hours."))
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class LeaveForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("From"), widget=DATETIME)
+    ends_at = forms.DateTimeField(label=_("Until"), widget=DATETIME)
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends:
+            if ends <= starts:
+                self.add_error("ends_at", _("The end must be after the start."))
+            elif ends < timezone.now():
+                self.add_error("ends_at", _("This period is already over."))
+            elif ends - starts > timedelta(days=366):
+                self.add_error("ends_at", _("Record at most a year at a time."))
+        return data
+
+
+class AttendanceForm(forms.Form):
+    attendance = forms.ChoiceField(label=_("Attendance"), choices=Attendance.choices)
+
+
+class MonthForm(forms.Form):
+    month = forms.CharField(label=_("Month"), widget=forms.TextInput(attrs={"type": "month"}))
+
+    def clean_month(self) -> tuple[int, int]:
+        value = self.cleaned_data["month"]
+        try:
+            parsed = datetime.strptime(value, "%Y-%m")
+        except ValueError:
+            raise forms.ValidationError(_("Give the month as YYYY-MM.")) from None
+        if not 2000 <= parsed.year <= 2100:
+            raise forms.ValidationError(_("Give the month as YYYY-MM."))
+        return parsed.year, parsed.month
+
+
+class SuggestForm(MonthForm):
+    scope = forms.ChoiceField(label=_("For"))
+
+    def __init__(self, *args: Any, clinics: Any, streets: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(f"clinic:{c.pk}", c.name) for c in clinics]
+        choices += [
+            (f"street:{s.pk}", _("All clinics of %(street)s") % {"street": s}) for s in streets
+        ]
+        self.fields["scope"].choices = choices
+        self.clinics, self.streets = list(clinics), list(streets)
+
+    def clean_scope(self) -> list[Clinic]:
+        kind, _sep, pk = self.cleaned_data["scope"].partition(":")
+        if kind == "street":
+            street = next((s for s in self.streets if str(s.pk) == pk), None)
+            if street is None:
+                raise forms.ValidationError(_("Choose one of the listed options."))
+            return [c for c in self.clinics if c.community.street_id == street.pk]
+        clinic = next((c for c in self.clinics if str(c.pk) == pk), None)
+        if clinic is None:
+            raise forms.ValidationError(_("Choose one of the listed options."))
+        return [clinic]
+
+
+def street_choices(clinics: list[Clinic]) -> list[Street]:
+    seen: dict[int, Street] = {}
+    for clinic in clinics:
+        street = clinic.community.street
+        seen.setdefault(street.pk, street)
+    return list(seen.values())

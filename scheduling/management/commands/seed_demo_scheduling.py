@@ -1,0 +1,101 @@
+"""``manage.py seed_demo_scheduling`` (run by ``seed_demo``): weekly patterns for the demo
+clinics and three months of sessions (last, this and next month), most seats booked through
+the roster suggestion, a few left open, past shifts with attendance. Idempotent."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from clinic.models import Clinic, User
+from scheduling import actions
+from scheduling.choices import SessionKind
+from scheduling.models import Booking, ClinicSession, Seat, WeeklyPattern
+
+# clinic slug → [(weekday, from, until, kind)]
+PATTERNS = {
+    "jinjianglu": [
+        (2, time(9), time(11, 30), SessionKind.REGULAR),
+        (4, time(14, 30), time(17), SessionKind.REGULAR),
+    ],
+    "beichen": [(1, time(9), time(11, 30), SessionKind.REGULAR)],
+    "jinse": [
+        (3, time(9), time(11, 30), SessionKind.REGULAR),
+        (5, time(9, 30), time(11, 30), SessionKind.POPUP),
+    ],
+    "tianyuanlu": [(0, time(14, 30), time(17), SessionKind.REGULAR)],
+}
+
+
+def _months(today: date) -> list[tuple[int, int]]:
+    first = today.replace(day=1)
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return [(d.year, d.month) for d in (previous, first, following)]
+
+
+class Command(BaseCommand):
+    help = "Add demo roster patterns, sessions and bookings (run by seed_demo)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if WeeklyPattern.objects.exists():
+            self.stdout.write("Roster demo data already present.")
+            return
+        try:
+            import time_machine
+        except ImportError as error:
+            raise CommandError("Demo roster data needs the development extras.") from error
+        coordinator = User.objects.get(username="coordinator")
+        clinics = list(Clinic.objects.filter(slug__in=PATTERNS).select_related("community__street"))
+        today = timezone.localdate()
+        months = _months(today)
+        with transaction.atomic():
+            for clinic in clinics:
+                # a small district: the few demo professionals sit more often than the default
+                actions.do_save_settings(clinic, data={"max_shifts": 12})
+                for weekday, starts, ends, kind in PATTERNS[clinic.slug]:
+                    actions.do_save_pattern(
+                        clinic,
+                        data={
+                            "weekday": weekday,
+                            "starts": starts,
+                            "ends": ends,
+                            "kind": kind,
+                            "place": clinic.address if kind == SessionKind.REGULAR else "社区广场",
+                        },
+                    )
+            # Book each month as it would have been, on its first day.
+            for year, month in months:
+                moment = timezone.make_aware(
+                    timezone.datetime(year, month, 1, 8) - timedelta(days=3)
+                )
+                with time_machine.travel(min(moment, timezone.now()), tick=False):
+                    for clinic in clinics:
+                        actions.do_generate_sessions(clinic, year=year, month=month)
+                        actions.do_publish_sessions(
+                            ClinicSession.objects.filter(
+                                clinic=clinic, starts_at__year=year, starts_at__month=month
+                            )
+                        )
+                    result = actions.suggestion_for(clinics, year=year, month=month, seconds=3)
+                    pairs = [
+                        (Seat.objects.get(pk=seat_id), result.people[person_id])
+                        for index, (seat_id, person_id) in enumerate(
+                            sorted(result.assignments.items())
+                        )
+                        if index % 9 != 4  # leave a few gaps for the coordinator
+                    ]
+                    actions.do_accept_suggestion(pairs, actor=coordinator)
+            past = Booking.objects.filter(seat__session__ends_at__lt=timezone.now()).select_related(
+                "seat__session"
+            )
+            for index, booking in enumerate(past):
+                attendance = "absent" if index % 11 == 5 else "present"
+                actions.do_mark_attendance(booking, attendance=attendance)
+        self.stdout.write(
+            f"{ClinicSession.objects.count()} demo sessions, {Booking.objects.count()} bookings."
+        )

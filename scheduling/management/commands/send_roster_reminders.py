@@ -1,0 +1,16 @@
+"""``manage.py send_roster_reminders``: the same as the daily Celery beat job (for cron)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from scheduling.actions import do_send_roster_reminders
+
+
+class Command(BaseCommand):
+    help = "Remind professionals of tomorrow's shifts and coordinators of uncovered seats."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write(f"{do_send_roster_reminders()} reminders sent.")

@@ -1,0 +1,97 @@
+"""The roster suggestion on a generated street: 10 clinics, 8 sessions a month each, 4 seats,
+60 professionals."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import datetime, timedelta
+
+from scheduling.solver import Candidate, SeatSlot, eligible, suggest
+
+ROLES = ["judge", "prosecutor", "police", "lawyer"]
+
+
+def street(seed: int = 7) -> tuple[list[SeatSlot], list[Candidate]]:
+    rng = random.Random(seed)
+    base = datetime(2026, 12, 1, 9)
+    seats, seat_id = [], 0
+    for clinic in range(10):
+        days = rng.sample(range(28), 8)
+        for day in days:
+            start = base + timedelta(days=day, hours=rng.choice([0, 5]))
+            for role in ROLES:
+                seat_id += 1
+                seats.append(SeatSlot(seat_id, clinic, role, start, start + timedelta(hours=2.5)))
+    people = ["judge"] * 12 + ["prosecutor"] * 12 + ["police"] * 16 + ["lawyer"] * 20
+    candidates = []
+    for person, role in enumerate(people):
+        served = 10 if role in {"judge", "prosecutor"} else rng.choice([1, 2, 3])
+        clinics = frozenset(rng.sample(range(10), served))
+        leave_days = rng.sample(range(28), 3)
+        busy = tuple(
+            (base + timedelta(days=d, hours=-9), base + timedelta(days=d, hours=15))
+            for d in leave_days
+        )
+        candidates.append(Candidate(person, frozenset({role}), clinics, busy, 0, 1, 6))
+    return seats, candidates
+
+
+def _overlap(a: SeatSlot, b: SeatSlot) -> bool:
+    return a.starts_at < b.ends_at and b.starts_at < a.ends_at
+
+
+def test_every_hard_constraint_holds_and_the_result_is_near_optimal() -> None:
+    seats, candidates = street()
+    result = suggest(seats, candidates, seconds=10)
+    assert result.status in {"optimal", "feasible"}
+    assert result.status == "optimal" or result.gap <= 0.05
+    by_seat = {s.seat_id: s for s in seats}
+    by_person = {c.person_id: c for c in candidates}
+    taken: dict[int, list[SeatSlot]] = {}
+    for seat_id, person_id in result.assignments.items():
+        seat, person = by_seat[seat_id], by_person[person_id]
+        assert eligible(seat, person)  # right role, serves the clinic
+        assert not any(seat.starts_at < b[1] and b[0] < seat.ends_at for b in person.busy)
+        taken.setdefault(person_id, []).append(seat)
+    for person_id, mine in taken.items():
+        assert len(mine) <= by_person[person_id].maximum
+        for i, a in enumerate(mine):
+            assert not any(_overlap(a, b) for b in mine[i + 1 :])
+    assert len(result.assignments) + len(result.unfilled) == len(seats)
+    # fairly spread: nobody carries more than the cap, and most people who could sit do
+    loads = Counter(result.assignments.values())
+    assert max(loads.values()) <= 6
+
+
+def test_an_impossible_seat_is_explained() -> None:
+    start = datetime(2026, 12, 2, 9)
+    end = start + timedelta(hours=2)
+    seats = [
+        SeatSlot(1, 1, "police", start, end),  # nobody serves clinic 1 as police
+        SeatSlot(2, 2, "judge", start, end),  # the only judge is on leave
+        SeatSlot(3, 3, "lawyer", start, end),  # two lawyer seats, one lawyer free
+        SeatSlot(4, 4, "lawyer", start, end),
+    ]
+    candidates = [
+        Candidate(10, frozenset({"police"}), frozenset({9}), (), 0, 0, 4),
+        Candidate(11, frozenset({"judge"}), frozenset({2}), ((start, end),), 0, 0, 4),
+        Candidate(12, frozenset({"lawyer"}), frozenset({3, 4}), (), 0, 0, 4),
+    ]
+    result = suggest(seats, candidates, seconds=5)
+    assert result.status == "optimal"
+    assert result.unfilled[1] == ("no_one", 0)
+    assert result.unfilled[2] == ("busy", 1)
+    assert len([s for s in (3, 4) if s in result.assignments]) == 1
+    assert next(result.unfilled[s] for s in (3, 4) if s in result.unfilled) == ("full", 1)
+
+
+def test_the_monthly_maximum_counts_shifts_already_booked() -> None:
+    start = datetime(2026, 12, 2, 9)
+    seats = [
+        SeatSlot(i, 1, "judge", start + timedelta(days=i), start + timedelta(days=i, hours=2))
+        for i in range(1, 5)
+    ]
+    candidates = [Candidate(1, frozenset({"judge"}), frozenset({1}), (), 3, 0, 4)]
+    result = suggest(seats, candidates, seconds=5)
+    assert len(result.assignments) == 1
