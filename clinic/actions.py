@@ -10,11 +10,11 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.apps import apps
-from django.utils.module_loading import import_string
 from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from clinic import audit

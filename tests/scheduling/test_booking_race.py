@@ -27,7 +27,7 @@ def _race(work: Any) -> list[Any]:
         try:
             barrier.wait()
             results[i] = work(i)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             results[i] = error
         finally:
             connections.close_all()
