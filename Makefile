@@ -57,4 +57,4 @@ lint: deps
 	$(PROD_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: deps
-	$(PY) -m bench
+	DJANGO_SETTINGS_MODULE=clinic.settings $(PY) -m bench

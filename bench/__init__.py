@@ -1,0 +1,1 @@
+"""Benchmarks (``make bench``), each a ratio against a baseline in the same run."""
