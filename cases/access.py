@@ -72,6 +72,13 @@ def _region_manager(user: Any, case: Case) -> bool:
     return False
 
 
+def visited(user: Any, case: Case) -> bool:
+    """The professional sent on the home visit that opened this case may dispatch it."""
+    from cases.models import VisitAssignee
+
+    return VisitAssignee.objects.filter(request__case=case, user=user).exists()
+
+
 def may_see(user: Any, case: Case) -> bool:
     return _region_manager(user, case) or "view_case" in grants(user, case)
 
@@ -110,7 +117,9 @@ def may_fire(user: Any, case: Case, rule: str) -> bool:
     """The permission of each transition (see ``Case``'s ``@transition`` declarations)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if rule in {"accept", "answer", "manage"}:
+    if rule == "accept":
+        return manages(user, case) or visited(user, case)
+    if rule in {"answer", "manage"}:
         return manages(user, case)
     if rule == "settle":
         return is_committee_mediator(user, case) and manages(user, case)
@@ -228,3 +237,67 @@ def open_work_for(user: Any) -> list[tuple[str, str]]:
     if items:
         items.append((_("Reassign all of it"), reverse("cases:reassign", args=[user.pk])))
     return items
+
+
+# --- Home visits and invitations -------------------------------------------------------------
+
+
+def visit_scope(user: Any) -> Q:
+    """Requests a user may see: their own (a grid worker), their community's (coordinator),
+    their district's (district admin), the ones they are sent on (professionals)."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    q = Q(requested_by=user) | Q(assignees__user=user)
+    for m in memberships(user):
+        if m.role == Role.COORDINATOR:
+            q |= Q(community_id=m.community_id)
+        elif m.role == Role.DISTRICT_ADMIN:
+            q |= Q(community__street__district_id=m.district_id)
+    return q
+
+
+def may_triage(user: Any, request: Any | None = None) -> bool:
+    for m in memberships(user):
+        if m.role == Role.COORDINATOR and (
+            request is None or m.community_id == request.community_id
+        ):
+            return True
+        if m.role == Role.DISTRICT_ADMIN and (
+            request is None or m.district_id == request.community.street.district_id
+        ):
+            return True
+    return False
+
+
+def access_visit(user: Any, pk: int, *, triage: bool = False) -> Any:
+    from cases.models import VisitRequest
+
+    found = (
+        VisitRequest.objects.filter(visit_scope(user), pk=pk)
+        .select_related("community__street", "grid", "requested_by", "case")
+        .distinct()
+        .first()
+    )
+    if found is None:
+        raise NotVisible("visit", pk)
+    if triage and not may_triage(user, found):
+        raise NotPermitted("visit", pk, "triage")
+    return found
+
+
+def is_visiting(user: Any, request: Any) -> bool:
+    return request.assignees.filter(user=user).exists()
+
+
+def access_invitation(user: Any, consultation_pk: int) -> Any:
+    """The invitee's own invitation to a consultation (nobody else's)."""
+    from cases.models import ConsultationInvitee
+
+    found = (
+        ConsultationInvitee.objects.filter(consultation_id=consultation_pk, user=user)
+        .select_related("consultation__case", "consultation__convened_by")
+        .first()
+    )
+    if found is None:
+        raise NotVisible("consultation", consultation_pk)
+    return found

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
@@ -27,6 +28,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from cases.choices import (
     AgreementForm,
     EventKind,
+    InviteResponse,
     Kind,
     Level,
     Outcome,
@@ -34,6 +36,8 @@ from cases.choices import (
     Risk,
     Side,
     State,
+    VisitOutcome,
+    VisitStatus,
 )
 from cases.models import (
     Advice,
@@ -43,11 +47,15 @@ from cases.models import (
     CaseEvent,
     CaseNumberSequence,
     ConsultationInvitee,
+    ConsultationSlot,
     FollowUp,
     JointConsultation,
     MediationRecord,
     Party,
     PerformanceItem,
+    VisitAssignee,
+    VisitPhoto,
+    VisitRequest,
 )
 from clinic.actions import do_notify
 from clinic.choices import Role
@@ -55,6 +63,8 @@ from clinic.lib.encrypted import lookup_hash
 from clinic.lib.ids import normalise_id_number
 from clinic.lib.uploads import CheckedUpload
 from clinic.models import Holiday, Membership, User
+from scheduling.actions import Clash, do_book_commitment, do_release_commitment
+from scheduling.choices import CommitmentKind
 
 #: Days until a new follow-up after performance was urged.
 URGE_FOLLOW_UP_DAYS = 15
@@ -194,22 +204,27 @@ def format_case_number(year: int, prefix: str, seq: int) -> str:
     return f"({year}){prefix}人调字第{seq}号"
 
 
-def _issue_number(case: Case, on: date) -> None:
-    """Give the case the committee's next number for the year: gap-free (the sequence row is
+def _next_in_sequence(committee: Any, year: int, kind: str) -> int:
+    """The committee's next number of this kind for the year: gap-free (the sequence row is
     locked and rolls back with the transaction) and unique (a constraint backs it)."""
-    year = on.year
-    committee = case.committee
     try:
         with transaction.atomic():
-            CaseNumberSequence.objects.get_or_create(committee=committee, year=year)
+            CaseNumberSequence.objects.get_or_create(committee=committee, year=year, kind=kind)
     except IntegrityError:
-        pass  # created by a concurrent acceptance in the meantime
-    sequence = CaseNumberSequence.objects.select_for_update().get(committee=committee, year=year)
+        pass  # created by a concurrent transaction in the meantime
+    sequence = CaseNumberSequence.objects.select_for_update().get(
+        committee=committee, year=year, kind=kind
+    )
     sequence.last += 1
     sequence.save(update_fields=["last"])
-    case.number_year = year
-    case.number_seq = sequence.last
-    case.number = format_case_number(year, committee.case_prefix, sequence.last)
+    return sequence.last
+
+
+def _issue_number(case: Case, on: date) -> None:
+    seq = _next_in_sequence(case.committee, on.year, "case")
+    case.number_year = on.year
+    case.number_seq = seq
+    case.number = format_case_number(on.year, case.committee.case_prefix, seq)
 
 
 def _coordinators_and_police(case: Case) -> list[User]:
@@ -515,10 +530,16 @@ def do_convene_consultation(
     version: int | None,
     question: str,
     invitees: Iterable[tuple[User, str]],
+    slots: Iterable[tuple[datetime, datetime]] = (),
+    place: str = "",
 ) -> JointConsultation:
     """Convene a joint consultation (会诊): invite professionals of at least two roles; each
     gets to see and advise on the case."""
     consultation = JointConsultation.objects.create(case=case, question=question, convened_by=actor)
+    for starts_at, ends_at in slots:
+        ConsultationSlot.objects.create(
+            consultation=consultation, starts_at=starts_at, ends_at=ends_at, place=place
+        )
     invited = []
     for user, role in invitees:
         ConsultationInvitee.objects.create(consultation=consultation, user=user, role=role)
@@ -539,14 +560,20 @@ def do_convene_consultation(
         key=f"consultation:{consultation.pk}:invited",
         title=_("Invitation to a joint consultation on %(case)s") % {"case": case},
         body=question[:300],
-        url=case.get_absolute_url(),
+        url=reverse("cases:consultation", args=[consultation.pk]),
     )
     return consultation
 
 
 @transaction.atomic
 def do_conclude_consultation(
-    case: Case, *, actor: User, version: int | None, joint_opinion: str, attended: str
+    case: Case,
+    *,
+    actor: User,
+    version: int | None,
+    joint_opinion: str,
+    attended: str,
+    settle_now: bool = False,
 ) -> CaseEvent:
     consultation = case.open_consultation
     consultation.joint_opinion = joint_opinion
@@ -555,6 +582,8 @@ def do_conclude_consultation(
     event = _fire(case, "conclude", actor=actor, version=version, note=joint_opinion[:200])
     consultation.concluded_at = timezone.now()
     consultation.save(update_fields=["concluded_at"])
+    if settle_now:
+        return do_settle_case(case, actor=actor, version=case.version)
     return event
 
 
@@ -593,8 +622,18 @@ def do_settle_case(
         payload={"agreement": agreement.pk, "form": agreement.form},
     )
     assignee = follow_up_assignee or case.mediator or actor
-    for due_on, _item in _follow_up_dates(agreement, timezone.localdate()):
+    dates = _follow_up_dates(agreement, timezone.localdate())
+    for due_on, _item in dates:
         FollowUp.objects.create(case=case, agreement=agreement, due_on=due_on, assignee=assignee)
+    do_notify(
+        [assignee],
+        key=f"case:{case.pk}:follow_ups:{case.settled_at.isoformat()}",
+        title=_("Follow-up assigned to you: %(case)s, first due %(due)s")
+        % {"case": case, "due": min(d for d, _i in dates)},
+        url=reverse(
+            "cases:follow_up", args=[FollowUp.objects.filter(case=case).earliest("due_on").pk]
+        ),
+    )
     return event
 
 
@@ -1070,6 +1109,376 @@ def _do_send_case_reminders(today: date | None = None) -> int:
                     key=f"case:{case.pk}:due:{today.isoformat()}",
                     title=title,
                     url=case.get_absolute_url(),
+                )
+            )
+    return sent
+
+
+# --- Home visits (巡诊) ------------------------------------------------------------------------
+
+
+def _community_managers(community: Any, *roles: str) -> list[User]:
+    members = Membership.objects.active().filter(community=community, role__in=roles)
+    return list(User.objects.filter(pk__in=members.values("user_id"), is_active=True))
+
+
+@transaction.atomic
+def do_request_visit(
+    *,
+    actor: User,
+    grid: Any,
+    photos: Iterable[CheckedUpload] = (),
+    **fields: Any,
+) -> VisitRequest:
+    """A grid worker asks for a home visit: a reference number, the coordinators told (a red
+    one also reaches the community police officer at once)."""
+    community = grid.community
+    year = timezone.localdate().year
+    seq = _next_in_sequence(community.committee, year, "visit")
+    request = VisitRequest.objects.create(
+        reference=f"({year}){community.committee.case_prefix}巡字第{seq}号",
+        community=community,
+        grid=grid,
+        requested_by=actor,
+        **fields,
+    )
+    for photo in photos:
+        _save_photo(request, photo)
+    roles = [Role.COORDINATOR, Role.POLICE] if request.risk == Risk.RED else [Role.COORDINATOR]
+    do_notify(
+        _community_managers(community, *roles),
+        key=f"visit:{request.pk}:requested",
+        title=_("Home visit requested (%(risk)s): %(reference)s")
+        % {"risk": request.get_risk_display(), "reference": request.reference},
+        body=request.problem[:300],
+        url=request.get_absolute_url(),
+    )
+    return request
+
+
+def _save_photo(request: VisitRequest, photo: CheckedUpload) -> VisitPhoto:
+    from django.core.files.base import ContentFile
+
+    record = VisitPhoto(
+        request=request,
+        content_type=photo.content_type,
+        size=len(photo.content),
+        sha256=hashlib.sha256(photo.content).hexdigest(),
+    )
+    record.file.save(f"photo.{photo.extension}", ContentFile(photo.content), save=False)
+    record.save()
+    return record
+
+
+@transaction.atomic
+def do_schedule_visit(
+    request: VisitRequest,
+    *,
+    actor: User,
+    professionals: Iterable[tuple[User, str]],
+    starts_at: datetime,
+    ends_at: datetime,
+    place: str,
+) -> None:
+    """Book the visit in every professional's calendar; a clash with a shift or another
+    appointment refuses the whole visit (``Clash``) and nothing is saved."""
+    locked = VisitRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status not in (VisitStatus.SUBMITTED, VisitStatus.SCHEDULED):
+        raise StaleCase
+    for assignee in locked.assignees.select_related("commitment"):
+        if assignee.commitment_id:
+            do_release_commitment(assignee.commitment)
+    locked.assignees.all().delete()
+    chosen = list(professionals)
+    for user, role in chosen:
+        commitment = do_book_commitment(
+            user,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            kind=CommitmentKind.VISIT,
+            title=_("Home visit %(reference)s") % {"reference": locked.reference},
+            place=place,
+        )
+        VisitAssignee.objects.create(request=locked, user=user, role=role, commitment=commitment)
+    VisitRequest.objects.filter(pk=locked.pk).update(
+        status=VisitStatus.SCHEDULED,
+        visit_starts_at=starts_at,
+        visit_ends_at=ends_at,
+        place=place,
+        scheduled_by=actor,
+    )
+    when = timezone.localtime(starts_at)
+    do_notify(
+        [locked.requested_by],
+        key=f"visit:{locked.pk}:scheduled:{starts_at.isoformat()}",
+        title=_("Home visit %(reference)s scheduled for %(when)s")
+        % {"reference": locked.reference, "when": f"{when:%m-%d %H:%M}"},
+        url=locked.get_absolute_url(),
+    )
+    do_notify(
+        [user for user, _role in chosen],
+        key=f"visit:{locked.pk}:assigned:{starts_at.isoformat()}",
+        title=_("You are asked to visit a resident: %(reference)s, %(when)s")
+        % {"reference": locked.reference, "when": f"{when:%m-%d %H:%M}"},
+        body=locked.problem[:300],
+        url=locked.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def do_cancel_visit(request: VisitRequest, *, actor: User, reason: str) -> None:
+    locked = VisitRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status in (VisitStatus.VISITED, VisitStatus.CANCELLED):
+        raise StaleCase
+    for assignee in locked.assignees.select_related("commitment"):
+        if assignee.commitment_id:
+            do_release_commitment(assignee.commitment)
+    VisitRequest.objects.filter(pk=locked.pk).update(
+        status=VisitStatus.CANCELLED, cancel_reason=reason[:200]
+    )
+    if actor.pk != locked.requested_by_id:
+        do_notify(
+            [locked.requested_by],
+            key=f"visit:{locked.pk}:cancelled",
+            title=_("Home visit %(reference)s cancelled") % {"reference": locked.reference},
+            body=reason,
+            url=locked.get_absolute_url(),
+        )
+
+
+@transaction.atomic
+def do_record_visit_outcome(
+    request: VisitRequest,
+    *,
+    actor: User,
+    outcome: str,
+    note: str,
+    answer: str = "",
+    respondent: dict[str, Any] | None = None,
+    consented: bool = False,
+    agreement_terms: str = "",
+) -> Case:
+    """The visiting professional records what happened, through the desk's own actions:
+    advice answered and closed; or a dispute registered and dispatched into patrol (consent
+    included), with an oral agreement registered when the parties agreed on the spot."""
+    locked = VisitRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status != VisitStatus.SCHEDULED:
+        raise StaleCase
+    resident = {
+        "name": locked.resident_name,
+        "phone": locked.resident_phone,
+        "address": locked.address,
+        "room": locked.room,
+        "elderly_alone": locked.elderly_alone,
+        "disabled": locked.disabled,
+        "minor": locked.minor,
+        "needs_interpreter": locked.needs_interpreter,
+    }
+    common = {
+        "community": locked.community,
+        "grid": locked.grid,
+        "source": "grid_referral",
+        "dispute_type": locked.dispute_type or "other",
+        "risk": locked.risk,
+    }
+    if outcome == VisitOutcome.ADVICE:
+        case = do_log_advice(
+            actor=actor,
+            question=locked.problem,
+            answer=answer or note,
+            asker=resident,
+            **common,
+        )
+    else:
+        mediators = _community_managers(locked.community, Role.MEDIATOR)
+        mediator = actor if Role.MEDIATOR in _roles_of(actor) else next(iter(mediators), None)
+        notice = "oral" if consented else ""
+        case = do_register_dispute(
+            actor=actor,
+            parties=[
+                {
+                    **resident,
+                    "side": Side.APPLICANT,
+                    "consented": consented,
+                    "notice_method": notice,
+                },
+                {
+                    **(respondent or {}),
+                    "side": Side.RESPONDENT,
+                    "consented": consented,
+                    "notice_method": notice,
+                },
+            ],
+            mediator=mediator,
+            summary=locked.problem,
+            persons_involved=2,
+            **common,
+        )
+        VisitRequest.objects.filter(pk=locked.pk).update(case=case)
+        for assignee in locked.assignees.all():
+            if assignee.user_id != (mediator.pk if mediator else None):
+                do_assign_professional(
+                    case, actor=actor, professional=assignee.user, role=assignee.role
+                )
+        if consented:
+            do_dispatch_case(Case.objects.get(pk=case.pk), actor=actor, version=None)
+            if outcome == VisitOutcome.ORAL and agreement_terms.strip():
+                agreement = do_save_agreement(
+                    Case.objects.get(pk=case.pk),
+                    actor=actor,
+                    data={"form": "oral", "facts": locked.problem, "terms": agreement_terms},
+                )
+                do_sign_agreement(agreement, actor=actor, signed_on=timezone.localdate())
+        case = Case.objects.get(pk=case.pk)
+    VisitRequest.objects.filter(pk=locked.pk).update(
+        status=VisitStatus.VISITED,
+        visited_at=timezone.now(),
+        outcome=outcome,
+        outcome_note=note,
+        case=case,
+    )
+    do_notify(
+        [locked.requested_by],
+        key=f"visit:{locked.pk}:done",
+        title=_("Home visit %(reference)s done") % {"reference": locked.reference},
+        body=VisitOutcome(outcome).label,
+        url=locked.get_absolute_url(),
+    )
+    return case
+
+
+# --- Joint consultations: invitations, meeting, opinions --------------------------------------
+
+
+@transaction.atomic
+def do_answer_invitation(
+    invitee: ConsultationInvitee, *, accepted: bool, slots: Iterable[Any] = ()
+) -> None:
+    invitee.response = InviteResponse.ACCEPTED if accepted else InviteResponse.DECLINED
+    invitee.responded_at = timezone.now()
+    invitee.save(update_fields=["response", "responded_at"])
+    invitee.available.set(list(slots) if accepted else [])
+    consultation = invitee.consultation
+    do_notify(
+        [consultation.convened_by],
+        key=f"consultation:{consultation.pk}:answer:{invitee.pk}:{invitee.response}",
+        title=_("%(person)s %(answer)s the joint consultation on %(case)s")
+        % {
+            "person": invitee.user,
+            "answer": invitee.get_response_display(),
+            "case": consultation.case,
+        },
+        url=consultation.case.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def do_fix_meeting(consultation: JointConsultation, *, actor: User, slot: Any) -> None:
+    """The convener fixes the meeting at a proposed time: it enters the calendars of the
+    convener and everyone who accepted (a clash refuses it and nothing is booked)."""
+    attendees = [
+        i for i in consultation.invitees.select_related("user") if i.response == "accepted"
+    ]
+    for invitee in consultation.invitees.exclude(commitment=None).select_related("commitment"):
+        do_release_commitment(invitee.commitment)
+        ConsultationInvitee.objects.filter(pk=invitee.pk).update(commitment=None)
+    title = _("Joint consultation on %(case)s") % {"case": consultation.case}
+    for invitee in attendees:
+        commitment = do_book_commitment(
+            invitee.user,
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            kind=CommitmentKind.MEETING,
+            title=title,
+            place=slot.place,
+        )
+        ConsultationInvitee.objects.filter(pk=invitee.pk).update(commitment=commitment)
+    try:
+        with transaction.atomic():
+            do_book_commitment(
+                actor,
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                kind=CommitmentKind.MEETING,
+                title=title,
+                place=slot.place,
+            )
+    except Clash:
+        pass  # the convener's own calendar is theirs to sort out
+    JointConsultation.objects.filter(pk=consultation.pk).update(meeting=slot)
+    when = timezone.localtime(slot.starts_at)
+    do_notify(
+        [i.user for i in attendees],
+        key=f"consultation:{consultation.pk}:meeting:{slot.pk}",
+        title=_("Joint consultation on %(case)s: %(when)s at %(place)s")
+        % {"case": consultation.case, "when": f"{when:%m-%d %H:%M}", "place": slot.place},
+        url=consultation.case.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def do_record_opinion(invitee: ConsultationInvitee, *, opinion: str) -> None:
+    invitee.opinion = opinion
+    invitee.opinion_at = timezone.now()
+    invitee.save(update_fields=["opinion", "opinion_at"])
+    _event(
+        invitee.consultation.case,
+        actor=invitee.user,
+        kind=EventKind.CONSULTATION,
+        note=opinion[:200],
+        payload={"opinion_of": str(invitee.user), "role": invitee.role},
+    )
+
+
+# --- Follow-up reminders ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_schedule_follow_up_visit(
+    follow_up: FollowUp, *, starts_at: datetime, ends_at: datetime, place: str
+) -> None:
+    if follow_up.appointment_id:
+        do_release_commitment(follow_up.appointment)
+    commitment = do_book_commitment(
+        follow_up.assignee,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        kind=CommitmentKind.FOLLOW_UP,
+        title=_("Follow-up visit for %(case)s") % {"case": follow_up.case},
+        place=place,
+    )
+    FollowUp.objects.filter(pk=follow_up.pk).update(appointment=commitment)
+
+
+def do_send_followup_reminders(today: date | None = None) -> int:
+    """Reminders are written in the site's language (a worker has no request)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _do_send_followup_reminders(today)
+
+
+def _do_send_followup_reminders(today: date | None = None) -> int:
+    """Follow-ups due within 3 days go to their assignee; overdue ones also to the
+    coordinator. Keys carry the day: a second run the same day sends nothing new."""
+    today = today or timezone.localdate()
+    sent = 0
+    due = FollowUp.objects.filter(
+        done_at__isnull=True, due_on__lte=today + timedelta(days=3)
+    ).select_related("case__community", "assignee")
+    for follow_up in due:
+        overdue = follow_up.due_on < today
+        recipients = [follow_up.assignee] if follow_up.assignee.is_active else []
+        if overdue:
+            recipients += _coordinators(follow_up.case)
+            title = _("Follow-up overdue since %(due)s: %(case)s")
+        else:
+            title = _("Follow-up due on %(due)s: %(case)s")
+        with transaction.atomic():
+            sent += len(
+                do_notify(
+                    recipients,
+                    key=f"follow_up:{follow_up.pk}:due:{today.isoformat()}",
+                    title=title % {"due": follow_up.due_on, "case": follow_up.case},
+                    url=reverse("cases:follow_up", args=[follow_up.pk]),
                 )
             )
     return sent

@@ -163,3 +163,26 @@ class EventKind(models.TextChoices):
     CONSULTATION = "consultation", _("Joint consultation")
     FOLLOW_UP = "follow_up", _("Follow-up")
     ATTACHMENT = "attachment", _("Attachment")
+
+
+class VisitStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    SCHEDULED = "scheduled", _("Scheduled")
+    VISITED = "visited", _("Visited")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class VisitOutcome(models.TextChoices):
+    ADVICE = "advice", _("Advice given and closed on the spot")
+    ORAL = "oral", _("An oral agreement on the spot")
+    DISPUTE = "dispute", _("A dispute opened for mediation on patrol")
+
+
+class InviteResponse(models.TextChoices):
+    PENDING = "", _("No answer yet")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+#: Urgency order of the triage board: red first.
+RISK_ORDER = {"red": 0, "orange": 1, "yellow": 2, "blue": 3, "": 4}

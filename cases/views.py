@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -16,7 +17,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases import access, actions, forms
-from cases.choices import ACTIVE_STATES, OPEN_STATES, DisputeType, Kind, Risk, Side, State
+from cases.choices import (
+    ACTIVE_STATES,
+    OPEN_STATES,
+    RISK_ORDER,
+    DisputeType,
+    Kind,
+    Risk,
+    Side,
+    State,
+    VisitStatus,
+)
 from cases.models import (
     Agreement,
     Attachment,
@@ -26,6 +37,8 @@ from cases.models import (
     FollowUp,
     JointConsultation,
     Party,
+    VisitPhoto,
+    VisitRequest,
 )
 from clinic import access as clinic_access
 from clinic.access import NotPermitted, NotVisible
@@ -103,6 +116,15 @@ TRANSITIONS: dict[str, tuple[type, Any, Any, Any]] = {
         gettext_lazy("Failed, withdrawn, or a party refuses: record why and the advice given."),
     ),
 }
+
+
+def _grid_workers(case: Case) -> Any:
+    """Grid workers of the case's grid (or of its community when no grid is recorded)."""
+    members = Membership.objects.active().filter(role=Role.GRID_WORKER)
+    members = (
+        members.filter(grid=case.grid) if case.grid_id else members.filter(community=case.community)
+    )
+    return User.objects.filter(pk__in=members.values("user_id"), is_active=True)
 
 
 def _fail_stale(form: Any) -> None:
@@ -455,7 +477,9 @@ def fire_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     possible = getattr(case, name)._django_fsm.get_transition(case.state) is not None
     if possible and not case.permits(name, request.user):
         raise NotPermitted("case", pk, name)
-    extra = {"community": case.community} if name == "convene" else {}
+    extra: dict[str, Any] = {"community": case.community} if name == "convene" else {}
+    if name == "settle":
+        extra["grid_workers"] = _grid_workers(case)
     form = form_class(request.POST or None, initial={"version": case.version}, **extra)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -1052,3 +1076,304 @@ def record_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+# --- Home visits (巡诊) ------------------------------------------------------------------------
+
+
+def _my_grids(user: Any) -> Any:
+    from clinic.models import Grid
+
+    ids = [m.grid_id for m in clinic_access.memberships(user) if m.role == Role.GRID_WORKER]
+    return Grid.objects.filter(pk__in=ids).select_related("community")
+
+
+def request_visit(request: HttpRequest) -> HttpResponse:
+    """A grid worker, on a phone, asks for a home visit in under two minutes."""
+    grids = _my_grids(request.user)
+    if not grids.exists():
+        raise NotPermitted("visit", "", "request")
+    form = forms.VisitRequestForm(request.POST or None, request.FILES or None, grids=grids)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        photos = data.pop("photos")
+        data["risk"] = data["risk"] or ""
+        visit = actions.do_request_visit(actor=request.user, photos=photos, **data)
+        messages.success(
+            request, _("Sent. Your reference is %(reference)s.") % {"reference": visit.reference}
+        )
+        return redirect("cases:my_visits")
+    return render(
+        request,
+        "cases/request_visit.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def my_visits(request: HttpRequest) -> HttpResponse:
+    if not _my_grids(request.user).exists():
+        raise NotPermitted("visit", "", "mine")
+    visits = VisitRequest.objects.filter(requested_by=request.user).select_related("grid")
+    page = Paginator(visits, 20).get_page(request.GET.get("page"))
+    return render(request, "cases/my_visits.html", {"page": page})
+
+
+def visit_board(request: HttpRequest) -> HttpResponse:
+    """The coordinator's triage board: open requests by urgency, then age."""
+    if not access.may_triage(request.user):
+        raise NotPermitted("visit", "", "triage")
+    visits = list(
+        VisitRequest.objects.filter(access.visit_scope(request.user))
+        .filter(status__in=[VisitStatus.SUBMITTED, VisitStatus.SCHEDULED])
+        .for_board()
+        .distinct()
+    )
+    visits.sort(key=lambda v: (v.status != VisitStatus.SUBMITTED, RISK_ORDER[v.risk], v.created_at))
+    recent = (
+        VisitRequest.objects.filter(access.visit_scope(request.user))
+        .filter(status__in=[VisitStatus.VISITED, VisitStatus.CANCELLED])
+        .select_related("grid", "requested_by")
+        .distinct()[:10]
+    )
+    return render(request, "cases/visit_board.html", {"visits": visits, "recent": recent})
+
+
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = access.access_visit(request.user, pk)
+    triage = access.may_triage(request.user, visit)
+    visiting = access.is_visiting(request.user, visit)
+    own = visit.requested_by_id == request.user.pk
+    show_phone = triage or visiting
+    if show_phone and visit.resident_phone:
+        audit(AuditEvent.VIEW, request=request, obj=visit, detail={"resident_phone": True})
+    return render(
+        request,
+        "cases/visit_detail.html",
+        {
+            "visit": visit,
+            "triage": triage,
+            "visiting": visiting,
+            "own": own,
+            "phone": visit.resident_phone if show_phone else mask_phone(visit.resident_phone),
+            "assignees": visit.assignees.select_related("user"),
+            "photos": visit.photos.all(),
+            "case_visible": visit.case is not None and access.may_see(request.user, visit.case),
+        },
+    )
+
+
+def schedule_visit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose professionals and a time; who is busy then is shown, and a clash refused."""
+    from scheduling.actions import Clash, busy_periods
+
+    visit = access.access_visit(request.user, pk, triage=True)
+    if visit.status not in (VisitStatus.SUBMITTED, VisitStatus.SCHEDULED):
+        raise NotPermitted("visit", pk, "schedule")
+    form = forms.ScheduleVisitForm(
+        request.POST or request.GET or None,
+        community=visit.community,
+        initial={"place": f"{visit.address} {visit.room}".strip()},
+    )
+    busy: list[tuple[str, list]] = []
+    status = 200
+    if form.is_bound and form.is_valid() and "starts_at" in form.cleaned_data:
+        people = {int(v.split(":")[0]): label for v, label in form.fields["professionals"].choices}
+        day_start = form.cleaned_data["starts_at"].replace(hour=0, minute=0)
+        found = busy_periods(
+            list(User.objects.filter(pk__in=people)), day_start, day_start + timedelta(days=1)
+        )
+        busy = [(people[pid], items) for pid, items in found.items() if items]
+        if request.method == "POST" and form.cleaned_data.get("chosen"):
+            try:
+                actions.do_schedule_visit(
+                    visit,
+                    actor=request.user,
+                    professionals=form.cleaned_data["chosen"],
+                    starts_at=form.cleaned_data["starts_at"],
+                    ends_at=form.cleaned_data["ends_at"],
+                    place=form.cleaned_data["place"],
+                )
+            except Clash as clash:
+                form.add_error(None, clash.message)
+                status = 409
+            else:
+                messages.success(request, _("The visit was scheduled; everyone was told."))
+                return redirect("cases:visit_board")
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "cases/schedule_visit.html",
+        {"visit": visit, "form": form, "busy": busy},
+        status=status,
+    )
+
+
+def cancel_visit(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = access.access_visit(request.user, pk)
+    if visit.requested_by_id != request.user.pk and not access.may_triage(request.user, visit):
+        raise NotPermitted("visit", pk, "cancel")
+    form = forms.RefusalForm(request.POST or None)
+    form.fields["note"].label = _("Reason")
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_cancel_visit(visit, actor=request.user, reason=form.cleaned_data["note"])
+        except actions.StaleCase:
+            messages.warning(request, _("This request can no longer be cancelled."))
+        else:
+            messages.success(request, _("The request was cancelled."))
+        return redirect(visit)
+    return _form_page(
+        request, None, form, title=_("Cancel %(ref)s") % {"ref": visit}, submit=_("Cancel it")
+    )
+
+
+def visit_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    """The visiting professional records the outcome, on a phone, at the door."""
+    visit = access.access_visit(request.user, pk)
+    if not access.is_visiting(request.user, visit):
+        raise NotPermitted("visit", pk, "outcome")
+    if visit.status != VisitStatus.SCHEDULED:
+        messages.warning(request, _("The outcome of this visit is already recorded."))
+        return redirect(visit)
+    form = forms.VisitOutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        respondent = None
+        if data["respondent_name"]:
+            respondent = {"name": data["respondent_name"], "phone": data["respondent_phone"]}
+        try:
+            case = actions.do_record_visit_outcome(
+                visit,
+                actor=request.user,
+                outcome=data["outcome"],
+                note=data["note"],
+                answer=data["answer"],
+                respondent=respondent,
+                consented=data["consented"],
+                agreement_terms=data["agreement_terms"],
+            )
+        except actions.StaleCase:
+            messages.warning(request, _("The outcome of this visit is already recorded."))
+            return redirect(visit)
+        messages.success(request, _("Recorded."))
+        return redirect(case)
+    return render(
+        request,
+        "cases/visit_outcome.html",
+        {"visit": visit, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def visit_photo(request: HttpRequest, pk: int) -> FileResponse:
+    photo = VisitPhoto.objects.filter(pk=pk).only("request_id").first()
+    if photo is None:
+        raise NotVisible("photo", pk)
+    access.access_visit(request.user, photo.request_id)
+    photo = VisitPhoto.objects.get(pk=pk)
+    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Joint consultations -----------------------------------------------------------------------
+
+
+def consultation(request: HttpRequest, pk: int) -> HttpResponse:
+    """An invitee answers, says when they can come and gives their own opinion; the convener
+    fixes the meeting time."""
+    found = (
+        JointConsultation.objects.select_related("case", "convened_by", "meeting")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise NotVisible("consultation", pk)
+    case = access.access_case(request.user, found.case_id)
+    invitee = found.invitees.filter(user=request.user).first()
+    convener = access.manages(request.user, case)
+    if invitee is None and not convener:
+        raise NotPermitted("consultation", pk, "open")
+    slots = found.slots.all()
+    answer_form = forms.InvitationForm(
+        request.POST if "answer" in request.POST else None,
+        slots=slots,
+        initial={"answer": invitee.response if invitee else ""},
+    )
+    opinion_form = forms.OpinionForm(
+        request.POST if "opinion" in request.POST else None,
+        initial={"opinion": invitee.opinion if invitee else ""},
+    )
+    meeting_form = forms.FixMeetingForm(
+        request.POST if "slot" in request.POST else None, slots=slots
+    )
+    if request.method == "POST" and found.concluded_at is None:
+        if invitee and answer_form.is_bound and answer_form.is_valid():
+            actions.do_answer_invitation(
+                invitee,
+                accepted=answer_form.cleaned_data["answer"] == "accepted",
+                slots=answer_form.cleaned_data["slots"],
+            )
+            messages.success(request, _("Your answer was sent."))
+            return redirect("cases:consultation", pk=pk)
+        if invitee and opinion_form.is_bound and opinion_form.is_valid():
+            actions.do_record_opinion(invitee, opinion=opinion_form.cleaned_data["opinion"])
+            messages.success(request, _("Your opinion was recorded."))
+            return redirect("cases:consultation", pk=pk)
+        if convener and meeting_form.is_bound and meeting_form.is_valid():
+            from scheduling.actions import Clash
+
+            try:
+                actions.do_fix_meeting(
+                    found, actor=request.user, slot=meeting_form.cleaned_data["slot"]
+                )
+            except Clash as clash:
+                meeting_form.add_error(None, clash.message)
+            else:
+                messages.success(
+                    request, _("The meeting time is fixed and in everyone's calendar.")
+                )
+                return redirect("cases:consultation", pk=pk)
+    invitees = found.invitees.select_related("user").prefetch_related("available")
+    return render(
+        request,
+        "cases/consultation.html",
+        {
+            "consultation": found,
+            "case": case,
+            "invitee": invitee,
+            "convener": convener,
+            "slots": slots,
+            "invitees": invitees,
+            "answer_form": answer_form,
+            "opinion_form": opinion_form,
+            "meeting_form": meeting_form,
+        },
+    )
+
+
+def schedule_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    from scheduling.actions import Clash
+
+    follow_up = access.access_follow_up(request.user, pk)
+    if follow_up.assignee_id != request.user.pk or follow_up.done_at is not None:
+        raise NotPermitted("follow_up", pk, "schedule")
+    form = forms.FollowUpVisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        starts_at = form.cleaned_data["starts_at"]
+        try:
+            actions.do_schedule_follow_up_visit(
+                follow_up,
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(hours=float(form.cleaned_data["hours"])),
+                place=form.cleaned_data["place"],
+            )
+        except Clash as clash:
+            form.add_error(None, clash.message)
+        else:
+            messages.success(request, _("The visit is in your calendar."))
+            return redirect("cases:follow_up", pk=pk)
+    return _form_page(request, None, form, title=_("Plan the follow-up visit"), submit=_("Plan"))

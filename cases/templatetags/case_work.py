@@ -9,8 +9,8 @@ from django import template
 from django.utils import timezone
 
 from cases import access
-from cases.choices import ACTIVE_STATES, Risk, State
-from cases.models import Case, FollowUp
+from cases.choices import ACTIVE_STATES, Risk, State, VisitStatus
+from cases.models import Case, ConsultationInvitee, FollowUp, JointConsultation, VisitRequest
 from clinic.access import memberships
 from clinic.choices import Role
 
@@ -26,6 +26,7 @@ def my_work(context: dict[str, Any], role: str) -> dict[str, Any]:
     today = timezone.localdate()
     soon = today + timedelta(days=7)
     visible = Case.objects.visible_to(user).for_list()
+    communities = [m.community_id for m in memberships(user) if m.role == Role.COORDINATOR]
     panels: list[tuple[str, Any, str]] = []
     if role == Role.MEDIATOR:
         mine = visible.filter(mediator=user)
@@ -39,7 +40,6 @@ def my_work(context: dict[str, Any], role: str) -> dict[str, Any]:
             ),
         ]
     elif role == Role.COORDINATOR:
-        communities = [m.community_id for m in memberships(user) if m.role == Role.COORDINATOR]
         local = visible.filter(community_id__in=communities)
         panels = [
             (
@@ -61,6 +61,35 @@ def my_work(context: dict[str, Any], role: str) -> dict[str, Any]:
     elif role in (Role.JUDGE, Role.PROSECUTOR, Role.POLICE, Role.LAWYER):
         advising = visible.open().filter(pk__in=access._granted(user, "advise_case"))
         panels = [("advising", advising, "?state=open&mine=1")]
+    visits: list = []
+    invitations: list = []
+    consultations: list = []
+    if role == Role.GRID_WORKER:
+        visits = list(VisitRequest.objects.filter(requested_by=user).select_related("grid")[:LIMIT])
+    elif role == Role.COORDINATOR:
+        visits = list(
+            VisitRequest.objects.filter(
+                community_id__in=communities, status=VisitStatus.SUBMITTED
+            ).select_related("grid")[:LIMIT]
+        )
+        consultations = list(
+            JointConsultation.objects.filter(
+                case__community_id__in=communities, concluded_at__isnull=True
+            ).select_related("case", "meeting")[:LIMIT]
+        )
+    elif role in (Role.JUDGE, Role.PROSECUTOR, Role.POLICE, Role.LAWYER, Role.MEDIATOR):
+        visits = list(
+            VisitRequest.objects.filter(
+                assignees__user=user,
+                status=VisitStatus.SCHEDULED,
+                visit_starts_at__lt=timezone.now() + timedelta(days=7),
+            ).select_related("grid")[:LIMIT]
+        )
+        invitations = list(
+            ConsultationInvitee.objects.filter(user=user, consultation__concluded_at__isnull=True)
+            .select_related("consultation__case", "consultation__meeting")
+            .order_by("consultation__convened_at")[:LIMIT]
+        )
     follow_ups = (
         FollowUp.objects.filter(assignee=user, done_at__isnull=True)
         .select_related("case")
@@ -76,6 +105,9 @@ def my_work(context: dict[str, Any], role: str) -> dict[str, Any]:
         "today": today,
         "role": role,
         "may_register": role in (Role.MEDIATOR, Role.COORDINATOR),
+        "visits": visits,
+        "invitations": invitations,
+        "consultations": consultations,
     }
 
 
