@@ -293,10 +293,31 @@ def _parse_professional(value: str) -> tuple[User, str]:
 class ConveneForm(VersionedForm):
     question = forms.CharField(label=_("Question for the professionals"), widget=_textarea(3))
     invitees = ProfessionalChoiceField(label=_("Invite"), widget=forms.CheckboxSelectMultiple)
+    place = forms.CharField(
+        label=_("Meeting place"), max_length=100, initial=_("Clinic mediation room")
+    )
+    slot1 = forms.DateTimeField(label=_("Proposed time 1"), widget=DATETIME_INPUT)
+    slot2 = forms.DateTimeField(label=_("Proposed time 2"), widget=DATETIME_INPUT, required=False)
+    slot3 = forms.DateTimeField(label=_("Proposed time 3"), widget=DATETIME_INPUT, required=False)
+    hours = forms.DecimalField(
+        label=_("Length (hours)"), min_value=0.5, max_value=8, initial=1.5, decimal_places=1
+    )
 
     def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["invitees"].choices = professional_choices(community)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        slots = [data.get(f"slot{i}") for i in (1, 2, 3) if data.get(f"slot{i}")]
+        if any(slot < timezone.now() for slot in slots):
+            raise forms.ValidationError(_("Proposed times must be in the future."))
+        hours = data.get("hours")
+        if hours:
+            data["slots"] = [(slot, slot + timedelta(hours=float(hours))) for slot in slots]
+        for key in ("slot1", "slot2", "slot3", "hours"):
+            data.pop(key, None)
+        return data
 
     def clean_invitees(self) -> list[tuple[User, str]]:
         chosen = [_parse_professional(v) for v in self.cleaned_data["invitees"]]
@@ -310,6 +331,9 @@ class ConveneForm(VersionedForm):
 class ConcludeForm(VersionedForm):
     joint_opinion = forms.CharField(label=_("Joint opinion"), widget=_textarea(5))
     attended = forms.CharField(label=_("Who attended"), max_length=500, widget=_textarea(2))
+    settle_now = forms.BooleanField(
+        label=_("Settle straight away (the agreement is signed)"), required=False
+    )
     settle_now = forms.BooleanField(
         label=_("Settle straight away (the agreement is signed)"), required=False
     )

@@ -11,3 +11,11 @@ from cases.actions import do_send_case_reminders
 def send_case_reminders() -> int:
     """Daily: cases due within 3 days and overdue ones, to their mediators and coordinators."""
     return do_send_case_reminders()
+
+
+@shared_task
+def send_followup_reminders() -> int:
+    """Daily: follow-ups due within 3 days to their assignee, overdue ones to coordinators."""
+    from cases.actions import do_send_followup_reminders
+
+    return do_send_followup_reminders()

@@ -212,6 +212,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "cases.tasks.send_case_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    "follow-up-reminders": {
+        "task": "cases.tasks.send_followup_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
     "roster-reminders": {
         "task": "scheduling.tasks.send_roster_reminders",
         "schedule": crontab(hour=17, minute=0),

@@ -15,18 +15,23 @@ from clinic.models import User
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
+pytest_plugins = ("celery.contrib.pytest",)
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked ``postgres`` need PostgreSQL's concurrency; CI runs the suite on both
     databases, so on SQLite they are reported as skipped, and on PostgreSQL they run."""
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (run with DATABASE_URL; CI does)")
+    on_postgres = connection.vendor == "postgresql"
+    with_broker = bool(os.environ.get("CELERY_BROKER_URL"))
+    no_postgres = pytest.mark.skip(reason="needs PostgreSQL (run with DATABASE_URL; CI does)")
+    no_broker = pytest.mark.skip(reason="needs a broker (CELERY_BROKER_URL; CI's second run)")
     for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(no_postgres)
+        if "broker" in item.keywords and not (with_broker and on_postgres):
+            item.add_marker(no_broker)
 
 
 @pytest.fixture(autouse=True, scope="session")

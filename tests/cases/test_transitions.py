@@ -3,10 +3,12 @@ event; the others are refused with 404 (case invisible) or 403 (visible, not per
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cases import actions
 from cases.choices import State
@@ -73,6 +75,9 @@ def _data(name: str, case: Case) -> dict[str, Any]:
         "convene": {
             "question": "赔偿标准如何确定？",
             "invitees": [f"{user('judge').pk}:judge", f"{user('prosecutor').pk}:prosecutor"],
+            "place": "调解室",
+            "slot1": (timezone.now() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+            "hours": "1.5",
         },
         "conclude": {"joint_opinion": "按实际损失赔偿", "attended": "王志刚、刘强"},
         "settle": {"amount_agreed": "800"},

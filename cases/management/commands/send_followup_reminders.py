@@ -1,0 +1,16 @@
+"""``manage.py send_followup_reminders``: the same as the daily Celery beat job (for cron)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from cases.actions import do_send_followup_reminders
+
+
+class Command(BaseCommand):
+    help = "Remind assignees of follow-ups due within 3 days, and coordinators of overdue ones."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write(f"{do_send_followup_reminders()} reminders sent.")

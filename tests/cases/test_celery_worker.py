@@ -1,0 +1,53 @@
+"""A real Celery worker on Redis runs the follow-up reminders; each notification appears
+exactly once."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from cases.models import FollowUp
+from clinic.celery import app
+from clinic.models import Notification
+from tests.cases.factories import in_state
+
+pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def celery_app() -> Iterator:
+    """Our own app, talking to the real broker instead of running tasks in-process."""
+    import os
+
+    previous = app.conf.task_always_eager, app.conf.result_backend
+    app.conf.task_always_eager = False
+    app.conf.result_backend = os.environ["CELERY_BROKER_URL"]  # to wait for the task's end
+    yield app
+    app.conf.task_always_eager, app.conf.result_backend = previous
+
+
+@pytest.fixture
+def celery_worker_parameters() -> dict:
+    return {"perform_ping_check": False, "queues": ("celery",)}
+
+
+def test_the_worker_sends_each_reminder_exactly_once(celery_app, celery_worker) -> None:
+    call_command("seed_demo", "--base-only", stdout=io.StringIO())
+    case = in_state("follow_up")
+    FollowUp.objects.filter(case=case).update(due_on=timezone.localdate() + timedelta(days=1))
+    from cases.tasks import send_followup_reminders
+
+    first = send_followup_reminders.delay().get(timeout=30)
+    second = send_followup_reminders.delay().get(timeout=30)
+    assert first == 1 and second == 0
+    reminders = Notification.objects.filter(
+        key__startswith=f"follow_up:{case.follow_ups.get().pk}:due"
+    )
+    assert reminders.count() == 1
+    assert reminders.get().user.username == "mediator"
+    assert "回访" in reminders.get().title

@@ -1,0 +1,105 @@
+"""Joint consultations: invitations answered, a meeting fixed into calendars, each opinion
+and the joint one recorded; invitees see that case and no other."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.urls import reverse
+
+from cases.choices import State
+from cases.models import ConsultationInvitee, JointConsultation
+from scheduling.models import Commitment
+from tests.cases.factories import fresh, in_state, registered_dispute, user
+from tests.conftest import client_for
+from tests.scheduling.factories import at
+
+
+def _convene(case) -> JointConsultation:
+    slot = at(days=3, hour=15)
+    response = client_for("mediator").post(
+        reverse("cases:transition", args=[case.pk, "convene"]),
+        {
+            "version": case.version,
+            "question": "赡养费数额如何确定？",
+            "invitees": [f"{user('judge').pk}:judge", f"{user('police').pk}:police"],
+            "place": "诊所调解室",
+            "slot1": slot.strftime("%Y-%m-%dT%H:%M"),
+            "slot2": (slot + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+            "hours": "1.5",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:600]
+    return JointConsultation.objects.get(case=case)
+
+
+def test_invitees_answer_the_meeting_is_fixed_and_opinions_recorded(demo: None) -> None:
+    case = in_state(State.SIT_IN)
+    consultation = _convene(case)
+    assert fresh(case).state == State.JOINT_CONSULTATION
+    first, second = consultation.slots.all()
+    url = reverse("cases:consultation", args=[consultation.pk])
+    judge, police = client_for("judge"), client_for("police")
+    judge.post(url, {"answer": "accepted", "slots": [first.pk, second.pk]})
+    police.post(url, {"answer": "accepted", "slots": [first.pk]})
+    assert set(ConsultationInvitee.objects.values_list("response", flat=True)) == {"accepted"}
+    response = client_for("mediator").post(url, {"slot": first.pk})
+    assert response.status_code == 302
+    meetings = Commitment.objects.active().filter(kind="meeting")
+    assert {c.person.username for c in meetings} == {"judge", "police", "mediator"}
+    judge.post(url, {"opinion": "建议参照当地人均消费支出确定赡养费"})
+    police.post(url, {"opinion": "注意防范家庭矛盾激化"})
+    assert all(i.opinion for i in ConsultationInvitee.objects.all())
+    response = client_for("mediator").post(
+        reverse("cases:transition", args=[case.pk, "conclude"]),
+        {
+            "version": fresh(case).version,
+            "joint_opinion": "每月 800 元为宜",
+            "attended": "王志刚、刘强",
+        },
+    )
+    assert response.status_code == 302 and fresh(case).state == State.SIT_IN
+
+
+def test_a_declined_invitee_gets_no_meeting_in_their_calendar(demo: None) -> None:
+    case = in_state(State.SIT_IN)
+    consultation = _convene(case)
+    url = reverse("cases:consultation", args=[consultation.pk])
+    client_for("judge").post(url, {"answer": "accepted", "slots": [consultation.slots.first().pk]})
+    client_for("police").post(url, {"answer": "declined"})
+    client_for("mediator").post(url, {"slot": consultation.slots.first().pk})
+    people = set(Commitment.objects.active().values_list("person__username", flat=True))
+    assert "police" not in people and "judge" in people
+
+
+def test_an_invitee_sees_the_case_but_no_other(demo: None) -> None:
+    case = in_state(State.SIT_IN)
+    other = registered_dispute(summary="另一起纠纷")
+    _convene(case)
+    judge = client_for("judge")
+    assert judge.get(case.get_absolute_url()).status_code == 200
+    assert judge.get(other.get_absolute_url()).status_code == 404
+    assert (
+        client_for("prosecutor")
+        .get(reverse("cases:consultation", args=[JointConsultation.objects.get().pk]))
+        .status_code
+        == 404
+    )
+
+
+def test_the_convener_may_settle_straight_after_the_consultation(demo: None) -> None:
+    from tests.cases.factories import signed_agreement
+
+    case = in_state(State.SIT_IN)
+    signed_agreement(fresh(case))
+    _convene(fresh(case))
+    response = client_for("mediator").post(
+        reverse("cases:transition", args=[case.pk, "conclude"]),
+        {
+            "version": fresh(case).version,
+            "joint_opinion": "同意调解协议内容",
+            "attended": "王志刚、刘强",
+            "settle_now": "on",
+        },
+    )
+    assert response.status_code == 302 and fresh(case).state == State.FOLLOW_UP
