@@ -301,7 +301,7 @@ PLANS: list[tuple[str, int, str, str]] = [
     ("overdue_sit_in", 70, "金江路社区", "yellow"),
     ("overdue_patrol", 62, "北辰社区", "orange"),
     ("escalated_open", 55, "金江路社区", "red"),
-    ("follow_up", 48, "金江路社区", "blue"),
+    ("follow_up_grid", 48, "金江路社区", "blue"),
     ("joint", 40, "金江路社区", "orange"),
     ("failed", 35, "金色社区", ""),
     ("closed_oral", 32, "金江路社区", ""),
@@ -380,6 +380,8 @@ class Command(BaseCommand):
                 self._case(demo, index, *plan)
             for index, (dispute_type, question, answer) in enumerate(ADVICE):
                 self._advice(demo, index, dispute_type, question, answer)
+            self._visits(demo)
+            self._consultation_answers(demo)
         self.stdout.write(f"{Case.objects.count()} demo cases.")
 
     # --- One case --------------------------------------------------------------------------
@@ -574,8 +576,9 @@ class Command(BaseCommand):
                 actor=actor,
                 version=None,
                 amount_agreed=(amount * 9 // 10) if amount else None,
+                follow_up_assignee=demo.user("gridworker") if path == "follow_up_grid" else None,
             )
-        if path == "follow_up":
+        if path in {"follow_up", "follow_up_grid"}:
             return
         follow_ups = FollowUp.objects.filter(case=case, done_at__isnull=True).order_by("due_on")
         if path == "urged":
@@ -638,3 +641,124 @@ class Command(BaseCommand):
                 dispute_type=dispute_type,
                 source="walk_in" if index % 3 else "online",
             )
+
+    # --- Home visits and consultation answers --------------------------------------------
+
+    def _visits(self, demo: Demo) -> None:
+        from scheduling.actions import Clash
+
+        grid_worker = demo.user("gridworker")
+        grids = list(Community.objects.get(name="金江路社区").grids.order_by("code")[:2])
+        requests = [
+            (
+                "submitted",
+                2,
+                "red",
+                "刘大爷",
+                "独居老人与楼上邻居因漏水争吵，情绪激动，扬言要报复",
+                "neighbour",
+            ),
+            (
+                "submitted",
+                1,
+                "orange",
+                "马阿姨",
+                "腿脚不便，儿女对赡养费分摊有争议，想请律师上门",
+                "marriage_family",
+            ),
+            ("submitted", 0, "", "周先生", "小区停车位被占，多次协商无果", ""),
+            ("scheduled", 3, "yellow", "孙奶奶", "老人被推销保健品，想退款但行动不便", "consumer"),
+            ("visited_advice", 20, "", "钱大妈", "想咨询遗嘱怎么写才有效", "other"),
+            (
+                "visited_dispute",
+                15,
+                "orange",
+                "吴爷爷",
+                "与租户因房租和押金发生纠纷，租户拒不搬离",
+                "contract",
+            ),
+            ("visited_oral", 10, "", "郑阿姨", "楼上空调外机滴水到自家阳台", "neighbour"),
+            ("cancelled", 25, "", "冯先生", "家中漏水问题已由物业处理", "property_management"),
+        ]
+        for index, (status, days, risk, name, problem, dispute_type) in enumerate(requests):
+            with demo.at(days, 9 + index % 3):
+                visit = actions.do_request_visit(
+                    actor=grid_worker,
+                    grid=grids[index % 2],
+                    resident_name=name,
+                    resident_phone=f"139{8700_0000 + index:08d}",
+                    address=f"金江路社区 {3 + index} 栋",
+                    room=f"{1 + index % 3} 单元 {2 + index}01",
+                    elderly_alone=index % 3 == 0,
+                    disabled=index == 1,
+                    problem=problem,
+                    dispute_type=dispute_type,
+                    risk=risk,
+                    preferred_times="工作日上午" if index % 2 else "周末均可",
+                )
+            if status == "submitted":
+                continue
+            if status == "cancelled":
+                with demo.at(days - 1):
+                    actions.do_cancel_visit(visit, actor=grid_worker, reason="问题已解决")
+                continue
+            visit_day = days - 2 if status != "scheduled" else -2
+            with demo.at(days - 0.5):
+                starts = timezone.localtime().replace(hour=15, minute=0) - timedelta(
+                    days=visit_day - days + 0.5
+                )
+                try:
+                    actions.do_schedule_visit(
+                        visit,
+                        actor=demo.user("coordinator"),
+                        professionals=[
+                            (demo.user("lawyer"), "lawyer"),
+                            (demo.user("mediator"), "mediator"),
+                        ],
+                        starts_at=starts,
+                        ends_at=starts + timedelta(hours=1),
+                        place=f"{visit.address} {visit.room}",
+                    )
+                except Clash:
+                    continue
+            if status == "scheduled":
+                continue
+            outcome = status.removeprefix("visited_")
+            with demo.at(max(visit_day, 0.3), 16):
+                actions.do_record_visit_outcome(
+                    visit,
+                    actor=demo.user("mediator"),
+                    outcome=outcome,
+                    note="已上门了解情况",
+                    answer="自书遗嘱须全文亲笔书写、签名并注明年月日；也可到公证处办理公证遗嘱。",
+                    respondent={"name": "租户陈某", "phone": "13700001234"}
+                    if outcome == "dispute"
+                    else {"name": "楼上住户林某", "phone": ""},
+                    consented=True,
+                    agreement_terms="林某于三日内调整空调外机排水管，不再滴水",
+                )
+
+    def _consultation_answers(self, demo: Demo) -> None:
+        """Open consultations: proposed times, one answered, one with its meeting fixed."""
+        from cases.models import ConsultationSlot, JointConsultation
+
+        open_ones = JointConsultation.objects.filter(concluded_at__isnull=True).order_by("pk")
+        for number, consultation in enumerate(open_ones):
+            start = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+            start += timedelta(days=2 + number, hours=15 - start.hour)
+            slots = [
+                ConsultationSlot.objects.create(
+                    consultation=consultation,
+                    starts_at=start + timedelta(days=offset),
+                    ends_at=start + timedelta(days=offset, hours=1, minutes=30),
+                    place="社区法律诊所调解室",
+                )
+                for offset in (0, 1)
+            ]
+            invitees = list(consultation.invitees.order_by("pk"))
+            actions.do_answer_invitation(invitees[0], accepted=True, slots=slots)
+            if number == 0:
+                actions.do_answer_invitation(invitees[1], accepted=True, slots=slots[:1])
+                actions.do_fix_meeting(consultation, actor=consultation.convened_by, slot=slots[0])
+            else:
+                actions.do_answer_invitation(invitees[1], accepted=False)
