@@ -704,9 +704,8 @@ class Command(BaseCommand):
                 continue
             visit_day = days - 2 if status != "scheduled" else -2
             with demo.at(days - 0.5):
-                starts = timezone.localtime().replace(hour=15, minute=0) - timedelta(
-                    days=visit_day - days + 0.5
-                )
+                day = (demo.now - timedelta(days=visit_day)).date()
+                starts = timezone.make_aware(datetime.combine(day, time(15)))
                 try:
                     actions.do_schedule_visit(
                         visit,
