@@ -4,10 +4,12 @@ exactly once."""
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from celery import Celery
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -20,15 +22,15 @@ pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def celery_app() -> Iterator:
-    """Our own app, talking to the real broker instead of running tasks in-process."""
-    import os
-
-    previous = app.conf.task_always_eager, app.conf.result_backend
-    app.conf.task_always_eager = False
-    app.conf.result_backend = os.environ["CELERY_BROKER_URL"]  # to wait for the task's end
-    yield app
-    app.conf.task_always_eager, app.conf.result_backend = previous
+def celery_app() -> Iterator[Celery]:
+    """An app of our tasks talking to the real broker (the project's own app runs tasks
+    in-process in tests), with a result backend so the test can wait for each run."""
+    url = os.environ["CELERY_BROKER_URL"]
+    test_app = Celery("clinic-worker-test", broker=url, backend=url, set_as_current=False)
+    test_app.conf.task_always_eager = False
+    test_app.conf.timezone = app.conf.timezone
+    test_app.autodiscover_tasks(["cases", "clinic", "scheduling"], force=True)
+    yield test_app
 
 
 @pytest.fixture
@@ -40,10 +42,9 @@ def test_the_worker_sends_each_reminder_exactly_once(celery_app, celery_worker) 
     call_command("seed_demo", "--base-only", stdout=io.StringIO())
     case = in_state("follow_up")
     FollowUp.objects.filter(case=case).update(due_on=timezone.localdate() + timedelta(days=1))
-    from cases.tasks import send_followup_reminders
-
-    first = send_followup_reminders.delay().get(timeout=30)
-    second = send_followup_reminders.delay().get(timeout=30)
+    task = celery_app.tasks["cases.tasks.send_followup_reminders"]
+    first = task.delay().get(timeout=30)
+    second = task.delay().get(timeout=30)
     assert first == 1 and second == 0
     reminders = Notification.objects.filter(
         key__startswith=f"follow_up:{case.follow_ups.get().pk}:due"
