@@ -48,6 +48,7 @@ from cases.models import (
     CaseNumberSequence,
     ConsultationInvitee,
     ConsultationSlot,
+    DocumentJob,
     FollowUp,
     JointConsultation,
     MediationRecord,
@@ -1482,3 +1483,68 @@ def _do_send_followup_reminders(today: date | None = None) -> int:
                 )
             )
     return sent
+
+
+# --- Documents and the case file ------------------------------------------------------------
+
+
+@transaction.atomic
+def do_request_case_file(case: Case, *, actor: User, reveal_ids: bool) -> DocumentJob:
+    """Queue the bound case file; a worker renders it (in-process without a broker)."""
+    from cases.tasks import render_case_file
+
+    job = DocumentJob.objects.create(case=case, requested_by=actor, reveal_ids=reveal_ids)
+    transaction.on_commit(lambda: render_case_file.delay(str(job.pk)))
+    return job
+
+
+def do_render_case_file(job_id: str) -> None:
+    """Render a queued case file, recording progress as it goes."""
+    from django.core.files.base import ContentFile
+
+    from cases import documents
+
+    claimed = DocumentJob.objects.filter(pk=job_id, status="pending").update(
+        status="running", progress=5
+    )
+    if not claimed:
+        return
+    job = DocumentJob.objects.select_related("case", "requested_by").get(pk=job_id)
+
+    def progress(percent: int) -> None:
+        DocumentJob.objects.filter(pk=job_id).update(progress=percent)
+
+    try:
+        pdf = documents.render_case_file(
+            job.case,
+            compiled_by=str(job.requested_by),
+            reveal_ids=job.reveal_ids,
+            progress=progress,
+        )
+    except Exception as error:
+        DocumentJob.objects.filter(pk=job_id).update(status="failed", error=str(error)[:2000])
+        raise
+    job.file.save(f"{job.pk}.pdf", ContentFile(pdf), save=False)
+    DocumentJob.objects.filter(pk=job_id).update(
+        file=job.file.name, status="done", progress=100, finished_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def do_archive_case(case: Case, *, actor: User, volume_no: str) -> None:
+    """Archive a closed case under a volume number (卷号): refused while documents are
+    missing from its case file. Archiving is a field, not a state."""
+    from cases import documents
+
+    if case.state != State.CLOSED:
+        raise ActionRefused([_("Only a closed case is archived.")])
+    gaps = documents.missing(case)
+    if gaps:
+        raise ActionRefused(
+            [_("The case file is incomplete: %(missing)s") % {"missing": "、".join(gaps)}]
+        )
+    _claim(case, None)
+    case.archived_at = timezone.now()
+    case.volume_no = volume_no
+    _save(case, actor, ["archived_at", "volume_no"])
+    _event(case, actor=actor, kind=EventKind.EDITED, payload={"archived": volume_no})

@@ -765,3 +765,9 @@ class FollowUpVisitForm(forms.Form):
         if starts_at < timezone.now():
             raise forms.ValidationError(_("A visit cannot be scheduled in the past."))
         return starts_at
+
+
+class ArchiveForm(forms.Form):
+    volume_no = forms.CharField(
+        label=_("Volume number (卷号)"), max_length=40, help_text=_("For example 2026-盘金-017")
+    )

@@ -1060,3 +1060,35 @@ class VisitPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request} #{self.pk}"
+
+
+def document_path(instance: DocumentJob, filename: str) -> str:
+    return f"documents/{instance.case_id}/{instance.pk}.pdf"
+
+
+class DocumentJob(models.Model):
+    """A bound case file being rendered in the background, with its progress and result."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(
+        Case, models.CASCADE, related_name="document_jobs", verbose_name=_("case")
+    )
+    kind = models.CharField(_("document"), max_length=20, default="casefile")
+    status = models.CharField(_("status"), max_length=10, default="pending")
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    file = models.FileField(upload_to=document_path, max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    reveal_ids = models.BooleanField(default=False)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("document job")
+        verbose_name_plural = _("document jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.kind} {self.status}"

@@ -19,3 +19,11 @@ def send_followup_reminders() -> int:
     from cases.actions import do_send_followup_reminders
 
     return do_send_followup_reminders()
+
+
+@shared_task
+def render_case_file(job_id: str) -> None:
+    """Render a bound case file (卷宗) in the background."""
+    from cases.actions import do_render_case_file
+
+    do_render_case_file(job_id)

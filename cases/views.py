@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -34,6 +35,7 @@ from cases.models import (
     Case,
     CaseEvent,
     ConsultationInvitee,
+    DocumentJob,
     FollowUp,
     JointConsultation,
     Party,
@@ -271,6 +273,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_detail(
     request: HttpRequest, case: Case, revealed: Party | None = None, status: int = 200
 ) -> HttpResponse:
+    from cases import documents
+
     user = request.user
     ready, blocked = _available(case, user)
     manages = access.manages(user, case)
@@ -298,6 +302,8 @@ def _render_detail(
             "may_assign": access.may_assign(user, case),
             "agreement": case.current_agreement,
             "consultation": case.open_consultation,
+            "documents": [(k, documents.KINDS[k].title) for k in documents.available(case)],
+            "missing_documents": documents.missing(case) if case.state == State.CLOSED else [],
             "today": timezone.localdate(),
             "active": case.state in ACTIVE_STATES,
         },
@@ -1377,3 +1383,93 @@ def schedule_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The visit is in your calendar."))
             return redirect("cases:follow_up", pk=pk)
     return _form_page(request, None, form, title=_("Plan the follow-up visit"), submit=_("Plan"))
+
+
+# --- Documents ----------------------------------------------------------------------------------
+
+
+def document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """One document of a case as a PDF, rendered within the request."""
+    from cases import documents
+
+    case = access.access_case(request.user, pk)
+    if kind not in documents.KINDS or kind == "casefile":
+        raise NotVisible("document", kind)
+    loaded = documents._loaded(case)
+    if kind not in documents.available(loaded):
+        raise NotVisible("document", kind)
+    reveal = access.may_see_personal_data(request.user, case)
+    pdf = documents.render(case, kind, reveal_ids=reveal)
+    audit(
+        AuditEvent.DOWNLOAD,
+        request=request,
+        obj=case,
+        detail={"document": kind, "full_ids": reveal and documents.KINDS[kind].full_ids},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"{case.number or case.pk}-{documents.KINDS[kind].title}.pdf"
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def request_case_file(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.access_case(request.user, pk)
+    job = actions.do_request_case_file(
+        case, actor=request.user, reveal_ids=access.may_see_personal_data(request.user, case)
+    )
+    return redirect("cases:document_job", job_id=job.pk)
+
+
+def _job(request: HttpRequest, job_id: Any) -> DocumentJob:
+    job = DocumentJob.objects.select_related("case").filter(pk=job_id).first()
+    if job is None or job.requested_by_id != request.user.pk:
+        raise NotVisible("document_job", job_id)
+    access.access_case(request.user, job.case_id)
+    return job
+
+
+def document_job(request: HttpRequest, job_id: Any) -> HttpResponse:
+    """The case file's progress; the page refreshes itself (htmx) until the file is ready."""
+    job = _job(request, job_id)
+    template = "cases/_document_job.html" if request.htmx else "cases/document_job.html"
+    return render(request, template, {"job": job, "case": job.case})
+
+
+def download_document_job(request: HttpRequest, job_id: Any) -> FileResponse:
+    job = _job(request, job_id)
+    if job.status != "done":
+        raise NotVisible("document_job", job_id)
+    audit(AuditEvent.DOWNLOAD, request=request, obj=job.case, detail={"document": "casefile"})
+    name = f"{job.case.number or job.case.pk}-人民调解卷宗.pdf"
+    response = FileResponse(
+        job.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def archive_case(request: HttpRequest, pk: int) -> HttpResponse:
+    from cases import documents
+
+    case = access.access_case(request.user, pk, write=True)
+    form = forms.ArchiveForm(request.POST or None)
+    gaps = documents.missing(case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_archive_case(
+                case, actor=request.user, volume_no=form.cleaned_data["volume_no"]
+            )
+        except actions.ActionRefused as refused:
+            for reason in refused.reasons:
+                form.add_error(None, reason)
+        else:
+            messages.success(request, _("The case was archived."))
+            return redirect(case)
+    return render(
+        request,
+        "cases/archive_case.html",
+        {"case": case, "form": form, "gaps": gaps},
+        status=400 if request.method == "POST" else 200,
+    )
