@@ -300,3 +300,60 @@ def access_invitation(user: Any, consultation_pk: int) -> Any:
     if found is None:
         raise NotVisible("consultation", consultation_pk)
     return found
+
+
+# --- Statistics scopes ----------------------------------------------------------------------
+
+
+def statistics_scopes(user: Any) -> list[tuple[str, str]]:
+    """The scopes a user may see figures for, broadest first: ``(key, label)``."""
+    from clinic.models import Community, Street
+
+    cached = getattr(user, "_statistics_scopes", None)
+    if cached is not None:
+        return cached
+    keys: list[tuple[str, str]] = []
+    for m in memberships(user):
+        if m.role == Role.DISTRICT_ADMIN:
+            keys.append((f"district:{m.district_id}", str(m.district)))
+            for street in Street.objects.filter(district_id=m.district_id):
+                keys.append((f"street:{street.pk}", str(street)))
+            for community in Community.objects.filter(
+                street__district_id=m.district_id
+            ).select_related("street"):
+                keys.append((f"community:{community.pk}", f"{community.street} · {community}"))
+        elif m.role == Role.STREET_OFFICER:
+            keys.append((f"street:{m.street_id}", str(m.street)))
+            for community in Community.objects.filter(street_id=m.street_id):
+                keys.append((f"community:{community.pk}", f"{m.street} · {community}"))
+        elif m.role == Role.COORDINATOR:
+            keys.append((f"community:{m.community_id}", f"{m.street} · {m.community}"))
+    seen: dict[str, str] = {}
+    for key, label in keys:
+        seen.setdefault(key, label)
+    user._statistics_scopes = list(seen.items())
+    return user._statistics_scopes
+
+
+def access_scope(user: Any, key: str) -> tuple[str, list[Any], Any]:
+    """``(label, communities, street or None)`` of a scope the user may see; 404 otherwise
+    (a coordinator never gets another community's figures, a street officer another
+    street's)."""
+    from clinic.models import Community, Street
+
+    allowed = dict(statistics_scopes(user))
+    if key not in allowed:
+        raise NotVisible("statistics", key)
+    kind, _sep, pk = key.partition(":")
+    communities = Community.objects.select_related("street").order_by("code")
+    if kind == "district":
+        return allowed[key], list(communities.filter(street__district_id=pk)), None
+    if kind == "street":
+        return allowed[key], list(communities.filter(street_id=pk)), Street.objects.get(pk=pk)
+    return allowed[key], list(communities.filter(pk=pk)), None
+
+
+def may_file(user: Any, street: Any) -> bool:
+    return street is not None and any(
+        m.role == Role.STREET_OFFICER and m.street_id == street.pk for m in memberships(user)
+    )

@@ -1548,3 +1548,77 @@ def do_archive_case(case: Case, *, actor: User, volume_no: str) -> None:
     case.volume_no = volume_no
     _save(case, actor, ["archived_at", "volume_no"])
     _event(case, actor=actor, kind=EventKind.EDITED, payload={"archived": volume_no})
+
+
+# --- Statistics ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_file_report(street: Any, *, report: Any, actor: User) -> Any:
+    """The street files a period's figures: a frozen snapshot."""
+    from cases import statistics
+    from cases.models import StatisticsFiling
+
+    try:
+        with transaction.atomic():
+            return StatisticsFiling.objects.create(
+                street=street,
+                first=report.period.first,
+                last=report.period.last,
+                label=report.period.label,
+                snapshot=statistics.as_snapshot(report),
+                filed_by=actor,
+            )
+    except IntegrityError:
+        raise ActionRefused([_("This period was already filed.")]) from None
+
+
+@transaction.atomic
+def do_request_case_export(*, actor: User, scope: str, period: Any) -> Any:
+    from cases.models import ExportJob
+    from cases.tasks import export_cases
+
+    job = ExportJob.objects.create(requested_by=actor, scope=scope, period=period.key)
+    transaction.on_commit(lambda: export_cases.delay(str(job.pk)))
+    return job
+
+
+def do_export_cases(job_id: str) -> None:
+    """Write the anonymous case-level CSV of a job, streaming rows to a file."""
+    import csv
+    import tempfile
+
+    from django.core.files import File
+
+    from cases import exports, statistics
+    from cases.models import ExportJob
+    from clinic.models import Community
+
+    claimed = ExportJob.objects.filter(pk=job_id, status="pending").update(status="running")
+    if not claimed:
+        return
+    job = ExportJob.objects.get(pk=job_id)
+    first, last = job.period.split("_")
+    period = statistics.custom_period(date.fromisoformat(first), date.fromisoformat(last))
+    kind, _sep, pk = job.scope.partition(":")
+    communities = Community.objects.filter(
+        **{"district": {"street__district_id": pk}, "street": {"street_id": pk}}.get(
+            kind, {"pk": pk}
+        )
+    )
+    cases = exports.period_cases(list(communities), period)
+    total = cases.count() or 1
+    written = 0
+    with tempfile.TemporaryFile("w+", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(exports.CASE_COLUMNS)
+        for row in exports.case_rows(cases):
+            writer.writerow(row)
+            written += 1
+            if written % 5000 == 0:
+                ExportJob.objects.filter(pk=job_id).update(progress=min(99, 100 * written // total))
+        handle.seek(0)
+        job.file.save("cases.csv", File(handle), save=False)
+    ExportJob.objects.filter(pk=job_id).update(
+        file=job.file.name, status="done", progress=100, rows=written, finished_at=timezone.now()
+    )

@@ -771,3 +771,39 @@ class ArchiveForm(forms.Form):
     volume_no = forms.CharField(
         label=_("Volume number (卷号)"), max_length=40, help_text=_("For example 2026-盘金-017")
     )
+
+
+class StatisticsForm(forms.Form):
+    scope = forms.ChoiceField(label=_("Scope"))
+    period = forms.CharField(
+        label=_("Period"),
+        max_length=30,
+        required=False,
+        help_text=_("2026-09, 2026-Q3 or 2026; or give the dates below"),
+    )
+    first = forms.DateField(label=_("From"), widget=DATE_INPUT, required=False)
+    last = forms.DateField(label=_("Until"), widget=DATE_INPUT, required=False)
+
+    def __init__(self, *args: Any, scopes: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = scopes
+
+    def clean(self) -> dict[str, Any]:
+        from cases import statistics
+
+        data = super().clean()
+        try:
+            if data.get("first") and data.get("last"):
+                data["period_obj"] = statistics.custom_period(data["first"], data["last"])
+            elif data.get("period"):
+                data["period_obj"] = statistics.parse_period(data["period"])
+            else:
+                today = timezone.localdate()
+                data["period_obj"] = statistics.month_period(today.year, today.month)
+        except ValueError:
+            raise forms.ValidationError(
+                _("Give the period as 2026-09, 2026-Q3, 2026, or two dates in order.")
+            ) from None
+        if (data["period_obj"].last - data["period_obj"].first).days > 3660:
+            raise forms.ValidationError(_("Ask for ten years at most."))
+        return data

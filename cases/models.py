@@ -1092,3 +1092,61 @@ class DocumentJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.kind} {self.status}"
+
+
+class StatisticsFiling(models.Model):
+    """A period's figures as the street office filed them upward: frozen. Later changes to
+    cases of that period show as corrections against it, never as silent changes."""
+
+    street = models.ForeignKey(
+        Street, models.PROTECT, related_name="filings", verbose_name=_("street")
+    )
+    first = models.DateField(_("from"))
+    last = models.DateField(_("until"))
+    label = models.CharField(_("period"), max_length=40)
+    snapshot = models.JSONField(_("figures as filed"))
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("filed by")
+    )
+    filed_at = models.DateTimeField(_("filed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("filed report")
+        verbose_name_plural = _("filed reports")
+        ordering = ["-first"]
+        constraints = [
+            models.UniqueConstraint(fields=["street", "first", "last"], name="file_period_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.street} {self.label}"
+
+
+def export_path(instance: ExportJob, filename: str) -> str:
+    return f"exports/{instance.pk}-{filename}"
+
+
+class ExportJob(models.Model):
+    """A large export (every case of a scope and period) written in the background."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    scope = models.CharField(_("scope"), max_length=40)
+    period = models.CharField(_("period"), max_length=40)
+    status = models.CharField(_("status"), max_length=10, default="pending")
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    file = models.FileField(upload_to=export_path, max_length=200, blank=True)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.period} {self.status}"

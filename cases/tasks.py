@@ -27,3 +27,11 @@ def render_case_file(job_id: str) -> None:
     from cases.actions import do_render_case_file
 
     do_render_case_file(job_id)
+
+
+@shared_task
+def export_cases(job_id: str) -> None:
+    """Write a large case-level export in the background."""
+    from cases.actions import do_export_cases
+
+    do_export_cases(job_id)

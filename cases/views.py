@@ -10,8 +10,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,9 +37,11 @@ from cases.models import (
     CaseEvent,
     ConsultationInvitee,
     DocumentJob,
+    ExportJob,
     FollowUp,
     JointConsultation,
     Party,
+    StatisticsFiling,
     VisitPhoto,
     VisitRequest,
 )
@@ -1473,3 +1476,192 @@ def archive_case(request: HttpRequest, pk: int) -> HttpResponse:
         {"case": case, "form": form, "gaps": gaps},
         status=400 if request.method == "POST" else 200,
     )
+
+
+# --- Statistics ---------------------------------------------------------------------------------
+
+
+def _charts(report: Any) -> dict[str, str]:
+    from clinic.lib import charts
+
+    return {
+        "levels": charts.share_bar(
+            [
+                (_("Settled in the community"), report.total.community_share),
+                (_("Settled in the street"), report.total.street_share),
+                (_("Not settled locally"), report.total.not_local_share),
+            ],
+            title=_(
+                "Small matters stay in the community, big matters stay in the street, "
+                "disputes are not pushed upward."
+            ),
+        ),
+        "trend": charts.stacked_shares(
+            report.trend,
+            title=_("The last twelve months"),
+            keys=[
+                ("community", str(_("community"))),
+                ("street", str(_("street"))),
+                ("not_local", str(_("not local"))),
+            ],
+        ),
+        "types": charts.horizontal_bars(
+            [(row["label"], row["accepted"]) for row in report.by_type if row["accepted"]],
+            title=_("Disputes accepted by type"),
+        ),
+    }
+
+
+def _statistics_request(request: HttpRequest) -> tuple[Any, Any, Any, Any]:
+    """(form, report, street, communities) from the query string, scope checked."""
+    from cases import statistics
+
+    scopes = access.statistics_scopes(request.user)
+    if not scopes:
+        raise NotPermitted("statistics", "", "open")
+    data = request.GET.copy()
+    data.setdefault("scope", scopes[0][0])
+    form = forms.StatisticsForm(data, scopes=scopes)
+    if not form.is_valid():
+        if "scope" in form.errors:
+            raise NotVisible("statistics", data.get("scope"))
+        return form, None, None, None
+    label, communities, street = access.access_scope(request.user, form.cleaned_data["scope"])
+    report = statistics.compute(communities, form.cleaned_data["period_obj"], label)
+    return form, report, street, communities
+
+
+def statistics_page(request: HttpRequest) -> HttpResponse:
+    from cases import statistics
+
+    form, report, street, _communities = _statistics_request(request)
+    context: dict[str, Any] = {"form": form, "report": report}
+    if report is not None:
+        filing = None
+        if street is not None:
+            filing = StatisticsFiling.objects.filter(
+                street=street, first=report.period.first, last=report.period.last
+            ).first()
+        corrections = []
+        if filing is not None:
+            now = statistics.as_snapshot(report)
+            for name, filed in [
+                *filing.snapshot["rows"].items(),
+                ("合计", filing.snapshot["total"]),
+            ]:
+                current = now["total"] if name == "合计" else now["rows"].get(name, {})
+                for key, value in filed.items():
+                    if current.get(key) != value:
+                        corrections.append((name, key, value, current.get(key)))
+        context.update(
+            {
+                "charts": _charts(report),
+                "filing": filing,
+                "corrections": corrections,
+                "may_file": access.may_file(request.user, street) and filing is None,
+                "query": request.GET.urlencode(),
+            }
+        )
+    return render(
+        request,
+        "cases/statistics.html",
+        context,
+        status=200 if report is not None else 400,
+    )
+
+
+def statistics_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    from cases import exports
+
+    form, report, _street, _communities = _statistics_request(request)
+    if report is None:
+        return redirect(f"{reverse('cases:statistics')}?{request.GET.urlencode()}")
+    audit(
+        AuditEvent.EXPORT,
+        request=request,
+        object_type="statistics",
+        object_id=form.cleaned_data["scope"],
+        detail={"format": fmt, "scope": report.scope_label, "period": report.period.label},
+    )
+    name = f"{report.scope_label}-{report.period.label}"
+    if fmt == "csv":
+        response = StreamingHttpResponse(exports.figures_csv(report), content_type="text/csv")
+        filename = f"{name}.csv"
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            exports.figures_xlsx(report),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        filename = f"{name}.xlsx"
+    elif fmt == "pdf":
+        response = HttpResponse(
+            exports.report_pdf(report, _charts(report)), content_type="application/pdf"
+        )
+        filename = f"{name}.pdf"
+    else:
+        raise NotVisible("export", fmt)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def request_case_export(request: HttpRequest) -> HttpResponse:
+    """The case-level export (every case of the scope and period, anonymous) is written by a
+    background job; the page shows its progress."""
+    form, report, _street, _communities = _statistics_request(request)
+    if report is None:
+        return redirect("cases:statistics")
+    job = actions.do_request_case_export(
+        actor=request.user, scope=form.cleaned_data["scope"], period=report.period
+    )
+    audit(
+        AuditEvent.EXPORT,
+        request=request,
+        object_type="cases",
+        object_id=form.cleaned_data["scope"],
+        detail={"format": "cases.csv", "scope": report.scope_label, "period": report.period.label},
+    )
+    return redirect("cases:export_job", job_id=job.pk)
+
+
+def _export_job(request: HttpRequest, job_id: Any) -> ExportJob:
+    job = ExportJob.objects.filter(pk=job_id, requested_by=request.user).first()
+    if job is None:
+        raise NotVisible("export", job_id)
+    access.access_scope(request.user, job.scope)
+    return job
+
+
+def export_job(request: HttpRequest, job_id: Any) -> HttpResponse:
+    job = _export_job(request, job_id)
+    template = "cases/_export_job.html" if request.htmx else "cases/export_job.html"
+    return render(request, template, {"job": job})
+
+
+def download_export_job(request: HttpRequest, job_id: Any) -> FileResponse:
+    job = _export_job(request, job_id)
+    if job.status != "done":
+        raise NotVisible("export", job_id)
+    audit(AuditEvent.DOWNLOAD, request=request, object_type="export", object_id=str(job.pk))
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=f"cases-{job.period}.csv",
+        content_type="text/csv",
+    )
+
+
+@require_POST
+def file_report(request: HttpRequest) -> HttpResponse:
+    _form, report, street, _communities = _statistics_request(request)
+    if report is None or not access.may_file(request.user, street):
+        raise NotPermitted("statistics", request.GET.get("scope", ""), "file")
+    try:
+        actions.do_file_report(street, report=report, actor=request.user)
+    except actions.ActionRefused as refused:
+        for reason in refused.reasons:
+            messages.error(request, reason)
+    else:
+        messages.success(request, _("Filed. The figures of this period are frozen as filed."))
+    return redirect(f"{reverse('cases:statistics')}?{request.GET.urlencode()}")

@@ -8,11 +8,12 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from cases import access
+from cases import access, statistics
 from cases.choices import ACTIVE_STATES, Risk, State, VisitStatus
 from cases.models import Case, ConsultationInvitee, FollowUp, JointConsultation, VisitRequest
 from clinic.access import memberships
 from clinic.choices import Role
+from clinic.models import Community
 
 register = template.Library()
 
@@ -54,13 +55,25 @@ def my_work(context: dict[str, Any], role: str) -> dict[str, Any]:
     elif role == Role.STREET_OFFICER:
         streets = [m.street_id for m in memberships(user) if m.role == Role.STREET_OFFICER]
         escalated = visible.filter(street_id__in=streets, escalated_at__isnull=False)
+        in_street = Case.objects.filter(street_id__in=streets).open().disputes()
         panels = [
             ("escalated", escalated.open(), "?state=open"),
             ("overdue", escalated.overdue(today), "?overdue=1"),
         ]
+        headline = statistics.compute(
+            list(Community.objects.filter(street_id__in=streets)),
+            statistics.month_period(today.year, today.month),
+            "",
+        ).total
+        street_alerts = {
+            "red": in_street.filter(risk=Risk.RED).count(),
+            "overdue": in_street.overdue(today).count(),
+        }
     elif role in (Role.JUDGE, Role.PROSECUTOR, Role.POLICE, Role.LAWYER):
         advising = visible.open().filter(pk__in=access._granted(user, "advise_case"))
         panels = [("advising", advising, "?state=open&mine=1")]
+    headline = None
+    street_alerts: dict[str, int] = {}
     visits: list = []
     invitations: list = []
     consultations: list = []
@@ -108,6 +121,8 @@ def my_work(context: dict[str, Any], role: str) -> dict[str, Any]:
         "visits": visits,
         "invitations": invitations,
         "consultations": consultations,
+        "headline": headline,
+        "street_alerts": street_alerts,
     }
 
 

@@ -1,0 +1,627 @@
+"""Street statistics, computed in the database: a fixed number of grouped queries whatever the
+number of communities or cases (aggregation in SQL, never a Python loop over cases).
+
+The headline 矛盾不上交 figures: of the disputes concluded in a period (settled, failed,
+referred out; withdrawn and declined excluded), the shares settled at community level, settled
+at street level, and not settled locally. Cases count at their ``settled_at`` (settled) or
+``closed_at`` (failed, referred out).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Avg,
+    Count,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models import (
+    Case as When_,
+)
+from django.db.models.functions import Coalesce, RowNumber, TruncDate, TruncMonth
+from django.utils import timezone
+
+from cases.choices import (
+    DECLINE_OUTCOMES,
+    SETTLED_OUTCOMES,
+    DisputeType,
+    Kind,
+    Level,
+    Outcome,
+    Performance,
+    Source,
+    State,
+    VisitStatus,
+)
+from cases.models import Case, CaseEvent, FollowUp, JointConsultation, VisitRequest
+from clinic.models import Community
+from scheduling.choices import BookingStatus, SessionStatus
+from scheduling.models import Booking, ClinicSession
+
+FAILED = (Outcome.FAILED, Outcome.PARTY_REFUSES)
+MODES = (State.SIT_IN, State.PATROL, State.JOINT_CONSULTATION, State.FOLLOW_UP)
+
+#: The official report groups the eight sources into three columns.
+SOURCE_GROUPS = {
+    "parties": (Source.WALK_IN, Source.ONLINE),
+    "initiative": (Source.OWN_INITIATIVE, Source.GRID_REFERRAL),
+    "referred": (Source.POLICE, Source.COURT, Source.PETITIONS, Source.GOVERNMENT),
+}
+
+
+# --- Periods ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """Dates from ``first`` to ``last``, both included, in Asia/Shanghai."""
+
+    first: date
+    last: date
+    label: str
+
+    @property
+    def start(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.first, time.min))
+
+    @property
+    def end(self) -> datetime:
+        """The first moment after the period."""
+        return timezone.make_aware(datetime.combine(self.last + timedelta(days=1), time.min))
+
+    @property
+    def key(self) -> str:
+        return f"{self.first.isoformat()}_{self.last.isoformat()}"
+
+
+def month_period(year: int, month: int) -> Period:
+    last = calendar.monthrange(year, month)[1]
+    return Period(date(year, month, 1), date(year, month, last), f"{year}-{month:02d}")
+
+
+def parse_period(text: str) -> Period:
+    """``2026-09``, ``2026-Q3``, ``2026`` or ``2026-07-01..2026-09-30``."""
+    text = text.strip()
+    if match := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
+        year, month = int(match[1]), int(match[2])
+        if 1 <= month <= 12:
+            return month_period(year, month)
+    if match := re.fullmatch(r"(\d{4})-?[Qq]([1-4])", text):
+        year, quarter = int(match[1]), int(match[2])
+        first = date(year, 3 * quarter - 2, 1)
+        last_month = 3 * quarter
+        last = date(year, last_month, calendar.monthrange(year, last_month)[1])
+        return Period(first, last, f"{year}-Q{quarter}")
+    if match := re.fullmatch(r"(\d{4})", text):
+        year = int(match[1])
+        return Period(date(year, 1, 1), date(year, 12, 31), str(year))
+    if match := re.fullmatch(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})", text):
+        return custom_period(date.fromisoformat(match[1]), date.fromisoformat(match[2]))
+    raise ValueError(f"not a period: {text!r}")
+
+
+def custom_period(first: date, last: date) -> Period:
+    if last < first:
+        raise ValueError("the period ends before it starts")
+    return Period(first, last, f"{first.isoformat()}..{last.isoformat()}")
+
+
+def last_months(last: Period, count: int = 12) -> list[Period]:
+    months = []
+    year, month = last.last.year, last.last.month
+    for _ in range(count):
+        months.append(month_period(year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return list(reversed(months))
+
+
+# --- Figures --------------------------------------------------------------------------------
+
+
+def _share(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+@dataclass
+class Row:
+    """The figures of one community (or of the whole scope)."""
+
+    name: str
+    accepted: int = 0
+    advice: int = 0
+    settled: int = 0
+    settled_community: int = 0
+    settled_street: int = 0
+    failed: int = 0
+    withdrawn: int = 0
+    declined: int = 0
+    referred: int = 0
+    still_open: int = 0
+    overdue: int = 0
+    amount_involved: Decimal = Decimal(0)
+    amount_agreed: Decimal = Decimal(0)
+    criminal_cases: int = 0
+    criminal_persons: int = 0
+    petition_cases: int = 0
+    petition_persons: int = 0
+    modes: dict[str, int] = field(default_factory=dict)
+    avg_days: float | None = None
+    median_days: float | None = None
+    follow_ups_due: int = 0
+    follow_ups_on_time: int = 0
+    follow_ups_done: int = 0
+    performed: int = 0
+    sessions: int = 0
+    seats: int = 0
+    seats_covered: int = 0
+    visits_requested: int = 0
+    visits_done: int = 0
+    consultations: int = 0
+
+    @property
+    def concluded(self) -> int:
+        return self.settled + self.failed + self.referred
+
+    @property
+    def success_rate(self) -> float:
+        return _share(self.settled, self.concluded)
+
+    @property
+    def community_share(self) -> float:
+        return _share(self.settled_community, self.concluded)
+
+    @property
+    def street_share(self) -> float:
+        return _share(self.settled_street, self.concluded)
+
+    @property
+    def not_local_share(self) -> float:
+        """The remainder, so the three shares always sum to exactly 100."""
+        if not self.concluded:
+            return 0.0
+        return round(100.0 - self.community_share - self.street_share, 1)
+
+    @property
+    def on_time_share(self) -> float:
+        return _share(self.follow_ups_on_time, self.follow_ups_due)
+
+    @property
+    def performed_share(self) -> float:
+        return _share(self.performed, self.follow_ups_done)
+
+    def add(self, other: Row) -> None:
+        for name in [
+            "accepted",
+            "advice",
+            "settled",
+            "settled_community",
+            "settled_street",
+            "failed",
+            "withdrawn",
+            "declined",
+            "referred",
+            "still_open",
+            "overdue",
+            "amount_involved",
+            "amount_agreed",
+            "criminal_cases",
+            "criminal_persons",
+            "petition_cases",
+            "petition_persons",
+            "follow_ups_due",
+            "follow_ups_on_time",
+            "follow_ups_done",
+            "performed",
+            "sessions",
+            "seats",
+            "seats_covered",
+            "visits_requested",
+            "visits_done",
+            "consultations",
+        ]:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for mode, n in other.modes.items():
+            self.modes[mode] = self.modes.get(mode, 0) + n
+
+
+@dataclass
+class Report:
+    period: Period
+    scope_label: str
+    rows: list[Row]
+    total: Row
+    by_type: list[dict[str, Any]]
+    by_source: list[tuple[str, str, int]]
+    hours_by_role: list[tuple[str, float]]
+    trend: list[dict[str, Any]]
+
+
+def _in(prefix: str, period: Period) -> Q:
+    return Q(**{f"{prefix}__gte": period.start, f"{prefix}__lt": period.end})
+
+
+def _case_aggregates(period: Period) -> dict[str, Any]:
+    dispute = Q(kind=Kind.DISPUTE)
+    accepted = dispute & _in("accepted_at", period)
+    settled = Q(outcome__in=SETTLED_OUTCOMES) & _in("settled_at", period)
+    open_at_end = (
+        dispute
+        & Q(accepted_at__lt=period.end)
+        & (Q(settled_at__isnull=True) | Q(settled_at__gte=period.end))
+        & (Q(closed_at__isnull=True) | Q(closed_at__gte=period.end))
+    )
+    return {
+        "accepted": Count("pk", filter=accepted),
+        "advice": Count("pk", filter=Q(kind=Kind.ADVICE) & _in("closed_at", period)),
+        "settled": Count("pk", filter=settled),
+        "settled_community": Count("pk", filter=settled & Q(level=Level.COMMUNITY)),
+        "settled_street": Count("pk", filter=settled & Q(level=Level.STREET)),
+        "failed": Count("pk", filter=Q(outcome__in=FAILED) & _in("closed_at", period)),
+        "withdrawn": Count("pk", filter=Q(outcome=Outcome.WITHDRAWN) & _in("closed_at", period)),
+        "declined": Count("pk", filter=Q(outcome__in=DECLINE_OUTCOMES) & _in("closed_at", period)),
+        "referred": Count("pk", filter=Q(outcome=Outcome.REFERRED_OUT) & _in("closed_at", period)),
+        "still_open": Count("pk", filter=open_at_end),
+        "overdue": Count("pk", filter=open_at_end & Q(mediation_due__lt=period.last)),
+        "amount_involved": Coalesce(Sum("amount_involved", filter=accepted), Decimal(0)),
+        "amount_agreed": Coalesce(Sum("amount_agreed", filter=settled), Decimal(0)),
+        "criminal_cases": Count("pk", filter=accepted & Q(prevented_criminal=True)),
+        "criminal_persons": Coalesce(
+            Sum("prevented_criminal_persons", filter=accepted & Q(prevented_criminal=True)), 0
+        ),
+        "petition_cases": Count("pk", filter=accepted & Q(prevented_petition=True)),
+        "petition_persons": Coalesce(
+            Sum("prevented_petition_persons", filter=accepted & Q(prevented_petition=True)), 0
+        ),
+    }
+
+
+def _relevant(cases: Any, period: Period) -> Any:
+    """Only cases that can count in this period (the still-open ones included)."""
+    return cases.filter(
+        _in("accepted_at", period)
+        | _in("settled_at", period)
+        | _in("closed_at", period)
+        | (
+            Q(accepted_at__lt=period.end)
+            & (Q(closed_at__isnull=True) | Q(closed_at__gte=period.end))
+        )
+    )
+
+
+def _durations(cases: Any, period: Period) -> dict[int | None, tuple[float | None, float | None]]:
+    """Average and median days from acceptance to settlement, per community and in total.
+    The median uses a window query (row number within the community's ordered durations),
+    which works on databases without a median aggregate."""
+    settled = cases.filter(outcome__in=SETTLED_OUTCOMES).filter(_in("settled_at", period))
+    duration = ExpressionWrapper(F("settled_at") - F("accepted_at"), output_field=DurationField())
+    result: dict[int | None, tuple[float | None, float | None]] = {}
+    averages = {
+        row["community"]: row["avg"]
+        for row in settled.values("community").annotate(avg=Avg(duration)).order_by()
+    }
+    total_avg = settled.aggregate(avg=Avg(duration))["avg"]
+    for partition, key in (([F("community")], "community"), ([], None)):
+        ranked = settled.annotate(
+            days=duration,
+            position=Window(RowNumber(), partition_by=partition or None, order_by=[duration.asc()]),
+            size=Window(Count("pk"), partition_by=partition or None),
+        ).filter(Q(position=(F("size") + 1) / 2) | Q(position=(F("size") + 2) / 2))
+        middles: dict[Any, list[float]] = {}
+        for row in ranked.values("community", "days"):
+            middles.setdefault(row["community"] if key else None, []).append(
+                row["days"].total_seconds() / 86400
+            )
+        for group, values in middles.items():
+            average = averages.get(group) if key else total_avg
+            result[group] = (
+                round(average.total_seconds() / 86400, 1) if average else None,
+                round(sum(values) / len(values), 1),
+            )
+    return result
+
+
+def compute(communities: list[Community], period: Period, scope_label: str) -> Report:
+    ids = [c.pk for c in communities]
+    rows = {c.pk: Row(name=c.name) for c in communities}
+    cases = Case.objects.filter(community_id__in=ids)
+    relevant = _relevant(cases, period)
+    for values in relevant.values("community").annotate(**_case_aggregates(period)).order_by():
+        row = rows[values.pop("community")]
+        for name, value in values.items():
+            setattr(row, name, value)
+    modes = (
+        CaseEvent.objects.filter(case__community_id__in=ids, kind="transition", to_state__in=MODES)
+        .filter(_in("at", period))
+        .values("case__community", "to_state")
+        .annotate(n=Count("case", distinct=True))
+        .order_by()
+    )
+    for values in modes:
+        rows[values["case__community"]].modes[values["to_state"]] = values["n"]
+    durations = _durations(cases, period)
+    for community_id, (average, median) in durations.items():
+        if community_id in rows:
+            rows[community_id].avg_days, rows[community_id].median_days = average, median
+    _follow_ups(ids, period, rows)
+    _service(ids, period, rows)
+    total = Row(name="合计")
+    for row in rows.values():
+        total.add(row)
+    if None in durations:
+        total.avg_days, total.median_days = durations[None]
+    by_type = _by_type(cases, period)
+    by_source = [
+        (code, str(label), n)
+        for (code, label), n in zip(
+            Source.choices, _counts(cases, period, "source", Source.values), strict=True
+        )
+    ]
+    return Report(
+        period=period,
+        scope_label=scope_label,
+        rows=list(rows.values()),
+        total=total,
+        by_type=by_type,
+        by_source=by_source,
+        hours_by_role=_hours_by_role(ids, period),
+        trend=trend(cases, period),
+    )
+
+
+def _counts(cases: Any, period: Period, field_name: str, values: list[str]) -> list[int]:
+    found = {
+        row[field_name]: row["n"]
+        for row in cases.filter(kind=Kind.DISPUTE)
+        .filter(_in("accepted_at", period))
+        .values(field_name)
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    return [found.get(value, 0) for value in values]
+
+
+def _by_type(cases: Any, period: Period) -> list[dict[str, Any]]:
+    """The official monthly report's rows: the 15 dispute types."""
+    accepted = Q(kind=Kind.DISPUTE) & _in("accepted_at", period)
+    settled = Q(outcome__in=SETTLED_OUTCOMES) & _in("settled_at", period)
+    failed = (Q(outcome__in=FAILED) | Q(outcome=Outcome.REFERRED_OUT)) & _in("closed_at", period)
+    aggregates: dict[str, Any] = {
+        "accepted": Count("pk", filter=accepted),
+        "settled": Count("pk", filter=settled),
+        "unsettled": Count("pk", filter=failed),
+        "amount_agreed": Coalesce(Sum("amount_agreed", filter=settled), Decimal(0)),
+        "criminal_cases": Count("pk", filter=accepted & Q(prevented_criminal=True)),
+        "criminal_persons": Coalesce(
+            Sum("prevented_criminal_persons", filter=accepted & Q(prevented_criminal=True)), 0
+        ),
+        "petition_cases": Count("pk", filter=accepted & Q(prevented_petition=True)),
+        "petition_persons": Coalesce(
+            Sum("prevented_petition_persons", filter=accepted & Q(prevented_petition=True)), 0
+        ),
+    }
+    for group, sources in SOURCE_GROUPS.items():
+        aggregates[f"source_{group}"] = Count("pk", filter=accepted & Q(source__in=sources))
+    found = {
+        row.pop("dispute_type"): row
+        for row in _relevant(cases, period).values("dispute_type").annotate(**aggregates).order_by()
+    }
+    empty = {name: 0 for name in aggregates}
+    result = []
+    for code, label in DisputeType.choices:
+        row = {**empty, **found.get(code, {})}
+        concluded = row["settled"] + row["unsettled"]
+        row.update(code=code, label=str(label), rate=_share(row["settled"], concluded))
+        result.append(row)
+    return result
+
+
+def _follow_ups(ids: list[int], period: Period, rows: dict[int, Row]) -> None:
+    done_day = TruncDate("done_at", tzinfo=timezone.get_current_timezone())
+    found = (
+        FollowUp.objects.filter(case__community_id__in=ids)
+        .annotate(done_day=done_day)
+        .values("case__community")
+        .annotate(
+            due=Count("pk", filter=Q(due_on__gte=period.first, due_on__lte=period.last)),
+            on_time=Count(
+                "pk",
+                filter=Q(due_on__gte=period.first, due_on__lte=period.last)
+                & Q(done_day__lte=F("due_on")),
+            ),
+            done=Count("pk", filter=_in("done_at", period)),
+            performed=Count("pk", filter=_in("done_at", period) & Q(performance=Performance.FULL)),
+        )
+        .order_by()
+    )
+    for values in found:
+        row = rows[values["case__community"]]
+        row.follow_ups_due, row.follow_ups_on_time = values["due"], values["on_time"]
+        row.follow_ups_done, row.performed = values["done"], values["performed"]
+
+
+def _service(ids: list[int], period: Period, rows: dict[int, Row]) -> None:
+    """Sessions held, seats covered, home visits, consultations: the clinic's service."""
+    now = timezone.now()
+    held = Q(status=SessionStatus.PUBLISHED, ends_at__lte=now) & _in("starts_at", period)
+    sessions = (
+        ClinicSession.objects.filter(clinic__community_id__in=ids)
+        .filter(held)
+        .values("clinic__community")
+        .annotate(
+            n=Count("pk", distinct=True),
+            seat_count=Count("seats", distinct=True),
+            covered=Count(
+                "seats__bookings",
+                filter=Q(seats__bookings__status=BookingStatus.ACTIVE),
+                distinct=True,
+            ),
+        )
+        .order_by()
+    )
+    for values in sessions:
+        row = rows[values["clinic__community"]]
+        row.sessions, row.seats, row.seats_covered = (
+            values["n"],
+            values["seat_count"],
+            values["covered"],
+        )
+    visits = (
+        VisitRequest.objects.filter(community_id__in=ids)
+        .values("community")
+        .annotate(
+            requested=Count("pk", filter=_in("created_at", period)),
+            done=Count("pk", filter=Q(status=VisitStatus.VISITED) & _in("visited_at", period)),
+        )
+        .order_by()
+    )
+    for values in visits:
+        rows[values["community"]].visits_requested = values["requested"]
+        rows[values["community"]].visits_done = values["done"]
+    consultations = (
+        JointConsultation.objects.filter(case__community_id__in=ids)
+        .filter(_in("convened_at", period))
+        .values("case__community")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for values in consultations:
+        rows[values["case__community"]].consultations = values["n"]
+
+
+def _hours_by_role(ids: list[int], period: Period) -> list[tuple[str, float]]:
+    """On-site hours per role: checked in and out, or the session's length when marked
+    present."""
+    on_site = When_(
+        When(
+            checked_in_at__isnull=False,
+            checked_out_at__isnull=False,
+            then=ExpressionWrapper(
+                F("checked_out_at") - F("checked_in_at"), output_field=DurationField()
+            ),
+        ),
+        When(
+            attendance="present",
+            then=ExpressionWrapper(
+                F("seat__session__ends_at") - F("seat__session__starts_at"),
+                output_field=DurationField(),
+            ),
+        ),
+        default=Value(timedelta(0)),
+        output_field=DurationField(),
+    )
+    found = (
+        Booking.objects.filter(seat__session__clinic__community_id__in=ids)
+        .exclude(status=BookingStatus.CANCELLED)
+        .filter(_in("seat__session__starts_at", period))
+        .values("role")
+        .annotate(hours=Sum(on_site))
+        .order_by("role")
+    )
+    from clinic.choices import Role
+
+    return [
+        (
+            str(Role(row["role"]).label) if row["role"] in Role.values else row["role"],
+            round((row["hours"] or timedelta(0)).total_seconds() / 3600, 1),
+        )
+        for row in found
+    ]
+
+
+def trend(cases: Any, period: Period, months: int = 12) -> list[dict[str, Any]]:
+    """The 矛盾不上交 shares of the twelve months up to the period's last month."""
+    window = last_months(period, months)
+    first, last = window[0], window[-1]
+    concluded_at = When_(
+        When(outcome__in=SETTLED_OUTCOMES, then=F("settled_at")),
+        default=F("closed_at"),
+        output_field=DateTimeField(),
+    )
+    rows = (
+        cases.filter(
+            Q(outcome__in=SETTLED_OUTCOMES, settled_at__gte=first.start, settled_at__lt=last.end)
+            | Q(
+                outcome__in=(*FAILED, Outcome.REFERRED_OUT),
+                closed_at__gte=first.start,
+                closed_at__lt=last.end,
+            )
+        )
+        .annotate(month=TruncMonth(concluded_at, tzinfo=timezone.get_current_timezone()))
+        .values("month")
+        .annotate(
+            community=Count("pk", filter=Q(outcome__in=SETTLED_OUTCOMES, level=Level.COMMUNITY)),
+            street=Count("pk", filter=Q(outcome__in=SETTLED_OUTCOMES, level=Level.STREET)),
+            other=Count("pk", filter=Q(outcome__in=(*FAILED, Outcome.REFERRED_OUT))),
+        )
+        .order_by("month")
+    )
+    found = {}
+    for values in rows:
+        month = values["month"]
+        key = (month.year, month.month) if month else None
+        found[key] = values
+    result = []
+    for month in window:
+        values = found.get((month.first.year, month.first.month), {})
+        row = Row(
+            name=month.label,
+            settled_community=values.get("community", 0),
+            settled_street=values.get("street", 0),
+            settled=values.get("community", 0) + values.get("street", 0),
+            failed=values.get("other", 0),
+        )
+        result.append(
+            {
+                "label": month.label,
+                "concluded": row.concluded,
+                "community": row.community_share,
+                "street": row.street_share,
+                "not_local": row.not_local_share,
+            }
+        )
+    return result
+
+
+def as_snapshot(report: Report) -> dict[str, Any]:
+    """The figures a street files, frozen as data."""
+    keys = [
+        "accepted",
+        "advice",
+        "settled",
+        "settled_community",
+        "settled_street",
+        "failed",
+        "withdrawn",
+        "declined",
+        "referred",
+        "still_open",
+        "overdue",
+    ]
+
+    def pack(row: Row) -> dict[str, Any]:
+        data = {k: getattr(row, k) for k in keys}
+        data.update(
+            amount_involved=str(row.amount_involved),
+            amount_agreed=str(row.amount_agreed),
+            community_share=row.community_share,
+            street_share=row.street_share,
+            not_local_share=row.not_local_share,
+            success_rate=row.success_rate,
+        )
+        return data
+
+    return {"rows": {row.name: pack(row) for row in report.rows}, "total": pack(report.total)}

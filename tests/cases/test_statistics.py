@@ -1,0 +1,391 @@
+"""Statistics: hand-counted figures on the page and in every export; properties over random
+case sets; scopes; a constant number of queries."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from cases import statistics
+from cases.models import Case
+from clinic.models import AuditEntry, Community, User
+from tests.conftest import client_for
+
+SEPT = "2026-09"
+
+
+def at(day: int, month: int = 9) -> datetime:
+    return timezone.make_aware(datetime(2026, month, day, 10))
+
+
+def make_case(
+    community: str,
+    *,
+    accepted: datetime | None = None,
+    outcome: str = "",
+    level: str = "community",
+    settled: datetime | None = None,
+    closed: datetime | None = None,
+    kind: str = "dispute",
+    dispute_type: str = "neighbour",
+    source: str = "walk_in",
+    amount_agreed: int | None = None,
+    criminal: int = 0,
+) -> Case:
+    """A case as it stands after its history, written straight to the table: the statistics
+    read only these columns."""
+    place = Community.objects.get(name=community)
+    state = (
+        "closed"
+        if closed
+        else ("follow_up" if settled else ("sit_in" if accepted else "registered"))
+    )
+    return Case.objects.create(
+        state=state,
+        kind=kind,
+        committee=place.committee,
+        community=place,
+        street=place.street,
+        registered_by=User.objects.get(username="mediator"),
+        registered_at=(accepted or closed or at(1)) - timedelta(days=1),
+        accepted_at=accepted,
+        settled_at=settled,
+        closed_at=closed,
+        outcome=outcome,
+        level=level,
+        source=source,
+        dispute_type=dispute_type,
+        summary="x",
+        amount_agreed=Decimal(amount_agreed) if amount_agreed else None,
+        prevented_criminal=bool(criminal),
+        prevented_criminal_persons=criminal,
+        mediation_due=(accepted + timedelta(days=30)).date() if accepted else None,
+    )
+
+
+@pytest.fixture
+def september(demo: None) -> None:
+    """Hand-counted September 2026 in 联盟街道.
+
+    金江路社区: accepted 4 (one of them in August is not counted); settled at community 2
+    (one with 8000 yuan agreed, one 2000), settled at street 1, failed 1, withdrawn 1,
+    declined 1, advice 2. 北辰社区: accepted 1, referred out 1, settled at community 1.
+    Concluded: 金江路 4 (2+1+1), 北辰 2; street total 6: community 3 = 50 %, street 1 =
+    16.7 %, not local 2 = 33.3 %.
+    """
+    j, b = "金江路社区", "北辰社区"
+    make_case(j, accepted=at(2), outcome="settled_written", settled=at(12), amount_agreed=8000)
+    make_case(
+        j,
+        accepted=at(3),
+        outcome="settled_oral",
+        settled=at(20),
+        amount_agreed=2000,
+        dispute_type="labour",
+        source="grid_referral",
+        criminal=3,
+    )
+    make_case(j, accepted=at(5), outcome="settled_written", level="street", settled=at(25))
+    make_case(j, accepted=at(6), outcome="failed", closed=at(28))
+    make_case(j, accepted=at(20, 8), outcome="withdrawn", closed=at(4))
+    make_case(j, outcome="declined_scope", closed=at(7))
+    make_case(j, kind="advice", outcome="answered", closed=at(8))
+    make_case(j, kind="advice", outcome="answered", closed=at(9))
+    make_case(b, accepted=at(10), outcome="referred_out", level="referred_out", closed=at(15))
+    make_case(b, accepted=at(10, 8), outcome="settled_written", settled=at(1))
+    make_case(j, accepted=at(1, 10), outcome="settled_written", settled=at(2, 10))  # October
+
+
+def _query(scope: str = "") -> str:
+    from clinic.models import Street
+
+    street = Street.objects.get(name="联盟街道")
+    return f"?scope={scope or f'street:{street.pk}'}&period={SEPT}"
+
+
+def test_the_page_shows_the_hand_counted_figures(september: None) -> None:
+    response = client_for("street").get(reverse("cases:statistics") + _query())
+    report = response.context["report"]
+    rows = {row.name: row for row in report.rows}
+    jinjiang, beichen, total = rows["金江路社区"], rows["北辰社区"], report.total
+    assert (jinjiang.accepted, jinjiang.advice, jinjiang.settled, jinjiang.failed) == (4, 2, 3, 1)
+    assert (jinjiang.withdrawn, jinjiang.declined, jinjiang.referred) == (1, 1, 0)
+    assert (beichen.accepted, beichen.settled, beichen.referred) == (1, 1, 1)
+    assert (total.concluded, total.settled_community, total.settled_street) == (6, 3, 1)
+    assert (total.community_share, total.street_share, total.not_local_share) == (50.0, 16.7, 33.3)
+    assert total.success_rate == 66.7
+    assert total.amount_agreed == Decimal(10000)
+    assert total.criminal_cases == 1 and total.criminal_persons == 3
+    page = response.content.decode()
+    assert "50.0%" in page and "16.7%" in page and "33.3%" in page
+    assert AuditEntry.objects.filter(event="export").count() == 0
+
+
+def test_csv_and_xlsx_carry_the_same_figures(september: None) -> None:
+    client = client_for("street")
+    response = client.get(reverse("cases:statistics_export", args=["csv"]) + _query())
+    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    header, total = lines[1], lines[-1]
+    assert total[0] == "合计"
+    figures = dict(zip(header, total, strict=True))
+    assert figures["受理纠纷"] == "5" and figures["调解成功"] == "4"
+    assert figures["社区化解占比(%)"] == "50.0" and figures["未在本地化解占比(%)"] == "33.3"
+    response = client.get(reverse("cases:statistics_export", args=["xlsx"]) + _query())
+    book = load_workbook(io.BytesIO(response.content))
+    official, local = book.worksheets
+    rows = list(official.iter_rows(values_only=True))
+    assert rows[1][:4] == ("纠纷类型", "受理数", "调解成功数", "成功率(%)")
+    assert [r[0] for r in rows[2:17]] == [
+        "婚姻家庭",
+        "邻里",
+        "房屋宅基地",
+        "合同",
+        "生产经营",
+        "损害赔偿",
+        "山林土地",
+        "征地拆迁",
+        "环境污染",
+        "劳动争议",
+        "消费",
+        "医疗",
+        "道路交通事故",
+        "物业",
+        "其他",
+    ]
+    total_row = rows[17]
+    assert total_row[0] == "合计" and total_row[1] == 5 and total_row[2] == 4
+    assert total_row[4] == 1.0  # 10,000 yuan = 1.0 万元
+    labour = next(r for r in rows if r[0] == "劳动争议")
+    assert labour[1] == 1 and labour[6] == 1 and labour[8] == 1 and labour[9] == 3
+    local_rows = {r[0]: r for r in local.iter_rows(values_only=True)}
+    assert local_rows["合计"][1] == 6 and local_rows["合计"][3] == 50.0
+    assert AuditEntry.objects.filter(event="export").count() == 2
+
+
+def test_the_pdf_report_draws_the_charts(september: None) -> None:
+    from pypdf import PdfReader
+
+    response = client_for("street").get(reverse("cases:statistics_export", args=["pdf"]) + _query())
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "人民调解统计报告" in "".join(text.split()) and "50.0%" in text
+
+
+def test_a_coordinator_cannot_get_another_communitys_figures(september: None) -> None:
+    other = Community.objects.get(name="北辰社区")
+    client = client_for("coordinator")
+    assert (
+        client.get(reverse("cases:statistics") + f"?scope=community:{other.pk}").status_code == 404
+    )
+    url = reverse("cases:statistics_export", args=["xlsx"]) + f"?scope=community:{other.pk}"
+    assert client.get(url).status_code == 404
+    own = Community.objects.get(name="金江路社区")
+    page = client.get(reverse("cases:statistics") + f"?scope=community:{own.pk}&period={SEPT}")
+    assert page.status_code == 200 and len(page.context["report"].rows) == 1
+
+
+def test_a_street_officer_cannot_get_another_streets_figures(september: None) -> None:
+    from clinic.models import Street
+
+    donghua = Street.objects.get(name="东华街道")
+    assert (
+        client_for("street")
+        .get(reverse("cases:statistics") + f"?scope=street:{donghua.pk}")
+        .status_code
+        == 404
+    )
+    assert client_for("gridworker").get(reverse("cases:statistics")).status_code == 403
+
+
+def test_the_command_refuses_a_user_outside_the_scope(september: None, tmp_path) -> None:
+    from django.core.management import CommandError, call_command
+
+    out = tmp_path / "s.xlsx"
+    with pytest.raises(CommandError):
+        call_command(
+            "export_statistics",
+            "--street",
+            "联盟街道",
+            "--period",
+            SEPT,
+            "-o",
+            str(out),
+            "--as-user",
+            "street_donghua",
+            stdout=io.StringIO(),
+        )
+    call_command(
+        "export_statistics",
+        "--street",
+        "联盟街道",
+        "--period",
+        "2026-Q3",
+        "-o",
+        str(out),
+        "--as-user",
+        "street",
+        stdout=io.StringIO(),
+    )
+    assert load_workbook(out).worksheets[0].cell(18, 1).value == "合计"
+
+
+def test_filed_figures_are_frozen_and_later_changes_show_as_corrections(september: None) -> None:
+    client = client_for("street")
+    assert client.post(reverse("cases:file_report") + _query()).status_code == 302
+    failed = Case.objects.get(outcome="failed")
+    Case.objects.filter(pk=failed.pk).update(outcome="settled_written", settled_at=at(27))
+    page = client.get(reverse("cases:statistics") + _query())
+    assert page.context["filing"] is not None
+    corrections = {
+        (name, key): (filed, now) for name, key, filed, now in page.context["corrections"]
+    }
+    assert corrections[("合计", "settled")] == (4, 5)
+    assert corrections[("合计", "failed")] == (1, 0)
+
+
+def test_the_page_runs_the_same_queries_for_few_or_many_communities_and_cases(demo: None) -> None:
+    from clinic.models import District, Street
+
+    client = client_for("admin")
+    query = f"?scope=district:{District.objects.get().pk}&period={SEPT}"
+    make_case("金江路社区", accepted=at(2), outcome="settled_written", settled=at(12))
+    few = _count(client, query)
+    street = Street.objects.get(name="联盟街道")
+    for n in range(6):
+        Community.objects.create(street=street, name=f"新社区{n}", code=f"9{n:08d}")
+    for name in ("北辰社区", "金色社区", "田园路社区", "拓东社区"):
+        for day in range(1, 20):
+            make_case(name, accepted=at(day), outcome="failed", closed=at(day + 5))
+    assert _count(client, query) == few
+
+
+def _count(client, query: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("cases:statistics") + query).status_code == 200
+    return len(queries)
+
+
+def test_formula_injection_is_neutralised_in_exports(demo: None) -> None:
+    Community.objects.filter(name="金江路社区").update(name='=HYPERLINK("x")')
+    make_case('=HYPERLINK("x")', accepted=at(2), outcome="settled_written", settled=at(12))
+    client = client_for("admin")
+    from clinic.models import District
+
+    query = f"?scope=district:{District.objects.get().pk}&period={SEPT}"
+    body = b"".join(
+        client.get(reverse("cases:statistics_export", args=["csv"]) + query).streaming_content
+    ).decode("utf-8-sig")
+    assert "'=HYPERLINK" in body and "\n=HYPERLINK" not in body
+    book = load_workbook(
+        io.BytesIO(client.get(reverse("cases:statistics_export", args=["xlsx"]) + query).content)
+    )
+    names = [r[0] for r in book.worksheets[1].iter_rows(values_only=True)]
+    assert '\'=HYPERLINK("x")' in names
+
+
+def test_the_case_level_export_holds_no_personal_data(
+    demo: None, django_capture_on_commit_callbacks, settings, tmp_path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    from tests.cases.factories import in_state
+
+    case = in_state("sit_in")
+    party = case.parties.first()
+    client = client_for("coordinator")
+    own = Community.objects.get(name="金江路社区")
+    today = timezone.localdate()
+    query = f"?scope=community:{own.pk}&period={today:%Y-%m}"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("cases:request_case_export") + query)
+    download = client.get(response["Location"] + "download/")
+    body = b"".join(download.streaming_content).decode("utf-8-sig")
+    assert case.number in body
+    for secret in (party.name, party.id_number, party.phone, party.address):
+        assert secret not in body
+
+
+# --- Properties over random case sets ---------------------------------------------------------
+
+OUTCOMES = st.sampled_from(
+    [
+        "settled_written",
+        "settled_oral",
+        "failed",
+        "party_refuses",
+        "withdrawn",
+        "declined_scope",
+        "referred_out",
+        "",
+        "",
+    ]
+)
+
+
+@hsettings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    specs=st.lists(
+        st.tuples(
+            st.sampled_from(["金江路社区", "北辰社区", "白龙路社区"]),
+            OUTCOMES,
+            st.sampled_from(["community", "street"]),
+            st.integers(min_value=1, max_value=28),
+            st.integers(min_value=0, max_value=20),
+        ),
+        max_size=25,
+    )
+)
+def test_per_community_figures_sum_to_the_street_and_the_shares_to_100(
+    september_world: None, specs: list
+) -> None:
+    Case.objects.all().delete()
+    for community, outcome, level, day, duration in specs:
+        accepted = at(day)
+        concluded = accepted + timedelta(days=duration)
+        make_case(
+            community,
+            accepted=accepted,
+            outcome=outcome,
+            level="referred_out" if outcome == "referred_out" else level,
+            settled=concluded if outcome.startswith("settled") else None,
+            closed=concluded if outcome and not outcome.startswith("settled") else None,
+        )
+    places = list(Community.objects.filter(street__name="联盟街道"))
+    report = statistics.compute(places, statistics.parse_period(SEPT), "联盟街道")
+    for name in ("accepted", "settled", "failed", "referred", "withdrawn", "declined"):
+        assert getattr(report.total, name) == sum(getattr(r, name) for r in report.rows)
+    if report.total.concluded:
+        shares = (
+            report.total.community_share + report.total.street_share + report.total.not_local_share
+        )
+        assert round(shares, 1) == 100.0
+    for row in report.rows:
+        if row.concluded:
+            assert round(row.community_share + row.street_share + row.not_local_share, 1) == 100.0
+    lines = list(
+        csv.reader(
+            io.StringIO(
+                "".join(__import__("cases.exports", fromlist=["x"]).figures_csv(report)).lstrip(
+                    "\ufeff"
+                )
+            )
+        )
+    )
+    assert lines[-1][1] == str(report.total.accepted)
+
+
+@pytest.fixture
+def september_world(demo: None) -> None:
+    """The demo district, once for all the generated examples of a property."""
