@@ -1585,7 +1585,6 @@ def do_request_case_export(*, actor: User, scope: str, period: Any) -> Any:
 
 def do_export_cases(job_id: str) -> None:
     """Write the anonymous case-level CSV of a job, streaming rows to a file."""
-    import csv
     import tempfile
 
     from django.core.files import File
@@ -1607,18 +1606,20 @@ def do_export_cases(job_id: str) -> None:
         )
     )
     cases = exports.period_cases(list(communities), period)
-    total = cases.count() or 1
+    total = cases.count()
+    ExportJob.objects.filter(pk=job_id).update(progress=10)
     written = 0
-    with tempfile.TemporaryFile("w+", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(exports.CASE_COLUMNS)
-        for row in exports.case_rows(cases):
-            writer.writerow(row)
-            written += 1
-            if written % 5000 == 0:
-                ExportJob.objects.filter(pk=job_id).update(progress=min(99, 100 * written // total))
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as handle:
+        for number, chunk in enumerate(exports.cases_csv(cases)):
+            handle.write(chunk)
+            if number % 2000 == 1999:
+                written += 2000
+                ExportJob.objects.filter(pk=job_id).update(
+                    progress=min(95, 10 + 85 * written // max(total, 1))
+                )
         handle.seek(0)
         job.file.save("cases.csv", File(handle), save=False)
+    written = total
     ExportJob.objects.filter(pk=job_id).update(
         file=job.file.name, status="done", progress=100, rows=written, finished_at=timezone.now()
     )
