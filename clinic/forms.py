@@ -9,7 +9,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from clinic import access
-from clinic.choices import ROLE_LEVELS, DayKind, Level, Role
+from clinic.choices import ROLE_LEVELS, AuditEvent, AuditResult, DayKind, Level, Role
 from clinic.models import WEEKDAYS, Community, District, Grid, Street, User, phone_validator
 
 PROFILE_FIELDS = [
@@ -167,3 +167,20 @@ class HolidayForm(forms.Form):
 
 class YearForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+
+class AuditSearchForm(forms.Form):
+    who = forms.CharField(label=_("User"), max_length=150, required=False)
+    event = forms.ChoiceField(
+        label=_("Event"), choices=[("", _("All events")), *AuditEvent.choices], required=False
+    )
+    result = forms.ChoiceField(
+        label=_("Result"), choices=[("", _("All results")), *AuditResult.choices], required=False
+    )
+    object = forms.CharField(label=_("Object"), max_length=50, required=False)
+    first = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    last = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

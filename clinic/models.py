@@ -332,13 +332,21 @@ class Membership(models.Model):
         return self.ended_at is None
 
 
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs: object) -> int:
+        raise ValueError("Audit entries are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ValueError("Audit entries are append-only.")
+
+
 class AuditEntry(models.Model):
     """One line of the append-only audit log: who did what to which object, from where, and
     whether it was allowed. Rows are never changed or deleted by the application."""
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
-        User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("user")
+        User, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("user")
     )
     username = models.CharField(_("user name"), max_length=150, blank=True)
     roles = models.CharField(_("roles"), max_length=200, blank=True)
@@ -352,6 +360,8 @@ class AuditEntry(models.Model):
     ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
     path = models.CharField(_("path"), max_length=300, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    objects = AuditQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit entry")

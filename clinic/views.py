@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from clinic import access, actions
 from clinic.celery import app as celery_app
-from clinic.choices import DayKind, Role
+from clinic.choices import AuditEvent, DayKind, Role
 from clinic.forms import (
     PROFILE_FIELDS,
     STALE_MESSAGE,
@@ -432,3 +432,109 @@ def import_holidays(request: HttpRequest) -> HttpResponse:
         request, _("%(count)d days added from the published schedule.") % {"count": added}
     )
     return redirect(f"{reverse('clinic:holidays')}?year={year}")
+
+
+# --- The audit log, for district admins and inspectors --------------------------------------
+
+
+def _audit_entries(request: HttpRequest) -> tuple[Any, Any]:
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from clinic.forms import AuditSearchForm
+    from clinic.models import AuditEntry
+
+    if not access.has_role(request.user, Role.DISTRICT_ADMIN):
+        raise access.NotPermitted("audit", "", "read")
+    form = AuditSearchForm(request.GET or None)
+    entries = AuditEntry.objects.all()
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["who"]:
+            entries = entries.filter(username__icontains=data["who"])
+        if data["event"]:
+            entries = entries.filter(event=data["event"])
+        if data["result"]:
+            entries = entries.filter(result=data["result"])
+        if data["object"]:
+            entries = entries.filter(
+                Q(object_id=data["object"]) | Q(object_repr__icontains=data["object"])
+            )
+        if data["first"]:
+            entries = entries.filter(
+                at__gte=timezone.make_aware(datetime.combine(data["first"], time.min))
+            )
+        if data["last"]:
+            end = datetime.combine(data["last"] + timedelta(days=1), time.min)
+            entries = entries.filter(at__lt=timezone.make_aware(end))
+    return form, entries
+
+
+def audit_log(request: HttpRequest) -> HttpResponse:
+    form, entries = _audit_entries(request)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "clinic/audit_log.html",
+        {"form": form, "page": page, "query": request.GET.urlencode()},
+    )
+
+
+def audit_export(request: HttpRequest) -> HttpResponse:
+    import csv
+
+    from django.http import StreamingHttpResponse
+    from django.utils import timezone
+
+    from clinic.audit import record
+    from clinic.lib.export import safe_cell
+
+    _form, entries = _audit_entries(request)
+    record(
+        AuditEvent.EXPORT,
+        request=request,
+        object_type="audit",
+        detail={"query": request.GET.urlencode()},
+    )
+
+    class Echo:
+        def write(self, value: str) -> str:
+            return value
+
+    writer = csv.writer(Echo())
+
+    def rows() -> Any:
+        yield "\ufeff" + writer.writerow(
+            [
+                _("Time"),
+                _("User"),
+                _("Roles"),
+                _("Event"),
+                _("Result"),
+                _("Object type"),
+                _("Object id"),
+                _("Object"),
+                _("Client address"),
+                _("Path"),
+            ]
+        )
+        for entry in entries.order_by("at", "pk").iterator(chunk_size=2000):
+            yield writer.writerow(
+                [
+                    timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
+                    safe_cell(entry.username),
+                    entry.roles,
+                    entry.get_event_display(),
+                    entry.get_result_display(),
+                    entry.object_type,
+                    safe_cell(entry.object_id),
+                    safe_cell(entry.object_repr),
+                    entry.ip or "",
+                    safe_cell(entry.path),
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
+    return response
