@@ -58,6 +58,7 @@ from cases.models import (
     VisitPhoto,
     VisitRequest,
 )
+from clinic import outbox
 from clinic.actions import do_notify
 from clinic.choices import Role
 from clinic.lib.encrypted import lookup_hash
@@ -1491,10 +1492,9 @@ def _do_send_followup_reminders(today: date | None = None) -> int:
 @transaction.atomic
 def do_request_case_file(case: Case, *, actor: User, reveal_ids: bool) -> DocumentJob:
     """Queue the bound case file; a worker renders it (in-process without a broker)."""
-    from cases.tasks import render_case_file
 
     job = DocumentJob.objects.create(case=case, requested_by=actor, reveal_ids=reveal_ids)
-    transaction.on_commit(lambda: render_case_file.delay(str(job.pk)))
+    outbox.enqueue("cases.tasks.render_case_file", str(job.pk))
     return job
 
 
@@ -1576,10 +1576,9 @@ def do_file_report(street: Any, *, report: Any, actor: User) -> Any:
 @transaction.atomic
 def do_request_case_export(*, actor: User, scope: str, period: Any) -> Any:
     from cases.models import ExportJob
-    from cases.tasks import export_cases
 
     job = ExportJob.objects.create(requested_by=actor, scope=scope, period=period.key)
-    transaction.on_commit(lambda: export_cases.delay(str(job.pk)))
+    outbox.enqueue("cases.tasks.export_cases", str(job.pk))
     return job
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from clinic import audit
+from clinic import audit, outbox
 from clinic.access import forget_memberships, level_of
 from clinic.choices import AuditEvent, DayKind, Level, Role
 from clinic.models import (
@@ -336,7 +336,6 @@ def do_notify(
 ) -> list[Notification]:
     """Post a notification to each user's inbox, once per (user, key), inside the caller's
     transaction; email each new one after the transaction commits."""
-    from clinic.tasks import send_notification_email
 
     created: list[Notification] = []
     for user in users:
@@ -349,9 +348,7 @@ def do_notify(
             continue
         created.append(notification)
         if user.email:
-            transaction.on_commit(
-                lambda pk=notification.pk: send_notification_email.delay(pk), robust=True
-            )
+            outbox.enqueue("clinic.tasks.send_notification_email", notification.pk, robust=True)
     return created
 
 

@@ -15,6 +15,7 @@ from clinic.models import (
     Holiday,
     MediationCommittee,
     Membership,
+    OutboxMessage,
     Street,
     User,
 )
@@ -101,4 +102,20 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Background tasks and whether the broker has taken them; read-only (the outbox sends
+    pending ones by itself once the broker is back)."""
+
+    list_display = ["id", "task", "created_at", "sent_at", "attempts", "last_error"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    readonly_fields = ["task", "args", "created_at", "sent_at", "attempts", "last_error"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

@@ -414,3 +414,31 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class OutboxMessage(models.Model):
+    """A background task queued by an action, written in the action's own transaction.
+
+    The task is handed to the broker after the transaction commits; when the broker is down
+    the row stays pending and ``clinic.outbox.drain`` sends it once the broker is back, so an
+    action never fails, and no task is lost, because Redis is away. Tasks are idempotent:
+    a message sent twice (a crash between sending and marking) does its work once.
+    """
+
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    created_at = models.DateTimeField(_("queued"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("queued task")
+        verbose_name_plural = _("queued tasks")
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["id"], condition=Q(sent_at__isnull=True), name="outbox_pending")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)}"

@@ -208,6 +208,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "drain-outbox": {"task": "clinic.tasks.drain_outbox", "schedule": 60.0},
     "case-reminders": {
         "task": "cases.tasks.send_case_reminders",
         "schedule": crontab(hour=8, minute=0),

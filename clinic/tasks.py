@@ -25,3 +25,12 @@ def send_notification_email(notification_id: int) -> bool:
             body = f"{body}\n\n{notification.url}".strip()
         send_mail(notification.title, body, None, [notification.user.email])
     return True
+
+
+@shared_task
+def drain_outbox() -> int:
+    """Send the tasks actions queued while the broker was away (every minute, from beat)."""
+    from clinic import outbox
+
+    sent, _pending = outbox.drain()
+    return sent

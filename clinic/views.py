@@ -36,7 +36,7 @@ from clinic.forms import (
     YearForm,
 )
 from clinic.lib.stale import fingerprint
-from clinic.models import Clinic, Holiday, Membership, Notification, User
+from clinic.models import Clinic, Holiday, Membership, Notification, OutboxMessage, User
 
 # --- Sign-in --------------------------------------------------------------------------------
 
@@ -71,7 +71,8 @@ def keepalive(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database and broker status for monitoring; 503 when either is down."""
+    """Database and broker status for monitoring; 503 when either is down. ``queued_tasks``
+    counts background tasks still waiting for the broker."""
     status: dict[str, str] = {}
     try:
         with connection.cursor() as cursor:
@@ -89,9 +90,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
         except Exception:
             status["broker"] = "down"
     healthy = "down" not in status.values()
-    return JsonResponse(
-        {"status": "ok" if healthy else "down", **status}, status=200 if healthy else 503
-    )
+    body: dict[str, object] = {"status": "ok" if healthy else "down", **status}
+    if status["database"] == "ok":
+        # Tasks queued while the broker was away, waiting to be sent (clinic.outbox).
+        body["queued_tasks"] = OutboxMessage.objects.filter(sent_at__isnull=True).count()
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 # --- Home pages -----------------------------------------------------------------------------

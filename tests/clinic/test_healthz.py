@@ -26,7 +26,12 @@ def test_an_unreachable_broker_makes_health_503(monkeypatch: pytest.MonkeyPatch)
     finally:
         celery_app.conf.update(task_always_eager=saved[0], broker_url=saved[1])
     assert response.status_code == 503
-    assert response.json() == {"status": "down", "database": "ok", "broker": "down"}
+    assert response.json() == {
+        "status": "down",
+        "database": "ok",
+        "broker": "down",
+        "queued_tasks": 0,
+    }
 
 
 @pytest.mark.django_db
