@@ -161,6 +161,10 @@ def _fire(
     ``prepare()`` runs after the transition and before the save (e.g. to issue the number);
     what it returns is added to the event's details."""
     method = getattr(case, name)
+    if version is not None and case.version != version:
+        # Someone changed the case since the user's form was shown: say so, rather than
+        # judging the step against a state the user has not seen.
+        raise StaleCase
     if not case.permits(name, actor):
         raise PermissionDenied(name)
     reasons = unmet_conditions(case, name)

@@ -202,3 +202,18 @@ def test_reopening_is_refused_without_a_court_refusal_or_both_parties(demo: None
     assert response.status_code == 400
     assert "法院不予确认" in response.content.decode()
     assert fresh(case).state == State.FOLLOW_UP
+
+
+def test_a_step_on_a_case_closed_meanwhile_says_it_changed_not_forbidden(demo: None) -> None:
+    """Two mediators had the terminate form open; the second sees "updated by someone else",
+    not a refusal about a state they never saw."""
+    case = in_state(State.SIT_IN)
+    seen = case.version
+    actions.do_terminate_case(
+        fresh(case), actor=user("mediator"), version=seen, outcome="failed", note="甲"
+    )
+    with pytest.raises(actions.StaleCase):
+        actions.do_terminate_case(
+            fresh(case), actor=user("mediator"), version=seen, outcome="failed", note="乙"
+        )
+    assert CaseEvent.objects.filter(case=case, transition="terminate").count() == 1
