@@ -103,7 +103,11 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True
+        )
+    }
 else:
     SQLITE_PATH = Path(os.environ.get("SQLITE_PATH", DATA_DIR / "clinic.sqlite3"))
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
