@@ -77,6 +77,19 @@ class EncryptedCharField(models.TextField):
             return ""
         return encrypt(str(value))
 
+    #: Serialised values (backups, fixtures) carry the ciphertext under this prefix, never
+    #: the plain value; loading them decrypts and stores them encrypted again.
+    SERIALISED_PREFIX = "fernet:"
+
+    def value_to_string(self, obj: Any) -> str:
+        value = self.value_from_object(obj)
+        return f"{self.SERIALISED_PREFIX}{encrypt(value)}" if value else ""
+
+    def to_python(self, value: Any) -> str:
+        if isinstance(value, str) and value.startswith(self.SERIALISED_PREFIX):
+            return decrypt(value.removeprefix(self.SERIALISED_PREFIX))
+        return super().to_python(value)
+
     def formfield(self, **kwargs: Any) -> Any:
         from django import forms
 
