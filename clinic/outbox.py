@@ -13,11 +13,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery import current_app
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from clinic.celery import app
 from clinic.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -38,15 +38,21 @@ def enqueue(task: str, *args: Any, robust: bool = False) -> OutboxMessage:
 
 
 def _after_commit(pk: int) -> None:
-    if current_app.conf.task_always_eager:
+    if app.conf.task_always_eager:
         # In-process Celery: run now, as the task call did before the outbox; the task's own
         # failure handling applies (errors propagate in tests).
         OutboxMessage.objects.filter(pk=pk).update(sent_at=timezone.now(), attempts=1)
         message = OutboxMessage.objects.get(pk=pk)
-        import_string(message.task).apply_async(args=message.args)
+        _task(message.task).apply_async(args=message.args)
         return
     if send(pk) and pending().exists():
         drain()
+
+
+def _task(name: str) -> Any:
+    """The project's own task (not whichever Celery app is current in this thread)."""
+    import_string(name)  # registers the task with every app
+    return app.tasks[name]
 
 
 def pending() -> Any:
@@ -54,7 +60,7 @@ def pending() -> Any:
 
 
 def _publish(message: OutboxMessage) -> None:
-    current_app.send_task(message.task, args=message.args, retry=False)
+    app.send_task(message.task, args=message.args, retry=False)
 
 
 def send(pk: int) -> bool:

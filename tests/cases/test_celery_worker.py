@@ -31,6 +31,7 @@ def celery_app() -> Iterator[Celery]:
     test_app.conf.timezone = app.conf.timezone
     test_app.autodiscover_tasks(["cases", "clinic", "scheduling"], force=True)
     yield test_app
+    app.set_current()  # the worker made its app the current one; the project's is again
 
 
 @pytest.fixture
