@@ -15,7 +15,7 @@ PROD_ENV := DJANGO_SECRET_KEY=ci-check-$$(date +%s)-a-long-random-looking-secret
 	CLINIC_FIELD_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	CLINIC_LOOKUP_KEY=ci-lookup-key-$$(date +%s)
 
-.PHONY: run test lint bench deps system-deps
+.PHONY: run test lint bench soak deps system-deps
 
 system-deps:
 	@missing=""; \
@@ -58,3 +58,7 @@ lint: deps
 
 bench: deps
 	DJANGO_SETTINGS_MODULE=clinic.settings $(PY) -m bench
+
+# A few minutes of simulated people against gunicorn and the local PostgreSQL (own database).
+soak: deps
+	$(PY) -m bench.soak

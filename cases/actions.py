@@ -65,7 +65,12 @@ from clinic.lib.encrypted import lookup_hash
 from clinic.lib.ids import normalise_id_number
 from clinic.lib.uploads import CheckedUpload
 from clinic.models import Holiday, Membership, User
-from scheduling.actions import Clash, do_book_commitment, do_release_commitment
+from scheduling.actions import (
+    Clash,
+    do_book_commitment,
+    do_release_commitment,
+    lock_calendars,
+)
 from scheduling.choices import CommitmentKind
 
 #: Days until a new follow-up after performance was urged.
@@ -1196,6 +1201,7 @@ def do_schedule_visit(
             do_release_commitment(assignee.commitment)
     locked.assignees.all().delete()
     chosen = list(professionals)
+    lock_calendars(user for user, _role in chosen)
     for user, role in chosen:
         commitment = do_book_commitment(
             user,
@@ -1389,6 +1395,7 @@ def do_fix_meeting(consultation: JointConsultation, *, actor: User, slot: Any) -
         do_release_commitment(invitee.commitment)
         ConsultationInvitee.objects.filter(pk=invitee.pk).update(commitment=None)
     title = _("Joint consultation on %(case)s") % {"case": consultation.case}
+    lock_calendars([actor, *(invitee.user for invitee in attendees)])
     for invitee in attendees:
         commitment = do_book_commitment(
             invitee.user,

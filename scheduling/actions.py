@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -64,6 +64,22 @@ def busy_periods(
     return found
 
 
+#: First key of the advisory locks that serialise changes to one person's calendar.
+CALENDAR_LOCK = 0x5C4ED
+
+
+def lock_calendars(people: Iterable[User]) -> None:
+    """Hold the calendars of these people until the transaction ends, always in id order, so
+    that two actions booking the same people wait for each other instead of deadlocking in
+    the exclusion constraint. PostgreSQL only: SQLite's immediate transactions already
+    serialise writers."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for pk in sorted({person.pk for person in people}):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [CALENDAR_LOCK, pk])
+
+
 @transaction.atomic
 def do_book_commitment(
     person: User,
@@ -78,6 +94,7 @@ def do_book_commitment(
     races; on SQLite the immediate transaction serialises the check and the insert."""
     if ends_at <= starts_at:
         raise Clash(_("The end must be after the start."))
+    lock_calendars([person])
     clash = (
         Commitment.objects.active().filter(person=person).overlapping(starts_at, ends_at).first()
     )
