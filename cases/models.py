@@ -921,7 +921,7 @@ class FollowUp(models.Model):
 
 class VisitRequestQuerySet(models.QuerySet):
     def for_board(self) -> VisitRequestQuerySet:
-        return self.select_related("grid", "community", "requested_by").prefetch_related(
+        return self.select_related("grid__community", "community", "requested_by").prefetch_related(
             models.Prefetch("assignees", queryset=VisitAssignee.objects.select_related("user")),
             "photos",
         )

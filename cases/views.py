@@ -9,7 +9,8 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Case as SqlCase
+from django.db.models import Exists, OuterRef, Prefetch, Q, When
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -1132,20 +1133,27 @@ def visit_board(request: HttpRequest) -> HttpResponse:
     """The coordinator's triage board: open requests by urgency, then age."""
     if not access.may_triage(request.user):
         raise NotPermitted("visit", "", "triage")
-    visits = list(
+    waiting = SqlCase(When(status=VisitStatus.SUBMITTED, then=0), default=1)
+    urgency = SqlCase(*(When(risk=r, then=n) for r, n in RISK_ORDER.items()), default=9)
+    visits = (
         VisitRequest.objects.filter(access.visit_scope(request.user))
         .filter(status__in=[VisitStatus.SUBMITTED, VisitStatus.SCHEDULED])
         .for_board()
         .distinct()
+        .order_by(waiting, urgency, "created_at", "pk")
     )
-    visits.sort(key=lambda v: (v.status != VisitStatus.SUBMITTED, RISK_ORDER[v.risk], v.created_at))
+    page = Paginator(visits, 30).get_page(request.GET.get("page"))
     recent = (
         VisitRequest.objects.filter(access.visit_scope(request.user))
         .filter(status__in=[VisitStatus.VISITED, VisitStatus.CANCELLED])
         .select_related("grid", "requested_by")
         .distinct()[:10]
     )
-    return render(request, "cases/visit_board.html", {"visits": visits, "recent": recent})
+    return render(
+        request,
+        "cases/visit_board.html",
+        {"visits": page.object_list, "page": page, "recent": recent},
+    )
 
 
 def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:

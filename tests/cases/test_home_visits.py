@@ -4,9 +4,12 @@ professional, each outcome branch; and who may see what."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
@@ -210,3 +213,34 @@ def test_a_grid_worker_cannot_triage_or_record_outcomes(demo: None) -> None:
     assert client.get(reverse("cases:visit_board")).status_code == 403
     assert client.get(reverse("cases:schedule_visit", args=[visit.pk])).status_code == 403
     assert client.get(reverse("cases:visit_outcome", args=[visit.pk])).status_code == 403
+
+
+def test_the_triage_board_pages_and_its_queries_do_not_grow_with_requests(
+    demo: None, django_assert_max_num_queries: Any
+) -> None:
+    from cases import actions
+
+    grid = Grid.objects.get(community__name="金江路社区", name="第一网格")
+
+    def add(n: int) -> None:
+        for i in range(n):
+            actions.do_request_visit(
+                actor=user("gridworker"),
+                grid=grid,
+                resident_name=f"居民{i}",
+                resident_phone="13577778888",
+                address="金江路社区 3 栋",
+                problem="邻里噪音纠纷",
+                dispute_type="neighbour",
+                risk="yellow",
+            )
+
+    client = client_for("coordinator")
+    add(3)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("cases:visit_board"))
+    add(40)
+    with django_assert_max_num_queries(len(few)):
+        page = client.get(reverse("cases:visit_board")).content.decode()
+    assert page.count('class="case-item') == 30
+    assert "第 1 页，共 2 页" in page
