@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from clinic import audit, outbox
 from clinic.access import forget_memberships, level_of
-from clinic.choices import AuditEvent, DayKind, Level, Role
+from clinic.choices import AuditEvent, AuditResult, DayKind, Level, Role
 from clinic.models import (
     Community,
     District,
@@ -357,3 +358,52 @@ def do_mark_read(user: User, notification_ids: Iterable[int] | None = None) -> i
     if notification_ids is not None:
         unread = unread.filter(pk__in=list(notification_ids))
     return unread.update(read_at=timezone.now())
+
+
+# --- Two-factor sign-in ---------------------------------------------------------------------
+
+
+def pending_totp_device(user: User) -> Any:
+    """The person's one-time-code device being set up (a new secret until confirmed)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="app", confirmed=False)
+
+
+def do_confirm_totp_device(request: HttpRequest, device: Any, code: str) -> bool:
+    """Turn the device on once it produced a right code; the session counts as verified."""
+    from django_otp import login as otp_login
+
+    if not device.verify_token(code):
+        return False
+    with transaction.atomic():
+        type(device).objects.filter(user=device.user).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit.record(
+            AuditEvent.PERSON_CHANGED,
+            request=request,
+            obj=device.user,
+            detail={"two_factor": "enabled"},
+        )
+    otp_login(request, device)
+    return True
+
+
+def do_verify_second_factor(request: HttpRequest, code: str) -> bool:
+    from django_otp import login as otp_login
+    from django_otp import match_token
+
+    device = match_token(request.user, code)
+    if device is None:
+        audit.record(
+            AuditEvent.LOGIN_FAILED,
+            request=request,
+            result=AuditResult.FAILED,
+            obj=request.user,
+            detail={"second_factor": True},
+        )
+        return False
+    otp_login(request, device)
+    return True

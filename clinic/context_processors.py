@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from clinic import access
@@ -23,4 +24,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_sees_cases": any(role != Role.GRID_WORKER for role in held),
         "nav_roster": any(role != Role.GRID_WORKER for role in held),
         "nav_unread": Notification.objects.unread().filter(user=user).count(),
+    }
+
+
+def security(request: HttpRequest) -> dict[str, Any]:
+    """The page's CSP nonce (django-csp) for script tags, also read by ``{% htmx_script %}``."""
+    return {
+        "csp_nonce": getattr(request, "csp_nonce", ""),
+        "two_factor_on": settings.TWO_FACTOR,
     }

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clinic.access import NotPermitted, NotVisible
 from clinic.audit import record
@@ -55,3 +62,94 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ["Cookie"])
         return response
+
+
+#: Pages a person reaches before the second factor or a password change is done.
+SIGN_IN_PAGES = frozenset(
+    {
+        "login",
+        "logout",
+        "set_language",
+        "healthz",
+        "two_factor_setup",
+        "two_factor_verify",
+        "password_change",
+        "password_change_done",
+    }
+)
+
+
+def _url_name(request: HttpRequest) -> str:
+    match = request.resolver_match
+    return match.view_name if match else ""
+
+
+class SecondFactorMiddleware:
+    """With ``CLINIC_TWO_FACTOR`` on: a signed-in person who has a one-time-code device must
+    enter a code before anything else; district administrators without one must set it up."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable, args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        user = request.user
+        if not settings.TWO_FACTOR or not user.is_authenticated or user.is_verified():
+            return None
+        if _url_name(request) in SIGN_IN_PAGES:
+            return None
+        from django_otp import user_has_device
+
+        from clinic.access import roles
+
+        if user_has_device(user):
+            target = "two_factor_verify"
+        elif set(roles(user)) & set(settings.TWO_FACTOR_REQUIRED_ROLES):
+            target = "two_factor_setup"
+        else:
+            return None
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+
+
+class PasswordAgeMiddleware:
+    """With ``PASSWORD_PROFILE=mlps``: warn 14 days before a password runs out, and send a
+    person whose password is older than 90 days to the change page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable, args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        limit = settings.PASSWORD_MAX_AGE_DAYS
+        user = request.user
+        if not limit or not user.is_authenticated or _url_name(request) in SIGN_IN_PAGES:
+            return None
+        age = user.password_age_days()
+        if age >= limit:
+            messages.warning(
+                request,
+                _("Your password is more than %(days)s days old: please choose a new one.")
+                % {"days": limit},
+            )
+            return redirect("password_change")
+        left = limit - age
+        if left <= settings.PASSWORD_WARN_DAYS and not request.session.get("password_warned"):
+            request.session["password_warned"] = True
+            messages.info(
+                request,
+                ngettext(
+                    "Your password runs out in %(days)s day: change it on the password page.",
+                    "Your password runs out in %(days)s days: change it on the password page.",
+                    left,
+                )
+                % {"days": left},
+            )
+        return None

@@ -39,6 +39,7 @@ class User(AbstractUser):
         blank=True,
         help_text=_("Practising certificate of a lawyer, or a mediator's certificate number."),
     )
+    password_changed_at = models.DateTimeField(_("password changed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("person")
@@ -50,6 +51,14 @@ class User(AbstractUser):
 
     def get_absolute_url(self) -> str:
         return reverse("clinic:person", args=[self.pk])
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def password_age_days(self) -> int:
+        changed = self.password_changed_at or self.date_joined
+        return (timezone.now() - changed).days
 
 
 class District(models.Model):

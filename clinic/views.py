@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from base64 import b32encode
 from datetime import date
 from typing import Any
 
+import segno
 from django.apps import apps
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -19,10 +22,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from clinic import access, actions
+from clinic import access, actions, forms
 from clinic.celery import app as celery_app
 from clinic.choices import AuditEvent, DayKind, Role
 from clinic.forms import (
@@ -541,3 +545,64 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
     return response
+
+
+# --- Two-factor sign-in (CLINIC_TWO_FACTOR) ----------------------------------------------------
+
+
+WRONG_CODE = gettext_lazy("That code is not right. Check the time on your phone and try again.")
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.GET.get("next") or request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("clinic:home")
+
+
+@never_cache
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Set up a one-time-code app: scan the QR code, type the code it shows."""
+    if not settings.TWO_FACTOR:
+        raise access.NotVisible("two_factor", "")
+    device = actions.pending_totp_device(request.user)
+    form = forms.OneTimeCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if actions.do_confirm_totp_device(request, device, form.cleaned_data["code"]):
+            messages.success(request, _("Two-step sign-in is on for your account."))
+            return redirect(_next(request))
+        form.add_error(
+            "code", _("That code is not right. Check the time on your phone and try again.")
+        )
+    qr = segno.make(device.config_url, error="m")
+    return render(
+        request,
+        "registration/two_factor_setup.html",
+        {
+            "form": form,
+            "qr": qr.svg_data_uri(scale=5, dark="#1f2d3d"),
+            "secret": b32encode(device.bin_key).decode(),
+            "next": _next(request),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in: the code from the person's app."""
+    if not settings.TWO_FACTOR:
+        raise access.NotVisible("two_factor", "")
+    form = forms.OneTimeCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if actions.do_verify_second_factor(request, form.cleaned_data["code"]):
+            return redirect(_next(request))
+        form.add_error(
+            "code", _("That code is not right. Check the time on your phone and try again.")
+        )
+    return render(
+        request,
+        "registration/two_factor_verify.html",
+        {"form": form, "next": _next(request)},
+        status=400 if form.errors else 200,
+    )

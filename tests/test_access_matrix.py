@@ -98,6 +98,18 @@ TABLE: dict[str, Rule] = {
     "clinic:notifications": R("none", own=ALL, other=ALL),
     "clinic:open_notification": R("notification", "POST", own={"mediator"}, other=NOBODY),
     "password_change": R("none", own=ALL, other=ALL),
+    "password_reset": R("none", own=ALL, other=ALL, note="public"),
+    "password_reset_done": R("none", own=ALL, other=ALL, note="public"),
+    "password_reset_confirm": R(
+        "none",
+        own=ALL,
+        other=ALL,
+        extra={"uidb64": "MQ", "token": "no-such-token"},
+        note="public; the emailed token is the credential",
+    ),
+    "password_reset_complete": R("none", own=ALL, other=ALL, note="public"),
+    "two_factor_setup": R("none", note="404 unless CLINIC_TWO_FACTOR is on; then everyone"),
+    "two_factor_verify": R("none", note="404 unless CLINIC_TWO_FACTOR is on; then everyone"),
     "password_change_done": R("none", own=ALL, other=ALL),
     # people and roles
     "clinic:people": R(
@@ -383,7 +395,18 @@ TABLE: dict[str, Rule] = {
 }
 #: Objects that belong to a person rather than a community (nobody else's to act on).
 PERSONAL = {"document_job", "export_job", "notification", "leave", "feed_token"}
-PUBLIC = {"login", "logout", "healthz", "set_language", "scheduling:duty_board", "scheduling:feed"}
+PUBLIC = {
+    "login",
+    "logout",
+    "healthz",
+    "set_language",
+    "scheduling:duty_board",
+    "scheduling:feed",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
 
 
 def _patterns() -> list[str]:
@@ -858,3 +881,26 @@ def test_every_document_of_a_case_masks_personal_data_for_those_who_do_not_manag
     assert not [
         key for key, full in shown.items() if full and key[1] not in ("agreement", "confirmation")
     ]
+
+
+INLINE = re.compile(
+    r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=\"|\son[a-z]+=\"|javascript:", re.IGNORECASE
+)
+
+
+def test_no_page_has_inline_script_or_style_the_policy_would_block(world: dict[str, Any]) -> None:
+    """The Content Security Policy allows no inline script or style: every page a role can
+    open is free of them (the browser journeys also watch for violations)."""
+    found = []
+    for role in ROLES:
+        client = client_for(role)
+        for name, rule in sorted(TABLE.items()):
+            if rule.method != "GET" or name == "logout":
+                continue
+            response = client.get(reverse(name, kwargs=_kwargs(rule, name, world["own"], role)))
+            if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+                continue
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            for match in INLINE.finditer(body.decode()):
+                found.append(f"{name} as {role}: {match.group(0)}")
+    assert not found, "\n".join(sorted(set(found)))
