@@ -28,7 +28,15 @@ from cases.choices import (
 )
 from cases.models import Agreement, MediationRecord, Party, PerformanceItem
 from clinic.lib.ids import is_valid_resident_id, normalise_id_number
-from clinic.lib.uploads import HEIC, JPEG, PDF, PNG, UploadRejected, check_upload
+from clinic.lib.uploads import (
+    HEIC,
+    JPEG,
+    PDF,
+    PNG,
+    UploadRejected,
+    check_upload,
+    clean_filename,
+)
 from clinic.models import Clinic, Community, Grid, User, phone_validator
 
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
@@ -559,6 +567,7 @@ class AttachmentForm(forms.Form):
             )
         except UploadRejected as error:
             raise forms.ValidationError(error.message) from None
+        self.checked_name = clean_filename(upload.name, self.checked.extension)
         return upload
 
 
@@ -604,7 +613,8 @@ class PhotosField(forms.FileField):
             try:
                 checked.append(check_upload(upload, max_bytes=PHOTO_MAX_BYTES, allowed=PHOTO_KINDS))
             except UploadRejected as error:
-                raise forms.ValidationError(f"{upload.name}: {error.message}") from None
+                shown = clean_filename(upload.name, upload.name.rsplit(".", 1)[-1][:5] or "jpg")
+                raise forms.ValidationError(f"{shown}: {error.message}") from None
         return checked
 
 

@@ -1007,7 +1007,7 @@ def upload_attachment(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             kind=form.cleaned_data["kind"],
             upload=form.checked,
-            original_name=form.cleaned_data["file"].name,
+            original_name=form.checked_name,
             description=form.cleaned_data["description"],
         )
         messages.success(request, _("The file was added."))

@@ -153,3 +153,23 @@ class PasswordAgeMiddleware:
                 % {"days": left},
             )
         return None
+
+
+class RequestSizeMiddleware:
+    """Refuses a request body larger than ``MAX_REQUEST_BYTES`` before reading it (413), so
+    an oversized upload never fills the disk; the upload forms check each file's own limit."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            from django.shortcuts import render
+
+            limit = settings.MAX_REQUEST_BYTES // (1024 * 1024)
+            return render(request, "413.html", {"limit": limit}, status=413)
+        return self.get_response(request)

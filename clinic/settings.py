@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "clinic.middleware.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "clinic.middleware.LanguageMiddleware",
@@ -209,6 +210,9 @@ LOOKUP_HASH_KEY = (
 )
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+# The largest request body accepted at all (six 10 MB photos of a home-visit request and the
+# form); larger ones get 413 before they are read. The reverse proxy should match it.
+MAX_REQUEST_BYTES = 64 * 1024 * 1024
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -4,6 +4,7 @@ from photos before they are stored."""
 from __future__ import annotations
 
 import io
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
@@ -115,3 +116,25 @@ def strip_location(content: bytes, kind: str) -> bytes:
         else:
             image.save(out, format="HEIF", quality=90, **options)
     return out.getvalue()
+
+
+#: Unicode categories never kept in a file name: controls, format characters (such as the
+#: right-to-left override that turns "gpj.exe" around), surrogates, private use, separators.
+_DROPPED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Zl", "Zp"}
+_RESERVED = set('<>:"/\\|?*')
+
+
+def clean_filename(name: str, extension: str, *, max_stem: int = 80) -> str:
+    """The name a file is shown and downloaded under: the last path part only, no control or
+    direction characters, no characters reserved by Windows, and the extension of what the
+    content really is (``invoice.pdf.exe`` holding a PDF becomes ``invoice.pdf.pdf``)."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(
+        " " if ch in _RESERVED else ch
+        for ch in name
+        if unicodedata.category(ch) not in _DROPPED_CATEGORIES
+    )
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    stem = " ".join(stem.split()).strip(". ")[:max_stem] or "file"
+    return f"{stem}.{extension}"
