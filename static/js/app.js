@@ -37,7 +37,10 @@
   }
 
   document.addEventListener("input", function (event) {
-    if (!event.target.form || event.target.form.method.toLowerCase() !== "post") return;
+    // getAttribute, not .method: a form with a field named "method" (the follow-up form has
+    // one) shadows the property with that field.
+    var form = event.target.form;
+    if (!form || (form.getAttribute("method") || "").toLowerCase() !== "post") return;
     if (!dirty) {
       dirty = true;
       timer = window.setInterval(ping, PING_EVERY);

@@ -66,16 +66,13 @@ class Person:
         self.problems: list[str] = []
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
-        self.page.on(
-            "requestfailed",
-            lambda request: (
-                self.problems.append(f"request failed: {request.url} {request.failure}")
-                if not request.url.endswith(".pdf")
-                or "net::ERR_ABORTED" not in str(request.failure)
-                else None
-            ),
-        )
+        self.page.on("requestfailed", self._failed)
         self.page.on("response", self._response)
+
+    def _failed(self, request: Any) -> None:
+        # A request the browser itself abandons because the page moved on is not a failure.
+        if "ERR_ABORTED" not in str(request.failure):
+            self.problems.append(f"request failed: {request.url} {request.failure}")
 
     def _console(self, message: Any) -> None:
         if message.type == "error":
