@@ -1585,16 +1585,18 @@ def do_file_report(street: Any, *, report: Any, actor: User) -> Any:
 
 
 @transaction.atomic
-def do_request_case_export(*, actor: User, scope: str, period: Any) -> Any:
+def do_request_case_export(*, actor: User, scope: str, period: Any, format: str = "csv") -> Any:
     from cases.models import ExportJob
 
-    job = ExportJob.objects.create(requested_by=actor, scope=scope, period=period.key)
+    job = ExportJob.objects.create(
+        requested_by=actor, scope=scope, period=period.key, format=format
+    )
     outbox.enqueue("cases.tasks.export_cases", str(job.pk))
     return job
 
 
 def do_export_cases(job_id: str) -> None:
-    """Write the anonymous case-level CSV of a job, streaming rows to a file."""
+    """Write the anonymous case-level CSV or XLSX of a job, streaming rows to a file."""
     import tempfile
 
     from django.core.files import File
@@ -1618,17 +1620,25 @@ def do_export_cases(job_id: str) -> None:
     cases = exports.period_cases(list(communities), period)
     total = cases.count()
     ExportJob.objects.filter(pk=job_id).update(progress=10)
-    written = 0
-    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as handle:
-        for number, chunk in enumerate(exports.cases_csv(cases)):
-            handle.write(chunk)
-            if number % 2000 == 1999:
-                written += 2000
-                ExportJob.objects.filter(pk=job_id).update(
-                    progress=min(95, 10 + 85 * written // max(total, 1))
-                )
-        handle.seek(0)
-        job.file.save("cases.csv", File(handle), save=False)
+
+    def progress(written: int) -> None:
+        ExportJob.objects.filter(pk=job_id).update(
+            progress=min(95, 10 + 85 * written // max(total, 1))
+        )
+
+    if job.format == "xlsx":
+        with tempfile.TemporaryFile("w+b") as handle:
+            exports.cases_xlsx(cases, handle, progress)
+            handle.seek(0)
+            job.file.save("cases.xlsx", File(handle), save=False)
+    else:
+        with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as handle:
+            for number, chunk in enumerate(exports.cases_csv(cases)):
+                handle.write(chunk)
+                if number % 2000 == 1999:
+                    progress(number + 1)
+            handle.seek(0)
+            job.file.save("cases.csv", File(handle), save=False)
     written = total
     ExportJob.objects.filter(pk=job_id).update(
         file=job.file.name, status="done", progress=100, rows=written, finished_at=timezone.now()

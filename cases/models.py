@@ -1135,6 +1135,9 @@ class ExportJob(models.Model):
     )
     scope = models.CharField(_("scope"), max_length=40)
     period = models.CharField(_("period"), max_length=40)
+    format = models.CharField(
+        _("format"), max_length=4, choices=[("csv", "CSV"), ("xlsx", "Excel")], default="csv"
+    )
     status = models.CharField(_("status"), max_length=10, default="pending")
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
     rows = models.PositiveIntegerField(_("rows"), default=0)

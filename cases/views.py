@@ -174,8 +174,11 @@ def _list_communities(user: Any) -> Any:
     )
 
 
+PAGE_SIZES = ["25", "50", "100"]
+
+
 def case_list(request: HttpRequest) -> HttpResponse:
-    """Cases the viewer may see, filtered and searchable, 25 a page."""
+    """Cases the viewer may see, filtered and searchable, 25 (or 50, 100) a page."""
     user = request.user
     if not any(role != Role.GRID_WORKER for role in clinic_access.roles(user)):
         raise NotPermitted("cases", "", "list")
@@ -213,7 +216,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
             Q(number__icontains=query)
             | Exists(Party.objects.filter(case=OuterRef("pk"), name__icontains=query))
         )
-    page = Paginator(qs.order_by("-registered_at", "-pk"), 25).get_page(params.get("page"))
+    size = int(params["size"]) if params.get("size") in PAGE_SIZES else PAGE_SIZES[0]
+    page = Paginator(qs.order_by("-registered_at", "-pk"), size).get_page(params.get("page"))
     return render(
         request,
         "cases/case_list.html",
@@ -226,6 +230,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "communities": communities,
             "today": timezone.localdate(),
             "may_register": _register_communities(user).exists(),
+            "sizes": PAGE_SIZES,
         },
     )
 
@@ -1620,15 +1625,20 @@ def request_case_export(request: HttpRequest) -> HttpResponse:
     form, report, _street, _communities = _statistics_request(request)
     if report is None:
         return redirect("cases:statistics")
+    fmt = "xlsx" if request.POST.get("format") == "xlsx" else "csv"
     job = actions.do_request_case_export(
-        actor=request.user, scope=form.cleaned_data["scope"], period=report.period
+        actor=request.user, scope=form.cleaned_data["scope"], period=report.period, format=fmt
     )
     audit(
         AuditEvent.EXPORT,
         request=request,
         object_type="cases",
         object_id=form.cleaned_data["scope"],
-        detail={"format": "cases.csv", "scope": report.scope_label, "period": report.period.label},
+        detail={
+            "format": f"cases.{fmt}",
+            "scope": report.scope_label,
+            "period": report.period.label,
+        },
     )
     return redirect("cases:export_job", job_id=job.pk)
 
@@ -1652,11 +1662,14 @@ def download_export_job(request: HttpRequest, job_id: Any) -> FileResponse:
     if job.status != "done":
         raise NotVisible("export", job_id)
     audit(AuditEvent.DOWNLOAD, request=request, object_type="export", object_id=str(job.pk))
+    content_type = {
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }.get(job.format, "text/csv")
     return FileResponse(
         job.file.open("rb"),
         as_attachment=True,
-        filename=f"cases-{job.period}.csv",
-        content_type="text/csv",
+        filename=f"cases-{job.period}.{job.format}",
+        content_type=content_type,
     )
 
 

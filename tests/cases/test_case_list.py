@@ -67,3 +67,17 @@ def test_an_unrelated_official_sees_an_empty_list(demo: None, username: str) -> 
     registered_dispute()
     page = client_for(username).get(reverse("cases:list")).content.decode()
     assert "赵建国" not in page
+
+
+def test_the_list_shows_25_50_or_100_cases_a_page(demo: None) -> None:
+    from tests.cases.factories import registered_dispute
+
+    for _ in range(55):
+        registered_dispute()
+    client = client_for("mediator")
+    default = client.get(reverse("cases:list")).content.decode()
+    wider = client.get(reverse("cases:list") + "?size=50").content.decode()
+    odd = client.get(reverse("cases:list") + "?size=7").content.decode()
+    assert default.count('class="case-item') == 25 == odd.count('class="case-item')
+    assert wider.count('class="case-item') == 50
+    assert "每页 50 条" in wider

@@ -315,6 +315,32 @@ def test_the_case_level_export_holds_no_personal_data(
         assert secret not in body
 
 
+def test_the_case_level_export_comes_as_excel_too(
+    demo: None, django_capture_on_commit_callbacks, settings, tmp_path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    from tests.cases.factories import in_state
+
+    cases = [in_state("sit_in") for _ in range(3)]
+    Community.objects.filter(name="金江路社区").update(name="=1+1社区")
+    client = client_for("coordinator")
+    own = Community.objects.get(name="=1+1社区")
+    query = f"?scope=community:{own.pk}&period={timezone.localdate():%Y-%m}"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("cases:request_case_export") + query, {"format": "xlsx"})
+    download = client.get(response["Location"] + "download/")
+    assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="cases-' in download["Content-Disposition"]
+    book = load_workbook(io.BytesIO(b"".join(download.streaming_content)), read_only=True)
+    rows = list(book["案件明细"].iter_rows(values_only=True))
+    assert rows[0][0] == "案号" and len(rows[0]) == 20
+    assert sorted(r[0] for r in rows[1:]) == sorted(c.number for c in cases)
+    assert {r[3] for r in rows[1:]} == {"'=1+1社区"}
+    party = cases[0].parties.first()
+    flat = repr(rows)
+    assert party.name not in flat and party.phone not in flat
+
+
 # --- Properties over random case sets ---------------------------------------------------------
 
 OUTCOMES = st.sampled_from(
