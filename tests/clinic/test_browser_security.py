@@ -96,6 +96,7 @@ def test_the_deployment_checks_pass_in_the_production_configuration(tmp_path: Pa
         "CLINIC_DATA_DIR": str(tmp_path),
     }
     env.pop("DJANGO_SECURE_COOKIES", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # a test-only setting, never a deployment's
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,

@@ -26,13 +26,15 @@ PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 PASSWORD = "clinic-demo-2026"
 
-# Playwright's synchronous API runs an event loop in this thread; the test's own database
-# calls are ordinary blocking ones.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium() -> Iterator[Any]:
+    """One browser for the journeys, closed when they are done.
+
+    Playwright's synchronous API keeps an event loop running in this thread while it is open;
+    the journeys' own database calls are ordinary blocking ones, so Django's async guard is
+    lifted for exactly that span and restored afterwards (it must not leak into the rest of
+    the suite: ``check --deploy`` rightly refuses the variable)."""
     if not Path(CHROMIUM).exists():
         message = f"{CHROMIUM} is missing (Debian package chromium; `make test` installs it)"
         if IN_CI:
@@ -40,12 +42,14 @@ def chromium() -> Iterator[Any]:
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
-        )
-        yield browser
-        browser.close()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+            )
+            yield browser
+            browser.close()
 
 
 class Person:
