@@ -177,10 +177,14 @@ class CaseQuerySet(models.QuerySet):
         )
 
     def for_list(self) -> CaseQuerySet:
-        return self.select_related("community", "street", "mediator", "committee").prefetch_related(
+        """What a list row shows: community, mediator, party names (never their encrypted
+        ID numbers and phones, which would only be decrypted to be thrown away)."""
+        return self.select_related("community", "mediator").prefetch_related(
             models.Prefetch(
                 "parties",
-                queryset=Party.objects.exclude(side=Side.AGENT).order_by("side", "pk"),
+                queryset=Party.objects.exclude(side=Side.AGENT)
+                .order_by("side", "pk")
+                .only("pk", "case_id", "side", "name"),
                 to_attr="listed_parties",
             )
         )
@@ -307,6 +311,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
         ]
         indexes = [
             models.Index(fields=["community", "state"], name="case_community_state"),
+            # The case list: a community's (or street's) newest first.
+            models.Index(fields=["community", "-registered_at"], name="case_community_newest"),
+            models.Index(fields=["street", "-registered_at"], name="case_street_newest"),
+            models.Index(fields=["-registered_at"], name="case_newest"),
             models.Index(fields=["street", "level"], name="case_street_level"),
             models.Index(fields=["state", "mediation_due"], name="case_state_due"),
         ]
