@@ -1,53 +1,35 @@
 """Run the benchmarks and write ``bench/results.json``: ``python -m bench [name ...]``.
 
-They run against their own PostgreSQL database (``BENCH_DATABASE_URL``, by default
-``clinic_bench`` on the local server), generated once per size: ``BENCH_CASES`` cases
-(1,000,000 by default; ``BENCH_SCALE=small`` makes it 20,000 for a quick check)."""
+They run against their own PostgreSQL databases (``BENCH_DATABASE_URL``, by default
+``clinic_bench`` on the local server; the query-count and booking benchmarks make their own
+beside it). The district is generated once per size: ``BENCH_CASES`` cases (1,000,000 by
+default; ``BENCH_SCALE=small`` makes it 20,000 and the booking store 10,000 shifts, the
+whole set in a few minutes).
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
-BENCH_DATABASE_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/clinic_bench"
-)
-os.environ["DATABASE_URL"] = BENCH_DATABASE_URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
-
-
-def _create_database() -> None:
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(BENCH_DATABASE_URL)
-    admin = psycopg.connect(
-        host=config["HOST"],
-        port=config["PORT"] or 5432,
-        user=config["USER"],
-        password=config["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    )
-    exists = admin.execute(
-        "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
-    ).fetchone()
-    if not exists:
-        admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
-    admin.close()
+from bench import setup_database
 
 
 def main(names: list[str]) -> int:
-    _create_database()
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-
-    from bench import district, documents, roster, statistics_bench
+    setup_database()
+    from bench import (
+        booking,
+        district,
+        documents,
+        queries,
+        roster,
+        statistics_bench,
+        web,
+        xlsx_bench,
+    )
 
     small = os.environ.get("BENCH_SCALE") == "small"
     cases = int(os.environ.get("BENCH_CASES", 20_000 if small else 1_000_000))
@@ -55,13 +37,19 @@ def main(names: list[str]) -> int:
         "roster": roster.run,
         "documents": documents.run,
         "statistics": statistics_bench.run,
+        "xlsx": xlsx_bench.run,
+        "web": web.run,
+        "queries": lambda: queries.run(2_000 if small else 20_000),
+        "booking": lambda: booking.run(small),
     }
-    if not names or "statistics" in names:
+    if not names or {"statistics", "xlsx", "web"} & set(names):
         print(district.ensure(cases))
     results = []
+    started = time.monotonic()
     for name, run in selected.items():
         if names and name not in names:
             continue
+        print(f"{name} …", flush=True)
         results.extend(run())
     Path(__file__).with_name("results.json").write_text(
         json.dumps(results, ensure_ascii=False, indent=2)
@@ -74,6 +62,7 @@ def main(names: list[str]) -> int:
             f"{r['name']:<{width}}  {r['value']:>10.3f}  {r['baseline']:>10.3f}  "
             f"{r['ratio']:>7.3f}  {r['limit']:>7.3f}  {'yes' if r['passed'] else 'NO'}  {r['unit']}"
         )
+    print(f"({time.monotonic() - started:.0f} s)")
     return 0 if all(r["passed"] for r in results) else 1
 
 

@@ -1,0 +1,135 @@
+"""Booking a shift when 100,000 shifts are stored ≤ 2× booking one when 1,000 are.
+
+Its own database (``clinic_bench_booking``): the demo district, then sessions with their
+seats (and a booking on one in ten, the judge's own among them) added until the store holds
+the number being measured. Each measured booking is rolled back, so every round books into
+the same state; rounds at the two sizes are measured apart but with the same code path.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import statistics as stats
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+from typing import Any
+
+BOOKINGS = 40
+
+
+def _fill(total: int) -> None:
+    """Store ``total`` sessions (past and future) at the demo clinics."""
+    from django.utils import timezone
+
+    from clinic.models import Clinic, User
+    from scheduling.models import Booking, ClinicSession, Commitment, Seat
+
+    have = ClinicSession.objects.count()
+    clinics = list(Clinic.objects.order_by("pk"))
+    people = list(User.objects.filter(memberships__role__in=["lawyer", "police"]).distinct())
+    start = timezone.make_aware(datetime(2000, 1, 3, 9, 0))
+    batch: list[ClinicSession] = []
+    for n in range(have, total):
+        at = start + timedelta(hours=3 * n)  # one after another: nobody's shifts overlap
+        batch.append(
+            ClinicSession(
+                clinic=clinics[n % len(clinics)],
+                starts_at=at,
+                ends_at=at + timedelta(hours=2, minutes=30),
+                place="调解室",
+                kind="regular",
+                status="published",
+            )
+        )
+        if len(batch) == 5000 or n == total - 1:
+            sessions = ClinicSession.objects.bulk_create(batch)
+            seats = Seat.objects.bulk_create(
+                Seat(session=s, role=role, index=0)
+                for s in sessions
+                for role in ("judge", "lawyer", "police", "prosecutor")
+            )
+            lawyer_seats = [seat for seat in seats if seat.role == "lawyer"][::10]
+            commitments = Commitment.objects.bulk_create(
+                Commitment(
+                    person=people[i % len(people)],
+                    starts_at=seat.session.starts_at,
+                    ends_at=seat.session.ends_at,
+                    kind="shift",
+                    title="坐诊",
+                )
+                for i, seat in enumerate(lawyer_seats)
+            )
+            Booking.objects.bulk_create(
+                Booking(seat=seat, person=c.person, commitment=c, status="active")
+                for seat, c in zip(lawyer_seats, commitments, strict=True)
+            )
+            batch = []
+
+
+def measure(total: int) -> float:
+    """Median seconds of one booking with ``total`` sessions stored."""
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.utils import timezone
+
+    from clinic.models import Clinic, User
+    from scheduling import actions
+
+    if not Clinic.objects.exists():
+        call_command("seed_demo", "--base-only", stdout=io.StringIO())
+    _fill(total)
+    judge = User.objects.get(username="judge")
+    clinic = Clinic.objects.get(slug="jinjianglu")
+    times = []
+    for n in range(BOOKINGS + 5):
+        at = timezone.now() + timedelta(days=30, hours=3 * n)
+        with transaction.atomic():
+            session = actions.do_create_session(
+                clinic,
+                starts_at=at,
+                ends_at=at + timedelta(hours=2),
+                place="调解室",
+                kind="regular",
+                status="published",
+            )
+            seat = session.seats.get(role="judge")
+            started = time.perf_counter()
+            actions.do_book_seat(seat, person=judge, actor=judge)
+            elapsed = time.perf_counter() - started
+            transaction.set_rollback(True)
+        if n >= 5:  # the first few warm the caches
+            times.append(elapsed)
+    return stats.median(times)
+
+
+def _child(total: int) -> float:
+    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/clinic_bench_booking"
+    env = {**os.environ, "BENCH_DATABASE_URL": url, "BENCH_BOOKING_SESSIONS": str(total)}
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.booking"], env=env, capture_output=True, text=True
+    )
+    if out.returncode:
+        raise RuntimeError(out.stderr[-3000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run(small: bool) -> list[dict[str, Any]]:
+    from bench.web import _result
+
+    few, many = 1_000, (10_000 if small else 100_000)
+    baseline = _child(few)
+    value = _child(many)  # the same database, grown: the small store first
+    return [
+        _result(f"booking_with_{many}_shifts_vs_{few}", value * 1000, baseline * 1000, 2.0, "ms")
+    ]
+
+
+if __name__ == "__main__":
+    from bench import setup_database
+
+    setup_database(fresh=os.environ.get("BENCH_BOOKING_SESSIONS") == "1000")
+    print(json.dumps(measure(int(os.environ["BENCH_BOOKING_SESSIONS"]))))

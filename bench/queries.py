@@ -1,0 +1,89 @@
+"""Queries per page at 1× and 10× data: the case list, a case, the statistics and the duty
+board must issue the same number of queries whatever the size of the district.
+
+Runs itself in two child processes, each on its own database (``clinic_bench_q1`` and
+``clinic_bench_q10``) generated at ``BENCH_QUERIES_CASES`` and ten times as many cases.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from typing import Any
+
+PAGES = ["case list", "case detail", "statistics", "duty board"]
+
+
+def measure() -> dict[str, int]:
+    """In a child process: generate this database's district, count each page's queries."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from bench import district
+    from bench.people import bench_user, grant_views
+    from cases.models import Case
+    from clinic.models import Clinic, Community
+
+    district.ensure(int(os.environ["BENCH_QUERIES_CASES"]), log=lambda *a: None)
+    community = Community.objects.filter(cases__kind="dispute").order_by("pk").first()
+    coordinator = bench_user("bench_q_coordinator", "coordinator", community=community)
+    grant_views(coordinator, 10)
+    street = bench_user("bench_q_street", "street_officer", street=community.street)
+    case = (
+        Case.objects.filter(community=community, kind="dispute", state="closed")
+        .order_by("pk")
+        .first()
+    )
+    clinic = Clinic.objects.filter(community=community).first()
+    pages = {
+        "case list": (coordinator, reverse("cases:list") + "?kind=dispute&size=50"),
+        "case detail": (coordinator, reverse("cases:detail", args=[case.pk])),
+        "statistics": (
+            street,
+            reverse("cases:statistics") + f"?scope=street:{community.street_id}&period=2024",
+        ),
+        "duty board": (None, reverse("scheduling:duty_board", args=[clinic.slug])),
+    }
+    counts = {}
+    for name, (user, url) in pages.items():
+        client = Client()
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.get(url)  # warm: caches, session
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (name, response.status_code)
+        counts[name] = len(queries)
+    return counts
+
+
+def _child(database: str, cases: int) -> dict[str, int]:
+    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{database}"
+    env = {**os.environ, "BENCH_DATABASE_URL": url, "BENCH_QUERIES_CASES": str(cases)}
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.queries"], env=env, capture_output=True, text=True
+    )
+    if out.returncode:
+        raise RuntimeError(out.stderr[-3000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run(cases: int) -> list[dict[str, Any]]:
+    from bench.web import _result
+
+    one, ten = _child("clinic_bench_q1", cases), _child("clinic_bench_q10", cases * 10)
+    return [
+        _result(f"queries_{name.replace(' ', '_')}_10x", ten[name], one[name], 1.0, "queries")
+        for name in PAGES
+    ]
+
+
+if __name__ == "__main__":
+    from bench import setup_database
+
+    setup_database()
+    print(json.dumps(measure()))
