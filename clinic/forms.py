@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from clinic import access
@@ -32,6 +34,17 @@ def region_label(region: District | Street | Community | Grid) -> str:
     if isinstance(region, Grid):
         return f"{region.community.name} · {region.name}"
     return str(region)
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, with the user name's length enforced: Django only sets the
+    widget's ``maxlength``, so an over-long name reached ``authenticate`` and the lockout's
+    failed-attempt record (a 255-character column), a server error on PostgreSQL."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
 
 
 class RegionRoleFields(forms.Form):

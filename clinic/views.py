@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Prefetch, Q
@@ -37,6 +36,7 @@ from clinic.forms import (
     PersonCreateForm,
     PersonForm,
     ReasonForm,
+    SignInForm,
     YearForm,
 )
 from clinic.lib.stale import fingerprint
@@ -47,6 +47,7 @@ from clinic.models import Clinic, Holiday, Membership, Notification, OutboxMessa
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
+    form_class = SignInForm
     redirect_authenticated_user = True
 
 
@@ -54,7 +55,7 @@ def locked_out(
     request: HttpRequest, response: HttpResponse | None = None, credentials: Any = None
 ) -> HttpResponse:
     """django-axes calls this once an account is locked (known or unknown user alike)."""
-    form = AuthenticationForm(request, data=request.POST or None)
+    form = SignInForm(request, data=request.POST or None)
     form.add_error(
         None,
         _(

@@ -54,6 +54,16 @@ def test_a_lockout_ends_after_15_minutes(demo: None) -> None:
         assert _sign_in(client, "mediator").status_code == 302
 
 
+def test_an_over_long_user_name_is_refused_in_chinese_and_counts_nothing(demo: None) -> None:
+    from axes.models import AccessAttempt
+
+    response = _sign_in(Client(), "0" * 256, "<script>alert(1)</script>")
+    assert response.status_code == 200
+    assert "不超过 150 字符" in response.content.decode()
+    assert not AccessAttempt.objects.exists()
+    assert _sign_in(Client(), "mediator").status_code == 302
+
+
 # --- Passwords ------------------------------------------------------------------------------
 
 
