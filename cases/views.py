@@ -223,16 +223,54 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "cases/case_list.html",
         {
             "page": page,
+            "rows": _list_rows(page.object_list),
             "params": params,
-            "states": State.choices,
-            "types": DisputeType.choices,
-            "risks": [r for r in Risk.choices if r[0]],
+            "states": _options(State.choices, state),
+            "types": _options(DisputeType.choices, dispute_type),
+            "risks": _options([r for r in Risk.choices if r[0]], risk),
             "communities": communities,
-            "today": timezone.localdate(),
             "may_register": _register_communities(user).exists(),
             "sizes": PAGE_SIZES,
         },
     )
+
+
+def _options(choices: Any, selected: str) -> list[tuple[str, str, bool]]:
+    """A filter's ``(value, label, selected)``, each label translated once."""
+    return [(value, str(label), value == selected) for value, label in choices]
+
+
+def _list_rows(cases: Any) -> list[dict[str, Any]]:
+    """What each row of the case list shows, worked out once per page: every label is looked
+    up in a dictionary translated once, every link formatted from one reversed URL (per-row
+    ``get_FOO_display``, ``reverse`` and lazy translations were most of the page's time)."""
+    states = {value: str(label) for value, label in State.choices}
+    types = {value: str(label) for value, label in DisputeType.choices}
+    risks = {value: str(label) for value, label in Risk.choices}
+    marker = 2_147_480_000  # an id no case has; the link pattern is the reversed URL with it
+    link = reverse("cases:detail", args=[marker]).replace(str(marker), "{}")
+    advice, unnumbered = _("Legal advice"), _("Not yet numbered")
+    rows = []
+    for case in cases:
+        due = case.mediation_due if case.state in OPEN_STATES else None
+        rows.append(
+            {
+                "url": link.format(case.pk),
+                "number": case.number or (advice if case.kind == Kind.ADVICE else unnumbered),
+                "state": case.state,
+                "state_label": states.get(case.state, case.state),
+                "risk": case.risk,
+                "risk_label": risks.get(case.risk, ""),
+                "parties": " · ".join(p.name for p in case.listed_parties),
+                "type_label": types.get(case.dispute_type, ""),
+                "community": case.community.name,
+                "mediator": str(case.mediator) if case.mediator_id else "",
+                "registered": timezone.localdate(case.registered_at).isoformat(),
+                "due": due.strftime("%m-%d") if due else "",
+                "overdue": bool(due) and case.is_overdue,
+            }
+        )
+    return rows
 
 
 # --- Detail ---------------------------------------------------------------------------------
