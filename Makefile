@@ -19,7 +19,7 @@ PROD_ENV := DJANGO_SECRET_KEY=ci-check-$$(date +%s)-a-long-random-looking-secret
 
 system-deps:
 	@missing=""; \
-	for pkg in $(APT_PACKAGES); do \
+	for pkg in $(APT_PACKAGES) $(EXTRA_APT_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "install ok installed" \
 	    || missing="$$missing $$pkg"; \
 	done; \
@@ -56,6 +56,8 @@ lint: deps
 	.ci/check-translations
 	$(PROD_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
+# wrk loads the web benchmark's server from the other core.
+bench: EXTRA_APT_PACKAGES := wrk
 bench: deps
 	DJANGO_SETTINGS_MODULE=clinic.settings $(PY) -m bench
 

@@ -63,7 +63,12 @@ def measure() -> dict[str, int]:
 
 def _child(database: str, cases: int) -> dict[str, int]:
     url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{database}"
-    env = {**os.environ, "BENCH_DATABASE_URL": url, "BENCH_QUERIES_CASES": str(cases)}
+    env = {
+        **os.environ,
+        "BENCH_DATABASE_URL": url,
+        "BENCH_QUERIES_CASES": str(cases),
+        "DJANGO_ALLOWED_HOSTS": "testserver",  # Django's test client
+    }
     out = subprocess.run(
         [sys.executable, "-m", "bench.queries"], env=env, capture_output=True, text=True
     )
