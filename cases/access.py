@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db.models import Q, Subquery
 
+import clinic.lib.lookups  # noqa: F401  (registers __any_of)
 from cases.models import Case, CaseUserObjectPermission, FollowUp, Party
 from clinic.access import NotPermitted, NotVisible, has_role, memberships
 from clinic.choices import PROFESSIONAL_ROLES, CommitteeLevel, Role
@@ -30,7 +31,8 @@ def case_scope(user: Any) -> Q:
         return Q(pk__in=[])
     # The granted ids as a list, not a subquery: an OR with a subquery keeps PostgreSQL from
     # using the community and date indexes (a full scan of every case), a list does not.
-    q = Q(pk__in=list(_granted(user, "view_case").values_list("content_object_id", flat=True)))
+    granted = _granted(user, "view_case").values_list("content_object_id", flat=True)
+    q = Q(pk__any_of=list(granted))
     for m in memberships(user):
         if m.role == Role.DISTRICT_ADMIN:
             q |= Q(street__district_id=m.district_id)

@@ -49,7 +49,7 @@ from cases.models import (
 from clinic import access as clinic_access
 from clinic.access import NotPermitted, NotVisible
 from clinic.audit import record as audit
-from clinic.choices import PROFESSIONAL_ROLES, AuditEvent, Role
+from clinic.choices import PROFESSIONAL_ROLES, AuditEvent, Level, Role
 from clinic.lib.masking import mask_id_number, mask_phone
 from clinic.models import Community, Membership, User
 
@@ -168,10 +168,17 @@ def _form_page(
 # --- Lists ----------------------------------------------------------------------------------
 
 
-def _list_communities(user: Any) -> Any:
-    return clinic_access.communities_for(
-        user, Role.DISTRICT_ADMIN, Role.STREET_OFFICER, Role.COORDINATOR, Role.MEDIATOR
-    )
+LIST_ROLES = (Role.DISTRICT_ADMIN, Role.STREET_OFFICER, Role.COORDINATOR, Role.MEDIATOR)
+
+
+def _list_communities(user: Any) -> list[Community]:
+    """The case list's community filter: the communities of the viewer's list roles (taken
+    from their memberships, without a query, when every one is a community's)."""
+    held = [m for m in clinic_access.memberships(user) if m.role in LIST_ROLES]
+    if all(m.level == Level.COMMUNITY for m in held):
+        own = {m.community_id: m.community for m in held}
+        return sorted(own.values(), key=lambda community: community.code)
+    return list(clinic_access.communities_for(user, *LIST_ROLES))
 
 
 PAGE_SIZES = ["25", "50", "100"]
@@ -183,7 +190,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if not any(role != Role.GRID_WORKER for role in clinic_access.roles(user)):
         raise NotPermitted("cases", "", "list")
     params = request.GET
-    qs = Case.objects.visible_to(user).for_list()
+    qs = Case.objects.visible_to(user)
     state = params.get("state", "")
     if state == "open":
         qs = qs.filter(state__in=OPEN_STATES)
@@ -229,7 +236,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "types": _options(DisputeType.choices, dispute_type),
             "risks": _options([r for r in Risk.choices if r[0]], risk),
             "communities": communities,
-            "may_register": _register_communities(user).exists(),
+            "may_register": _may_register(user),
             "sizes": PAGE_SIZES,
         },
     )
@@ -241,34 +248,61 @@ def _options(choices: Any, selected: str) -> list[tuple[str, str, bool]]:
 
 
 def _list_rows(cases: Any) -> list[dict[str, Any]]:
-    """What each row of the case list shows, worked out once per page: every label is looked
-    up in a dictionary translated once, every link formatted from one reversed URL (per-row
-    ``get_FOO_display``, ``reverse`` and lazy translations were most of the page's time)."""
+    """What each row of the case list shows, read as plain values (two queries: the page's
+    cases, their parties' names) and worked out once per page: labels from dictionaries
+    translated once, links formatted from one reversed URL. Building model instances, per-row
+    ``get_FOO_display``, ``reverse`` and lazy translations were most of the page's time."""
+    rows = list(
+        cases.values(
+            "pk",
+            "number",
+            "kind",
+            "state",
+            "risk",
+            "dispute_type",
+            "registered_at",
+            "mediation_due",
+            "community__name",
+            "mediator_id",
+            "mediator__display_name",
+            "mediator__username",
+        )
+    )
+    names: dict[int, list[str]] = {row["pk"]: [] for row in rows}
+    parties = (
+        Party.objects.filter(case_id__in=names)
+        .exclude(side=Side.AGENT)
+        .order_by("case_id", "side", "pk")
+        .values_list("case_id", "name")
+    )
+    for case_id, name in parties:
+        names[case_id].append(name)
     states = {value: str(label) for value, label in State.choices}
     types = {value: str(label) for value, label in DisputeType.choices}
     risks = {value: str(label) for value, label in Risk.choices}
     marker = 2_147_480_000  # an id no case has; the link pattern is the reversed URL with it
     link = reverse("cases:detail", args=[marker]).replace(str(marker), "{}")
     advice, unnumbered = _("Legal advice"), _("Not yet numbered")
-    rows = []
-    for case in cases:
-        due = case.mediation_due if case.state in OPEN_STATES else None
-        rows.append(
-            {
-                "url": link.format(case.pk),
-                "number": case.number or (advice if case.kind == Kind.ADVICE else unnumbered),
-                "state": case.state,
-                "state_label": states.get(case.state, case.state),
-                "risk": case.risk,
-                "risk_label": risks.get(case.risk, ""),
-                "parties": " · ".join(p.name for p in case.listed_parties),
-                "type_label": types.get(case.dispute_type, ""),
-                "community": case.community.name,
-                "mediator": str(case.mediator) if case.mediator_id else "",
-                "registered": timezone.localdate(case.registered_at).isoformat(),
-                "due": due.strftime("%m-%d") if due else "",
-                "overdue": bool(due) and case.is_overdue,
-            }
+    overdue_since, due_on = _("overdue since %(due)s"), _("due %(due)s")
+    today = timezone.localdate()
+    for row in rows:
+        due = row["mediation_due"] if row["state"] in OPEN_STATES else None
+        overdue = bool(due) and row["state"] in ACTIVE_STATES and due < today
+        mediator = row["mediator__display_name"] or row["mediator__username"]
+        meta = [types.get(row["dispute_type"], ""), row["community__name"]]
+        meta += [mediator] if row["mediator_id"] else []
+        meta.append(timezone.localdate(row["registered_at"]).isoformat())
+        row.update(
+            url=link.format(row["pk"]),
+            number=row["number"] or (advice if row["kind"] == Kind.ADVICE else unnumbered),
+            state_label=states.get(row["state"], row["state"]),
+            risk_label=risks.get(row["risk"], ""),
+            parties=" · ".join(names[row["pk"]]),
+            meta=" · ".join(meta),
+            due=(overdue_since if overdue else due_on) % {"due": due.strftime("%m-%d")}
+            if due
+            else "",
+            overdue=overdue,
         )
     return rows
 
@@ -359,6 +393,23 @@ def _render_detail(
 
 
 # --- Registering ----------------------------------------------------------------------------
+
+
+def _may_register(user: Any) -> bool:
+    """Whether ``_register_communities(user)`` holds any community, from the memberships
+    alone (every list page asks, to show its "register" buttons)."""
+    held = clinic_access.memberships(user)
+    if any(m.role == Role.DISTRICT_ADMIN for m in held):
+        return True
+    local = {m.community_id: m.community.street_id for m in held if m.level == Level.COMMUNITY}
+    for m in held:
+        if m.role not in (Role.MEDIATOR, Role.COORDINATOR):
+            continue
+        if m.level == Level.COMMUNITY and m.community_id in local:
+            return True
+        if m.level == Level.STREET and m.street_id in local.values():
+            return True
+    return False
 
 
 def _register_communities(user: Any) -> Any:

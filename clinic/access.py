@@ -54,6 +54,7 @@ def memberships(user: User | AnonymousUser) -> list[Membership]:
             Membership.objects.active()
             .filter(user=user)
             .select_related("district", "street", "community", "grid")
+            .order_by("role", "pk")  # the model's order without its join on the user
         )
         user._active_memberships = cached
     return cached
