@@ -49,8 +49,10 @@ def main(names: list[str]) -> int:
     for name, run in selected.items():
         if names and name not in names:
             continue
-        print(f"{name} …", flush=True)
+        print(f"{name} …", end=" ", flush=True)
+        began = time.monotonic()
         results.extend(run())
+        print(f"{time.monotonic() - began:.0f} s", flush=True)
     Path(__file__).with_name("results.json").write_text(
         json.dumps(results, ensure_ascii=False, indent=2)
     )

@@ -64,7 +64,9 @@ def _fill(total: int) -> None:
                 for i, seat in enumerate(lawyer_seats)
             )
             Booking.objects.bulk_create(
-                Booking(seat=seat, person=c.person, commitment=c, status="active")
+                Booking(
+                    seat=seat, person=c.person, booked_by=c.person, commitment=c, status="active"
+                )
                 for seat, c in zip(lawyer_seats, commitments, strict=True)
             )
             batch = []
