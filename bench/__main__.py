@@ -38,7 +38,7 @@ def main(names: list[str]) -> int:
         "documents": documents.run,
         "statistics": statistics_bench.run,
         "xlsx": xlsx_bench.run,
-        "web": web.run,
+        "web": lambda: web.run(5 if small else 10),
         "queries": lambda: queries.run(2_000 if small else 20_000),
         "booking": lambda: booking.run(small),
     }

@@ -1,7 +1,8 @@
 """A realistic district in PostgreSQL for the benchmarks: 12 streets × 10 communities, a clinic
 and a mediation committee each, 2,000 professionals, ten years of cases (``BENCH_CASES``,
-default 1,000,000) with parties, timeline events and agreements, and ten years of clinic
-sessions with their seats, bookings and commitments. Written with COPY; reproducible from a
+default 1,000,000) with parties, timeline events and agreements, and clinic sessions with
+their seats, bookings and commitments (ten years of them at 1,000,000 cases, proportionally
+fewer months below). Written with COPY; reproducible from a
 seed; generated once per (size, seed) and reused."""
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def _marker() -> str | None:
 
 def ensure(cases: int, seed: int = 2026, log: Any = print) -> dict[str, Any]:
     """Generate the district unless this database already holds the same one."""
-    description = f"cases={cases} seed={seed}"
+    description = f"cases={cases} seed={seed} sessions=proportional"
     if _marker() == description:
         return _summary()
     started = time.monotonic()
@@ -79,7 +80,7 @@ def ensure(cases: int, seed: int = 2026, log: Any = print) -> dict[str, Any]:
     log(f"{cases} cases …")
     _cases(rng, ids, cases)
     log("sessions and bookings …")
-    _sessions(rng, ids)
+    _sessions(rng, ids, cases)
     with connection.cursor() as cursor:
         cursor.execute("INSERT INTO bench_marker VALUES (%s)", [description])
         cursor.execute("ANALYZE")
@@ -483,8 +484,10 @@ def _flush(events: list[tuple], parties: list[tuple], agreements: list[tuple]) -
     agreements.clear()
 
 
-def _sessions(rng: random.Random, ids: dict[str, Any]) -> None:
-    """Eight sessions a month at every clinic for ten years, four seats each, most booked."""
+def _sessions(rng: random.Random, ids: dict[str, Any], cases: int) -> None:
+    """Eight sessions a month at every clinic, four seats each, most booked: for ten years
+    with 1,000,000 cases, for the last months in proportion with fewer (at least one)."""
+    months = max(1, min(YEARS * 12, round(YEARS * 12 * cases / 1_000_000)))
     professionals = ids["professionals"]
     by_community: dict[int, list[Any]] = {}
     for n, user in enumerate(professionals):
@@ -495,7 +498,7 @@ def _sessions(rng: random.Random, ids: dict[str, Any]) -> None:
     roles = ["judge", "prosecutor", "police", "lawyer"]
     for clinic in ids["clinics"]:
         people = by_community.get(clinic.community_id, [])
-        for month in range(YEARS * 12):
+        for month in range(YEARS * 12 - months, YEARS * 12):
             year, m = FIRST_YEAR + month // 12, month % 12 + 1
             for k in range(8):
                 day = date(year, m, 1 + k * 3)

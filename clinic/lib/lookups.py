@@ -25,7 +25,7 @@ class AnyOf(models.Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         ids = [int(item) for item in self.rhs]
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s)", [*lhs_params, ids]
+            return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, ids]
         if not ids:
             return "1 = 0", []
         return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", [*lhs_params, *ids]
