@@ -335,6 +335,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["community", "state"], name="case_community_state"),
             # The case list: a community's (or street's) newest first.
             models.Index(fields=["community", "-registered_at"], name="case_community_newest"),
+            # …and of one kind (disputes or advice): counted from the index alone.
+            models.Index(
+                fields=["community", "kind", "-registered_at"], name="case_community_kind_newest"
+            ),
             models.Index(fields=["street", "-registered_at"], name="case_street_newest"),
             models.Index(fields=["-registered_at"], name="case_newest"),
             models.Index(fields=["street", "level"], name="case_street_level"),
