@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -21,14 +22,8 @@ from clinic.audit import record
 from clinic.choices import AuditEvent, AuditResult
 
 
-class AuditDenialsMiddleware:
+class AuditDenialsMiddleware(MiddlewareMixin):
     """Writes every refusal by an ``access_*`` helper (404 or 403) to the audit log."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
         if isinstance(exception, NotVisible | NotPermitted):
@@ -84,15 +79,9 @@ def _url_name(request: HttpRequest) -> str:
     return match.view_name if match else ""
 
 
-class SecondFactorMiddleware:
+class SecondFactorMiddleware(MiddlewareMixin):
     """With ``CLINIC_TWO_FACTOR`` on: a signed-in person who has a one-time-code device must
     enter a code before anything else; district administrators without one must set it up."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
 
     def process_view(
         self, request: HttpRequest, view: Callable, args: Any, kwargs: Any
@@ -115,15 +104,9 @@ class SecondFactorMiddleware:
         return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
 
 
-class PasswordAgeMiddleware:
+class PasswordAgeMiddleware(MiddlewareMixin):
     """With ``PASSWORD_PROFILE=mlps``: warn 14 days before a password runs out, and send a
     person whose password is older than 90 days to the change page."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
 
     def process_view(
         self, request: HttpRequest, view: Callable, args: Any, kwargs: Any

@@ -75,6 +75,12 @@ def R(kind: str, method: str = "GET", **kw: Any) -> Rule:
     )
 
 
+def page(roles: set[str] | frozenset[str], method: str = "GET", **kw: Any) -> Rule:
+    """A page without an object that only these roles may use: everyone else is refused
+    before anything is looked up."""
+    return R("none", method, own=roles, other=roles, gate=roles, **kw)
+
+
 SEEN_CASE = MANAGERS | {"lawyer"}
 TABLE: dict[str, Rule] = {
     # public
@@ -112,18 +118,8 @@ TABLE: dict[str, Rule] = {
     "two_factor_verify": R("none", note="404 unless CLINIC_TWO_FACTOR is on; then everyone"),
     "password_change_done": R("none", own=ALL, other=ALL),
     # people and roles
-    "clinic:people": R(
-        "none",
-        own={"admin", "coordinator"},
-        other={"admin", "coordinator"},
-        gate={"admin", "coordinator"},
-    ),
-    "clinic:add_person": R(
-        "none",
-        own={"admin", "coordinator"},
-        other={"admin", "coordinator"},
-        gate={"admin", "coordinator"},
-    ),
+    "clinic:people": page({"admin", "coordinator"}),
+    "clinic:add_person": page({"admin", "coordinator"}),
     "clinic:person": R("person", own={"admin", "coordinator"}, gate={"admin", "coordinator"}),
     "clinic:edit_person": R("person", own={"admin", "coordinator"}, gate={"admin", "coordinator"}),
     "clinic:grant_role": R(
@@ -136,28 +132,16 @@ TABLE: dict[str, Rule] = {
         "person", "POST", own={"admin", "coordinator"}, gate={"admin", "coordinator"}
     ),
     "clinic:end_role": R("membership", own={"admin", "coordinator"}, gate={"admin", "coordinator"}),
-    "clinic:audit_log": R("none", own={"admin"}, other={"admin"}, gate={"admin"}),
-    "clinic:audit_export": R("none", own={"admin"}, other={"admin"}, gate={"admin"}),
-    "clinic:holidays": R("none", own={"admin"}, other={"admin"}, gate={"admin"}),
-    "clinic:save_holiday": R("none", "POST", own={"admin"}, other={"admin"}, gate={"admin"}),
-    "clinic:import_holidays": R("none", "POST", own={"admin"}, other={"admin"}, gate={"admin"}),
+    "clinic:audit_log": page({"admin"}),
+    "clinic:audit_export": page({"admin"}),
+    "clinic:holidays": page({"admin"}),
+    "clinic:save_holiday": page({"admin"}, "POST"),
+    "clinic:import_holidays": page({"admin"}, "POST"),
     "clinic:delete_holiday": R("holiday", "POST", own={"admin"}, other={"admin"}, gate={"admin"}),
     # cases
-    "cases:list": R(
-        "none", own=ALL - {"gridworker"}, other=ALL - {"gridworker"}, gate=ALL - {"gridworker"}
-    ),
-    "cases:register": R(
-        "none",
-        own={"admin", "coordinator", "mediator"},
-        other={"admin", "coordinator", "mediator"},
-        gate={"admin", "coordinator", "mediator"},
-    ),
-    "cases:advice": R(
-        "none",
-        own={"admin", "coordinator", "mediator"},
-        other={"admin", "coordinator", "mediator"},
-        gate={"admin", "coordinator", "mediator"},
-    ),
+    "cases:list": page(ALL - {"gridworker"}),
+    "cases:register": page({"admin", "coordinator", "mediator"}),
+    "cases:advice": page({"admin", "coordinator", "mediator"}),
     "cases:detail": R("case", own=SEEN_CASE),
     "cases:edit": R("case", own=MANAGERS, own_403={"lawyer"}),
     "cases:escalate": R("case", own={"admin", "coordinator"}, own_403={"mediator", "lawyer"}),
@@ -204,19 +188,8 @@ TABLE: dict[str, Rule] = {
     "cases:schedule_follow_up": R("follow_up", own={"gridworker"}, own_403=MANAGERS),
     "cases:reassign": R("person", own={"admin", "coordinator"}, gate=None),
     "cases:consultation": R("consultation", own=MANAGERS | {"judge", "police"}),
-    "cases:statistics": R(
-        "none",
-        own={"admin", "coordinator", "street"},
-        other={"admin", "coordinator", "street"},
-        gate={"admin", "coordinator", "street"},
-    ),
-    "cases:statistics_export": R(
-        "none",
-        own={"admin", "coordinator", "street"},
-        other={"admin", "coordinator", "street"},
-        gate={"admin", "coordinator", "street"},
-        extra={"fmt": "csv"},
-    ),
+    "cases:statistics": page({"admin", "coordinator", "street"}),
+    "cases:statistics_export": page({"admin", "coordinator", "street"}, extra={"fmt": "csv"}),
     "cases:file_report": R(
         "none",
         "POST",
@@ -226,23 +199,12 @@ TABLE: dict[str, Rule] = {
         gate={"admin", "coordinator", "street"},
         note="admins and coordinators see figures but do not file",
     ),
-    "cases:request_case_export": R(
-        "none",
-        "POST",
-        own={"admin", "coordinator", "street"},
-        other={"admin", "coordinator", "street"},
-        gate={"admin", "coordinator", "street"},
-    ),
+    "cases:request_case_export": page({"admin", "coordinator", "street"}, "POST"),
     "cases:export_job": R("export_job", own={"coordinator"}, other=NOBODY),
     "cases:download_export_job": R("export_job", own={"coordinator"}, other=NOBODY),
-    "cases:visit_board": R(
-        "none",
-        own={"admin", "coordinator"},
-        other={"admin", "coordinator"},
-        gate={"admin", "coordinator"},
-    ),
-    "cases:request_visit": R("none", own={"gridworker"}, other={"gridworker"}, gate={"gridworker"}),
-    "cases:my_visits": R("none", own={"gridworker"}, other={"gridworker"}, gate={"gridworker"}),
+    "cases:visit_board": page({"admin", "coordinator"}),
+    "cases:request_visit": page({"gridworker"}),
+    "cases:my_visits": page({"gridworker"}),
     "cases:visit": R("visit", own={"admin", "coordinator", "gridworker", "lawyer"}),
     "cases:schedule_visit": R(
         "visit", own={"admin", "coordinator"}, own_403={"gridworker", "lawyer"}
@@ -255,31 +217,13 @@ TABLE: dict[str, Rule] = {
     ),
     "cases:visit_photo": R("photo", own={"admin", "coordinator", "gridworker", "lawyer"}),
     # the roster
-    "scheduling:home": R(
-        "none", own=ALL - {"gridworker"}, other=ALL - {"gridworker"}, gate=ALL - {"gridworker"}
-    ),
-    "scheduling:my_roster": R(
-        "none", own=PROS | {"mediator"}, other=PROS | {"mediator"}, gate=PROS | {"mediator"}
-    ),
-    "scheduling:add_leave": R(
-        "none", "POST", own=PROS | {"mediator"}, other=PROS | {"mediator"}, gate=PROS | {"mediator"}
-    ),
+    "scheduling:home": page(ALL - {"gridworker"}),
+    "scheduling:my_roster": page(PROS | {"mediator"}),
+    "scheduling:add_leave": page(PROS | {"mediator"}, "POST"),
     "scheduling:cancel_leave": R("leave", "POST", own={"judge"}, other=NOBODY),
-    "scheduling:feed_settings": R(
-        "none", own=PROS | {"mediator"}, other=PROS | {"mediator"}, gate=PROS | {"mediator"}
-    ),
-    "scheduling:suggest": R(
-        "none",
-        own={"admin", "coordinator", "street"},
-        other={"admin", "coordinator", "street"},
-        gate={"admin", "coordinator", "street"},
-    ),
-    "scheduling:hours": R(
-        "none",
-        own={"admin", "coordinator", "street"},
-        other={"admin", "coordinator", "street"},
-        gate={"admin", "coordinator", "street"},
-    ),
+    "scheduling:feed_settings": page(PROS | {"mediator"}),
+    "scheduling:suggest": page({"admin", "coordinator", "street"}),
+    "scheduling:hours": page({"admin", "coordinator", "street"}),
     "scheduling:session": R(
         "session",
         own={
