@@ -320,6 +320,7 @@ def _list_rows(ids: list[int]) -> list[dict[str, Any]]:
     today = timezone.localdate()
     for row in rows:
         due = row["mediation_due"] if row["state"] in OPEN_STATES else None
+        # Case.is_overdue's rule, on plain values: keep the two alike.
         overdue = bool(due) and row["state"] in ACTIVE_STATES and due < today
         mediator = row["mediator__display_name"] or row["mediator__username"]
         meta = [types.get(row["dispute_type"], ""), row["community__name"]]
