@@ -16,7 +16,9 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
+    Aggregate,
     Avg,
     Count,
     DateTimeField,
@@ -302,13 +304,32 @@ def _relevant(cases: Any, period: Period) -> Any:
     )
 
 
+class Median(Aggregate):
+    """PostgreSQL's median: ``percentile_cont(0.5)``, between the middle two when even."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+
+def _days(duration: timedelta | None) -> float | None:
+    return None if duration is None else round(duration.total_seconds() / 86400, 1)
+
+
 def _durations(cases: Any, period: Period) -> dict[int | None, tuple[float | None, float | None]]:
     """Average and median days from acceptance to settlement, per community and in total.
-    The median uses a window query (row number within the community's ordered durations),
-    which works on databases without a median aggregate."""
+    PostgreSQL has a median aggregate; elsewhere the median comes from a window query (row
+    number within the community's ordered durations)."""
     settled = cases.filter(outcome__in=SETTLED_OUTCOMES).filter(_in("settled_at", period))
     duration = ExpressionWrapper(F("settled_at") - F("accepted_at"), output_field=DurationField())
     result: dict[int | None, tuple[float | None, float | None]] = {}
+    if connection.vendor == "postgresql":
+        figures = {"avg": Avg(duration), "median": Median(duration)}
+        for row in settled.values("community").annotate(**figures).order_by():
+            result[row["community"]] = (_days(row["avg"]), _days(row["median"]))
+        total = settled.aggregate(**figures)
+        if total["median"] is not None:
+            result[None] = (_days(total["avg"]), _days(total["median"]))
+        return result
     averages = {
         row["community"]: row["avg"]
         for row in settled.values("community").annotate(avg=Avg(duration)).order_by()
@@ -327,10 +348,7 @@ def _durations(cases: Any, period: Period) -> dict[int | None, tuple[float | Non
             )
         for group, values in middles.items():
             average = averages.get(group) if key else total_avg
-            result[group] = (
-                round(average.total_seconds() / 86400, 1) if average else None,
-                round(sum(values) / len(values), 1),
-            )
+            result[group] = (_days(average), round(sum(values) / len(values), 1))
     return result
 
 
@@ -338,11 +356,7 @@ def compute(communities: list[Community], period: Period, scope_label: str) -> R
     ids = [c.pk for c in communities]
     rows = {c.pk: Row(name=c.name) for c in communities}
     cases = Case.objects.filter(community_id__in=ids)
-    relevant = _relevant(cases, period)
-    for values in relevant.values("community").annotate(**_case_aggregates(period)).order_by():
-        row = rows[values.pop("community")]
-        for name, value in values.items():
-            setattr(row, name, value)
+    by_type, by_source = _case_figures(cases, period, rows)
     modes = (
         CaseEvent.objects.filter(case__community_id__in=ids, kind="transition", to_state__in=MODES)
         .filter(_in("at", period))
@@ -363,13 +377,6 @@ def compute(communities: list[Community], period: Period, scope_label: str) -> R
         total.add(row)
     if None in durations:
         total.avg_days, total.median_days = durations[None]
-    by_type = _by_type(cases, period)
-    by_source = [
-        (code, str(label), n)
-        for (code, label), n in zip(
-            Source.choices, _counts(cases, period, "source", Source.values), strict=True
-        )
-    ]
     return Report(
         period=period,
         scope_label=scope_label,
@@ -382,51 +389,57 @@ def compute(communities: list[Community], period: Period, scope_label: str) -> R
     )
 
 
-def _counts(cases: Any, period: Period, field_name: str, values: list[str]) -> list[int]:
-    found = {
-        row[field_name]: row["n"]
-        for row in cases.filter(kind=Kind.DISPUTE)
-        .filter(_in("accepted_at", period))
-        .values(field_name)
-        .annotate(n=Count("pk"))
+#: The figures of each dispute type (the official monthly report's columns): those counted as
+#: for a community, then the unsettled (failed or referred out) and the accepted by source group.
+TYPE_COUNTED = (
+    "accepted",
+    "settled",
+    "amount_agreed",
+    "criminal_cases",
+    "criminal_persons",
+    "petition_cases",
+    "petition_persons",
+)
+TYPE_FIGURES = (*TYPE_COUNTED, "unsettled", *(f"source_{group}" for group in SOURCE_GROUPS))
+
+
+def _case_figures(
+    cases: Any, period: Period, rows: dict[int, Row]
+) -> tuple[list[dict[str, Any]], list[tuple[str, str, int]]]:
+    """The case figures of every community, of the 15 dispute types (the official monthly
+    report's rows) and of the 8 sources, from one grouped query: counted per community, type
+    and source in the database, the groups (at most communities × 15 × 8) then added up."""
+    aggregates = _case_aggregates(period)
+    groups = (
+        _relevant(cases, period)
+        .values("community", "dispute_type", "source")
+        .annotate(**aggregates)
         .order_by()
-    }
-    return [found.get(value, 0) for value in values]
-
-
-def _by_type(cases: Any, period: Period) -> list[dict[str, Any]]:
-    """The official monthly report's rows: the 15 dispute types."""
-    accepted = Q(kind=Kind.DISPUTE) & _in("accepted_at", period)
-    settled = Q(outcome__in=SETTLED_OUTCOMES) & _in("settled_at", period)
-    failed = (Q(outcome__in=FAILED) | Q(outcome=Outcome.REFERRED_OUT)) & _in("closed_at", period)
-    aggregates: dict[str, Any] = {
-        "accepted": Count("pk", filter=accepted),
-        "settled": Count("pk", filter=settled),
-        "unsettled": Count("pk", filter=failed),
-        "amount_agreed": Coalesce(Sum("amount_agreed", filter=settled), Decimal(0)),
-        "criminal_cases": Count("pk", filter=accepted & Q(prevented_criminal=True)),
-        "criminal_persons": Coalesce(
-            Sum("prevented_criminal_persons", filter=accepted & Q(prevented_criminal=True)), 0
-        ),
-        "petition_cases": Count("pk", filter=accepted & Q(prevented_petition=True)),
-        "petition_persons": Coalesce(
-            Sum("prevented_petition_persons", filter=accepted & Q(prevented_petition=True)), 0
-        ),
-    }
-    for group, sources in SOURCE_GROUPS.items():
-        aggregates[f"source_{group}"] = Count("pk", filter=accepted & Q(source__in=sources))
-    found = {
-        row.pop("dispute_type"): row
-        for row in _relevant(cases, period).values("dispute_type").annotate(**aggregates).order_by()
-    }
-    empty = {name: 0 for name in aggregates}
-    result = []
+    )
+    types: dict[str, dict[str, Any]] = {}
+    sources: dict[str, int] = {}
+    known_types = set(DisputeType.values)
+    for values in groups:
+        row = rows[values.pop("community")]
+        dispute_type, source = values.pop("dispute_type"), values.pop("source")
+        for name, value in values.items():
+            setattr(row, name, getattr(row, name) + value)
+        if dispute_type in known_types:
+            figures = types.setdefault(dispute_type, dict.fromkeys(TYPE_FIGURES, 0))
+            for name in TYPE_COUNTED:
+                figures[name] += values[name]
+            figures["unsettled"] += values["failed"] + values["referred"]
+            for group, members in SOURCE_GROUPS.items():
+                if source in members:
+                    figures[f"source_{group}"] += values["accepted"]
+        sources[source] = sources.get(source, 0) + values["accepted"]
+    by_type = []
     for code, label in DisputeType.choices:
-        row = {**empty, **found.get(code, {})}
-        concluded = row["settled"] + row["unsettled"]
-        row.update(code=code, label=str(label), rate=_share(row["settled"], concluded))
-        result.append(row)
-    return result
+        figures = types.get(code, dict.fromkeys(TYPE_FIGURES, 0))
+        rate = _share(figures["settled"], figures["settled"] + figures["unsettled"])
+        by_type.append({**figures, "code": code, "label": str(label), "rate": rate})
+    by_source = [(code, str(label), sources.get(code, 0)) for code, label in Source.choices]
+    return by_type, by_source
 
 
 def _follow_ups(ids: list[int], period: Period, rows: dict[int, Row]) -> None:

@@ -133,6 +133,27 @@ def test_the_page_shows_the_hand_counted_figures(september: None) -> None:
     assert AuditEntry.objects.filter(event="export").count() == 0
 
 
+def test_days_to_settlement_types_and_sources_are_the_hand_counted_ones(september: None) -> None:
+    """Settled in September: 金江路 after 10, 17 and 20 days, 北辰 after 22 (accepted in
+    August). 邻里: accepted 4, settled 3 (one accepted in August), failed and referred out 2;
+    劳动争议: accepted 1 from a grid referral, settled 1."""
+    report = client_for("street").get(reverse("cases:statistics") + _query()).context["report"]
+    rows = {row.name: row for row in report.rows}
+    assert (rows["金江路社区"].avg_days, rows["金江路社区"].median_days) == (15.7, 17.0)
+    assert (rows["北辰社区"].avg_days, rows["北辰社区"].median_days) == (22.0, 22.0)
+    assert (report.total.avg_days, report.total.median_days) == (17.2, 18.5)
+    types = {row["code"]: row for row in report.by_type}
+    neighbour, labour = types["neighbour"], types["labour"]
+    assert (neighbour["accepted"], neighbour["settled"], neighbour["unsettled"]) == (4, 3, 2)
+    assert neighbour["rate"] == 60.0 and neighbour["amount_agreed"] == Decimal(8000)
+    assert (neighbour["source_parties"], neighbour["source_initiative"]) == (4, 0)
+    assert (labour["accepted"], labour["settled"], labour["rate"]) == (1, 1, 100.0)
+    assert (labour["source_initiative"], labour["criminal_persons"]) == (1, 3)
+    assert sum(row["accepted"] for row in report.by_type) == report.total.accepted
+    sources = {code: n for code, _label, n in report.by_source}
+    assert (sources["walk_in"], sources["grid_referral"], sum(sources.values())) == (4, 1, 5)
+
+
 def test_csv_and_xlsx_carry_the_same_figures(september: None) -> None:
     client = client_for("street")
     response = client.get(reverse("cases:statistics_export", args=["csv"]) + _query())
