@@ -8,8 +8,10 @@ from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Case as SqlCase
 from django.db.models import Exists, OuterRef, Prefetch, Q, When
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -216,8 +218,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(
             Q(mediator=user)
             | Q(pk__in=access._granted(user, "advise_case"))
-            | Q(follow_ups__assignee=user, follow_ups__done_at__isnull=True)
-        ).distinct()
+            | Exists(
+                FollowUp.objects.filter(case=OuterRef("pk"), assignee=user, done_at__isnull=True)
+            )
+        )
     query = params.get("q", "").strip()[:60]
     if query:
         qs = qs.filter(
@@ -225,7 +229,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             | Exists(Party.objects.filter(case=OuterRef("pk"), name__icontains=query))
         )
     size = int(params["size"]) if params.get("size") in PAGE_SIZES else PAGE_SIZES[0]
-    cases = NewestFirst(qs, access.case_scope_parts(user))
+    cases = NewestFirst(qs, access.case_scope_parts(user), _row_values)
     page = Paginator(cases, size).get_page(params.get("page"))
     return render(
         request,
@@ -244,33 +248,63 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+#: What each row of the case list shows, read as plain values.
+ROW_FIELDS = (
+    "pk",
+    "number",
+    "kind",
+    "state",
+    "risk",
+    "dispute_type",
+    "registered_at",
+    "mediation_due",
+    "community__name",
+    "mediator_id",
+    "mediator__display_name",
+    "mediator__username",
+)
+
+
 class NewestFirst:
     """The cases of a queryset within any of the viewer's scope parts, newest first, for the
-    paginator: counted part by part and each page merged from every part's own newest ones,
-    so each part reads along its own index. Parts are made disjoint (each excludes the ones
-    before it), so nothing is counted or listed twice."""
+    paginator. Each part reads along its own index: a page is the newest of every part's own
+    newest ones, chosen in the database by one ``UNION ALL`` where it can order and limit the
+    branches of a union (PostgreSQL), merged in Python elsewhere; the count is one ``UNION
+    ALL`` too. Parts are made disjoint (each excludes the ones before it), so nothing is
+    counted or listed twice. ``rows`` turns the page's cases into what the list shows."""
 
     ORDER = ("-registered_at", "-pk")
 
-    def __init__(self, qs: Any, parts: list[Q]) -> None:
+    def __init__(self, qs: Any, parts: list[Q], rows: Any) -> None:
+        self.rows = rows
         self.parts = []
         for n, part in enumerate(parts):
             own = qs.filter(part)
             for earlier in parts[:n]:
                 own = own.exclude(earlier)
-            self.parts.append(own)
+            self.parts.append(own.order_by(*self.ORDER))
 
     def count(self) -> int:
-        return sum(part.count() for part in self.parts)
+        if not self.parts:
+            return 0
+        first, *rest = (part.order_by().values("pk") for part in self.parts)
+        return first.union(*rest, all=True).count() if rest else first.count()
 
-    def __getitem__(self, window: slice) -> list[int]:
-        """The case ids of rows ``window.start`` to ``window.stop``."""
-        heads = [
-            list(part.order_by(*self.ORDER).values_list("registered_at", "pk")[: window.stop])
-            for part in self.parts
-        ]
-        merged = list(heapq.merge(*heads, reverse=True))
-        return [pk for _at, pk in merged[window.start : window.stop]]
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
+        """The rows ``window.start`` to ``window.stop``."""
+        if not self.parts:
+            return []
+        if len(self.parts) == 1:
+            page: Any = self.parts[0].values("pk")[window]
+            window = slice(None)
+        elif connection.features.supports_slicing_ordering_in_compound:
+            first, *rest = (part.values("pk")[: window.stop] for part in self.parts)
+            page = first.union(*rest, all=True)
+        else:
+            heads = [part.values_list("registered_at", "pk")[: window.stop] for part in self.parts]
+            page = [pk for _at, pk in list(heapq.merge(*heads, reverse=True))[window]]
+            window = slice(None)
+        return list(self.rows(Case.objects.filter(pk__in=page).order_by(*self.ORDER))[window])
 
 
 def _options(choices: Any, selected: str) -> list[tuple[str, str, bool]]:
@@ -278,38 +312,38 @@ def _options(choices: Any, selected: str) -> list[tuple[str, str, bool]]:
     return [(value, str(label), value == selected) for value, label in choices]
 
 
-def _list_rows(ids: list[int]) -> list[dict[str, Any]]:
-    """What each row of the case list shows for these case ids, read as plain values (two
-    queries: the cases, their parties' names) and worked out once per page: labels from dictionaries
-    translated once, links formatted from one reversed URL. Building model instances, per-row
-    ``get_FOO_display``, ``reverse`` and lazy translations were most of the page's time."""
-    order = {pk: n for n, pk in enumerate(ids)}
-    rows = sorted(
-        Case.objects.filter(pk__in=ids).values(
-            "pk",
-            "number",
-            "kind",
-            "state",
-            "risk",
-            "dispute_type",
-            "registered_at",
-            "mediation_due",
-            "community__name",
-            "mediator_id",
-            "mediator__display_name",
-            "mediator__username",
-        ),
-        key=lambda row: order[row["pk"]],
-    )
-    names: dict[int, list[str]] = {row["pk"]: [] for row in rows}
-    parties = (
-        Party.objects.filter(case_id__in=names)
-        .exclude(side=Side.AGENT)
-        .order_by("case_id", "side", "pk")
-        .values_list("case_id", "name")
-    )
-    for case_id, name in parties:
-        names[case_id].append(name)
+def _row_values(cases: Any) -> Any:
+    """The case list's rows as plain values; on PostgreSQL with their parties' names (one
+    query for the page)."""
+    if connection.vendor == "postgresql":
+        names = (
+            Party.objects.filter(case=OuterRef("pk"))
+            .exclude(side=Side.AGENT)
+            .order_by("side", "pk")
+            .values("name")
+        )
+        return cases.annotate(party_names=ArraySubquery(names)).values(*ROW_FIELDS, "party_names")
+    return cases.values(*ROW_FIELDS)
+
+
+def _list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What each row of the case list shows, worked out once per page from the cases' plain
+    values (``_row_values``; elsewhere than on PostgreSQL one more query for the parties'
+    names): labels from dictionaries translated once, links formatted from one reversed URL.
+    Building model instances, per-row ``get_FOO_display``, ``reverse`` and lazy translations
+    were most of the page's time."""
+    if rows and "party_names" not in rows[0]:
+        names: dict[int, list[str]] = {row["pk"]: [] for row in rows}
+        parties = (
+            Party.objects.filter(case_id__in=names)
+            .exclude(side=Side.AGENT)
+            .order_by("case_id", "side", "pk")
+            .values_list("case_id", "name")
+        )
+        for case_id, name in parties:
+            names[case_id].append(name)
+        for row in rows:
+            row["party_names"] = names[row["pk"]]
     states = {value: str(label) for value, label in State.choices}
     types = {value: str(label) for value, label in DisputeType.choices}
     risks = {value: str(label) for value, label in Risk.choices}
@@ -331,7 +365,7 @@ def _list_rows(ids: list[int]) -> list[dict[str, Any]]:
             number=row["number"] or (advice if row["kind"] == Kind.ADVICE else unnumbered),
             state_label=states.get(row["state"], row["state"]),
             risk_label=risks.get(row["risk"], ""),
-            parties=" · ".join(names[row["pk"]]),
+            parties=" · ".join(row["party_names"]),
             meta=" · ".join(meta),
             due=(overdue_since if overdue else due_on) % {"due": due.strftime("%m-%d")}
             if due
