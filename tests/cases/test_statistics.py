@@ -154,6 +154,24 @@ def test_days_to_settlement_types_and_sources_are_the_hand_counted_ones(septembe
     assert (sources["walk_in"], sources["grid_referral"], sum(sources.values())) == (4, 1, 5)
 
 
+def test_a_dispute_settled_the_day_it_was_accepted_counts_zero_days_not_none(demo: None) -> None:
+    """Walk-in disputes are often settled on the spot: 0.0 days is a figure, "—" means none."""
+    from clinic.models import Street
+
+    march = timezone.make_aware(datetime(2020, 3, 5, 10))
+    make_case("金江路社区", accepted=march, outcome="settled_oral", settled=march)
+    street = Street.objects.get(name="联盟街道")
+    query = f"?scope=street:{street.pk}&period=2020-03"
+    response = client_for("street").get(reverse("cases:statistics") + query)
+    assert (
+        response.context["report"].total.avg_days,
+        response.context["report"].total.median_days,
+    ) == (0.0, 0.0)
+    assert "0.0 / 0.0" in response.content.decode()
+    empty = client_for("street").get(reverse("cases:statistics") + query.replace("03", "04"))
+    assert "— / —" in empty.content.decode()
+
+
 def test_csv_and_xlsx_carry_the_same_figures(september: None) -> None:
     client = client_for("street")
     response = client.get(reverse("cases:statistics_export", args=["csv"]) + _query())
