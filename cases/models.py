@@ -157,7 +157,7 @@ def _permission(rule: str) -> Callable[[Case, Any], bool]:
 # --- Case --------------------------------------------------------------------------------------
 
 
-# The columns a case list row needs (the case list and the home pages' panels).
+# The columns a case list row needs (the case list, as values, and the home pages' panels).
 LIST_FIELDS = (
     "number",
     "kind",
@@ -203,9 +203,7 @@ class CaseQuerySet(models.QuerySet):
             .prefetch_related(
                 models.Prefetch(
                     "parties",
-                    queryset=Party.objects.exclude(side=Side.AGENT)
-                    .order_by("side", "pk")
-                    .only("pk", "case_id", "side", "name"),
+                    queryset=Party.objects.named_in_lists().only("pk", "case_id", "side", "name"),
                     to_attr="listed_parties",
                 )
             )
@@ -567,6 +565,12 @@ class CaseEvent(models.Model):
         raise ValueError("Case events are append-only.")
 
 
+class PartyQuerySet(models.QuerySet):
+    def named_in_lists(self) -> PartyQuerySet:
+        """The parties a case's row in a list names: not the agents, applicants first."""
+        return self.exclude(side=Side.AGENT).order_by("side", "pk")
+
+
 class Party(models.Model):
     """A party to a case: applicant, respondent, third party or an agent of one of them.
 
@@ -621,6 +625,7 @@ class Party(models.Model):
     refusal_note = models.CharField(_("refusal"), max_length=200, blank=True)
 
     history = HistoricalRecords()
+    objects = PartyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("party")

@@ -35,6 +35,7 @@ from cases.choices import (
     VisitStatus,
 )
 from cases.models import (
+    LIST_FIELDS,
     Agreement,
     Attachment,
     Case,
@@ -248,21 +249,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-#: What each row of the case list shows, read as plain values.
-ROW_FIELDS = (
-    "pk",
-    "number",
-    "kind",
-    "state",
-    "risk",
-    "dispute_type",
-    "registered_at",
-    "mediation_due",
-    "community__name",
-    "mediator_id",
-    "mediator__display_name",
-    "mediator__username",
-)
+#: What each row of the case list shows, read as plain values (``mediator`` is its id).
+ROW_FIELDS = ("pk", *LIST_FIELDS)
 
 
 class NewestFirst:
@@ -316,12 +304,7 @@ def _row_values(cases: Any) -> Any:
     """The case list's rows as plain values; on PostgreSQL with their parties' names (one
     query for the page)."""
     if connection.vendor == "postgresql":
-        names = (
-            Party.objects.filter(case=OuterRef("pk"))
-            .exclude(side=Side.AGENT)
-            .order_by("side", "pk")
-            .values("name")
-        )
+        names = Party.objects.filter(case=OuterRef("pk")).named_in_lists().values("name")
         return cases.annotate(party_names=ArraySubquery(names)).values(*ROW_FIELDS, "party_names")
     return cases.values(*ROW_FIELDS)
 
@@ -335,10 +318,7 @@ def _list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if rows and "party_names" not in rows[0]:
         names: dict[int, list[str]] = {row["pk"]: [] for row in rows}
         parties = (
-            Party.objects.filter(case_id__in=names)
-            .exclude(side=Side.AGENT)
-            .order_by("case_id", "side", "pk")
-            .values_list("case_id", "name")
+            Party.objects.filter(case_id__in=names).named_in_lists().values_list("case_id", "name")
         )
         for case_id, name in parties:
             names[case_id].append(name)
@@ -358,7 +338,7 @@ def _list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         overdue = bool(due) and row["state"] in ACTIVE_STATES and due < today
         mediator = row["mediator__display_name"] or row["mediator__username"]
         meta = [types.get(row["dispute_type"], ""), row["community__name"]]
-        meta += [mediator] if row["mediator_id"] else []
+        meta += [mediator] if row["mediator"] else []
         meta.append(timezone.localdate(row["registered_at"]).isoformat())
         row.update(
             url=link.format(row["pk"]),

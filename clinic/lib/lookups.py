@@ -18,9 +18,6 @@ class AnyOf(models.Lookup):
     lookup_name = "any_of"
     prepare_rhs = False
 
-    def get_db_prep_lookup(self, value: Any, connection: Any) -> tuple[str, list[Any]]:
-        return "%s", [[int(item) for item in value]]
-
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         ids = [int(item) for item in self.rhs]
