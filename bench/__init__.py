@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
+from typing import Any
 
 
 def setup_database(*, fresh: bool = False) -> None:
@@ -36,3 +40,34 @@ def setup_database(*, fresh: bool = False) -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
+
+
+def result(name: str, value: float, baseline: float, limit: float, unit: str) -> dict[str, Any]:
+    """One line of ``results.json``: a value against its baseline, passed when the ratio is
+    within the limit."""
+    ratio = value / baseline if baseline else float("inf")
+    return {
+        "name": name,
+        "value": round(value, 4),
+        "baseline": round(baseline, 4),
+        "ratio": round(ratio, 4),
+        "limit": limit,
+        "unit": unit,
+        "passed": ratio <= limit,
+    }
+
+
+def run_child(module: str, database: str, **env: str) -> Any:
+    """``python -m module`` in a child process on its own database beside the benchmarks'
+    one (``database`` on the same server), with ``env`` added; returns the JSON it printed
+    last."""
+    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{database}"
+    out = subprocess.run(
+        [sys.executable, "-m", module],
+        env={**os.environ, "BENCH_DATABASE_URL": url, **env},
+        capture_output=True,
+        text=True,
+    )
+    if out.returncode:
+        raise RuntimeError(out.stderr[-3000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])

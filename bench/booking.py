@@ -12,11 +12,11 @@ import io
 import json
 import os
 import statistics as stats
-import subprocess
-import sys
 import time
 from datetime import datetime, timedelta
 from typing import Any
+
+from bench import result, run_child
 
 BOOKINGS = 40
 
@@ -109,24 +109,15 @@ def measure(total: int) -> float:
 
 
 def _child(total: int) -> float:
-    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/clinic_bench_booking"
-    env = {**os.environ, "BENCH_DATABASE_URL": url, "BENCH_BOOKING_SESSIONS": str(total)}
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.booking"], env=env, capture_output=True, text=True
-    )
-    if out.returncode:
-        raise RuntimeError(out.stderr[-3000:])
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_child("bench.booking", "clinic_bench_booking", BENCH_BOOKING_SESSIONS=str(total))
 
 
 def run(small: bool) -> list[dict[str, Any]]:
-    from bench.web import _result
-
     few, many = 1_000, (10_000 if small else 100_000)
     baseline = _child(few)
     value = _child(many)  # the same database, grown: the small store first
     return [
-        _result(f"booking_with_{many}_shifts_vs_{few}", value * 1000, baseline * 1000, 2.0, "ms")
+        result(f"booking_with_{many}_shifts_vs_{few}", value * 1000, baseline * 1000, 2.0, "ms")
     ]
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from bench import result
 from clinic.lib.pdf import FONT_FAMILY, html_to_pdf
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -90,22 +91,7 @@ def run() -> list[dict[str, Any]]:
         html_to_pdf(chinese)
     growth = _rss_mib() - before
     return [
-        {
-            "name": "agreement_pdf_render",
-            "value": cjk,
-            "baseline": base,
-            "ratio": cjk / base,
-            "limit": 2.0,
-            "unit": "s (median)",
-            "passed": cjk / base <= 2.0,
-        },
-        {
-            "name": "agreement_pdf_memory_growth_200",
-            "value": growth,
-            "baseline": 50.0,
-            "ratio": growth / 50.0,
-            "limit": 1.0,
-            "unit": "MiB",
-            "passed": growth <= 50.0,
-        },
+        result("agreement_pdf_render", cjk, base, 2.0, "s (median)"),
+        # growth ÷ the 50 MiB allowed, within 1
+        result("agreement_pdf_memory_growth_200", growth, 50.0, 1.0, "MiB"),
     ]

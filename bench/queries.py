@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from typing import Any
+
+from bench import result, run_child
 
 PAGES = ["case list", "case detail", "statistics", "duty board"]
 
@@ -62,27 +62,18 @@ def measure() -> dict[str, int]:
 
 
 def _child(database: str, cases: int) -> dict[str, int]:
-    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{database}"
-    env = {
-        **os.environ,
-        "BENCH_DATABASE_URL": url,
-        "BENCH_QUERIES_CASES": str(cases),
-        "DJANGO_ALLOWED_HOSTS": "testserver",  # Django's test client
-    }
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.queries"], env=env, capture_output=True, text=True
+    return run_child(
+        "bench.queries",
+        database,
+        BENCH_QUERIES_CASES=str(cases),
+        DJANGO_ALLOWED_HOSTS="testserver",  # Django's test client
     )
-    if out.returncode:
-        raise RuntimeError(out.stderr[-3000:])
-    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def run(cases: int) -> list[dict[str, Any]]:
-    from bench.web import _result
-
     one, ten = _child("clinic_bench_q1", cases), _child("clinic_bench_q10", cases * 10)
     return [
-        _result(f"queries_{name.replace(' ', '_')}_10x", ten[name], one[name], 1.0, "queries")
+        result(f"queries_{name.replace(' ', '_')}_10x", ten[name], one[name], 1.0, "queries")
         for name in PAGES
     ]
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import connection
 
+from bench import result
 from bench.documents import _rss_mib
 
 ROUNDS = 5
@@ -58,7 +59,7 @@ def run() -> list[dict[str, Any]]:
         started = time.perf_counter()
         _hand(ids, period.start, period.end)
         hand.append(time.perf_counter() - started)
-    results = [_result("statistics_street_year", stats.median(ours), stats.median(hand), 1.5, "s")]
+    results = [result("statistics_street_year", stats.median(ours), stats.median(hand), 1.5, "s")]
 
     everything = Case.objects.all()
     sql, params = exports.case_export_queryset(everything).query.sql_with_params()
@@ -83,7 +84,7 @@ def run() -> list[dict[str, Any]]:
                 for _chunk in stream:
                     pass
         copy.append(time.perf_counter() - started)
-    results.append(_result("cases_csv_district", stats.median(ours), stats.median(copy), 3.0, "s"))
+    results.append(result("cases_csv_district", stats.median(ours), stats.median(copy), 3.0, "s"))
     del sql, params
 
     growth = {}
@@ -94,28 +95,6 @@ def run() -> list[dict[str, Any]]:
             pass
         growth[label] = _rss_mib() - before
     worst = max(growth.values())
-    results.append(
-        {
-            "name": "cases_csv_memory_growth",
-            "value": worst,
-            "baseline": 50.0,
-            "ratio": worst / 50.0,
-            "limit": 1.0,
-            "unit": f"MiB (100k: {growth['100k']:.1f}, all: {growth['all']:.1f})",
-            "passed": worst <= 50.0,
-        }
-    )
+    unit = f"MiB (100k: {growth['100k']:.1f}, all: {growth['all']:.1f})"
+    results.append(result("cases_csv_memory_growth", worst, 50.0, 1.0, unit))  # ÷ 50 MiB
     return results
-
-
-def _result(name: str, value: float, baseline: float, limit: float, unit: str) -> dict[str, Any]:
-    ratio = value / baseline if baseline else float("inf")
-    return {
-        "name": name,
-        "value": value,
-        "baseline": baseline,
-        "ratio": ratio,
-        "limit": limit,
-        "unit": unit,
-        "passed": ratio <= limit,
-    }

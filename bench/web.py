@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from bench import result
 from bench.people import bench_user, grant_views, session_cookie
 
 HERE = Path(__file__).resolve().parent
@@ -103,20 +104,7 @@ def run(seconds: int = 10) -> list[dict[str, Any]]:
     bare50, bare95 = median("bare", "p50"), median("bare", "p95")
     few50, few95, many50 = median("few", "p50"), median("few", "p95"), median("many", "p50")
     return [
-        _result("case_list_p50", few50, bare50, 5.0, "ms"),
-        _result("case_list_p95", few95, bare95, 8.0, "ms"),
-        _result("case_list_grants_1000_vs_10", many50, few50, 1.5, "ms"),
+        result("case_list_p50", few50, bare50, 5.0, "ms"),
+        result("case_list_p95", few95, bare95, 8.0, "ms"),
+        result("case_list_grants_1000_vs_10", many50, few50, 1.5, "ms"),
     ]
-
-
-def _result(name: str, value: float, baseline: float, limit: float, unit: str) -> dict[str, Any]:
-    ratio = value / baseline if baseline else float("inf")
-    return {
-        "name": name,
-        "value": round(value, 3),
-        "baseline": round(baseline, 3),
-        "ratio": round(ratio, 3),
-        "limit": limit,
-        "unit": unit,
-        "passed": ratio <= limit,
-    }

@@ -8,6 +8,8 @@ import statistics as stats
 import time
 from typing import Any
 
+from bench import result
+
 ROWS = 50_000
 ROUNDS = 3
 
@@ -15,7 +17,6 @@ ROUNDS = 3
 def run() -> list[dict[str, Any]]:
     from openpyxl import Workbook
 
-    from bench.web import _result
     from cases import exports
     from cases.models import Case
 
@@ -43,7 +44,7 @@ def run() -> list[dict[str, Any]]:
             work()
             measured[name].append(time.perf_counter() - started)
     return [
-        _result(
+        result(
             f"cases_xlsx_{len(rows)}_rows",
             stats.median(measured["ours"]),
             stats.median(measured["bare"]),
