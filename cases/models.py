@@ -23,6 +23,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from cases.choices import (
+    ACTIVE_STATES,
     OPEN_STATES,
     AgreementForm,
     AttachmentKind,
@@ -157,6 +158,13 @@ def _permission(rule: str) -> Callable[[Case, Any], bool]:
 # --- Case --------------------------------------------------------------------------------------
 
 
+def overdue_cases(today: date) -> Q:
+    """Cases still in mediation (sit-in, patrol, joint consultation) past their mediation
+    due date: the rule of the overdue filter and of the case list's mark (``Case.is_overdue``
+    is the same rule on one case in memory)."""
+    return Q(state__in=ACTIVE_STATES, mediation_due__lt=today)
+
+
 # The columns a case list row needs (the case list, as values, and the home pages' panels).
 LIST_FIELDS = (
     "number",
@@ -187,11 +195,7 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(kind=Kind.DISPUTE)
 
     def overdue(self, today: date | None = None) -> CaseQuerySet:
-        today = today or timezone.localdate()
-        return self.filter(
-            state__in=(State.SIT_IN, State.PATROL, State.JOINT_CONSULTATION),
-            mediation_due__lt=today,
-        )
+        return self.filter(overdue_cases(today or timezone.localdate()))
 
     def for_list(self) -> CaseQuerySet:
         """What a list row shows and no more (``LIST_FIELDS``; building wide case rows was
@@ -374,8 +378,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     @property
     def is_overdue(self) -> bool:
+        # overdue_cases() on one case in memory (Q.check would ask the database)
         return (
-            self.state in (State.SIT_IN, State.PATROL, State.JOINT_CONSULTATION)
+            self.state in ACTIVE_STATES
             and self.mediation_due is not None
             and self.mediation_due < timezone.localdate()
         )

@@ -12,8 +12,8 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, When
 from django.db.models import Case as SqlCase
-from django.db.models import Exists, OuterRef, Prefetch, Q, When
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -49,6 +49,7 @@ from cases.models import (
     StatisticsFiling,
     VisitPhoto,
     VisitRequest,
+    overdue_cases,
 )
 from clinic import access as clinic_access
 from clinic.access import NotPermitted, NotVisible
@@ -301,12 +302,16 @@ def _options(choices: Any, selected: str) -> list[tuple[str, str, bool]]:
 
 
 def _row_values(cases: Any) -> Any:
-    """The case list's rows as plain values; on PostgreSQL with their parties' names (one
-    query for the page)."""
+    """The case list's rows as plain values, marked when overdue; on PostgreSQL with their
+    parties' names (one query for the page)."""
+    late = ExpressionWrapper(overdue_cases(timezone.localdate()), output_field=BooleanField())
+    cases = cases.annotate(overdue=late)
     if connection.vendor == "postgresql":
         names = Party.objects.filter(case=OuterRef("pk")).named_in_lists().values("name")
-        return cases.annotate(party_names=ArraySubquery(names)).values(*ROW_FIELDS, "party_names")
-    return cases.values(*ROW_FIELDS)
+        return cases.annotate(party_names=ArraySubquery(names)).values(
+            *ROW_FIELDS, "overdue", "party_names"
+        )
+    return cases.values(*ROW_FIELDS, "overdue")
 
 
 def _list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -331,11 +336,9 @@ def _list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     link = reverse("cases:detail", args=[marker]).replace(str(marker), "{}")
     advice, unnumbered = _("Legal advice"), _("Not yet numbered")
     overdue_since, due_on = _("overdue since %(due)s"), _("due %(due)s")
-    today = timezone.localdate()
     for row in rows:
         due = row["mediation_due"] if row["state"] in OPEN_STATES else None
-        # Case.is_overdue's rule, on plain values: keep the two alike.
-        overdue = bool(due) and row["state"] in ACTIVE_STATES and due < today
+        overdue = row["overdue"]
         mediator = row["mediator__display_name"] or row["mediator__username"]
         meta = [types.get(row["dispute_type"], ""), row["community__name"]]
         meta += [mediator] if row["mediator"] else []

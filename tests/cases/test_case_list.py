@@ -143,6 +143,27 @@ def test_my_cases_are_those_i_mediate_advise_on_or_must_follow_up_once_each(demo
     assert f'href="/cases/{plain.pk}/"' in everything and f'href="/cases/{done.pk}/"' in everything
 
 
+def test_a_case_past_its_mediation_due_date_is_marked_and_filtered_as_overdue(demo: None) -> None:
+    """Still in mediation and past due: marked "…起超期" and found by the overdue filter. A
+    case in follow-up with the same date is only shown its date: mediation is over."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cases.models import Case
+
+    late, settled = in_state(State.SIT_IN), in_state(State.FOLLOW_UP)
+    due = timezone.localdate() - timedelta(days=3)
+    Case.objects.filter(pk__in=[late.pk, settled.pk]).update(mediation_due=due)
+    client = client_for("coordinator")
+    page = client.get(reverse("cases:list")).content.decode()
+    items = dict(re.findall(r'href="/cases/(\d+)/" class="case-link">(.*?)</li>', page, re.S))
+    assert f'<strong class="overdue">{due:%m-%d} 起超期</strong>' in items[str(late.pk)]
+    assert "超期" not in items[str(settled.pk)] and f"{due:%m-%d}" in items[str(settled.pk)]
+    overdue = client.get(reverse("cases:list") + "?overdue=1").content.decode()
+    assert re.findall(r'href="/cases/(\d+)/" class="case-link"', overdue) == [str(late.pk)]
+
+
 def test_grid_workers_have_no_case_list(demo: None) -> None:
     assert client_for("gridworker").get(reverse("cases:list")).status_code == 403
 
