@@ -20,7 +20,7 @@ from django.db.models import Q, Subquery
 
 import clinic.lib.lookups  # noqa: F401  (registers __any_of)
 from cases.models import Case, CaseUserObjectPermission, FollowUp, Party
-from clinic.access import NotPermitted, NotVisible, has_role, memberships
+from clinic.access import NotPermitted, NotVisible, has_role, memberships, stamped
 from clinic.choices import PROFESSIONAL_ROLES, CommitteeLevel, Role
 from clinic.choices import Level as RegionLevel
 
@@ -40,8 +40,13 @@ def case_scope_parts(user: Any) -> list[Q]:
         elif m.role == Role.STREET_OFFICER:
             parts.append(Q(street_id=m.street_id, escalated_at__isnull=False))
     # The granted ids as one list, not a subquery: an OR with a subquery keeps PostgreSQL from
-    # using the region indexes (a full scan of every case), a list does not.
-    granted = list(_granted(user, "view_case").values_list("content_object_id", flat=True))
+    # using the region indexes (a full scan of every case), a list does not. Cached under the
+    # person's access stamp, which a grant given or taken back renews.
+    granted = stamped(
+        user,
+        "view_case",
+        lambda: list(_granted(user, "view_case").values_list("content_object_id", flat=True)),
+    )
     if granted:
         parts.append(Q(pk__any_of=granted))
     return parts

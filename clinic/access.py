@@ -8,9 +8,10 @@ what a user may see are ``*_visible_to(user)`` functions here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, TypeVar
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -20,6 +21,8 @@ from clinic.models import Community, District, Grid, Holiday, Membership, Street
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+
+T = TypeVar("T")
 
 
 class NotVisible(Http404):
@@ -44,25 +47,49 @@ class NotPermitted(PermissionDenied):
 # --- Roles ----------------------------------------------------------------------------------
 
 
+#: How long what a person may see stays cached under their access stamp (a new stamp, drawn
+#: by the database when their roles or grants change, makes the old entries unreachable).
+STAMPED_SECONDS = 60 * 60
+
+
+def stamped(user: User, name: str, compute: Callable[[], T]) -> T:
+    """``compute()`` for this person, cached across requests and processes under their
+    ``access_stamp`` (see ``clinic.lib.stamps``): the same until their memberships, their case
+    grants or the regions of their memberships change."""
+    key = f"access:{user.pk}:{user.access_stamp}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, STAMPED_SECONDS)
+    return value
+
+
 def memberships(user: User | AnonymousUser) -> list[Membership]:
-    """The user's active memberships, fetched once per request (cached on the user)."""
+    """The user's active memberships with their regions (cached on the user for the request,
+    and across requests under their access stamp)."""
     if not user.is_authenticated:
         return []
     cached = getattr(user, "_active_memberships", None)
     if cached is None:
-        cached = list(
-            Membership.objects.active()
-            .filter(user=user)
-            .select_related("district", "street", "community", "grid")
-            .order_by("role", "pk")  # the model's order without its join on the user
+        cached = stamped(
+            user,
+            "memberships",
+            lambda: list(
+                Membership.objects.active()
+                .filter(user=user)
+                .select_related("district", "street", "community", "grid")
+                .order_by("role", "pk")  # the model's order without its join on the user
+            ),
         )
         user._active_memberships = cached
     return cached
 
 
 def forget_memberships(user: User) -> None:
-    """Drop the cached memberships after the user's roles changed."""
+    """After the user's roles or grants changed in this request: drop what was cached on the
+    user object and read their new access stamp."""
     user.__dict__.pop("_active_memberships", None)
+    user.refresh_from_db(fields=["access_stamp"])
 
 
 def roles(user: User | AnonymousUser) -> list[str]:

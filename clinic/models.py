@@ -3,6 +3,7 @@ the audit log and the notification inbox."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
 from django.contrib.auth.models import AbstractUser
@@ -15,6 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic.choices import AuditEvent, AuditResult, CommitteeLevel, DayKind, Level, Role
 from clinic.lib.workdays import WorkCalendar
+
+
+def new_access_stamp() -> int:
+    """A new random ``User.access_stamp`` (the database triggers draw theirs alike)."""
+    return secrets.randbits(62)
+
 
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9 -]{4,19}$", _("Enter a phone number: digits, spaces and dashes.")
@@ -40,6 +47,15 @@ class User(AbstractUser):
         help_text=_("Practising certificate of a lawyer, or a mediator's certificate number."),
     )
     password_changed_at = models.DateTimeField(_("password changed"), null=True, blank=True)
+    access_stamp = models.BigIntegerField(
+        _("access stamp"),
+        default=new_access_stamp,
+        editable=False,
+        help_text=_(
+            "Drawn anew by the database whenever the person's roles or case grants change; "
+            "what they may see is cached under it."
+        ),
+    )
 
     class Meta:
         verbose_name = _("person")

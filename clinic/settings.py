@@ -138,6 +138,16 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Each process keeps what a person may see (``clinic.access.stamped``) in its own memory, under
+# the access stamp read with the person on every request: a change of roles or grants draws a
+# new stamp in the database, so no process serves the old entry again.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
+}
+
 # --- Authentication -------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
