@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import heapq
+import operator
 from datetime import timedelta
+from functools import reduce
 from typing import Any
 from urllib.parse import quote
 
@@ -12,7 +14,17 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, When
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    When,
+)
 from django.db.models import Case as SqlCase
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -230,9 +242,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
             Q(number__icontains=query)
             | Exists(Party.objects.filter(case=OuterRef("pk"), name__icontains=query))
         )
-    size = int(params["size"]) if params.get("size") in PAGE_SIZES else PAGE_SIZES[0]
-    cases = NewestFirst(qs, access.case_scope_parts(user), _row_values)
-    page = Paginator(cases, size).get_page(params.get("page"))
+    size = int(params["size"] if params.get("size") in PAGE_SIZES else PAGE_SIZES[0])
+    number = params.get("page", "")
+    # The page asked for, as the paginator will take it when it is one (else the first).
+    first = (int(number) - 1) * size if number.isdecimal() and 0 < len(number) < 7 else 0
+    expected = slice(max(first, 0), max(first, 0) + size)
+    cases = NewestFirst(qs, access.case_scope_parts(user), _row_values, expected)
+    page = Paginator(cases, size).get_page(number)
     return render(
         request,
         "cases/case_list.html",
@@ -254,18 +270,31 @@ def case_list(request: HttpRequest) -> HttpResponse:
 ROW_FIELDS = ("pk", *LIST_FIELDS)
 
 
+class Counted(Subquery):
+    """How many rows a queryset has, as a number inside another query."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+    output_field = IntegerField()
+
+
 class NewestFirst:
     """The cases of a queryset within any of the viewer's scope parts, newest first, for the
     paginator. Each part reads along its own index: a page is the newest of every part's own
     newest ones, chosen in the database by one ``UNION ALL`` where it can order and limit the
-    branches of a union (PostgreSQL), merged in Python elsewhere; the count is one ``UNION
-    ALL`` too. Parts are made disjoint (each excludes the ones before it), so nothing is
-    counted or listed twice. ``rows`` turns the page's cases into what the list shows."""
+    branches of a union (PostgreSQL), merged in Python elsewhere. Parts are made disjoint
+    (each excludes the ones before it), so nothing is counted or listed twice. ``rows`` turns
+    the page's cases into what the list shows.
+
+    The page the paginator is ``expected`` to ask for is read with the count, in one query
+    (each part counted apart: one count of a union is slower); only a page past the end, or
+    another page, costs a second one."""
 
     ORDER = ("-registered_at", "-pk")
 
-    def __init__(self, qs: Any, parts: list[Q], rows: Any) -> None:
+    def __init__(self, qs: Any, parts: list[Q], rows: Any, expected: slice) -> None:
         self.rows = rows
+        self.expected = expected
+        self.read: tuple[slice, list[dict[str, Any]]] | None = None
         self.parts = []
         for n, part in enumerate(parts):
             own = qs.filter(part)
@@ -273,9 +302,16 @@ class NewestFirst:
                 own = own.exclude(earlier)
             self.parts.append(own.order_by(*self.ORDER))
 
+    def _total(self) -> Any:
+        counts = [Counted(part.order_by().values("pk")) for part in self.parts]
+        return reduce(operator.add, counts)
+
     def count(self) -> int:
         if not self.parts:
             return 0
+        page = self[self.expected]
+        if page:
+            return page[0]["listed"]
         first, *rest = (part.order_by().values("pk") for part in self.parts)
         return first.union(*rest, all=True).count() if rest else first.count()
 
@@ -283,6 +319,9 @@ class NewestFirst:
         """The rows ``window.start`` to ``window.stop``."""
         if not self.parts:
             return []
+        if self.read and self.read[0].start == window.start and window.stop <= self.read[0].stop:
+            return self.read[1][: window.stop - window.start]
+        asked = window
         if len(self.parts) == 1:
             page: Any = self.parts[0].values("pk")[window]
             window = slice(None)
@@ -293,7 +332,10 @@ class NewestFirst:
             heads = [part.values_list("registered_at", "pk")[: window.stop] for part in self.parts]
             page = [pk for _at, pk in list(heapq.merge(*heads, reverse=True))[window]]
             window = slice(None)
-        return list(self.rows(Case.objects.filter(pk__in=page).order_by(*self.ORDER))[window])
+        cases = Case.objects.filter(pk__in=page).order_by(*self.ORDER)
+        rows = list(self.rows(cases.annotate(listed=self._total()), "listed")[window])
+        self.read = (asked, rows)
+        return rows
 
 
 def _options(choices: Any, selected: str) -> list[tuple[str, str, bool]]:
@@ -301,17 +343,17 @@ def _options(choices: Any, selected: str) -> list[tuple[str, str, bool]]:
     return [(value, str(label), value == selected) for value, label in choices]
 
 
-def _row_values(cases: Any) -> Any:
-    """The case list's rows as plain values, marked when overdue; on PostgreSQL with their
-    parties' names (one query for the page)."""
+def _row_values(cases: Any, *also: str) -> Any:
+    """The case list's rows as plain values (and the annotations named in ``also``), marked
+    when overdue; on PostgreSQL with their parties' names (one query for the page)."""
     late = ExpressionWrapper(overdue_cases(timezone.localdate()), output_field=BooleanField())
     cases = cases.annotate(overdue=late)
     if connection.vendor == "postgresql":
         names = Party.objects.filter(case=OuterRef("pk")).named_in_lists().values("name")
         return cases.annotate(party_names=ArraySubquery(names)).values(
-            *ROW_FIELDS, "overdue", "party_names"
+            *ROW_FIELDS, "overdue", "party_names", *also
         )
-    return cases.values(*ROW_FIELDS, "overdue")
+    return cases.values(*ROW_FIELDS, "overdue", *also)
 
 
 def _list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -1,4 +1,5 @@
-"""What every page's navigation needs: the viewer's roles and unread count (two queries)."""
+"""What every page's navigation needs: the viewer's roles and unread count (both usually
+without a query: the memberships are cached, the count is kept on the person's row)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from django.http import HttpRequest
 
 from clinic import access
 from clinic.choices import Role
-from clinic.models import Notification
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -23,7 +23,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_can_manage_people": access.can_manage_people(user),
         "nav_sees_cases": any(role != Role.GRID_WORKER for role in held),
         "nav_roster": any(role != Role.GRID_WORKER for role in held),
-        "nav_unread": Notification.objects.unread().filter(user=user).count(),
+        "nav_unread": user.unread_notifications,
     }
 
 

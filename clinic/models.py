@@ -56,6 +56,12 @@ class User(AbstractUser):
             "what they may see is cached under it."
         ),
     )
+    unread_notifications = models.PositiveIntegerField(
+        _("unread notifications"),
+        default=0,
+        editable=False,
+        help_text=_("Kept by the database as notifications arrive and are read."),
+    )
 
     class Meta:
         verbose_name = _("person")

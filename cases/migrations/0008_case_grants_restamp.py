@@ -4,6 +4,7 @@
 from django.db import migrations
 
 from clinic.lib import stamps
+from clinic.lib.triggers import operation
 
 
 def triggers(vendor):
@@ -13,7 +14,7 @@ def triggers(vendor):
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0007_case_list_kind_index"),
-        ("clinic", "0007_user_access_stamp"),
+        ("clinic", "0007_user_stamp_and_unread"),
     ]
 
-    operations = [stamps.operation(triggers)]
+    operations = [operation(triggers)]

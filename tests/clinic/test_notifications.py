@@ -1,7 +1,10 @@
+import re
+
 import pytest
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from clinic.actions import do_notify
 from clinic.models import Notification
@@ -54,6 +57,38 @@ def test_the_unread_count_shows_in_the_navigation_and_opening_marks_read(demo: N
     note.refresh_from_db()
     assert note.read_at is not None
     assert 'class="badge"' not in client.get(reverse("clinic:notifications")).content.decode()
+
+
+def _badge(client) -> str | None:
+    """The unread count the navigation shows, or None when it shows none."""
+    page = client.get(reverse("clinic:notifications")).content.decode()
+    found = re.search(r'<span class="badge"[^>]*>(\d+)</span>', page)
+    return found.group(1) if found else None
+
+
+def test_the_badge_counts_unread_notifications_however_they_are_written(demo: None) -> None:
+    """The count is kept by the database: bulk inserts, deletes and updates move it too."""
+    mediator = person("mediator")
+    client = client_for("mediator")
+    assert _badge(client) is None
+    do_notify([mediator], key="a", title="一")
+    Notification.objects.bulk_create(
+        [
+            Notification(user=mediator, key="b", title="二"),
+            Notification(user=mediator, key="c", title="三", read_at=timezone.now()),
+            Notification(user=person("lawyer"), key="d", title="四"),
+        ]
+    )
+    assert _badge(client) == "2"
+    Notification.objects.filter(key__in=["a", "c"]).delete()  # one unread, one read
+    assert _badge(client) == "1"
+    Notification.objects.filter(key="b").update(user=person("lawyer"))
+    assert _badge(client) is None
+    assert _badge(client_for("lawyer")) == "2"
+    Notification.objects.filter(user=person("lawyer"), key="d").update(read_at=timezone.now())
+    assert _badge(client_for("lawyer")) == "1"
+    client_for("lawyer").post(reverse("clinic:notifications"))  # marks all read
+    assert _badge(client_for("lawyer")) is None
 
 
 def test_nobody_opens_someone_elses_notification(demo: None) -> None:

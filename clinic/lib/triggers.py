@@ -1,0 +1,69 @@
+"""Row triggers written once for PostgreSQL and SQLite, for the facts the database keeps about a
+person on their own row (``clinic.lib.stamps``, the unread count): kept by the database, they
+hold however a row is written (a view, the admin, a bulk update, a cascade, a restore).
+
+Each body is SQL statements that read ``NEW`` (insert, update) and ``OLD`` (update, delete),
+valid in both databases. On SQLite a migration that rebuilds a table (as most schema changes
+do there) silently drops that table's triggers, and fails on ``clinic_user`` while triggers name
+it: such a migration runs ``operation(...)``'s drop before and its create after. Each
+trigger's tests change its table and fail if it is gone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def row_triggers(
+    vendor: str,
+    table: str,
+    name: str,
+    *,
+    insert: str = "",
+    update: str = "",
+    delete: str = "",
+) -> list[tuple[str, str]]:
+    """``(create, drop)`` statements running each body after that change to a row of
+    ``table``."""
+    bodies = {"INSERT": insert, "UPDATE": update, "DELETE": delete}
+    bodies = {event: body for event, body in bodies.items() if body}
+    if vendor == "postgresql":
+        branches = " ELS".join(
+            f"IF TG_OP = '{event}' THEN {body}" for event, body in bodies.items()
+        )
+        create = f"""
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$
+BEGIN
+  {branches} END IF;
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS {name} ON {table};
+CREATE TRIGGER {name} AFTER {" OR ".join(bodies)} ON {table}
+  FOR EACH ROW EXECUTE FUNCTION {name}();
+"""
+        drop = f"DROP TRIGGER IF EXISTS {name} ON {table}; DROP FUNCTION IF EXISTS {name}();"
+        return [(create, drop)]
+    return [
+        (
+            f"CREATE TRIGGER IF NOT EXISTS {name}_{event.lower()} AFTER {event} ON {table} "
+            f"BEGIN {body} END;",
+            f"DROP TRIGGER IF EXISTS {name}_{event.lower()};",
+        )
+        for event, body in bodies.items()
+    ]
+
+
+def operation(triggers: Any) -> Any:
+    """A migration operation creating (and, backwards, dropping) ``triggers(vendor)``."""
+    from django.db import migrations
+
+    def create(apps: Any, schema_editor: Any) -> None:
+        for sql, _drop in triggers(schema_editor.connection.vendor):
+            schema_editor.execute(sql)
+
+    def drop(apps: Any, schema_editor: Any) -> None:
+        for _sql, sql in triggers(schema_editor.connection.vendor):
+            schema_editor.execute(sql)
+
+    return migrations.RunPython(create, drop)
