@@ -122,6 +122,30 @@ def test_a_page_past_the_end_shows_the_last_and_a_bad_page_number_the_first(demo
         assert shown(f"?page={bad}") == (25, "第 1 页，共 2 页")
 
 
+def test_a_row_shows_its_risk_and_parties_with_their_names_escaped(demo: None) -> None:
+    from django.utils.translation import override
+
+    from cases.choices import Risk
+
+    case = registered_dispute(
+        risk=Risk.RED,
+        parties=[
+            party(side="applicant", name="<b>赵</b>建国"),
+            party(side="respondent", name="钱丽"),
+            party(side="agent", name="孙律师"),
+        ],
+    )
+    page = client_for("coordinator").get(reverse("cases:list")).content.decode()
+    row = page[page.index(f'href="{case.get_absolute_url()}"') - 40 :]
+    row = row[: row.index("</li>")]
+    with override("zh-hans"):
+        label = str(Risk.RED.label)
+    assert 'class="case-item edge-red"' in row
+    assert f'<span class="risk risk-red" title="{label}">{label}</span>' in row
+    assert "&lt;b&gt;赵&lt;/b&gt;建国 · 钱丽</p>" in row and "<b>" not in row
+    assert "孙律师" not in row  # agents are not parties to list
+
+
 def test_filters_and_search_find_the_right_cases(demo: None) -> None:
     sit_in = in_state(State.SIT_IN, dispute_type="labour")
     registered_dispute(
