@@ -25,12 +25,8 @@ from clinic.choices import PROFESSIONAL_ROLES, CommitteeLevel, Role
 from clinic.choices import Level as RegionLevel
 
 
-def case_scope_parts(user: Any) -> list[Q]:
-    """The cases this user may see, as separate filters that each have an index of their own
-    (a region's, the primary key for grants). The case list reads them apart and merges them:
-    one OR of them makes PostgreSQL read a whole community's cases to show fifty."""
-    if not getattr(user, "is_authenticated", False):
-        return []
+def _region_parts(user: Any) -> list[Q]:
+    """The cases of the regions this user manages, one filter per membership."""
     parts = []
     for m in memberships(user):
         if m.role == Role.DISTRICT_ADMIN:
@@ -39,24 +35,53 @@ def case_scope_parts(user: Any) -> list[Q]:
             parts.append(Q(community_id=m.community_id))
         elif m.role == Role.STREET_OFFICER:
             parts.append(Q(street_id=m.street_id, escalated_at__isnull=False))
-    # The granted ids as one list, not a subquery: an OR with a subquery keeps PostgreSQL from
-    # using the region indexes (a full scan of every case), a list does not. Cached under the
-    # person's access stamp, which a grant given or taken back renews.
-    granted = stamped(
+    return parts
+
+
+def _viewable(user: Any) -> list[int]:
+    """The ids of the cases granted to this user, cached under their access stamp (a grant
+    given or taken back draws a new one)."""
+    return stamped(
         user,
         "view_case",
         lambda: list(_granted(user, "view_case").values_list("content_object_id", flat=True)),
     )
-    if granted:
+
+
+#: Up to this many granted cases, the case list writes their ids into its query (cheaper to plan
+#: than a subquery); beyond, it reads them from the grants' index.
+LISTED_GRANTS = 100
+
+
+def case_scope_parts(user: Any) -> list[Q]:
+    """The cases this user may see, as separate filters that each have an index of their own
+    (a region's; the grants' own for granted cases). The case list reads them apart and merges
+    them: one OR of them makes PostgreSQL read a whole community's cases to show fifty."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    parts = _region_parts(user)
+    granted = _viewable(user)
+    if len(granted) > LISTED_GRANTS:
+        # Read apart, many grants are a subquery: a thousand ids written into the query cost
+        # more to send and plan than to read them from their index.
+        parts.append(Q(pk__in=_granted(user, "view_case")))
+    elif granted:
         parts.append(Q(pk__any_of=granted))
     return parts
 
 
 def case_scope(user: Any) -> Q:
-    """A filter on ``Case`` for the cases this user may see."""
+    """A filter on ``Case`` for the cases this user may see. The granted ids are one list, not
+    a subquery: an OR with a subquery keeps PostgreSQL from using the region indexes (a full
+    scan of every case), a list does not."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
     q = Q(pk__in=[])
-    for part in case_scope_parts(user):
+    for part in _region_parts(user):
         q |= part
+    granted = _viewable(user)
+    if granted:
+        q |= Q(pk__any_of=granted)
     return q
 
 
