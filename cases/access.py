@@ -49,25 +49,25 @@ def _viewable(user: Any) -> list[int]:
 
 
 #: Up to this many granted cases, the case list writes their ids into its query (cheaper to plan
-#: than a subquery); beyond, it reads them from the grants' index.
+#: than a subquery); beyond, it reads them from the grants' index, apart from the rest.
 LISTED_GRANTS = 100
 
 
-def case_scope_parts(user: Any) -> list[Q]:
+def case_scope_parts(user: Any) -> tuple[list[Q], Q | None]:
     """The cases this user may see, as separate filters that each have an index of their own
-    (a region's; the grants' own for granted cases). The case list reads them apart and merges
+    (a region's; a short list of granted ids), and the granted cases when they are many (read
+    from the grants' index, by themselves). The case list reads the parts apart and merges
     them: one OR of them makes PostgreSQL read a whole community's cases to show fifty."""
     if not getattr(user, "is_authenticated", False):
-        return []
+        return [], None
     parts = _region_parts(user)
     granted = _viewable(user)
     if len(granted) > LISTED_GRANTS:
-        # Read apart, many grants are a subquery: a thousand ids written into the query cost
-        # more to send and plan than to read them from their index.
-        parts.append(Q(pk__in=_granted(user, "view_case")))
-    elif granted:
+        # A thousand ids written into the query cost more to send and plan than to read them.
+        return parts, Q(pk__in=_granted(user, "view_case"))
+    if granted:
         parts.append(Q(pk__any_of=granted))
-    return parts
+    return parts, None
 
 
 def case_scope(user: Any) -> Q:

@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import (
     BooleanField,
+    Count,
     Exists,
     ExpressionWrapper,
     IntegerField,
@@ -23,7 +24,9 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
+    Value,
     When,
+    Window,
 )
 from django.db.models import Case as SqlCase
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -247,7 +250,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     # The page asked for, as the paginator will take it when it is one (else the first).
     first = (int(number) - 1) * size if number.isdecimal() and 0 < len(number) < 7 else 0
     expected = slice(max(first, 0), max(first, 0) + size)
-    cases = NewestFirst(qs, access.case_scope_parts(user), _row_values, expected)
+    parts, many_grants = access.case_scope_parts(user)
+    cases = NewestFirst(qs, parts, _row_values, expected, ahead=many_grants)
     page = Paginator(cases, size).get_page(number)
     return render(
         request,
@@ -287,53 +291,70 @@ class NewestFirst:
 
     The page the paginator is ``expected`` to ask for is read with the count, in one query
     (each part counted apart: one count of a union is slower); only a page past the end, or
-    another page, costs a second one."""
+    another page, costs a second one. The part read ``ahead`` (many granted cases, which have
+    no index in the list's order) is read first, on its own: its newest and its count from
+    one pass over it, where the page's query would read it twice."""
 
     ORDER = ("-registered_at", "-pk")
 
-    def __init__(self, qs: Any, parts: list[Q], rows: Any, expected: slice) -> None:
+    def __init__(
+        self, qs: Any, parts: list[Q], rows: Any, expected: slice, ahead: Q | None = None
+    ) -> None:
         self.rows = rows
         self.expected = expected
         self.read: tuple[slice, list[dict[str, Any]]] | None = None
         self.parts = []
-        for n, part in enumerate(parts):
+        for n, part in enumerate([*parts, *([ahead] if ahead is not None else [])]):
             own = qs.filter(part)
             for earlier in parts[:n]:
                 own = own.exclude(earlier)
             self.parts.append(own.order_by(*self.ORDER))
+        self.ahead = self.parts.pop() if ahead is not None else None
+        self.ahead_count = 0
 
-    def _total(self) -> Any:
-        counts = [Counted(part.order_by().values("pk")) for part in self.parts]
-        return reduce(operator.add, counts)
+    def _parts(self, stop: int) -> list[Any]:
+        """The parts to page through: the part read ahead stands as its newest ``stop``."""
+        if self.ahead is None:
+            return self.parts
+        read = list(self.ahead.annotate(n=Window(Count("pk"))).values_list("pk", "n")[:stop])
+        self.ahead_count = read[0][1] if read else 0
+        newest = Case.objects.filter(pk__any_of=[pk for pk, _n in read]).order_by(*self.ORDER)
+        return [*self.parts, newest] if read else self.parts
 
     def count(self) -> int:
-        if not self.parts:
+        if not self.parts and self.ahead is None:
             return 0
         page = self[self.expected]
         if page:
             return page[0]["listed"]
+        if not self.parts:
+            return self.ahead_count
         first, *rest = (part.order_by().values("pk") for part in self.parts)
-        return first.union(*rest, all=True).count() if rest else first.count()
+        own = first.union(*rest, all=True).count() if rest else first.count()
+        return own + self.ahead_count
 
     def __getitem__(self, window: slice) -> list[dict[str, Any]]:
         """The rows ``window.start`` to ``window.stop``."""
-        if not self.parts:
-            return []
         if self.read and self.read[0].start == window.start and window.stop <= self.read[0].stop:
             return self.read[1][: window.stop - window.start]
+        parts = self._parts(window.stop)
+        if not parts:
+            return []
         asked = window
-        if len(self.parts) == 1:
-            page: Any = self.parts[0].values("pk")[window]
+        if len(parts) == 1:
+            page: Any = parts[0].values("pk")[window]
             window = slice(None)
         elif connection.features.supports_slicing_ordering_in_compound:
-            first, *rest = (part.values("pk")[: window.stop] for part in self.parts)
+            first, *rest = (part.values("pk")[: window.stop] for part in parts)
             page = first.union(*rest, all=True)
         else:
-            heads = [part.values_list("registered_at", "pk")[: window.stop] for part in self.parts]
+            heads = [part.values_list("registered_at", "pk")[: window.stop] for part in parts]
             page = [pk for _at, pk in list(heapq.merge(*heads, reverse=True))[window]]
             window = slice(None)
+        counts = [Counted(part.order_by().values("pk")) for part in self.parts]
+        total = reduce(operator.add, counts, Value(self.ahead_count))
         cases = Case.objects.filter(pk__in=page).order_by(*self.ORDER)
-        rows = list(self.rows(cases.annotate(listed=self._total()), "listed")[window])
+        rows = list(self.rows(cases.annotate(listed=total), "listed")[window])
         self.read = (asked, rows)
         return rows
 

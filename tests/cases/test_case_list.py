@@ -61,11 +61,16 @@ def test_a_coordinator_lists_only_their_communitys_cases(demo: None) -> None:
     assert page.count('class="case-item') == 1 and jinse.count('class="case-item') == 1
 
 
+@pytest.mark.parametrize("listed_grants", [100, 0], ids=["grants-listed", "grants-read-ahead"])
 def test_own_and_granted_cases_are_listed_newest_first_once_each_across_pages(
-    demo: None,
+    demo: None, monkeypatch: pytest.MonkeyPatch, listed_grants: int
 ) -> None:
     """A coordinator who also holds grants (on another community's case and on one of their
-    own) sees every case once, newest first, the pages and the count agreeing."""
+    own) sees every case once, newest first, the pages and the count agreeing: whether the
+    grants are few (their ids written into the page's query) or many (read ahead apart)."""
+    from cases import access
+
+    monkeypatch.setattr(access, "LISTED_GRANTS", listed_grants)
     from datetime import timedelta
 
     from django.utils import timezone
@@ -100,6 +105,14 @@ def test_own_and_granted_cases_are_listed_newest_first_once_each_across_pages(
         listed += [int(pk) for pk in re.findall(r'href="/cases/(\d+)/" class="case-link"', page)]
     assert listed == expected
     assert len(expected) == 31 and "第 2 页，共 2 页" in page
+    past = client.get(reverse("cases:list") + "?size=25&page=9").content.decode()
+    assert "第 2 页，共 2 页" in past and past.count('class="case-item') == 6
+    lawyer = User.objects.get(username="lawyer")  # grants only, no region of their own
+    assign_perm("view_case", lawyer, other[0])
+    assign_perm("view_case", lawyer, own[5])
+    page = client_for("lawyer").get(reverse("cases:list")).content.decode()
+    listed = [int(pk) for pk in re.findall(r'href="/cases/(\d+)/" class="case-link"', page)]
+    assert listed == [own[5].pk, other[0].pk]
 
 
 def test_a_page_past_the_end_shows_the_last_and_a_bad_page_number_the_first(demo: None) -> None:
