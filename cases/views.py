@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 import operator
 from datetime import timedelta
-from functools import reduce
+from functools import cache, reduce
 from typing import Any
 from urllib.parse import quote
 
@@ -29,10 +29,11 @@ from django.db.models import (
     Window,
 )
 from django.db.models import Case as SqlCase
+from django.db.models.enums import Choices
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -260,9 +261,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": _list_rows(page.object_list),
             "params": params,
-            "states": _options(State.choices, state),
-            "types": _options(DisputeType.choices, dispute_type),
-            "risks": _options([r for r in Risk.choices if r[0]], risk),
+            "states": _options(State, state),
+            "types": _options(DisputeType, dispute_type),
+            "risks": [option for option in _options(Risk, risk) if option[0]],
             "communities": communities,
             "may_register": _may_register(user),
             "sizes": PAGE_SIZES,
@@ -359,9 +360,21 @@ class NewestFirst:
         return rows
 
 
-def _options(choices: Any, selected: str) -> list[tuple[str, str, bool]]:
-    """A filter's ``(value, label, selected)``, each label translated once."""
-    return [(value, str(label), value == selected) for value, label in choices]
+@cache
+def _labels_in(choices: type[Choices], language: str) -> dict[str, str]:
+    with translation.override(language):
+        return {value: str(label) for value, label in choices.choices}
+
+
+def _labels(choices: type[Choices]) -> dict[str, str]:
+    """Each choice's label in the active language (translated once per language and process:
+    the catalogues do not change while it runs)."""
+    return _labels_in(choices, translation.get_language())
+
+
+def _options(choices: type[Choices], selected: str) -> list[tuple[str, str, bool]]:
+    """A filter's ``(value, label, selected)``."""
+    return [(value, label, value == selected) for value, label in _labels(choices).items()]
 
 
 def _row_values(cases: Any, *also: str) -> Any:
@@ -392,9 +405,7 @@ def _list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             names[case_id].append(name)
         for row in rows:
             row["party_names"] = names[row["pk"]]
-    states = {value: str(label) for value, label in State.choices}
-    types = {value: str(label) for value, label in DisputeType.choices}
-    risks = {value: str(label) for value, label in Risk.choices}
+    states, types, risks = _labels(State), _labels(DisputeType), _labels(Risk)
     marker = 2_147_480_000  # an id no case has; the link pattern is the reversed URL with it
     link = reverse("cases:detail", args=[marker]).replace(str(marker), "{}")
     advice, unnumbered = _("Legal advice"), _("Not yet numbered")

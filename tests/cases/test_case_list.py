@@ -159,6 +159,22 @@ def test_a_row_shows_its_risk_and_parties_with_their_names_escaped(demo: None) -
     assert "孙律师" not in row  # agents are not parties to list
 
 
+def test_the_list_speaks_the_viewers_language_in_rows_and_filters(demo: None) -> None:
+    """State, type and risk labels are translated once per language: a Chinese page and an
+    English one, one after the other, each get their own."""
+    registered_dispute(dispute_type="neighbour")
+    chinese = client_for("coordinator")
+    english = client_for("mediator")
+    english.post(reverse("set_language"), {"language": "en", "next": "/"})
+    for _ in range(2):
+        zh = chinese.get(reverse("cases:list")).content.decode()
+        en = english.get(reverse("cases:list")).content.decode()
+        assert ">已登记</span>" in zh and '"muted small">邻里 · ' in zh
+        assert ">邻里</option>" in zh and ">红色：立即处置</option>" in zh
+        assert ">Registered</span>" in en and '"muted small">Neighbours · ' in en
+        assert ">Neighbours</option>" in en and ">Red: at once</option>" in en
+
+
 def test_filters_and_search_find_the_right_cases(demo: None) -> None:
     sit_in = in_state(State.SIT_IN, dispute_type="labour")
     registered_dispute(
