@@ -408,6 +408,7 @@ def _list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     states, types, risks = _labels(State), _labels(DisputeType), _labels(Risk)
     marker = 2_147_480_000  # an id no case has; the link pattern is the reversed URL with it
     link = reverse("cases:detail", args=[marker]).replace(str(marker), "{}")
+    here = timezone.get_current_timezone()
     advice, unnumbered = _("Legal advice"), _("Not yet numbered")
     overdue_since, due_on = _("overdue since %(due)s"), _("due %(due)s")
     for row in rows:
@@ -416,7 +417,7 @@ def _list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         mediator = row["mediator__display_name"] or row["mediator__username"]
         meta = [types.get(row["dispute_type"], ""), row["community__name"]]
         meta += [mediator] if row["mediator"] else []
-        meta.append(timezone.localdate(row["registered_at"]).isoformat())
+        meta.append(row["registered_at"].astimezone(here).date().isoformat())
         row.update(
             url=link.format(row["pk"]),
             number=row["number"] or (advice if row["kind"] == Kind.ADVICE else unnumbered),
