@@ -42,6 +42,8 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Model
 from django.utils import timezone
 
+from clinic.models import recount_unread_notifications
+
 FORMAT = "clinic-backup/1"
 BATCH = 1000
 
@@ -353,6 +355,7 @@ def restore(source: Path, *, media_root: Path | None = None) -> dict[str, Any]:
             apps.get_model("auth", "Group").objects.all().delete()
             for path in sorted((Path(work) / "data").glob("*.jsonl")):
                 _load(path, local)
+            recount_unread_notifications()
             restored = [m for m in all_tables() if label(m) in manifest["rows"]]
             with connection.cursor() as cursor:
                 for sql in connection.ops.sequence_reset_sql(no_style(), restored):

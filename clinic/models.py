@@ -9,7 +9,8 @@ from datetime import date
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -445,6 +446,21 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+def recount_unread_notifications() -> None:
+    """Work out every person's unread count from their inbox. Triggers keep it from then on;
+    a restore calls this once its rows are in (whether a notification's trigger found its
+    person depends on the order the tables were loaded in)."""
+    unread = (
+        Notification.objects.unread()
+        .filter(user=OuterRef("pk"))
+        .order_by()
+        .values("user")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    User.objects.update(unread_notifications=Coalesce(Subquery(unread), 0))
 
 
 class OutboxMessage(models.Model):

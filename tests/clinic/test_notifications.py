@@ -91,6 +91,19 @@ def test_the_badge_counts_unread_notifications_however_they_are_written(demo: No
     assert _badge(client_for("lawyer")) is None
 
 
+def test_a_recount_sets_every_badge_from_the_inbox(demo: None) -> None:
+    """What a restore runs once its rows are in, whatever the triggers saw while loading."""
+    from clinic.models import User, recount_unread_notifications
+
+    do_notify([person("mediator")], key="e", title="五")
+    do_notify([person("mediator"), person("judge")], key="f", title="六")
+    User.objects.update(unread_notifications=7)
+    recount_unread_notifications()
+    assert _badge(client_for("mediator")) == "2"
+    assert _badge(client_for("judge")) == "1"
+    assert _badge(client_for("lawyer")) is None
+
+
 def test_nobody_opens_someone_elses_notification(demo: None) -> None:
     [note] = do_notify([person("mediator")], key="k4", title="私信")
     response = client_for("judge").post(reverse("clinic:open_notification", args=[note.pk]))
