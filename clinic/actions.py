@@ -339,7 +339,10 @@ def do_notify(
     transaction; email each new one after the transaction commits."""
 
     created: list[Notification] = []
-    for user in users:
+    # In id order: each notification moves its person's unread count (a row lock until the
+    # transaction ends), and two actions notifying the same people must take them in the same
+    # order, or each would wait for the other.
+    for user in sorted({user.pk: user for user in users}.values(), key=lambda user: user.pk):
         try:
             with transaction.atomic():
                 notification = Notification.objects.create(

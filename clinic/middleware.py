@@ -8,8 +8,9 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -35,6 +36,25 @@ class AuditDenialsMiddleware(MiddlewareMixin):
                 object_id=exception.object_id,
                 detail={"status": 404 if isinstance(exception, NotVisible) else 403},
             )
+
+
+#: Database errors that mean "someone else held the same rows at that moment": a deadlock, a
+#: serialization failure, a lock not available (PostgreSQL's codes), SQLite's busy writer.
+BUSY_STATES = {"40P01", "40001", "55P03"}
+
+
+class DatabaseBusyMiddleware(MiddlewareMixin):
+    """When a change collides with another at the same moment and the database rolls it back,
+    the person is told that nothing was saved and to send it again (409), not shown an error
+    page: their transaction was rolled back whole, so sending it again is safe."""
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError):
+            return None
+        state = getattr(exception.__cause__, "sqlstate", None)
+        if state not in BUSY_STATES and "database is locked" not in str(exception):
+            return None
+        return render(request, "409.html", status=409)
 
 
 class LanguageMiddleware:

@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "clinic.middleware.AuditDenialsMiddleware",
+    "clinic.middleware.DatabaseBusyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -116,3 +116,26 @@ def test_a_link_to_another_site_is_not_followed(demo: None) -> None:
     [note] = do_notify([person("mediator")], key="k5", title="x", url="https://evil.example/")
     response = client_for("mediator").post(reverse("clinic:open_notification", args=[note.pk]))
     assert response["Location"] == reverse("clinic:notifications")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_actions_notifying_the_same_people_in_any_order_at_once_all_go_through(
+    demo: None,
+) -> None:
+    """Each notification moves its person's unread count; actions that notify the same
+    people, listed in opposite orders, all commit (none is stopped as a deadlock)."""
+    from clinic.models import User
+    from tests.races import REPEATS, THREADS, race
+
+    people = list(User.objects.order_by("pk"))
+    for round_ in range(REPEATS // 5):
+
+        def work(i: int, round_: int = round_) -> None:
+            with transaction.atomic():
+                do_notify(people if i % 2 else people[::-1], key=f"r{round_}-{i}", title="会诊邀请")
+
+        results = race(work)
+        assert [r for r in results if isinstance(r, Exception)] == []
+    counts = dict(User.objects.values_list("pk", "unread_notifications"))
+    assert set(counts.values()) == {REPEATS // 5 * THREADS}
