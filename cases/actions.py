@@ -554,9 +554,12 @@ def do_convene_consultation(
     invited = []
     for user, role in invitees:
         ConsultationInvitee.objects.create(consultation=consultation, user=user, role=role)
+        invited.append(user)
+    # In id order: each grant draws its person a new access stamp (a row lock until the
+    # transaction ends); two actions granting the same people take them in the same order.
+    for user in sorted(invited, key=lambda user: user.pk):
         for perm in ("view_case", "advise_case"):
             assign_perm(perm, user, case)
-        invited.append(user)
     case._prefetched_objects_cache = {}
     _fire(
         case,
