@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -60,8 +61,16 @@ def stamped(user: User, name: str, compute: Callable[[], T]) -> T:
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, STAMPED_SECONDS)
+        if not connection.in_atomic_block or _stamp_holds(user):
+            cache.set(key, value, STAMPED_SECONDS)
     return value
+
+
+def _stamp_holds(user: User) -> bool:
+    """Whether the stamp read with the person is still theirs as this transaction sees it. A
+    transaction that changed their rights has drawn them a new stamp; what it computes must
+    not be stored under the old one (it may yet roll back, and the old stamp come back)."""
+    return User.objects.filter(pk=user.pk, access_stamp=user.access_stamp).exists()
 
 
 def memberships(user: User | AnonymousUser) -> list[Membership]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
@@ -27,6 +28,10 @@ def new_access_stamp() -> int:
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9 -]{4,19}$", _("Enter a phone number: digits, spaces and dashes.")
 )
+
+
+#: The person's columns kept by database triggers (``clinic.lib.triggers``), never by a save.
+KEPT_BY_DATABASE = ("access_stamp", "unread_notifications")
 
 
 class User(AbstractUser):
@@ -71,6 +76,22 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Saving a person already stored never writes back the columns the database keeps
+        (``KEPT_BY_DATABASE``): an object read before a role ended or a notification arrived
+        would otherwise put the old stamp, or a wrong count, back."""
+        if (
+            not self._state.adding
+            and kwargs.get("update_fields") is None
+            and not kwargs.get("force_insert")
+        ):
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in KEPT_BY_DATABASE
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("clinic:person", args=[self.pk])

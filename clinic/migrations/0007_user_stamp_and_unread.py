@@ -24,6 +24,10 @@ TAKE = (
     "UPDATE clinic_user SET unread_notifications = unread_notifications - 1 "
     "WHERE id = OLD.user_id AND OLD.read_at IS NULL;"
 )
+# An update moves the counts only when it reads or unreads the notification or gives it to
+# someone else: marking it emailed must not touch (and lock) its person's row.
+MOVED = "(NEW.user_id <> OLD.user_id OR (NEW.read_at IS NULL) <> (OLD.read_at IS NULL))"
+UPDATE = f"{TAKE[:-1]} AND {MOVED}; {ADD[:-1]} AND {MOVED};"
 COUNT = """
 UPDATE clinic_user SET unread_notifications = (
   SELECT COUNT(*) FROM clinic_notification
@@ -46,7 +50,7 @@ def triggers(vendor):
         "clinic_notification",
         "clinic_notification_unread",
         insert=ADD,
-        update=f"{TAKE} {ADD}",
+        update=UPDATE,
         delete=TAKE,
     )
     return made

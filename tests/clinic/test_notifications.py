@@ -104,6 +104,37 @@ def test_a_recount_sets_every_badge_from_the_inbox(demo: None) -> None:
     assert _badge(client_for("lawyer")) is None
 
 
+def test_saving_a_person_read_before_a_notification_came_keeps_the_count(demo: None) -> None:
+    stale = person("mediator")
+    do_notify([person("mediator")], key="g", title="七")
+    stale.phone = "13708719999"
+    stale.save()
+    client = client_for("mediator")
+    assert _badge(client) == "1"
+    client.post(reverse("clinic:notifications"))  # marks all read
+    assert _badge(client) is None
+
+
+@pytest.mark.postgres
+def test_marking_a_notification_emailed_leaves_its_persons_row_alone(demo: None) -> None:
+    """Only reading, unreading or handing a notification to someone else moves a count: the
+    email task marks it sent without writing (and locking) the person's row."""
+    from django.db import connection
+
+    [note] = do_notify([person("mediator")], key="h", title="八")
+
+    def version() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT ctid::text FROM clinic_user WHERE id = %s", [note.user_id])
+            return cursor.fetchone()[0]
+
+    before = version()
+    Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
+    assert version() == before
+    Notification.objects.filter(pk=note.pk).update(read_at=timezone.now())
+    assert version() != before
+
+
 def test_nobody_opens_someone_elses_notification(demo: None) -> None:
     [note] = do_notify([person("mediator")], key="k4", title="私信")
     response = client_for("judge").post(reverse("clinic:open_notification", args=[note.pk]))

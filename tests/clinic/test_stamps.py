@@ -127,3 +127,31 @@ def test_renaming_a_region_restamps_exactly_the_people_who_hold_a_role_in_it(
     model.objects.filter(pk=region.pk).update(name=f"{region.name}（新）")
     after = _stamps()
     assert {pk for pk in before if after[pk] != before[pk]} == holders
+
+
+def test_saving_a_person_read_before_their_role_ended_keeps_it_ended(demo: None) -> None:
+    """A full save of an object read earlier (a password change, the admin) writes the
+    person's own fields, never the stamp the database drew meanwhile."""
+    stale = person("coordinator")
+    client = client_for("coordinator")
+    assert client.get(reverse("cases:list")).status_code == 200
+    Membership.objects.filter(user=stale).update(ended_at=timezone.now())
+    stale.display_name = "李秀英（已调离）"
+    stale.save()
+    assert client.get(reverse("cases:list")).status_code == 403
+    assert person("coordinator").display_name == "李秀英（已调离）"
+
+
+def test_what_a_rolled_back_change_computed_is_not_kept(demo: None) -> None:
+    """Inside a transaction that ends a person's role, their memberships read with the stamp
+    they had are not cached under it: the transaction rolls back and the role stays."""
+    from django.db import transaction
+
+    from clinic.access import memberships
+
+    stale = person("coordinator")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Membership.objects.filter(user=stale).update(ended_at=timezone.now())
+        assert memberships(stale) == []
+        raise RuntimeError
+    assert client_for("coordinator").get(reverse("cases:list")).status_code == 200
