@@ -248,9 +248,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
         )
     size = int(params["size"] if params.get("size") in PAGE_SIZES else PAGE_SIZES[0])
     number = params.get("page", "")
-    # The page asked for, as the paginator will take it when it is one (else the first).
-    first = (int(number) - 1) * size if number.isdecimal() and 0 < len(number) < 7 else 0
-    expected = slice(max(first, 0), max(first, 0) + size)
+    # The page asked for, read with the count when the paginator takes it as it is.
+    asked = int(number) if number.isdecimal() and len(number) < 7 else 1
+    first = (max(asked, 1) - 1) * size
+    expected = slice(first, first + size)
     parts, many_grants = access.case_scope_parts(user)
     cases = NewestFirst(qs, parts, _row_values, expected, ahead=many_grants)
     page = Paginator(cases, size).get_page(number)

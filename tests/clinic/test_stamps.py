@@ -108,6 +108,13 @@ def test_every_change_to_a_watched_table_draws_a_new_stamp(demo: None) -> None:
         before = _stamp(username)
         change_it()
         assert _stamp(username) != before, what
+    # A grant handed from one person to another restamps both.
+    moved = CaseUserObjectPermission.objects.create(
+        user=person("prosecutor"), permission=view, content_object=case
+    )
+    before = {name: _stamp(name) for name in ("prosecutor", "police")}
+    CaseUserObjectPermission.objects.filter(pk=moved.pk).update(user=person("police"))
+    assert all(_stamp(name) != stamp for name, stamp in before.items())
 
 
 def _stamps() -> dict[int, int]:
@@ -121,7 +128,7 @@ def _stamps() -> dict[int, int]:
 def test_renaming_a_region_restamps_exactly_the_people_who_hold_a_role_in_it(
     demo: None, model: type, field: str
 ) -> None:
-    region = Membership.objects.active().exclude(**{field: None}).first().__getattribute__(field)
+    region = getattr(Membership.objects.active().exclude(**{field: None}).first(), field)
     holders = set(Membership.objects.filter(**{field: region}).values_list("user", flat=True))
     before = _stamps()
     model.objects.filter(pk=region.pk).update(name=f"{region.name}（新）")
