@@ -558,10 +558,17 @@ def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
     return start, end
 
 
-def suggestion_for(clinics: list[Clinic], *, year: int, month: int, seconds: float = 10.0) -> Any:
+def suggestion_for(
+    clinics: list[Clinic],
+    *,
+    year: int,
+    month: int,
+    seconds: float = 10.0,
+    deterministic: bool = False,
+) -> Any:
     """Propose professionals for the open seats of these clinics' published and draft sessions
-    in a month (see ``scheduling.solver``). Returns the solver's ``Suggestion`` with the
-    seats and people it used."""
+    in a month (see ``scheduling.solver``; ``deterministic`` for a repeatable run). Returns the
+    solver's ``Suggestion`` with the seats and people it used."""
     from scheduling.choices import ROSTER_ROLES, SEAT_ACCEPTS
     from scheduling.solver import Candidate, SeatSlot, suggest
 
@@ -624,7 +631,9 @@ def suggestion_for(clinics: list[Clinic], *, year: int, month: int, seconds: flo
                 maximum=maximum,
             )
         )
-    result = suggest(seat_slots, candidates, seconds=seconds)
+    seat_slots.sort(key=lambda seat: seat.seat_id)
+    candidates.sort(key=lambda candidate: candidate.person_id)
+    result = suggest(seat_slots, candidates, seconds=seconds, deterministic=deterministic)
     result.seats = {seat.pk: seat for seat in open_seats}
     result.people = {pid: entry["user"] for pid, entry in people.items()}
     result.candidates = candidates

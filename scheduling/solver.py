@@ -20,6 +20,8 @@ from ortools.sat.python import cp_model
 FILL = 10_000
 SHORTFALL = 100
 FAIRNESS = 1
+#: The search's seed when a run must be repeatable (the demo data).
+RANDOM_SEED = 2026
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,11 @@ def suggest(
     *,
     seconds: float = 10.0,
     workers: int = 2,
+    deterministic: bool = False,
 ) -> Suggestion:
+    """Solve within ``seconds`` of wall-clock time on ``workers`` threads; or, when
+    ``deterministic``, on one thread with a fixed seed and ``seconds`` of the solver's
+    deterministic time, so that the same input gives the same roster on any machine."""
     started = time.monotonic()
     model = cp_model.CpModel()
     x: dict[tuple[int, int], cp_model.IntVar] = {}
@@ -129,8 +135,13 @@ def suggest(
         model.add(filled <= _flow_bound(x, candidates))
     model.maximize(FILL * filled - SHORTFALL * sum(shortfalls) - FAIRNESS * max_load)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = seconds
-    solver.parameters.num_workers = workers
+    if deterministic:
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = RANDOM_SEED
+        solver.parameters.max_deterministic_time = seconds
+    else:
+        solver.parameters.max_time_in_seconds = seconds
+        solver.parameters.num_workers = workers
     status = solver.solve(model)
     result = Suggestion(seconds=time.monotonic() - started)
     result.status = {

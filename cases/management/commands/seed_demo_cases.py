@@ -9,7 +9,7 @@ nothing happens when any case exists already.
 from __future__ import annotations
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -17,9 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import actions
-from cases.models import Case, FollowUp
+from cases.models import Case, ConsultationSlot, FollowUp, JointConsultation
 from clinic.lib.ids import with_check_character
-from clinic.models import Community, User
+from clinic.lib.workdays import WorkCalendar
+from clinic.models import Community, Holiday, User
+from scheduling.actions import busy_periods
 
 # (dispute type, source, summary, amount involved, facts, terms)
 STORIES: list[tuple[str, str, str, int | None, str, str]] = [
@@ -316,6 +318,12 @@ PLANS: list[tuple[str, int, str, str]] = [
 ]
 
 MEDIATOR = {"金江路社区": "mediator", "金色社区": "mediator_jinse"}
+# Home visits and consultation meetings are booked at the first of these hours at which
+# everyone taking part is free (clinic shifts, other visits and meetings are in their calendars).
+VISIT_HOURS = (15, 10, 16, 9, 14, 11)
+VISIT_LENGTH = timedelta(hours=1)
+MEETING_HOURS = (15, 10, 9, 16, 14)
+MEETING_LENGTH = timedelta(hours=1, minutes=30)
 SETTLING = {"金江路社区", "金色社区"}
 
 
@@ -333,6 +341,30 @@ class Demo:
         day = (self.now - timedelta(days=days_ago)).date()
         moment = datetime.combine(day, time(hour, self.rng.randrange(0, 50)))
         return self.travel(timezone.make_aware(moment), tick=False)
+
+    def free_start(
+        self,
+        people: list[User],
+        day: date,
+        hours: tuple[int, ...],
+        *,
+        length: timedelta = VISIT_LENGTH,
+        calendar: WorkCalendar | None = None,
+    ) -> datetime:
+        """The first of ``hours`` on ``day`` (or, when all are taken, on the days after; only
+        on working days when a ``calendar`` is given) at which none of ``people`` has anything
+        in their calendar for ``length``."""
+        for later in range(14):
+            if calendar and not calendar.is_working_day(day + timedelta(days=later)):
+                continue
+            for hour in hours:
+                starts = timezone.make_aware(
+                    datetime.combine(day + timedelta(days=later), time(hour))
+                )
+                taken = busy_periods(people, starts, starts + length)
+                if not any(taken.values()):
+                    return starts
+        raise CommandError(f"Nobody of {people} is free for a fortnight from {day}.")
 
     def person(self, side: str, name: str, community: str, *, consented: bool = True) -> dict:
         self.serial += 1
@@ -645,8 +677,6 @@ class Command(BaseCommand):
     # --- Home visits and consultation answers --------------------------------------------
 
     def _visits(self, demo: Demo) -> None:
-        from scheduling.actions import Clash
-
         grid_worker = demo.user("gridworker")
         grids = list(Community.objects.get(name="金江路社区").grids.order_by("code")[:2])
         requests = [
@@ -703,27 +733,22 @@ class Command(BaseCommand):
                     actions.do_cancel_visit(visit, actor=grid_worker, reason="问题已解决")
                 continue
             visit_day = days - 2 if status != "scheduled" else -2
+            visitors = [(demo.user("lawyer"), "lawyer"), (demo.user("mediator"), "mediator")]
+            day = (demo.now - timedelta(days=visit_day)).date()
+            starts = demo.free_start([user for user, _role in visitors], day, VISIT_HOURS)
             with demo.at(days - 0.5):
-                day = (demo.now - timedelta(days=visit_day)).date()
-                starts = timezone.make_aware(datetime.combine(day, time(15)))
-                try:
-                    actions.do_schedule_visit(
-                        visit,
-                        actor=demo.user("coordinator"),
-                        professionals=[
-                            (demo.user("lawyer"), "lawyer"),
-                            (demo.user("mediator"), "mediator"),
-                        ],
-                        starts_at=starts,
-                        ends_at=starts + timedelta(hours=1),
-                        place=f"{visit.address} {visit.room}",
-                    )
-                except Clash:
-                    continue
+                actions.do_schedule_visit(
+                    visit,
+                    actor=demo.user("coordinator"),
+                    professionals=visitors,
+                    starts_at=starts,
+                    ends_at=starts + VISIT_LENGTH,
+                    place=f"{visit.address} {visit.room}",
+                )
             if status == "scheduled":
                 continue
             outcome = status.removeprefix("visited_")
-            with demo.at(max(visit_day, 0.3), 16):
+            with demo.travel(starts + VISIT_LENGTH + timedelta(minutes=20), tick=False):
                 actions.do_record_visit_outcome(
                     visit,
                     actor=demo.user("mediator"),
@@ -739,21 +764,26 @@ class Command(BaseCommand):
 
     def _consultation_answers(self, demo: Demo) -> None:
         """Open consultations: proposed times, one answered, one with its meeting fixed."""
-        from cases.models import ConsultationSlot, JointConsultation
-
         open_ones = JointConsultation.objects.filter(concluded_at__isnull=True).order_by("pk")
+        calendar = Holiday.objects.calendar()
         for number, consultation in enumerate(open_ones):
-            start = timezone.localtime().replace(minute=0, second=0, microsecond=0)
-            start += timedelta(days=2 + number, hours=15 - start.hour)
-            slots = [
-                ConsultationSlot.objects.create(
-                    consultation=consultation,
-                    starts_at=start + timedelta(days=offset),
-                    ends_at=start + timedelta(days=offset, hours=1, minutes=30),
-                    place="社区法律诊所调解室",
+            invited = consultation.invitees.order_by("pk").select_related("user")
+            people = [consultation.convened_by, *(i.user for i in invited)]
+            day = calendar.on_or_after(demo.now.date() + timedelta(days=2 + number))
+            slots = []
+            for _offset in (0, 1):
+                starts = demo.free_start(
+                    people, day, MEETING_HOURS, length=MEETING_LENGTH, calendar=calendar
                 )
-                for offset in (0, 1)
-            ]
+                slots.append(
+                    ConsultationSlot.objects.create(
+                        consultation=consultation,
+                        starts_at=starts,
+                        ends_at=starts + MEETING_LENGTH,
+                        place="社区法律诊所调解室",
+                    )
+                )
+                day = calendar.next_working_day(timezone.localdate(starts))
             invitees = list(consultation.invitees.order_by("pk"))
             actions.do_answer_invitation(invitees[0], accepted=True, slots=slots)
             if number == 0:

@@ -81,7 +81,9 @@ class Command(BaseCommand):
                                 clinic=clinic, starts_at__year=year, starts_at__month=month
                             )
                         )
-                    result = actions.suggestion_for(clinics, year=year, month=month, seconds=3)
+                    result = actions.suggestion_for(
+                        clinics, year=year, month=month, seconds=3, deterministic=True
+                    )
                     pairs = [
                         (Seat.objects.get(pk=seat_id), result.people[person_id])
                         for index, (seat_id, person_id) in enumerate(
