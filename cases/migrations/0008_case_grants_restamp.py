@@ -1,14 +1,9 @@
-"""A case grant given, changed or taken back draws its holder a new ``access_stamp``
-(``clinic.lib.stamps``)."""
+"""A case grant given, changed or taken back draws its holder a new ``access_stamp`` (written by
+``clinic.lib.stamps``, frozen in ``clinic.migrations._frozen_triggers``)."""
 
 from django.db import migrations
 
-from clinic.lib import stamps
-from clinic.lib.triggers import operation
-
-
-def triggers(vendor):
-    return stamps.holder_triggers(vendor, "cases_caseuserobjectpermission")
+from clinic.migrations._frozen_triggers import CASE_GRANTS, CreateTriggers
 
 
 class Migration(migrations.Migration):
@@ -17,4 +12,4 @@ class Migration(migrations.Migration):
         ("clinic", "0007_user_stamp_and_unread"),
     ]
 
-    operations = [operation(triggers)]
+    operations = [CreateTriggers(CASE_GRANTS)]

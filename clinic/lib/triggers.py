@@ -3,15 +3,15 @@ person on their own row (``clinic.lib.stamps``, the unread count): kept by the d
 hold however a row is written (a view, the admin, a bulk update, a cascade, a restore).
 
 Each body is SQL statements that read ``NEW`` (insert, update) and ``OLD`` (update, delete),
-valid in both databases. On SQLite a migration that rebuilds a table (as most schema changes
-do there) silently drops that table's triggers, and fails on ``clinic_user`` while triggers name
-it: such a migration runs ``operation(...)``'s drop before and its create after. Each
-trigger's tests change its table and fail if it is gone.
+valid in both databases. Migrations do not call these helpers: they run the SQL frozen in
+``clinic.migrations._frozen_triggers`` (what the schema should hold now is
+``clinic.lib.schema_triggers``, and a test keeps the two equal). On SQLite a migration that
+rebuilds a table (as most schema changes do there) silently drops that table's triggers, and
+fails on ``clinic_user`` while triggers name it: such a migration wraps its operations in
+``_frozen_triggers.rebuilding``. Each trigger's tests change its table and fail if it is gone.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 
 def row_triggers(
@@ -52,18 +52,3 @@ CREATE TRIGGER {name} AFTER {" OR ".join(bodies)} ON {table}
         )
         for event, body in bodies.items()
     ]
-
-
-def operation(triggers: Any) -> Any:
-    """A migration operation creating (and, backwards, dropping) ``triggers(vendor)``."""
-    from django.db import migrations
-
-    def create(apps: Any, schema_editor: Any) -> None:
-        for sql, _drop in triggers(schema_editor.connection.vendor):
-            schema_editor.execute(sql)
-
-    def drop(apps: Any, schema_editor: Any) -> None:
-        for _sql, sql in triggers(schema_editor.connection.vendor):
-            schema_editor.execute(sql)
-
-    return migrations.RunPython(create, drop)
