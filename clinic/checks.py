@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
-from django.core.checks import Tags, Warning, register
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -21,5 +23,33 @@ def check_personal_data_keys(app_configs: Any, **kwargs: Any) -> list[Warning]:
             "derived from the secret key.",
             hint="Generate keys (see README, Production) and keep them apart from backups.",
             id="clinic.W001",
+        )
+    ]
+
+
+def stale_catalogues(locale_paths: list[Path]) -> list[str]:
+    """The ``.po`` catalogues whose compiled ``.mo`` is missing or older than they are."""
+    stale = []
+    for folder in locale_paths:
+        for po in sorted(Path(folder).glob("*/LC_MESSAGES/*.po")):
+            mo = po.with_suffix(".mo")
+            if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+                stale.append(str(po.relative_to(folder)))
+    return stale
+
+
+@register(Tags.translation, deploy=True)
+def check_compiled_catalogues(app_configs: Any, **kwargs: Any) -> list[Error]:
+    """The ``.mo`` files are not committed: a deployment that does not compile them serves
+    every page in English."""
+    stale = stale_catalogues([Path(p) for p in settings.LOCALE_PATHS])
+    if not stale:
+        return []
+    return [
+        Error(
+            f"Translations not compiled, or older than their catalogue: {', '.join(stale)}. "
+            "Pages would show English instead of Chinese.",
+            hint="Run `manage.py compilemessages --ignore=.venv` (see README, Production).",
+            id="clinic.E001",
         )
     ]
