@@ -18,14 +18,16 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 from guardian.shortcuts import assign_perm, remove_perm
 
+from cases import deadlines
 from cases.choices import (
+    ACTIVE_STATES,
     AgreementForm,
     EventKind,
     InviteResponse,
@@ -483,7 +485,9 @@ def _accept(case: Case, name: str, *, actor: User, version: int | None) -> CaseE
         today = timezone.localdate()
         _issue_number(case, today)
         case.accepted_at = timezone.now()
-        case.mediation_due = _calendar().month_deadline(today, 1)
+        case.mediation_due, case.mediation_due_provisional = deadlines.mediation_due(
+            _calendar(), today
+        )
         if case.mediator is None and Role.MEDIATOR in _roles_of(actor):
             case.mediator = actor
             _grant_mediator(case, actor)
@@ -912,6 +916,72 @@ def do_extend_deadline(
     )
 
 
+@transaction.atomic
+def do_recompute_deadlines(years: Iterable[int], *, actor: User | None) -> int:
+    """Work the open deadlines that may end in these years out again on today's calendar.
+    A mediation period extended by hand keeps its date. Returns how many dates moved."""
+    years = sorted(set(years))
+    if not years:
+        return 0
+    calendar = Holiday.objects.calendar()
+    low, high = date(years[0], 1, 1) - deadlines.REACH, date(years[-1], 12, 31) + deadlines.REACH
+    extended = CaseEvent.objects.filter(case=OuterRef("pk"), kind=EventKind.EXTENDED)
+    moved = 0
+    mediating = (
+        Case.objects.filter(
+            state__in=ACTIVE_STATES,
+            accepted_at__isnull=False,
+            mediation_due__range=(low, high),
+        )
+        .exclude(Exists(extended))
+        .select_for_update()
+        .order_by("pk")
+    )
+    for case in mediating:
+        due, provisional = deadlines.mediation_due(calendar, timezone.localdate(case.accepted_at))
+        moved += _move_deadline(case, "mediation_due", due, provisional, actor=actor)
+    today = timezone.localdate()
+    confirming = (
+        Case.objects.filter(confirmation_due__range=(max(low, today), high))
+        .select_for_update()
+        .order_by("pk")
+    )
+    for case in confirming:
+        agreement = case.current_agreement
+        if agreement is None or agreement.signed_on is None:
+            continue
+        due, provisional = deadlines.confirmation_due(calendar, agreement.signed_on)
+        moved += _move_deadline(case, "confirmation_due", due, provisional, actor=actor)
+    return moved
+
+
+def _move_deadline(
+    case: Case, field: str, due: date, provisional: bool, *, actor: User | None
+) -> int:
+    """Store the deadline and its flag; a date that moved goes on the timeline."""
+    flag = f"{field}_provisional"
+    old = getattr(case, field)
+    if old == due and getattr(case, flag) == provisional:
+        return 0
+    setattr(case, field, due)
+    setattr(case, flag, provisional)
+    _save(case, actor, [field, flag])
+    if old == due:
+        return 0
+    _event(
+        case,
+        actor=actor,
+        kind=EventKind.DEADLINE_MOVED,
+        payload={
+            "field": field,
+            "from": old.isoformat() if old else "",
+            "to": due.isoformat(),
+            "provisional": provisional,
+        },
+    )
+    return 1
+
+
 # --- Records, agreements, advice, attachments ------------------------------------------------
 
 
@@ -953,9 +1023,11 @@ def do_sign_agreement(agreement: Agreement, *, actor: User, signed_on: date) -> 
     locked.save(update_fields=["signed_on"])
     agreement.signed_on = signed_on
     case = agreement.case
-    case.confirmation_due = _calendar().deadline(signed_on, 30)
+    case.confirmation_due, case.confirmation_due_provisional = deadlines.confirmation_due(
+        _calendar(), signed_on
+    )
     _claim(case, None)
-    _save(case, actor, ["confirmation_due"])
+    _save(case, actor, ["confirmation_due", "confirmation_due_provisional"])
     _event(
         case,
         actor=actor,

@@ -22,3 +22,5 @@ class CasesConfig(AppConfig):
     }
     #: Shown before someone leaves (clinic's deactivation page): their open work.
     open_work = "cases.access.open_work_for"
+    #: Called when the working-day calendar of some years changes (clinic's holiday actions).
+    on_calendar_changed = "cases.actions.do_recompute_deadlines"

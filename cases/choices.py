@@ -156,6 +156,7 @@ class EventKind(models.TextChoices):
     RECUSED = "recused", _("Mediator recused")
     ESCALATED = "escalated", _("Escalated to the street")
     EXTENDED = "extended", _("Deadline extended")
+    DEADLINE_MOVED = "deadline_moved", _("Deadline moved with the holiday schedule")
     RECORD = "record", _("Mediation record")
     AGREEMENT = "agreement", _("Agreement")
     CONFIRMATION = "confirmation", _("Judicial confirmation")

@@ -174,6 +174,7 @@ LIST_FIELDS = (
     "dispute_type",
     "registered_at",
     "mediation_due",
+    "mediation_due_provisional",
     "community",
     "community__name",
     "mediator",
@@ -296,6 +297,14 @@ class Case(ConcurrentTransitionMixin, models.Model):
     )
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     mediation_due = models.DateField(_("mediation due"), null=True, blank=True)
+    mediation_due_provisional = models.BooleanField(
+        _("mediation due date provisional"),
+        default=False,
+        help_text=_(
+            "Worked out on an estimated holiday schedule: it may move when the official one "
+            "is entered."
+        ),
+    )
     mode_before_consultation = models.CharField(max_length=20, blank=True)
     both_parties_ask_again = models.BooleanField(
         _("both parties asked to mediate again"), default=False
@@ -303,6 +312,14 @@ class Case(ConcurrentTransitionMixin, models.Model):
     settled_at = models.DateTimeField(_("settled"), null=True, blank=True)
     confirmation_due = models.DateField(
         _("judicial confirmation window ends"), null=True, blank=True
+    )
+    confirmation_due_provisional = models.BooleanField(
+        _("judicial confirmation window provisional"),
+        default=False,
+        help_text=_(
+            "Worked out on an estimated holiday schedule: it may move when the official one "
+            "is entered."
+        ),
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=25, choices=Outcome.choices, blank=True)

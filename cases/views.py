@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 import operator
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import cache, reduce
 from typing import Any
 from urllib.parse import quote
@@ -412,6 +412,7 @@ def _list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     here = timezone.get_current_timezone()
     advice, unnumbered = _("Legal advice"), _("Not yet numbered")
     overdue_since, due_on = _("overdue since %(due)s"), _("due %(due)s")
+    provisional = _("%(deadline)s (provisional)")
     for row in rows:
         due = row["mediation_due"] if row["state"] in OPEN_STATES else None
         overdue = row["overdue"]
@@ -426,12 +427,17 @@ def _list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             risk_label=risks.get(row["risk"], ""),
             parties=" · ".join(row["party_names"]),
             meta=" · ".join(meta),
-            due=(overdue_since if overdue else due_on) % {"due": due.strftime("%m-%d")}
-            if due
-            else "",
+            due=_due(due, overdue_since if overdue else due_on, provisional, row),
             overdue=overdue,
         )
     return rows
+
+
+def _due(due: date | None, wording: str, provisional: str, row: dict[str, Any]) -> str:
+    if due is None:
+        return ""
+    text = wording % {"due": due.strftime("%m-%d")}
+    return provisional % {"deadline": text} if row["mediation_due_provisional"] else text
 
 
 # --- Detail ---------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from clinic.models import (
     District,
     Grid,
     Holiday,
+    HolidayYear,
     Membership,
     Notification,
     Street,
@@ -277,19 +278,57 @@ def package_calendar(years: Iterable[int]) -> list[tuple[date, str, str, int | N
     return rows
 
 
+def package_official_years(years: Iterable[int]) -> set[int]:
+    """The years for which the ``holidays`` package carries the State Council's published
+    schedule (its 调休 and extended days); for any other year it only estimates the statutory
+    days off."""
+    from holidays.countries.china import ChinaStaticHolidays
+
+    published = getattr(ChinaStaticHolidays, "special_public_holidays", {})
+    return {year for year in years if year in published}
+
+
+def calendar_changed(years: Iterable[int], *, actor: User | None) -> int:
+    """Tell the apps that the working-day calendar of these years changed (each app's
+    ``on_calendar_changed``: case deadlines are worked out again). Returns how many deadlines
+    moved."""
+    moved = 0
+    for config in apps.get_app_configs():
+        hook = getattr(config, "on_calendar_changed", None)
+        if hook:
+            moved += import_string(hook)(sorted(set(years)), actor=actor)
+    return moved
+
+
 @transaction.atomic
 def do_import_holidays(years: Iterable[int], *, actor: User | None = None) -> int:
     """Add the package's holidays and make-up days for these years. Days already in the
-    calendar (perhaps corrected by hand) are left alone. Returns how many were added."""
+    calendar (perhaps corrected by hand) are left alone. A year the package has the published
+    schedule of is marked official; any other stays provisional. Returns how many days were
+    added."""
+    years = sorted(set(years))
     added = 0
-    for day, kind, name, works_as in package_calendar(list(years)):
+    for day, kind, name, works_as in package_calendar(years):
         _, created = Holiday.objects.get_or_create(
             date=day, defaults={"kind": kind, "name": name, "works_as": works_as}
         )
         added += created
-    if added and actor is not None:
+    published = package_official_years(years)
+    now_official = []
+    for year in years:
+        entry, _created = HolidayYear.objects.get_or_create(year=year)
+        if year in published and not entry.official:
+            HolidayYear.objects.filter(pk=entry.pk).update(
+                official=True, confirmed_at=timezone.now()
+            )
+            now_official.append(year)
+    if added or now_official:
+        calendar_changed(years, actor=actor)
+    if (added or now_official) and actor is not None:
         audit.record(
-            AuditEvent.HOLIDAY_CHANGED, user=actor, detail={"imported": added, "years": list(years)}
+            AuditEvent.HOLIDAY_CHANGED,
+            user=actor,
+            detail={"imported": added, "years": years, "official": now_official},
         )
     return added
 
@@ -303,7 +342,9 @@ def do_save_holiday(
     actor: User,
     works_as: int | None = None,
     request: HttpRequest | None = None,
-) -> Holiday:
+) -> tuple[Holiday, int]:
+    """Add or correct a day; the open deadlines it moves are worked out again. Returns the day
+    and how many deadlines moved."""
     holiday, _ = Holiday.objects.update_or_create(
         date=day, defaults={"kind": kind, "name": name, "works_as": works_as}
     )
@@ -314,11 +355,12 @@ def do_save_holiday(
         obj=holiday,
         detail={"date": day.isoformat(), "kind": kind, "name": name},
     )
-    return holiday
+    return holiday, calendar_changed([day.year], actor=actor)
 
 
 @transaction.atomic
-def do_delete_holiday(holiday: Holiday, *, actor: User, request: HttpRequest | None = None) -> None:
+def do_delete_holiday(holiday: Holiday, *, actor: User, request: HttpRequest | None = None) -> int:
+    """Remove a day; returns how many open deadlines moved."""
     audit.record(
         AuditEvent.HOLIDAY_CHANGED,
         request=request,
@@ -326,7 +368,31 @@ def do_delete_holiday(holiday: Holiday, *, actor: User, request: HttpRequest | N
         obj=holiday,
         detail={"date": holiday.date.isoformat(), "deleted": True},
     )
+    year = holiday.date.year
     holiday.delete()
+    return calendar_changed([year], actor=actor)
+
+
+@transaction.atomic
+def do_confirm_holiday_year(
+    year: int, *, actor: User, official: bool = True, request: HttpRequest | None = None
+) -> int:
+    """The year's days off as entered are the State Council's schedule (or, ``official=False``,
+    an estimate again): its deadlines stop (or start) being shown as provisional and are worked
+    out again. Returns how many moved."""
+    entry, _created = HolidayYear.objects.select_for_update().get_or_create(year=year)
+    entry.official = official
+    entry.confirmed_by = actor if official else None
+    entry.confirmed_at = timezone.now() if official else None
+    entry.save()
+    audit.record(
+        AuditEvent.HOLIDAY_CHANGED,
+        request=request,
+        user=actor,
+        obj=entry,
+        detail={"year": year, "official": official},
+    )
+    return calendar_changed([year], actor=actor)
 
 
 # --- Notifications --------------------------------------------------------------------------

@@ -182,6 +182,10 @@ class YearForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
 
 
+class HolidayYearForm(YearForm):
+    official = forms.BooleanField(label=_("The State Council's official schedule"), required=False)
+
+
 class AuditSearchForm(forms.Form):
     who = forms.CharField(label=_("User"), max_length=150, required=False)
     event = forms.ChoiceField(

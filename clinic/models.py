@@ -277,6 +277,9 @@ class HolidayQuerySet(models.QuerySet):
             holidays=frozenset(holidays),
             workdays=frozenset(workdays),
             works_as={d: w for d, w in workdays.items() if w is not None},
+            official_years=frozenset(
+                HolidayYear.objects.filter(official=True).values_list("year", flat=True)
+            ),
         )
 
 
@@ -306,6 +309,34 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class HolidayYear(models.Model):
+    """Whether a year's days off are the State Council's published schedule or an estimate.
+    The schedule comes out late (usually in November for the next year): until it is entered,
+    the year's holidays are the ``holidays`` package's estimate (statutory days, no 调休), and
+    every deadline that may end in it is shown as provisional. A year with no row is
+    provisional too."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    official = models.BooleanField(_("official schedule"), default=False)
+    confirmed_by = models.ForeignKey(
+        "User",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("holiday schedule of a year")
+        verbose_name_plural = _("holiday schedules")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -29,6 +29,7 @@ clinic_patterns = [
     path("holidays/", views.holidays, name="holidays"),
     path("holidays/save/", views.save_holiday, name="save_holiday"),
     path("holidays/import/", views.import_holidays, name="import_holidays"),
+    path("holidays/official/", views.confirm_holiday_year, name="confirm_holiday_year"),
     path("holidays/<int:pk>/delete/", views.delete_holiday, name="delete_holiday"),
 ]
 

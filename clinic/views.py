@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from base64 import b32encode
-from datetime import date
 from typing import Any
 
 import segno
@@ -18,10 +17,11 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -33,6 +33,7 @@ from clinic.forms import (
     STALE_MESSAGE,
     GrantRoleForm,
     HolidayForm,
+    HolidayYearForm,
     PersonCreateForm,
     PersonForm,
     ReasonForm,
@@ -40,7 +41,15 @@ from clinic.forms import (
     YearForm,
 )
 from clinic.lib.stale import fingerprint
-from clinic.models import Clinic, Holiday, Membership, Notification, OutboxMessage, User
+from clinic.models import (
+    Clinic,
+    Holiday,
+    HolidayYear,
+    Membership,
+    Notification,
+    OutboxMessage,
+    User,
+)
 
 # --- Sign-in --------------------------------------------------------------------------------
 
@@ -139,7 +148,7 @@ def home_role(request: HttpRequest, role: str) -> HttpResponse:
         )
         context["role_counts"] = [(Role(row["role"]).label, row["n"]) for row in counts]
     if role == Role.DISTRICT_ADMIN:
-        today = date.today()
+        today = timezone.localdate()
         context["upcoming_holidays"] = Holiday.objects.filter(date__gte=today)[:6]
     return render(request, "clinic/home.html", context)
 
@@ -379,6 +388,7 @@ def _require_holiday_manager(request: HttpRequest) -> None:
 def _render_holidays(
     request: HttpRequest, year: int, form: HolidayForm, status: int = 200
 ) -> HttpResponse:
+    official = set(HolidayYear.objects.filter(official=True).values_list("year", flat=True))
     return render(
         request,
         "clinic/holidays.html",
@@ -386,7 +396,11 @@ def _render_holidays(
             "year": year,
             "days": Holiday.objects.filter(date__year=year),
             "form": form,
-            "years": [year - 1, year, year + 1],
+            "years": [(y, y in official) for y in (year - 1, year, year + 1)],
+            "schedule": HolidayYear.objects.filter(year=year)
+            .select_related("confirmed_by")
+            .first(),
+            "official": year in official,
             "workday": DayKind.WORKDAY,
         },
         status=status,
@@ -396,7 +410,7 @@ def _render_holidays(
 def holidays(request: HttpRequest) -> HttpResponse:
     _require_holiday_manager(request)
     year_form = YearForm(request.GET or None)
-    year = year_form.cleaned_data["year"] if year_form.is_valid() else date.today().year
+    year = year_form.cleaned_data["year"] if year_form.is_valid() else timezone.localdate().year
     return _render_holidays(request, year, HolidayForm())
 
 
@@ -405,8 +419,8 @@ def save_holiday(request: HttpRequest) -> HttpResponse:
     _require_holiday_manager(request)
     form = HolidayForm(request.POST)
     if not form.is_valid():
-        return _render_holidays(request, date.today().year, form, status=400)
-    holiday = actions.do_save_holiday(
+        return _render_holidays(request, timezone.localdate().year, form, status=400)
+    holiday, moved = actions.do_save_holiday(
         day=form.cleaned_data["date"],
         kind=form.cleaned_data["kind"],
         name=form.cleaned_data["name"],
@@ -415,6 +429,7 @@ def save_holiday(request: HttpRequest) -> HttpResponse:
         request=request,
     )
     messages.success(request, _("Saved %(day)s.") % {"day": holiday})
+    _say_moved(request, moved)
     return redirect(f"{reverse('clinic:holidays')}?year={holiday.date.year}")
 
 
@@ -422,9 +437,44 @@ def save_holiday(request: HttpRequest) -> HttpResponse:
 def delete_holiday(request: HttpRequest, pk: int) -> HttpResponse:
     holiday = access.access_holiday(request.user, pk)
     year = holiday.date.year
-    actions.do_delete_holiday(holiday, actor=request.user, request=request)
+    moved = actions.do_delete_holiday(holiday, actor=request.user, request=request)
     messages.success(request, _("Removed."))
+    _say_moved(request, moved)
     return redirect(f"{reverse('clinic:holidays')}?year={year}")
+
+
+@require_POST
+def confirm_holiday_year(request: HttpRequest) -> HttpResponse:
+    _require_holiday_manager(request)
+    form = HolidayYearForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a year between 2000 and 2100."))
+        return redirect("clinic:holidays")
+    year, official = form.cleaned_data["year"], form.cleaned_data["official"]
+    moved = actions.do_confirm_holiday_year(
+        year, official=official, actor=request.user, request=request
+    )
+    if official:
+        messages.success(
+            request, _("%(year)d is marked as the official schedule.") % {"year": year}
+        )
+    else:
+        messages.success(request, _("%(year)d is marked as provisional.") % {"year": year})
+    _say_moved(request, moved)
+    return redirect(f"{reverse('clinic:holidays')}?year={year}")
+
+
+def _say_moved(request: HttpRequest, moved: int) -> None:
+    if moved:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d open deadline moved with the calendar; it is on its case's timeline.",
+                "%(count)d open deadlines moved with the calendar; each is on its case's timeline.",
+                moved,
+            )
+            % {"count": moved},
+        )
 
 
 @require_POST

@@ -137,6 +137,7 @@ TABLE: dict[str, Rule] = {
     "clinic:holidays": page({"admin"}),
     "clinic:save_holiday": page({"admin"}, "POST"),
     "clinic:import_holidays": page({"admin"}, "POST"),
+    "clinic:confirm_holiday_year": page({"admin"}, "POST"),
     "clinic:delete_holiday": R("holiday", "POST", own={"admin"}, other={"admin"}, gate={"admin"}),
     # cases
     "cases:list": page(ALL - {"gridworker"}),

@@ -16,6 +16,16 @@ class WorkCalendar:
     workdays: frozenset[date] = field(default_factory=frozenset)
     #: make-up working day → the weekday (0 = Monday) whose timetable it follows
     works_as: dict[date, int] = field(default_factory=dict)
+    #: the years whose schedule is the State Council's; in any other year the days off are an
+    #: estimate, and so is every deadline that may end in it. None: every year is settled.
+    official_years: frozenset[int] | None = None
+
+    def is_provisional(self, first: date, last: date) -> bool:
+        """Whether a day from ``first`` to ``last`` lies in a year whose schedule is estimated
+        (a deadline whose period ends on ``first`` and runs on to ``last`` may still move)."""
+        if self.official_years is None:
+            return False
+        return any(year not in self.official_years for year in range(first.year, last.year + 1))
 
     def is_working_day(self, day: date) -> bool:
         if day in self.workdays:
@@ -56,11 +66,7 @@ class WorkCalendar:
         """The last day of a period of ``months`` months counted from the day after
         ``start``: the same day of the month ``months`` later (or that month's last day),
         moved to the next working day when it is a rest day."""
-        month_index = start.month - 1 + months
-        year, month = start.year + month_index // 12, month_index % 12 + 1
-        last_day = _days_in_month(year, month)
-        end = date(year, month, min(start.day, last_day))
-        return self.on_or_after(end)
+        return self.on_or_after(month_end(start, months))
 
     def working_days_between(self, first: date, last: date) -> list[date]:
         """Every working day from ``first`` to ``last``, both included."""
@@ -71,6 +77,14 @@ class WorkCalendar:
                 days.append(day)
             day += timedelta(days=1)
         return days
+
+
+def month_end(start: date, months: int = 1) -> date:
+    """The same day of the month ``months`` after ``start`` (or that month's last day): where a
+    period of months ends before rest days are counted."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(start.day, _days_in_month(year, month)))
 
 
 def _days_in_month(year: int, month: int) -> int:

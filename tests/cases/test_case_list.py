@@ -228,7 +228,9 @@ def test_a_case_past_its_mediation_due_date_is_marked_and_filtered_as_overdue(de
 
     late, settled = in_state(State.SIT_IN), in_state(State.FOLLOW_UP)
     due = timezone.localdate() - timedelta(days=3)
-    Case.objects.filter(pk__in=[late.pk, settled.pk]).update(mediation_due=due)
+    Case.objects.filter(pk__in=[late.pk, settled.pk]).update(
+        mediation_due=due, mediation_due_provisional=False
+    )
     client = client_for("coordinator")
     page = client.get(reverse("cases:list")).content.decode()
     items = dict(re.findall(r'href="/cases/(\d+)/" class="case-link">(.*?)</li>', page, re.S))

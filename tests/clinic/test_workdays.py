@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from clinic.lib.workdays import WorkCalendar
+from clinic.lib.workdays import WorkCalendar, month_end
 
 # The 2026 Spring Festival: 15–23 February off, Saturday 14 and Saturday 28 February worked.
 SPRING_2026 = WorkCalendar(
@@ -60,3 +60,19 @@ def test_a_make_up_day_follows_the_timetable_of_the_day_it_replaces() -> None:
     assert cal.timetable_weekday(date(2026, 1, 4)) == 4
     assert cal.timetable_weekday(date(2026, 1, 2)) is None
     assert cal.timetable_weekday(date(2026, 1, 5)) == 0
+
+
+def test_a_period_touching_a_year_without_its_official_schedule_is_provisional() -> None:
+    cal = WorkCalendar(official_years=frozenset({2026}))
+    assert not cal.is_provisional(date(2026, 3, 2), date(2026, 3, 2))
+    assert cal.is_provisional(date(2027, 2, 8), date(2027, 2, 11))
+    # a period ending on 31 December 2026 and pushed by rest days into January 2027
+    assert cal.is_provisional(date(2026, 12, 31), date(2027, 1, 4))
+    assert not WorkCalendar().is_provisional(date(2030, 1, 1), date(2030, 1, 1))
+
+
+def test_a_month_ends_on_the_same_day_or_the_last_day_of_the_shorter_month() -> None:
+    assert month_end(date(2026, 1, 31)) == date(2026, 2, 28)
+    assert month_end(date(2028, 1, 31)) == date(2028, 2, 29)
+    assert month_end(date(2026, 12, 15)) == date(2027, 1, 15)
+    assert month_end(date(2026, 5, 10), 3) == date(2026, 8, 10)
