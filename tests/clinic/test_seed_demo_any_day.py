@@ -18,7 +18,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from cases.models import Case
+from cases.models import Case, CaseEvent
 from clinic.models import AuditEntry, User
 from scheduling.models import Booking
 
@@ -67,8 +67,9 @@ LEFT_OUT_MODELS = {"sessions.session", AuditEntry._meta.label_lower}
 LEFT_OUT_FIELDS = {(User._meta.label_lower, "access_stamp"), (User._meta.label_lower, "password")}
 
 
-def _content() -> dict[str, list[tuple[Any, ...]]]:
-    """Every table's rows, field by field, in primary-key order."""
+def _content(*, day_from: datetime | None = None) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table's rows, field by field, in primary-key order; with ``day_from``, a time on
+    or after it reads "today" (when in the day the seed ran)."""
     content = {}
     for model in apps.get_models(include_auto_created=True):
         label = model._meta.label_lower
@@ -79,10 +80,15 @@ def _content() -> dict[str, list[tuple[Any, ...]]]:
             for f in model._meta.concrete_fields
             if (label, f.attname) not in LEFT_OUT_FIELDS
         ]
-        content[label] = list(
-            model._base_manager.order_by("pk").values_list(*names)  # type: ignore[attr-defined]
-        )
+        rows = model._base_manager.order_by("pk").values_list(*names)  # type: ignore[attr-defined]
+        content[label] = [tuple(_today(value, day_from) for value in row) for row in rows]
     return content
+
+
+def _today(value: Any, day_from: datetime | None) -> Any:
+    if day_from is not None and isinstance(value, datetime) and value >= day_from:
+        return "today"
+    return value
 
 
 def _seed() -> str:
@@ -105,6 +111,9 @@ def test_the_full_demo_seeds_on_this_date_and_seeding_again_changes_nothing(
         first = _content()
         _seed()
         assert _content() == first, why
+        # what the seed records as having happened did not happen later than now
+        assert not CaseEvent.objects.filter(at__gt=_moment(when)).exists()
+        assert not Case.objects.filter(registered_at__gt=_moment(when)).exists()
     assert Case.objects.count() >= 50
     assert Booking.objects.exists()
 
@@ -143,3 +152,24 @@ def test_two_seeds_at_the_same_instant_give_the_same_data() -> None:
         assert not Case.objects.exists()
         _seed()
         assert _content() == first
+
+
+@pytest.mark.django_db
+def test_the_same_date_gives_the_same_data_at_any_hour() -> None:
+    """Past shifts, attendance, bookings, cases and meetings do not depend on the hour the seed
+    runs: only the times of what it writes "now" do."""
+    morning, evening = _moment("2026-12-02 07:10"), _moment("2026-12-02 22:40")
+    start = _moment("2026-12-02 00:00")
+    _reset_sequences()
+    with time_machine.travel(morning, tick=False):
+        try:
+            with transaction.atomic():
+                _seed()
+                first = _content(day_from=start)
+                raise _RolledBack
+        except _RolledBack:
+            pass
+    _reset_sequences()
+    with time_machine.travel(evening, tick=False):
+        _seed()
+        assert _content(day_from=start) == first

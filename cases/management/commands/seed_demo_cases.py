@@ -337,10 +337,17 @@ class Demo:
     def user(self, username: str) -> User:
         return User.objects.get(username=username)
 
-    def at(self, days_ago: float, hour: int = 9) -> Any:
-        day = (self.now - timedelta(days=days_ago)).date()
+    def at(self, days_ago: int, hour: int = 9) -> Any:
+        """The clock moved to ``hour`` (and a few minutes) so many days before today: whole
+        days, so the seed gives the same data whatever the hour it runs."""
+        day = self.now.date() - timedelta(days=days_ago)
         moment = datetime.combine(day, time(hour, self.rng.randrange(0, 50)))
         return self.travel(timezone.make_aware(moment), tick=False)
+
+    def start_of_today(self) -> Any:
+        """The clock at 00:00 today: what the seed writes "now" is the same whatever the hour."""
+        start = timezone.make_aware(datetime.combine(self.now.date(), time(0)))
+        return self.travel(start, tick=False)
 
     def free_start(
         self,
@@ -413,7 +420,8 @@ class Command(BaseCommand):
             for index, (dispute_type, question, answer) in enumerate(ADVICE):
                 self._advice(demo, index, dispute_type, question, answer)
             self._visits(demo)
-            self._consultation_answers(demo)
+            with demo.start_of_today():
+                self._consultation_answers(demo)
         self.stdout.write(f"{Case.objects.count()} demo cases.")
 
     # --- One case --------------------------------------------------------------------------
@@ -648,7 +656,7 @@ class Command(BaseCommand):
             return
         for number, follow_up in enumerate(follow_ups):
             done = min(days - 12 - 30 * (number + 1), days - 13)
-            with demo.at(max(done, 0.2)):
+            with demo.at(max(done, 1)):
                 actions.do_record_follow_up(
                     FollowUp.objects.get(pk=follow_up.pk),
                     actor=actor,
@@ -696,7 +704,7 @@ class Command(BaseCommand):
                 "腿脚不便，儿女对赡养费分摊有争议，想请律师上门",
                 "marriage_family",
             ),
-            ("submitted", 0, "", "周先生", "小区停车位被占，多次协商无果", ""),
+            ("submitted", 1, "", "周先生", "小区停车位被占，多次协商无果", ""),
             ("scheduled", 3, "yellow", "孙奶奶", "老人被推销保健品，想退款但行动不便", "consumer"),
             ("visited_advice", 20, "", "钱大妈", "想咨询遗嘱怎么写才有效", "other"),
             (
@@ -736,7 +744,7 @@ class Command(BaseCommand):
             visitors = [(demo.user("lawyer"), "lawyer"), (demo.user("mediator"), "mediator")]
             day = (demo.now - timedelta(days=visit_day)).date()
             starts = demo.free_start([user for user, _role in visitors], day, VISIT_HOURS)
-            with demo.at(days - 0.5):
+            with demo.at(days, 14):  # the afternoon the request came in
                 actions.do_schedule_visit(
                     visit,
                     actor=demo.user("coordinator"),

@@ -4,7 +4,7 @@ the roster suggestion, a few left open, past shifts with attendance. Idempotent.
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -53,6 +53,9 @@ class Command(BaseCommand):
         clinics = list(Clinic.objects.filter(slug__in=PATTERNS).select_related("community__street"))
         today = timezone.localdate()
         months = _months(today)
+        # The roster as it stood at the start of today, so a seed any time of the day gives the
+        # same shifts and the same attendance.
+        start_of_today = timezone.make_aware(datetime.combine(today, time(0)))
         with transaction.atomic():
             for clinic in clinics:
                 # a small district: the few demo professionals sit more often than the default
@@ -73,7 +76,7 @@ class Command(BaseCommand):
                 moment = timezone.make_aware(
                     timezone.datetime(year, month, 1, 8) - timedelta(days=3)
                 )
-                with time_machine.travel(min(moment, timezone.now()), tick=False):
+                with time_machine.travel(min(moment, start_of_today), tick=False):
                     for clinic in clinics:
                         actions.do_generate_sessions(clinic, year=year, month=month)
                         actions.do_publish_sessions(
@@ -92,7 +95,7 @@ class Command(BaseCommand):
                         if index % 9 != 4  # leave a few gaps for the coordinator
                     ]
                     actions.do_accept_suggestion(pairs, actor=coordinator)
-            past = Booking.objects.filter(seat__session__ends_at__lt=timezone.now()).select_related(
+            past = Booking.objects.filter(seat__session__ends_at__lt=start_of_today).select_related(
                 "seat__session"
             )
             for index, booking in enumerate(past):
