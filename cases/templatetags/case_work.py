@@ -29,6 +29,8 @@ def my_work(context: dict[str, Any], role: str) -> dict[str, Any]:
     visible = Case.objects.visible_to(user).for_list()
     communities = [m.community_id for m in memberships(user) if m.role == Role.COORDINATOR]
     panels: list[tuple[str, Any, str]] = []
+    headline = None
+    street_alerts: dict[str, int] = {}
     if role == Role.MEDIATOR:
         mine = visible.filter(mediator=user)
         panels = [
@@ -72,8 +74,6 @@ def my_work(context: dict[str, Any], role: str) -> dict[str, Any]:
     elif role in (Role.JUDGE, Role.PROSECUTOR, Role.POLICE, Role.LAWYER):
         advising = visible.open().filter(pk__in=access._granted(user, "advise_case"))
         panels = [("advising", advising, "?state=open&mine=1")]
-    headline = None
-    street_alerts: dict[str, int] = {}
     visits: list = []
     invitations: list = []
     consultations: list = []

@@ -66,3 +66,17 @@ def test_chinese_is_the_language_even_for_an_english_browser(demo: None) -> None
         reverse("clinic:home"), follow=True, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"
     )
     assert "人民调解员工作台" in page.content.decode()
+
+
+def test_the_street_officer_sees_this_months_headline_and_the_streets_alerts(demo: None) -> None:
+    """The motto's three shares for the street this month, and its red-risk and overdue open
+    disputes (the card's figures were worked out, then thrown away)."""
+    from cases.choices import State
+    from tests.cases.factories import in_state, settle
+
+    settle(in_state(State.SIT_IN))
+    in_state(State.SIT_IN, risk="red")
+    page = client_for("street").get(reverse("clinic:home"), follow=True).content.decode()
+    assert "本月" in page
+    assert '<span class="figure">100.0%</span><span class="muted small">社区化解</span>' in page
+    assert "本街道：红色风险 1 件，超期 0 件。" in page
