@@ -427,17 +427,22 @@ def _list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             risk_label=risks.get(row["risk"], ""),
             parties=" · ".join(row["party_names"]),
             meta=" · ".join(meta),
-            due=_due(due, overdue_since if overdue else due_on, provisional, row),
+            due=_due(
+                due,
+                overdue_since if overdue else due_on,
+                provisional,
+                row["mediation_due_provisional"],
+            ),
             overdue=overdue,
         )
     return rows
 
 
-def _due(due: date | None, wording: str, provisional: str, row: dict[str, Any]) -> str:
+def _due(due: date | None, wording: str, provisional: str, is_provisional: bool) -> str:
     if due is None:
         return ""
     text = wording % {"due": due.strftime("%m-%d")}
-    return provisional % {"deadline": text} if row["mediation_due_provisional"] else text
+    return provisional % {"deadline": text} if is_provisional else text
 
 
 # --- Detail ---------------------------------------------------------------------------------

@@ -134,22 +134,29 @@ class _RolledBack(Exception):
     pass
 
 
+def _seeded_and_rolled_back(moment: datetime, day_from: datetime | None = None) -> dict:
+    """The content a seed at ``moment`` writes; then the database as it was before."""
+    _reset_sequences()  # earlier tests' rolled-back rows advanced them
+    with time_machine.travel(moment, tick=False):
+        try:
+            with transaction.atomic():
+                _seed()
+                content = _content(day_from=day_from)
+                raise _RolledBack
+        except _RolledBack:
+            pass
+    _reset_sequences()
+    assert not Case.objects.exists()
+    return content
+
+
 @pytest.mark.django_db
 def test_two_seeds_at_the_same_instant_give_the_same_data() -> None:
     """The roster suggestion runs deterministically in the seed: one worker, a fixed seed and
     a limit in deterministic time, so a busy machine does not leave a case or a shift out."""
     moment = _moment("2026-12-02 09:00")
+    first = _seeded_and_rolled_back(moment)
     with time_machine.travel(moment, tick=False):
-        _reset_sequences()  # earlier tests' rolled-back rows advanced them
-        try:
-            with transaction.atomic():
-                _seed()
-                first = _content()
-                raise _RolledBack
-        except _RolledBack:
-            pass
-        _reset_sequences()
-        assert not Case.objects.exists()
         _seed()
         assert _content() == first
 
@@ -158,18 +165,8 @@ def test_two_seeds_at_the_same_instant_give_the_same_data() -> None:
 def test_the_same_date_gives_the_same_data_at_any_hour() -> None:
     """Past shifts, attendance, bookings, cases and meetings do not depend on the hour the seed
     runs: only the times of what it writes "now" do."""
-    morning, evening = _moment("2026-12-02 07:10"), _moment("2026-12-02 22:40")
     start = _moment("2026-12-02 00:00")
-    _reset_sequences()
-    with time_machine.travel(morning, tick=False):
-        try:
-            with transaction.atomic():
-                _seed()
-                first = _content(day_from=start)
-                raise _RolledBack
-        except _RolledBack:
-            pass
-    _reset_sequences()
-    with time_machine.travel(evening, tick=False):
+    first = _seeded_and_rolled_back(_moment("2026-12-02 07:10"), day_from=start)
+    with time_machine.travel(_moment("2026-12-02 22:40"), tick=False):
         _seed()
         assert _content(day_from=start) == first
