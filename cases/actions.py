@@ -41,6 +41,7 @@ from cases.choices import (
     VisitOutcome,
     VisitStatus,
 )
+from cases.jobs import Progress, run_job
 from cases.models import (
     Advice,
     Agreement,
@@ -1590,30 +1591,18 @@ def do_render_case_file(job_id: str) -> None:
 
     from cases import documents
 
-    claimed = DocumentJob.objects.filter(pk=job_id, status="pending").update(
-        status="running", progress=5
-    )
-    if not claimed:
-        return
-    job = DocumentJob.objects.select_related("case", "requested_by").get(pk=job_id)
-
-    def progress(percent: int) -> None:
-        DocumentJob.objects.filter(pk=job_id).update(progress=percent)
-
-    try:
+    def work(job: DocumentJob, progress: Progress) -> dict[str, Any]:
+        job = DocumentJob.objects.select_related("case", "requested_by").get(pk=job.pk)
         pdf = documents.render_case_file(
             job.case,
             compiled_by=str(job.requested_by),
             reveal_ids=job.reveal_ids,
             progress=progress,
         )
-    except Exception as error:
-        DocumentJob.objects.filter(pk=job_id).update(status="failed", error=str(error)[:2000])
-        raise
-    job.file.save(f"{job.pk}.pdf", ContentFile(pdf), save=False)
-    DocumentJob.objects.filter(pk=job_id).update(
-        file=job.file.name, status="done", progress=100, finished_at=timezone.now()
-    )
+        job.file.save(f"{job.pk}.pdf", ContentFile(pdf), save=False)
+        return {"file": job.file.name}
+
+    run_job(DocumentJob, job_id, work)
 
 
 @transaction.atomic
@@ -1680,41 +1669,35 @@ def do_export_cases(job_id: str) -> None:
     from cases.models import ExportJob
     from clinic.models import Community
 
-    claimed = ExportJob.objects.filter(pk=job_id, status="pending").update(status="running")
-    if not claimed:
-        return
-    job = ExportJob.objects.get(pk=job_id)
-    first, last = job.period.split("_")
-    period = statistics.custom_period(date.fromisoformat(first), date.fromisoformat(last))
-    kind, _sep, pk = job.scope.partition(":")
-    communities = Community.objects.filter(
-        **{"district": {"street__district_id": pk}, "street": {"street_id": pk}}.get(
-            kind, {"pk": pk}
+    def work(job: ExportJob, progress: Progress) -> dict[str, Any]:
+        first, last = job.period.split("_")
+        period = statistics.custom_period(date.fromisoformat(first), date.fromisoformat(last))
+        kind, _sep, pk = job.scope.partition(":")
+        communities = Community.objects.filter(
+            **{"district": {"street__district_id": pk}, "street": {"street_id": pk}}.get(
+                kind, {"pk": pk}
+            )
         )
-    )
-    cases = exports.period_cases(list(communities), period)
-    total = cases.count()
-    ExportJob.objects.filter(pk=job_id).update(progress=10)
+        cases = exports.period_cases(list(communities), period)
+        total = cases.count()
+        progress(10)
 
-    def progress(written: int) -> None:
-        ExportJob.objects.filter(pk=job_id).update(
-            progress=min(95, 10 + 85 * written // max(total, 1))
-        )
+        def written(rows: int) -> None:
+            progress(min(95, 10 + 85 * rows // max(total, 1)))
 
-    if job.format == "xlsx":
-        with tempfile.TemporaryFile("w+b") as handle:
-            exports.cases_xlsx(cases, handle, progress)
-            handle.seek(0)
-            job.file.save("cases.xlsx", File(handle), save=False)
-    else:
-        with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as handle:
-            for number, chunk in enumerate(exports.cases_csv(cases)):
-                handle.write(chunk)
-                if number % 2000 == 1999:
-                    progress(number + 1)
-            handle.seek(0)
-            job.file.save("cases.csv", File(handle), save=False)
-    written = total
-    ExportJob.objects.filter(pk=job_id).update(
-        file=job.file.name, status="done", progress=100, rows=written, finished_at=timezone.now()
-    )
+        if job.format == "xlsx":
+            with tempfile.TemporaryFile("w+b") as handle:
+                exports.cases_xlsx(cases, handle, written)
+                handle.seek(0)
+                job.file.save("cases.xlsx", File(handle), save=False)
+        else:
+            with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as handle:
+                for number, chunk in enumerate(exports.cases_csv(cases)):
+                    handle.write(chunk)
+                    if number % 2000 == 1999:
+                        written(number + 1)
+                handle.seek(0)
+                job.file.save("cases.csv", File(handle), save=False)
+        return {"file": job.file.name, "rows": total}
+
+    run_job(ExportJob, job_id, work)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class State(models.TextChoices):
@@ -187,3 +188,12 @@ class InviteResponse(models.TextChoices):
 
 #: Urgency order of the triage board: red first.
 RISK_ORDER = {"red": 0, "orange": 1, "yellow": 2, "blue": 3, "": 4}
+
+
+class JobStatus(models.TextChoices):
+    """Where a background job (a bound case file, a large export) stands."""
+
+    PENDING = "pending", pgettext_lazy("job", "waiting")
+    RUNNING = "running", pgettext_lazy("job", "running")
+    DONE = "done", pgettext_lazy("job", "done")
+    FAILED = "failed", pgettext_lazy("job", "failed")

@@ -44,12 +44,14 @@ from cases.choices import (
     OPEN_STATES,
     RISK_ORDER,
     DisputeType,
+    JobStatus,
     Kind,
     Risk,
     Side,
     State,
     VisitStatus,
 )
+from cases.jobs import expire_if_silent
 from cases.models import (
     LIST_FIELDS,
     Agreement,
@@ -1676,13 +1678,14 @@ def _job(request: HttpRequest, job_id: Any) -> DocumentJob:
 def document_job(request: HttpRequest, job_id: Any) -> HttpResponse:
     """The case file's progress; the page refreshes itself (htmx) until the file is ready."""
     job = _job(request, job_id)
+    expire_if_silent(job)
     template = "cases/_document_job.html" if request.htmx else "cases/document_job.html"
     return render(request, template, {"job": job, "case": job.case})
 
 
 def download_document_job(request: HttpRequest, job_id: Any) -> FileResponse:
     job = _job(request, job_id)
-    if job.status != "done":
+    if job.status != JobStatus.DONE:
         raise NotVisible("document_job", job_id)
     audit(AuditEvent.DOWNLOAD, request=request, obj=job.case, detail={"document": "casefile"})
     name = f"{job.case.number or job.case.pk}-人民调解卷宗.pdf"
@@ -1880,13 +1883,14 @@ def _export_job(request: HttpRequest, job_id: Any) -> ExportJob:
 
 def export_job(request: HttpRequest, job_id: Any) -> HttpResponse:
     job = _export_job(request, job_id)
+    expire_if_silent(job)
     template = "cases/_export_job.html" if request.htmx else "cases/export_job.html"
     return render(request, template, {"job": job})
 
 
 def download_export_job(request: HttpRequest, job_id: Any) -> FileResponse:
     job = _export_job(request, job_id)
-    if job.status != "done":
+    if job.status != JobStatus.DONE:
         raise NotVisible("export", job_id)
     audit(AuditEvent.DOWNLOAD, request=request, object_type="export", object_id=str(job.pk))
     content_type = {
