@@ -10,4 +10,4 @@ class SchedulingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     #: When someone's role ends, their future seats in that region reopen.
-    on_role_ended = "scheduling.actions.do_release_future_bookings"
+    on_role_ended = "scheduling.actions.bookings.do_release_future_bookings"

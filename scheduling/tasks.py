@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from scheduling.actions import do_send_roster_reminders
+from scheduling.actions.bookings import do_send_roster_reminders
 
 
 @shared_task

@@ -9,7 +9,8 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from scheduling import access, actions
+from scheduling import access
+from scheduling.actions.sessions import month_bounds
 from scheduling.choices import BookingStatus, SessionStatus
 from scheduling.models import Booking, ClinicSession
 
@@ -39,7 +40,7 @@ def roster_work(context: dict[str, Any], role: str) -> dict[str, Any]:
         .select_related("seat__session__clinic")
         .order_by("seat__session__starts_at")[:4]
     )
-    start, end = actions.month_bounds(today.year, today.month)
+    start, end = month_bounds(today.year, today.month)
     month = Booking.objects.filter(
         person=user,
         status=BookingStatus.ACTIVE,

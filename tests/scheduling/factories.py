@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from clinic.models import Clinic, User
-from scheduling import actions
+from scheduling.actions.sessions import do_create_session
 from scheduling.choices import SessionKind, SessionStatus
 from scheduling.models import ClinicSession, Seat
 
@@ -33,7 +33,7 @@ def session(
     status: str = SessionStatus.PUBLISHED,
 ) -> ClinicSession:
     starts_at = starts_at or at()
-    return actions.do_create_session(
+    return do_create_session(
         clinic(slug),
         starts_at=starts_at,
         ends_at=starts_at + timedelta(hours=hours),

@@ -12,7 +12,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinic.models import Clinic, User
-from scheduling import actions
+from scheduling.actions.bookings import do_mark_attendance
+from scheduling.actions.sessions import (
+    do_generate_sessions,
+    do_publish_sessions,
+    do_save_pattern,
+    do_save_settings,
+)
+from scheduling.actions.suggestions import do_accept_suggestion, suggestion_for
 from scheduling.choices import SessionKind
 from scheduling.models import Booking, ClinicSession, Seat, WeeklyPattern
 
@@ -59,9 +66,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             for clinic in clinics:
                 # a small district: the few demo professionals sit more often than the default
-                actions.do_save_settings(clinic, data={"max_shifts": 12})
+                do_save_settings(clinic, data={"max_shifts": 12})
                 for weekday, starts, ends, kind in PATTERNS[clinic.slug]:
-                    actions.do_save_pattern(
+                    do_save_pattern(
                         clinic,
                         data={
                             "weekday": weekday,
@@ -78,13 +85,13 @@ class Command(BaseCommand):
                 )
                 with time_machine.travel(min(moment, start_of_today), tick=False):
                     for clinic in clinics:
-                        actions.do_generate_sessions(clinic, year=year, month=month)
-                        actions.do_publish_sessions(
+                        do_generate_sessions(clinic, year=year, month=month)
+                        do_publish_sessions(
                             ClinicSession.objects.filter(
                                 clinic=clinic, starts_at__year=year, starts_at__month=month
                             )
                         )
-                    result = actions.suggestion_for(
+                    result = suggestion_for(
                         clinics, year=year, month=month, seconds=3, deterministic=True
                     )
                     pairs = [
@@ -94,13 +101,13 @@ class Command(BaseCommand):
                         )
                         if index % 9 != 4  # leave a few gaps for the coordinator
                     ]
-                    actions.do_accept_suggestion(pairs, actor=coordinator)
+                    do_accept_suggestion(pairs, actor=coordinator)
             past = Booking.objects.filter(seat__session__ends_at__lt=start_of_today).select_related(
                 "seat__session"
             )
             for index, booking in enumerate(past):
                 attendance = "absent" if index % 11 == 5 else "present"
-                actions.do_mark_attendance(booking, attendance=attendance)
+                do_mark_attendance(booking, attendance=attendance)
         self.stdout.write(
             f"{ClinicSession.objects.count()} demo sessions, {Booking.objects.count()} bookings."
         )

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from scheduling.actions import do_send_roster_reminders
+from scheduling.actions.bookings import do_send_roster_reminders
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from datetime import date, time
 from django.utils import timezone
 
 from clinic.models import Holiday
-from scheduling import actions
+from scheduling.actions.sessions import do_generate_sessions, do_save_pattern, do_save_settings
 from scheduling.models import ClinicSession
 from tests.scheduling.factories import clinic
 
@@ -16,11 +16,11 @@ def test_patterns_make_a_months_sessions_once_skipping_holidays_and_following_ma
     place = clinic()
     # Fridays 14:30–17:00; in January 2026, Friday the 2nd is a day off and Sunday the 4th
     # is worked in its place (调休).
-    actions.do_save_pattern(
+    do_save_pattern(
         place, data={"weekday": 4, "starts": time(14, 30), "ends": time(17), "kind": "regular"}
     )
     assert Holiday.objects.get(date=date(2026, 1, 4)).works_as == 4
-    created = actions.do_generate_sessions(place, year=2026, month=1)
+    created = do_generate_sessions(place, year=2026, month=1)
     days = sorted(
         timezone.localtime(s.starts_at).date() for s in ClinicSession.objects.filter(clinic=place)
     )
@@ -28,7 +28,7 @@ def test_patterns_make_a_months_sessions_once_skipping_holidays_and_following_ma
     assert date(2026, 1, 4) in days
     assert days == [date(2026, 1, d) for d in (4, 9, 16, 23, 30)]
     assert created == 5
-    assert actions.do_generate_sessions(place, year=2026, month=1) == 0
+    assert do_generate_sessions(place, year=2026, month=1) == 0
     session = ClinicSession.objects.first()
     assert session.status == "draft"
     assert sorted(session.seats.values_list("role", flat=True)) == [
@@ -41,11 +41,11 @@ def test_patterns_make_a_months_sessions_once_skipping_holidays_and_following_ma
 
 def test_seats_follow_the_clinics_settings(demo: None) -> None:
     place = clinic()
-    actions.do_save_settings(place, data={"lawyer_seats": 2, "prosecutor_seats": 0})
-    actions.do_save_pattern(
+    do_save_settings(place, data={"lawyer_seats": 2, "prosecutor_seats": 0})
+    do_save_pattern(
         place, data={"weekday": 2, "starts": time(9), "ends": time(11, 30), "kind": "regular"}
     )
-    actions.do_generate_sessions(place, year=2026, month=12)
+    do_generate_sessions(place, year=2026, month=12)
     session = ClinicSession.objects.first()
     roles = sorted(session.seats.values_list("role", flat=True))
     assert roles == ["judge", "lawyer", "lawyer", "police"]

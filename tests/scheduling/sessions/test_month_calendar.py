@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from scheduling import actions
+from scheduling.actions.bookings import do_book_seat
 from tests.conftest import client_for
 from tests.scheduling.factories import at, seat, session, user
 
@@ -17,7 +17,7 @@ def _queries(client, url: str) -> int:
 
 def test_the_month_shows_who_is_booked_and_the_gaps(demo: None) -> None:
     shift = session(starts_at=at(days=2))
-    actions.do_book_seat(seat(shift, "judge"), person=user("judge"), actor=user("judge"))
+    do_book_seat(seat(shift, "judge"), person=user("judge"), actor=user("judge"))
     day = shift.starts_at
     url = reverse("scheduling:month", args=["jinjianglu", day.year, day.month])
     page = client_for("coordinator").get(url).content.decode()
@@ -33,7 +33,7 @@ def test_the_month_runs_the_same_queries_for_few_or_many_sessions(demo: None) ->
     few = _queries(client, url)
     for hour in (8, 11, 14, 17):
         more = session(starts_at=at(days=2, hour=hour))
-        actions.do_book_seat(seat(more, "lawyer"), person=user("lawyer"), actor=user("lawyer"))
+        do_book_seat(seat(more, "lawyer"), person=user("lawyer"), actor=user("lawyer"))
     assert _queries(client, url) == few
 
 

@@ -5,7 +5,7 @@ from datetime import time
 from django.urls import reverse
 from django.utils import timezone
 
-from scheduling import actions
+from scheduling.actions.sessions import do_generate_sessions, do_publish_sessions, do_save_pattern
 from scheduling.models import Booking, ClinicSession
 from tests.conftest import client_for
 from tests.scheduling.factories import clinic
@@ -18,12 +18,12 @@ def _next_month() -> tuple[int, int]:
 
 def test_a_coordinator_reviews_a_suggestion_then_books_it_in_one_step(demo: None) -> None:
     place = clinic()
-    actions.do_save_pattern(
+    do_save_pattern(
         place, data={"weekday": 2, "starts": time(9), "ends": time(11, 30), "kind": "regular"}
     )
     year, month = _next_month()
-    actions.do_generate_sessions(place, year=year, month=month)
-    actions.do_publish_sessions(ClinicSession.objects.filter(clinic=place))
+    do_generate_sessions(place, year=year, month=month)
+    do_publish_sessions(ClinicSession.objects.filter(clinic=place))
     client = client_for("coordinator")
     query = {"scope": f"clinic:{place.pk}", "month": f"{year:04d}-{month:02d}"}
     page = client.get(reverse("scheduling:suggest"), query)

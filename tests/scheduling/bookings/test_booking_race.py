@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from scheduling import actions
+from scheduling.actions.bookings import BookingRefused, do_book_seat
+from scheduling.actions.commitments import Clash
 from scheduling.models import Booking, Commitment
 from tests.races import REPEATS, THREADS, of_type, race
 from tests.scheduling.factories import at, seat, session, user
@@ -37,11 +38,11 @@ def test_eight_overlapping_bookings_for_one_judge_leave_exactly_one(world: None)
         seats = [seat(s, "judge") for s in sessions]
 
         def book(i: int, seats: list[Any] = seats) -> Any:
-            return actions.do_book_seat(seats[i], person=judge, actor=judge)
+            return do_book_seat(seats[i], person=judge, actor=judge)
 
         results = race(book)
         assert len(of_type(results, Booking)) == 1, (round_, results)
-        clashes = of_type(results, actions.Clash)
+        clashes = of_type(results, Clash)
         assert len(clashes) == THREADS - 1, (round_, results)
         # The losers are told who is taken, not shown a database error.
         assert all(str(judge) in c.message for c in clashes), clashes[0].message
@@ -55,11 +56,11 @@ def test_eight_people_racing_for_one_seat_leave_one_booking(world: None) -> None
         target = seat(session(starts_at=at(days=3 + round_)), "lawyer")
 
         def book(i: int, target: Any = target) -> Any:
-            return actions.do_book_seat(target, person=people[i], actor=people[i])
+            return do_book_seat(target, person=people[i], actor=people[i])
 
         results = race(book)
         assert len(of_type(results, Booking)) == 1, (round_, results)
-        refused = of_type(results, actions.BookingRefused | actions.Clash)
+        refused = of_type(results, BookingRefused | Clash)
         assert len(refused) == THREADS - 1, (round_, results)
         assert Booking.objects.filter(seat=target, status="active").count() == 1
     assert Commitment.objects.active().count() == REPEATS

@@ -4,39 +4,23 @@ import csv
 import io
 
 import time_machine
-from django.core.management import call_command
 from django.urls import reverse
 
-from clinic.models import Notification
-from scheduling import actions
+from scheduling.actions.bookings import do_book_seat, do_check_in, do_check_out, do_mark_attendance
 from tests.conftest import client_for
 from tests.scheduling.factories import at, seat, session, user
 
 
-def test_the_day_before_and_seven_days_ahead_reminders_are_sent_once(demo: None) -> None:
-    tomorrow = session(starts_at=at(days=1))
-    actions.do_book_seat(seat(tomorrow, "judge"), person=user("judge"), actor=user("judge"))
-    session(starts_at=at(days=7))  # nobody booked yet
-    call_command("send_roster_reminders", stdout=io.StringIO())
-    call_command("send_roster_reminders", stdout=io.StringIO())
-    judge = Notification.objects.filter(user__username="judge")
-    coordinator = Notification.objects.filter(user__username="coordinator")
-    assert judge.count() == 1 and "明天" in judge.get().title
-    assert coordinator.count() == 1 and "4" in coordinator.get().title
-
-
 def test_hours_count_check_ins_and_attendance_against_the_minimum(demo: None) -> None:
     shift = session(starts_at=at(days=1, hour=9), hours=2.5)
-    booking = actions.do_book_seat(seat(shift, "judge"), person=user("judge"), actor=user("judge"))
+    booking = do_book_seat(seat(shift, "judge"), person=user("judge"), actor=user("judge"))
     other = session(starts_at=at(days=1, hour=14), hours=2)
-    marked = actions.do_book_seat(
-        seat(other, "lawyer"), person=user("lawyer"), actor=user("lawyer")
-    )
+    marked = do_book_seat(seat(other, "lawyer"), person=user("lawyer"), actor=user("lawyer"))
     with time_machine.travel(shift.starts_at, tick=False):
-        actions.do_check_in(booking)
+        do_check_in(booking)
     with time_machine.travel(shift.ends_at, tick=False):
-        actions.do_check_out(booking)
-    actions.do_mark_attendance(marked, attendance="present")
+        do_check_out(booking)
+    do_mark_attendance(marked, attendance="present")
     month = shift.starts_at.strftime("%Y-%m")
     client = client_for("coordinator")
     page = client.get(reverse("scheduling:hours") + f"?month={month}").content.decode()

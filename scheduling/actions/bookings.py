@@ -1,0 +1,246 @@
+"""Seats and who holds them: booking, cancelling, swapping, checking in and attendance, the
+seats that reopen when a role ends, and the reminders of shifts and uncovered seats."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from clinic.actions import do_notify
+from clinic.choices import Role
+from clinic.models import Membership, User
+from scheduling import access
+from scheduling.actions.commitments import do_book_commitment
+from scheduling.choices import BookingStatus, CommitmentKind, SessionStatus
+from scheduling.models import Booking, ClinicSession, Commitment, Seat
+
+
+class BookingRefused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def end_booking(booking: Booking, *, status: str, reason: str = "") -> None:
+    Booking.objects.filter(pk=booking.pk).update(
+        status=status, cancelled_at=timezone.now(), cancel_reason=reason[:200]
+    )
+    if booking.commitment_id:
+        Commitment.objects.filter(pk=booking.commitment_id).update(active=False)
+
+
+@transaction.atomic
+def do_book_seat(seat: Seat, *, person: User, actor: User) -> Booking:
+    """A professional takes an open seat of their own role in a clinic they serve."""
+    seat = (
+        Seat.objects.select_for_update()
+        .select_related("session__clinic__community")
+        .get(pk=seat.pk)
+    )
+    session = seat.session
+    if session.status != SessionStatus.PUBLISHED:
+        raise BookingRefused(_("This session is not open for booking."))
+    if session.starts_at <= timezone.now():
+        raise BookingRefused(_("This session has already begun."))
+    role = access.booking_role(person, seat)
+    if role is None:
+        raise BookingRefused(
+            _("%(person)s does not serve this clinic in the role of this seat.")
+            % {"person": person}
+        )
+    if Booking.objects.filter(seat=seat, status=BookingStatus.ACTIVE).exists():
+        raise BookingRefused(_("Someone else has just taken this seat."))
+    commitment = do_book_commitment(
+        person,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        kind=CommitmentKind.SHIFT,
+        title=_("Clinic shift at %(clinic)s") % {"clinic": session.clinic.name},
+        place=session.place,
+    )
+    try:
+        with transaction.atomic():
+            return Booking.objects.create(
+                seat=seat, person=person, role=role, commitment=commitment, booked_by=actor
+            )
+    except IntegrityError as error:
+        raise BookingRefused(_("Someone else has just taken this seat.")) from error
+
+
+@transaction.atomic
+def do_cancel_booking(booking: Booking, *, actor: User, reason: str) -> None:
+    if booking.status != BookingStatus.ACTIVE:
+        raise BookingRefused(_("This booking has already ended."))
+    end_booking(booking, status=BookingStatus.CANCELLED, reason=reason)
+    session = booking.seat.session
+    if actor.pk != booking.person_id:
+        do_notify(
+            [booking.person],
+            key=f"booking:{booking.pk}:cancelled",
+            title=_("Your shift was cancelled: %(session)s") % {"session": session},
+            body=reason,
+            url=session.get_absolute_url(),
+        )
+
+
+@transaction.atomic
+def do_offer_swap(booking: Booking) -> None:
+    Booking.objects.filter(pk=booking.pk, status=BookingStatus.ACTIVE).update(
+        swap_offered_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def do_withdraw_swap(booking: Booking) -> None:
+    Booking.objects.filter(pk=booking.pk).update(swap_offered_at=None)
+
+
+@transaction.atomic
+def do_accept_swap(booking: Booking, *, person: User) -> Booking:
+    """Another professional of the same role takes over an offered shift."""
+    locked = (
+        Booking.objects.select_for_update()
+        .select_related("seat__session__clinic")
+        .get(pk=booking.pk)
+    )
+    if locked.status != BookingStatus.ACTIVE or locked.swap_offered_at is None:
+        raise BookingRefused(_("This shift is no longer offered."))
+    if locked.person_id == person.pk:
+        raise BookingRefused(_("You cannot take over your own shift."))
+    if access.booking_role(person, locked.seat) is None:
+        raise BookingRefused(
+            _("Only a professional of the same role serving this clinic can take it.")
+        )
+    end_booking(
+        locked,
+        status=BookingStatus.SWAPPED,
+        reason=_("Taken over by %(person)s") % {"person": person},
+    )
+    taken = do_book_seat(locked.seat, person=person, actor=person)
+    do_notify(
+        [locked.person],
+        key=f"booking:{locked.pk}:swapped",
+        title=_("%(person)s took over your shift %(session)s")
+        % {"person": person, "session": locked.seat.session},
+        url=locked.seat.session.get_absolute_url(),
+    )
+    return taken
+
+
+@transaction.atomic
+def do_release_future_bookings(membership: Membership, *, actor: User | None = None) -> int:
+    """Someone's role ended: their future seats in that region reopen and the clinics'
+    coordinators are told (the hook ``on_role_ended`` of this app)."""
+    if membership.role not in {
+        Role.JUDGE,
+        Role.PROSECUTOR,
+        Role.POLICE,
+        Role.LAWYER,
+        Role.MEDIATOR,
+    }:
+        return 0
+    person = membership.user
+    still = Membership.objects.active().filter(user=person).exclude(pk=membership.pk)
+    released = 0
+    future = Booking.objects.filter(
+        person=person, status=BookingStatus.ACTIVE, seat__session__starts_at__gt=timezone.now()
+    ).select_related("seat__session__clinic__community__street")
+    for booking in future:
+        if access.role_for_seat(list(still), booking.seat) is not None:
+            continue
+        end_booking(booking, status=BookingStatus.CANCELLED, reason=_("The role ended"))
+        released += 1
+        clinic = booking.seat.session.clinic
+        coordinators = Membership.objects.active().filter(
+            community=clinic.community, role=Role.COORDINATOR
+        )
+        do_notify(
+            User.objects.filter(pk__in=coordinators.values("user_id")),
+            key=f"booking:{booking.pk}:released",
+            title=_("A seat reopened: %(person)s left; %(session)s")
+            % {"person": person, "session": booking.seat.session},
+            url=booking.seat.session.get_absolute_url(),
+        )
+    return released
+
+
+@transaction.atomic
+def do_check_in(booking: Booking) -> None:
+    Booking.objects.filter(pk=booking.pk, checked_in_at__isnull=True).update(
+        checked_in_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def do_check_out(booking: Booking) -> None:
+    Booking.objects.filter(
+        pk=booking.pk, checked_in_at__isnull=False, checked_out_at__isnull=True
+    ).update(checked_out_at=timezone.now(), attendance="present")
+
+
+@transaction.atomic
+def do_mark_attendance(booking: Booking, *, attendance: str) -> None:
+    Booking.objects.filter(pk=booking.pk).update(attendance=attendance)
+
+
+def do_send_roster_reminders(today: date | None = None) -> int:
+    """Reminders are written in the site's language (a worker has no request)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _do_send_roster_reminders(today)
+
+
+def _do_send_roster_reminders(today: date | None = None) -> int:
+    """The day before a shift its professional is reminded; seven days ahead the coordinator
+    hears of uncovered seats. Keys make a second run send nothing new."""
+    today = today or timezone.localdate()
+    sent = 0
+    tomorrow = today + timedelta(days=1)
+    start = timezone.make_aware(datetime.combine(tomorrow, time.min))
+    bookings = Booking.objects.filter(
+        status=BookingStatus.ACTIVE,
+        seat__session__status=SessionStatus.PUBLISHED,
+        seat__session__starts_at__gte=start,
+        seat__session__starts_at__lt=start + timedelta(days=1),
+    ).select_related("person", "seat__session__clinic")
+    for booking in bookings:
+        session = booking.seat.session
+        with transaction.atomic():
+            sent += len(
+                do_notify(
+                    [booking.person],
+                    key=f"booking:{booking.pk}:reminder",
+                    title=_("Tomorrow you are on duty: %(session)s") % {"session": session},
+                    body=session.place,
+                    url=session.get_absolute_url(),
+                )
+            )
+    week = today + timedelta(days=7)
+    start = timezone.make_aware(datetime.combine(week, time.min))
+    sessions = (
+        ClinicSession.objects.published()
+        .filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
+        .with_seats()
+    )
+    for session in sessions:
+        open_seats = [seat for seat in session.seats.all() if seat.holder is None]
+        if not open_seats:
+            continue
+        coordinators = Membership.objects.active().filter(
+            community=session.clinic.community, role=Role.COORDINATOR
+        )
+        with transaction.atomic():
+            sent += len(
+                do_notify(
+                    User.objects.filter(pk__in=coordinators.values("user_id"), is_active=True),
+                    key=f"session:{session.pk}:uncovered",
+                    title=_("%(n)d seats uncovered in a week: %(session)s")
+                    % {"n": len(open_seats), "session": session},
+                    body="、".join(str(seat.get_role_display()) for seat in open_seats),
+                    url=session.get_absolute_url(),
+                )
+            )
+    return sent

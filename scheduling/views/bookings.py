@@ -1,0 +1,183 @@
+"""Seats: a professional's own roster, booking, cancelling, swapping, checking in,
+attendance."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clinic import access as clinic_access
+from clinic.access import NotPermitted, NotVisible
+from scheduling import access, forms
+from scheduling.actions.bookings import (
+    BookingRefused,
+    do_accept_swap,
+    do_book_seat,
+    do_cancel_booking,
+    do_check_in,
+    do_check_out,
+    do_mark_attendance,
+    do_offer_swap,
+    do_withdraw_swap,
+)
+from scheduling.actions.commitments import Clash
+from scheduling.actions.sessions import month_bounds, roster_settings
+from scheduling.choices import ROSTER_ROLES, BookingStatus
+from scheduling.models import Booking, ClinicSession, Leave
+
+
+def my_roster(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not clinic_access.has_role(user, *ROSTER_ROLES):
+        raise NotPermitted("roster", "", "own")
+    now = timezone.now()
+    today = timezone.localdate()
+    served = list(access.served_clinics(user))
+    mine = (
+        Booking.objects.filter(person=user, status=BookingStatus.ACTIVE)
+        .select_related("seat__session__clinic")
+        .order_by("seat__session__starts_at")
+    )
+    upcoming = [b for b in mine if b.seat.session.ends_at >= now]
+    month_start, month_end = month_bounds(today.year, today.month)
+    month = [b for b in mine if month_start <= b.seat.session.starts_at < month_end]
+    hours = sum(b.hours_on_site for b in month)
+    horizon = now + timedelta(days=45)
+    open_seats = []
+    sessions = (
+        ClinicSession.objects.published()
+        .filter(clinic__in=served, starts_at__gt=now, starts_at__lt=horizon)
+        .with_seats()
+        .order_by("starts_at")
+    )
+    booked_sessions = {b.seat.session_id for b in upcoming}
+    for session in sessions:
+        if session.pk in booked_sessions:
+            continue
+        my_roles = access.seat_roles_for(user, session.clinic)
+        seats = [s for s in session.seats.all() if s.holder is None and s.role in my_roles]
+        if seats:
+            open_seats.append((session, seats[0]))
+    offered = [
+        b
+        for b in Booking.objects.filter(
+            status=BookingStatus.ACTIVE,
+            swap_offered_at__isnull=False,
+            seat__session__starts_at__gt=now,
+            seat__session__clinic__in=served,
+        )
+        .exclude(person=user)
+        .select_related("seat__session__clinic", "person")
+        if b.seat.role in access.seat_roles_for(user, b.seat.session.clinic)
+    ]
+    minimum = max((float(roster_settings(c).minimum_hours) for c in served), default=4.0)
+    return render(
+        request,
+        "scheduling/my_roster.html",
+        {
+            "upcoming": upcoming,
+            "open_seats": open_seats[:20],
+            "offered": offered,
+            "hours": hours,
+            "minimum": minimum,
+            "leaves": Leave.objects.filter(person=user, ends_at__gte=now),
+            "leave_form": forms.LeaveForm(),
+        },
+    )
+
+
+@require_POST
+def book_seat(request: HttpRequest, pk: int) -> HttpResponse:
+    seat = access.access_seat(request.user, pk)
+    try:
+        do_book_seat(seat, person=request.user, actor=request.user)
+    except (BookingRefused, Clash) as refused:
+        messages.error(request, refused.message)
+        return redirect(seat.session)
+    messages.success(request, _("Booked: %(session)s.") % {"session": seat.session})
+    return redirect(seat.session)
+
+
+def cancel_booking(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = access.access_booking(request.user, pk)
+    form = forms.ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_cancel_booking(booking, actor=request.user, reason=form.cleaned_data["reason"])
+        except BookingRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, _("The booking was cancelled; the seat is open again."))
+        return redirect(booking.seat.session)
+    return render(
+        request,
+        "scheduling/form.html",
+        {
+            "form": form,
+            "title": _("Cancel %(booking)s") % {"booking": booking},
+            "submit": _("Cancel the booking"),
+            "danger": True,
+            "back": booking.seat.session,
+        },
+    )
+
+
+@require_POST
+def offer_swap(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = access.access_booking(request.user, pk, own=True)
+    if booking.swap_offered_at:
+        do_withdraw_swap(booking)
+        messages.success(request, _("You keep this shift."))
+    else:
+        do_offer_swap(booking)
+        messages.success(request, _("Offered: a colleague of the same role can take it over."))
+    return redirect("scheduling:my_roster")
+
+
+@require_POST
+def take_swap(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = Booking.objects.select_related("seat__session__clinic").filter(pk=pk).first()
+    if booking is None or booking.swap_offered_at is None:
+        raise NotVisible("booking", pk)
+    access.access_clinic(request.user, booking.seat.session.clinic.slug)
+    try:
+        do_accept_swap(booking, person=request.user)
+    except (BookingRefused, Clash) as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("The shift is yours now."))
+    return redirect("scheduling:my_roster")
+
+
+@require_POST
+def check_in(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = access.access_booking(request.user, pk, own=True)
+    session = booking.seat.session
+    now = timezone.now()
+    if not (session.starts_at - timedelta(hours=1) <= now <= session.ends_at + timedelta(hours=2)):
+        messages.error(request, _("Check in on the day, from an hour before the session."))
+    elif booking.checked_in_at is None:
+        do_check_in(booking)
+        messages.success(request, _("Checked in."))
+    else:
+        do_check_out(booking)
+        messages.success(request, _("Checked out."))
+    return redirect(session)
+
+
+@require_POST
+def mark_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = access.access_booking(request.user, pk)
+    if not access.manages_clinic(request.user, booking.seat.session.clinic):
+        raise NotPermitted("booking", pk, "attendance")
+    form = forms.AttendanceForm(request.POST)
+    if form.is_valid():
+        do_mark_attendance(booking, attendance=form.cleaned_data["attendance"])
+        messages.success(request, _("Saved."))
+    return redirect(booking.seat.session)

@@ -1,0 +1,55 @@
+"""The public duty board of a clinic, for residents."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from clinic.models import Clinic
+from scheduling.choices import BookingStatus
+from scheduling.models import Booking, ClinicSession, Seat
+
+
+@login_not_required
+def duty_board(request: HttpRequest, slug: str) -> HttpResponse:
+    """Who is on duty today and this week, for residents: public fields only."""
+    clinic = Clinic.objects.select_related("community").filter(slug=slug, is_active=True).first()
+    if clinic is None:
+        raise Http404
+    today = timezone.localdate()
+    start = timezone.make_aware(datetime.combine(today, datetime.min.time()))
+    sessions = list(
+        ClinicSession.objects.published()
+        .filter(clinic=clinic, starts_at__gte=start, starts_at__lt=start + timedelta(days=7))
+        .prefetch_related(
+            Prefetch(
+                "seats",
+                queryset=Seat.objects.prefetch_related(
+                    Prefetch(
+                        "bookings",
+                        queryset=Booking.objects.filter(status=BookingStatus.ACTIVE).select_related(
+                            "person"
+                        ),
+                        to_attr="active_bookings",
+                    )
+                ).order_by("role", "index"),
+            )
+        )
+        .order_by("starts_at")
+    )
+    todays = [s for s in sessions if timezone.localtime(s.starts_at).date() == today]
+    later = [s for s in sessions if timezone.localtime(s.starts_at).date() != today]
+    url = request.build_absolute_uri()
+    import segno
+
+    qr = segno.make(url, error="m").svg_inline(scale=4, dark="#1d2733")
+    return render(
+        request,
+        "scheduling/duty_board.html",
+        {"clinic": clinic, "todays": todays, "later": later, "qr": qr, "url": url, "today": today},
+    )

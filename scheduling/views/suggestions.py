@@ -1,0 +1,71 @@
+"""Roster suggestion: propose, review, accept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from clinic.access import NotPermitted
+from scheduling import access, forms
+from scheduling.actions.suggestions import do_accept_suggestion, suggestion_for
+from scheduling.models import Seat
+
+
+def suggest_roster(request: HttpRequest) -> HttpResponse:
+    """Propose professionals for a clinic's or a street's open seats; nothing is booked until
+    the coordinator accepts (all at once, or after changing some)."""
+    managed = list(access.managed_clinics(request.user).select_related("community__street"))
+    if not managed:
+        raise NotPermitted("roster", "", "suggest")
+    streets = forms.street_choices(managed)
+    form = forms.SuggestForm(request.GET or None, clinics=managed, streets=streets)
+    context: dict[str, Any] = {"form": form}
+    if request.method == "POST":
+        form = forms.SuggestForm(request.POST, clinics=managed, streets=streets)
+        if form.is_valid():
+            return _accept_suggestion(request, form)
+    if form.is_bound and form.is_valid():
+        year, month = form.cleaned_data["month"]
+        result = suggestion_for(form.cleaned_data["scope"], year=year, month=month, seconds=5)
+        rows = []
+        for seat_id, seat in sorted(result.seats.items(), key=lambda i: i[1].session.starts_at):
+            proposed = result.assignments.get(seat_id)
+            options = [
+                result.people[c.person_id]
+                for c in result.candidates
+                if seat.role in c.seat_roles and seat.session.clinic_id in c.clinics
+            ]
+            why = result.unfilled.get(seat_id)
+            rows.append({"seat": seat, "proposed": proposed, "options": options, "why": why})
+        context.update({"result": result, "rows": rows})
+    return render(request, "scheduling/suggest_roster.html", context)
+
+
+def _accept_suggestion(request: HttpRequest, form: forms.SuggestForm) -> HttpResponse:
+    from clinic.models import User
+
+    clinics = form.cleaned_data["scope"]
+    pairs = []
+    for key, value in request.POST.items():
+        if not key.startswith("seat-") or not value:
+            continue
+        seat = (
+            Seat.objects.select_related("session__clinic__community__street")
+            .filter(pk=key.removeprefix("seat-"), session__clinic__in=clinics)
+            .first()
+        )
+        person = User.objects.filter(pk=value, is_active=True).first()
+        if seat is not None and person is not None:
+            pairs.append((seat, person))
+    booked, problems = do_accept_suggestion(pairs, actor=request.user)
+    messages.success(request, _("%(n)d seats booked.") % {"n": booked})
+    for problem in problems:
+        messages.warning(request, problem)
+    year, month = form.cleaned_data["month"]
+    if len(clinics) == 1:
+        return redirect("scheduling:month", slug=clinics[0].slug, year=year, month=month)
+    return redirect("scheduling:home")

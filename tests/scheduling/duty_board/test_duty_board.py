@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from scheduling.actions.bookings import do_book_seat
+from tests.scheduling.factories import at, seat, session, user
+
+
+def test_the_duty_board_is_public_and_shows_only_public_fields(demo: None) -> None:
+    shift = session(starts_at=at(days=1))
+    do_book_seat(seat(shift, "judge"), person=user("judge"), actor=user("judge"))
+    response = Client().get(reverse("scheduling:duty_board", args=["jinjianglu"]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "王志刚" in page and "盘龙区人民法院联盟人民法庭" in page
+    assert user("judge").phone not in page
+    assert "0871-65611020" in page  # the clinic's own phone
+    assert "<svg" in page  # the QR code, drawn on the server
+
+
+def _board_queries(client: Client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("scheduling:duty_board", args=["jinjianglu"])).status_code == 200
+    return len(queries)
+
+
+def test_the_duty_board_runs_the_same_queries_for_one_or_many_sessions(demo: None) -> None:
+    client = Client()
+    first = session(starts_at=at(days=1))
+    do_book_seat(seat(first, "judge"), person=user("judge"), actor=user("judge"))
+    one = _board_queries(client)
+    for day in range(2, 6):
+        more = session(starts_at=at(days=day))
+        do_book_seat(seat(more, "lawyer"), person=user("lawyer"), actor=user("lawyer"))
+    assert _board_queries(client) == one
