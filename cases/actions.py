@@ -83,7 +83,12 @@ DEFAULT_FOLLOW_UP_DAYS = 30
 
 
 class StaleCase(Exception):
-    """Someone else changed the case since the form was shown."""
+    """Someone else changed the record since the form was shown. ``message``, when given,
+    says what happened in the person's words (else the page's own)."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or "stale")
+        self.message = message
 
 
 class ActionRefused(Exception):
@@ -681,7 +686,7 @@ def do_record_follow_up(
         urged=performance != Performance.FULL,
     )
     if not claimed:
-        raise StaleCase
+        raise StaleCase(_("This follow-up was already recorded by someone else."))
     follow_up.refresh_from_db()
     case = Case.objects.get(pk=follow_up.case_id)
     _event(
@@ -1018,7 +1023,7 @@ def do_sign_agreement(agreement: Agreement, *, actor: User, signed_on: date) -> 
     agreement takes effect and the 30-day judicial-confirmation window opens."""
     locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if locked.signed_on is not None:
-        raise StaleCase
+        raise StaleCase(_("Someone else recorded the signing meanwhile."))
     locked.signed_on = signed_on
     locked._history_user = actor
     locked.save(update_fields=["signed_on"])
@@ -1043,7 +1048,7 @@ def do_correct_agreement(
 ) -> Agreement:
     """A correction of a signed agreement is a new version that supersedes it."""
     if Agreement.objects.filter(supersedes=agreement).exists():
-        raise StaleCase
+        raise StaleCase(_("Someone else corrected this agreement meanwhile."))
     fields = {
         f: getattr(agreement, f)
         for f in (
@@ -1271,7 +1276,7 @@ def do_schedule_visit(
     appointment refuses the whole visit (``Clash``) and nothing is saved."""
     locked = VisitRequest.objects.select_for_update().get(pk=request.pk)
     if locked.status not in (VisitStatus.SUBMITTED, VisitStatus.SCHEDULED):
-        raise StaleCase
+        raise StaleCase(_("This request was visited or cancelled meanwhile."))
     for assignee in locked.assignees.select_related("commitment"):
         if assignee.commitment_id:
             do_release_commitment(assignee.commitment)
@@ -1317,7 +1322,7 @@ def do_schedule_visit(
 def do_cancel_visit(request: VisitRequest, *, actor: User, reason: str) -> None:
     locked = VisitRequest.objects.select_for_update().get(pk=request.pk)
     if locked.status in (VisitStatus.VISITED, VisitStatus.CANCELLED):
-        raise StaleCase
+        raise StaleCase(_("This request can no longer be cancelled."))
     for assignee in locked.assignees.select_related("commitment"):
         if assignee.commitment_id:
             do_release_commitment(assignee.commitment)
@@ -1351,7 +1356,7 @@ def do_record_visit_outcome(
     included), with an oral agreement registered when the parties agreed on the spot."""
     locked = VisitRequest.objects.select_for_update().get(pk=request.pk)
     if locked.status != VisitStatus.SCHEDULED:
-        raise StaleCase
+        raise StaleCase(_("The outcome of this visit is already recorded."))
     resident = {
         "name": locked.resident_name,
         "phone": locked.resident_phone,

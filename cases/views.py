@@ -69,14 +69,13 @@ from cases.models import (
     VisitRequest,
     overdue_cases,
 )
+from cases.pages import Submitted, form_page, submit
 from clinic import access as clinic_access
 from clinic.access import NotPermitted, NotVisible
 from clinic.audit import record as audit
 from clinic.choices import PROFESSIONAL_ROLES, AuditEvent, Level, Role
 from clinic.lib.masking import mask_id_number, mask_phone
 from clinic.models import Community, Membership, User
-
-STALE = gettext_lazy("This case was updated by someone else, please reload it.")
 
 #: name → (form, action, button label, explanation). The form's fields are the action's
 #: keyword arguments.
@@ -154,38 +153,6 @@ def _grid_workers(case: Case) -> Any:
         members.filter(grid=case.grid) if case.grid_id else members.filter(community=case.community)
     )
     return User.objects.filter(pk__in=members.values("user_id"), is_active=True)
-
-
-def _fail_stale(form: Any) -> None:
-    form.add_error(None, STALE)
-
-
-def _form_page(
-    request: HttpRequest,
-    case: Case | None,
-    form: Any,
-    *,
-    title: str,
-    submit: str,
-    intro: str = "",
-    status: int = 200,
-    multipart: bool = False,
-    danger: bool = False,
-) -> HttpResponse:
-    return render(
-        request,
-        "cases/form.html",
-        {
-            "case": case,
-            "form": form,
-            "title": title,
-            "submit": submit,
-            "intro": intro,
-            "multipart": multipart,
-            "danger": danger,
-        },
-        status=status,
-    )
 
 
 # --- Lists ----------------------------------------------------------------------------------
@@ -694,21 +661,18 @@ def edit_case(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.access_case(request.user, pk, write=True)
     initial = {field: getattr(case, field) for field in EDITABLE} | {"version": case.version}
     form = forms.CaseEditForm(request.POST or None, initial=initial, community=case.community)
-    if request.method == "POST" and form.is_valid():
-        changes = {f: form.cleaned_data[f] for f in EDITABLE}
+
+    def save(data: dict[str, Any]) -> None:
+        changes = {f: data[f] for f in EDITABLE}
         changes["risk"] = changes["risk"] or ""
-        try:
-            actions.do_update_case(
-                case, actor=request.user, version=form.cleaned_data["version"], changes=changes
-            )
-        except actions.StaleCase:
-            _fail_stale(form)
-            return _form_page(
-                request, case, form, title=_("Edit the case"), submit=_("Save"), status=409
-            )
+        actions.do_update_case(case, actor=request.user, version=data["version"], changes=changes)
+
+    if submitted := submit(request, form, save):
         messages.success(request, _("Saved."))
         return redirect(case)
-    return _form_page(request, case, form, title=_("Edit the case"), submit=_("Save"))
+    return form_page(
+        request, case, form, title=_("Edit the case"), submit=_("Save"), status=submitted.status
+    )
 
 
 def fire_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
@@ -721,37 +685,26 @@ def fire_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     possible = getattr(case, name)._django_fsm.get_transition(case.state) is not None
     if possible and not case.permits(name, request.user):
         raise NotPermitted("case", pk, name)
+    if request.method == "GET" and not possible:
+        messages.warning(request, actions.unmet_conditions(case, name)[0])
+        return redirect(case)
     extra: dict[str, Any] = {"community": case.community} if name == "convene" else {}
     if name == "settle":
         extra["grid_workers"] = _grid_workers(case)
     form = form_class(request.POST or None, initial={"version": case.version}, **extra)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["version"] != case.version:
-            _fail_stale(form)
-            status = 409
-        elif not possible:
-            messages.warning(request, actions.unmet_conditions(case, name)[0])
-            return redirect(case)
-        else:
-            try:
-                action(case, actor=request.user, **form.cleaned_data)
-            except actions.StaleCase:
-                _fail_stale(form)
-                status = 409
-            except actions.ActionRefused as refused:
-                for reason in refused.reasons:
-                    form.add_error(None, reason)
-                status = 400
-            except PermissionDenied:
-                raise NotPermitted("case", pk, name) from None
-            else:
-                messages.success(request, _("Done: %(step)s.") % {"step": label})
-                return redirect(case)
-    elif request.method == "POST":
-        status = 400
-    elif not possible:
-        messages.warning(request, actions.unmet_conditions(case, name)[0])
+
+    def fire(data: dict[str, Any]) -> None:
+        if data["version"] != case.version:
+            raise actions.StaleCase
+        if not possible:
+            raise actions.ActionRefused(actions.unmet_conditions(case, name))
+        try:
+            action(case, actor=request.user, **data)
+        except PermissionDenied:
+            raise NotPermitted("case", pk, name) from None
+
+    if submitted := submit(request, form, fire):
+        messages.success(request, _("Done: %(step)s.") % {"step": label})
         return redirect(case)
     reasons = (
         actions.unmet_conditions(case, name, before_form=True) if request.method == "GET" else []
@@ -767,7 +720,7 @@ def fire_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             "reasons": reasons,
             "danger": name in {"decline", "terminate"},
         },
-        status=status,
+        status=submitted.status,
     )
 
 
@@ -777,21 +730,20 @@ def escalate_case(request: HttpRequest, pk: int) -> HttpResponse:
         raise NotPermitted("case", pk, "escalate")
     form = forms.EscalateForm(request.POST or None, initial={"version": case.version})
     title = _("Escalate to the street committee")
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_escalate_case(case, actor=request.user, **form.cleaned_data)
-        except actions.StaleCase:
-            _fail_stale(form)
-            return _form_page(request, case, form, title=title, submit=title, status=409)
+    submitted = submit(
+        request, form, lambda data: actions.do_escalate_case(case, actor=request.user, **data)
+    )
+    if submitted:
         messages.success(request, _("The case was handed to the street committee."))
         return redirect(case)
-    return _form_page(
+    return form_page(
         request,
         case,
         form,
         title=title,
         submit=title,
         intro=_("大事不出街道: the street committee takes over; the street office is told."),
+        status=submitted.status,
     )
 
 
@@ -802,19 +754,13 @@ def refer_out(request: HttpRequest, pk: int) -> HttpResponse:
         raise NotPermitted("case", pk, "refer_out")
     form = forms.ReferOutForm(request.POST or None, initial={"version": case.version})
     title = _("Refer out (上交)")
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_refer_out(case, actor=request.user, **form.cleaned_data)
-        except actions.StaleCase:
-            _fail_stale(form)
-            return _form_page(request, case, form, title=title, submit=title, status=409)
-        except actions.ActionRefused as refused:
-            for reason in refused.reasons:
-                form.add_error(None, reason)
-            return _form_page(request, case, form, title=title, submit=title, status=400)
+    submitted = submit(
+        request, form, lambda data: actions.do_refer_out(case, actor=request.user, **data)
+    )
+    if submitted:
         messages.success(request, _("The case was referred out and closed."))
         return redirect(case)
-    return _form_page(
+    return form_page(
         request,
         case,
         form,
@@ -822,6 +768,7 @@ def refer_out(request: HttpRequest, pk: int) -> HttpResponse:
         submit=title,
         danger=True,
         intro=_("The dispute leaves the street: it counts as not settled locally."),
+        status=submitted.status,
     )
 
 
@@ -832,16 +779,20 @@ def extend_deadline(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ExtendForm(
         request.POST or None, initial={"version": case.version}, current_due=case.mediation_due
     )
-    title = _("Extend the mediation period")
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_extend_deadline(case, actor=request.user, **form.cleaned_data)
-        except actions.StaleCase:
-            _fail_stale(form)
-            return _form_page(request, case, form, title=title, submit=_("Extend"), status=409)
+    submitted = submit(
+        request, form, lambda data: actions.do_extend_deadline(case, actor=request.user, **data)
+    )
+    if submitted:
         messages.success(request, _("The mediation period was extended."))
         return redirect(case)
-    return _form_page(request, case, form, title=title, submit=_("Extend"))
+    return form_page(
+        request,
+        case,
+        form,
+        title=_("Extend the mediation period"),
+        submit=_("Extend"),
+        status=submitted.status,
+    )
 
 
 # --- Assignment -----------------------------------------------------------------------------
@@ -930,16 +881,20 @@ def recuse_mediator(request: HttpRequest, pk: int) -> HttpResponse:
         parties=case.parties.exclude(side=Side.AGENT),
         mediators=_mediators(case).exclude(pk=case.mediator_id or 0),
     )
-    title = _("A party objects to the mediator")
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_recuse_mediator(case, actor=request.user, **form.cleaned_data)
-        except actions.StaleCase:
-            _fail_stale(form)
-            return _form_page(request, case, form, title=title, submit=_("Reassign"), status=409)
+    submitted = submit(
+        request, form, lambda data: actions.do_recuse_mediator(case, actor=request.user, **data)
+    )
+    if submitted:
         messages.success(request, _("The mediator stepped aside; the case was reassigned."))
         return redirect(case)
-    return _form_page(request, case, form, title=title, submit=_("Reassign"))
+    return form_page(
+        request,
+        case,
+        form,
+        title=_("A party objects to the mediator"),
+        submit=_("Reassign"),
+        status=submitted.status,
+    )
 
 
 def reassign_person(request: HttpRequest, user_pk: int) -> HttpResponse:
@@ -971,34 +926,45 @@ def add_party(request: HttpRequest, pk: int) -> HttpResponse:
     if not case.is_open:
         raise NotPermitted("case", pk, "add party")
     form = forms.PartyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        actions.do_add_party(case, actor=request.user, data=form.cleaned_data)
+    submitted = submit(
+        request, form, lambda data: actions.do_add_party(case, actor=request.user, data=data)
+    )
+    if submitted:
         messages.success(request, _("The party was added."))
         return redirect(case)
-    return _form_page(request, case, form, title=_("Add a party"), submit=_("Add"))
+    return form_page(
+        request, case, form, title=_("Add a party"), submit=_("Add"), status=submitted.status
+    )
 
 
 def edit_party(request: HttpRequest, pk: int) -> HttpResponse:
     party = access.access_party(request.user, pk, write=True)
     form = forms.PartyForm(request.POST or None, instance=party)
-    if request.method == "POST" and form.is_valid():
-        changes = {f: form.cleaned_data[f] for f in form.Meta.fields}
+
+    def save(data: dict[str, Any]) -> Any:
+        changes = {f: data[f] for f in form.Meta.fields}
         actions.do_update_party(Party.objects.get(pk=pk), actor=request.user, changes=changes)
+
+    if submitted := submit(request, form, save):
         messages.success(request, _("Saved."))
         return redirect(party.case)
     if request.method == "GET":
         audit(AuditEvent.REVEAL, request=request, obj=party, detail={"for": "edit"})
-    return _form_page(request, party.case, form, title=party.name, submit=_("Save"))
+    return form_page(
+        request, party.case, form, title=party.name, submit=_("Save"), status=submitted.status
+    )
 
 
 def party_consent(request: HttpRequest, pk: int) -> HttpResponse:
     party = access.access_party(request.user, pk, write=True)
     form = forms.ConsentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        actions.do_record_consent(party, actor=request.user, **form.cleaned_data)
+    submitted = submit(
+        request, form, lambda data: actions.do_record_consent(party, actor=request.user, **data)
+    )
+    if submitted:
         messages.success(request, _("Recorded."))
         return redirect(party.case)
-    return _form_page(
+    return form_page(
         request,
         party.case,
         form,
@@ -1008,23 +974,29 @@ def party_consent(request: HttpRequest, pk: int) -> HttpResponse:
             "Mediation is free and voluntary. Tell the party their rights and duties "
             "(人民调解法 Art. 23–24) before mediating, and note how."
         ),
+        status=submitted.status,
     )
 
 
 def party_refusal(request: HttpRequest, pk: int) -> HttpResponse:
     party = access.access_party(request.user, pk, write=True)
     form = forms.RefusalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        actions.do_record_refusal(party, actor=request.user, note=form.cleaned_data["note"])
+    submitted = submit(
+        request,
+        form,
+        lambda data: actions.do_record_refusal(party, actor=request.user, note=data["note"]),
+    )
+    if submitted:
         messages.warning(request, _("The refusal was recorded: mediation cannot go on with them."))
         return redirect(party.case)
-    return _form_page(
+    return form_page(
         request,
         party.case,
         form,
         title=_("%(name)s refuses mediation") % {"name": party.name},
         submit=_("Record the refusal"),
         danger=True,
+        status=submitted.status,
     )
 
 
@@ -1048,11 +1020,15 @@ def add_record(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"held_at": timezone.localtime().replace(second=0, microsecond=0)},
     )
-    if request.method == "POST" and form.is_valid():
-        actions.do_add_record(case, actor=request.user, data=form.cleaned_data)
+    submitted = submit(
+        request, form, lambda data: actions.do_add_record(case, actor=request.user, data=data)
+    )
+    if submitted:
         messages.success(request, _("The mediation record was saved."))
         return redirect(case)
-    return _form_page(request, case, form, title=_("Mediation record"), submit=_("Save"))
+    return form_page(
+        request, case, form, title=_("Mediation record"), submit=_("Save"), status=submitted.status
+    )
 
 
 def _agreement(request: HttpRequest, pk: int) -> Agreement:
@@ -1071,14 +1047,16 @@ def new_agreement(request: HttpRequest, pk: int) -> HttpResponse:
         raise NotPermitted("case", pk, "agreement")
     parties = case.parties.exclude(side=Side.AGENT).count()
     form = forms.AgreementDraftForm(request.POST or None, initial={"copies": parties + 1})
-    if request.method == "POST" and form.is_valid():
-        actions.do_save_agreement(case, actor=request.user, data=form.cleaned_data)
+    submitted = submit(
+        request, form, lambda data: actions.do_save_agreement(case, actor=request.user, data=data)
+    )
+    if submitted:
         messages.success(
             request,
             _("The agreement was drafted. Print it, have it signed, then record the signing."),
         )
         return redirect(case)
-    return _form_page(
+    return form_page(
         request,
         case,
         form,
@@ -1089,6 +1067,7 @@ def new_agreement(request: HttpRequest, pk: int) -> HttpResponse:
             "side's responsibility, the agreed terms, and how and by when they are performed. An "
             "oral agreement is registered with its facts and terms."
         ),
+        status=submitted.status,
     )
 
 
@@ -1097,25 +1076,24 @@ def edit_agreement(request: HttpRequest, pk: int) -> HttpResponse:
     if agreement.is_signed:
         raise NotPermitted("agreement", pk, "edit signed")
     form = forms.AgreementDraftForm(request.POST or None, instance=agreement)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_save_agreement(
-                agreement.case, actor=request.user, data=form.cleaned_data, agreement=agreement
-            )
-        except actions.ActionRefused as refused:
-            for reason in refused.reasons:
-                form.add_error(None, reason)
-            return _form_page(
-                request,
-                agreement.case,
-                form,
-                title=_("Edit the draft"),
-                submit=_("Save"),
-                status=409,
-            )
+    submitted = submit(
+        request,
+        form,
+        lambda data: actions.do_save_agreement(
+            agreement.case, actor=request.user, data=data, agreement=agreement
+        ),
+    )
+    if submitted:
         messages.success(request, _("Saved."))
         return redirect(agreement.case)
-    return _form_page(request, agreement.case, form, title=_("Edit the draft"), submit=_("Save"))
+    return form_page(
+        request,
+        agreement.case,
+        form,
+        title=_("Edit the draft"),
+        submit=_("Save"),
+        status=submitted.status,
+    )
 
 
 def sign_agreement(request: HttpRequest, pk: int) -> HttpResponse:
@@ -1123,20 +1101,16 @@ def sign_agreement(request: HttpRequest, pk: int) -> HttpResponse:
     if agreement.is_signed:
         raise NotPermitted("agreement", pk, "sign twice")
     form = forms.SignForm(request.POST or None, initial={"signed_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
+
+    def sign(data: dict[str, Any]) -> None:
         if not agreement.is_complete:
-            form.add_error(None, _("Complete every required part of the agreement first."))
-        else:
-            try:
-                actions.do_sign_agreement(agreement, actor=request.user, **form.cleaned_data)
-            except actions.StaleCase:
-                form.add_error(None, STALE)
-            else:
-                messages.success(
-                    request, _("The agreement is in effect and can no longer be edited.")
-                )
-                return redirect(agreement.case)
-    return _form_page(
+            raise actions.ActionRefused([_("Complete every required part of the agreement first.")])
+        actions.do_sign_agreement(agreement, actor=request.user, **data)
+
+    if submitted := submit(request, form, sign):
+        messages.success(request, _("The agreement is in effect and can no longer be edited."))
+        return redirect(agreement.case)
+    return form_page(
         request,
         agreement.case,
         form,
@@ -1146,6 +1120,7 @@ def sign_agreement(request: HttpRequest, pk: int) -> HttpResponse:
             "The agreement takes effect when the parties sign and the committee seals it. Once "
             "recorded it is read-only; the 30-day window for judicial confirmation opens."
         ),
+        status=submitted.status,
     )
 
 
@@ -1154,26 +1129,24 @@ def correct_agreement(request: HttpRequest, pk: int) -> HttpResponse:
     if not agreement.is_signed:
         raise NotPermitted("agreement", pk, "correct unsigned")
     form = forms.CorrectionForm(request.POST or None, instance=agreement)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        reason = data.pop("reason")
-        try:
-            actions.do_correct_agreement(
-                Agreement.objects.get(pk=pk), actor=request.user, reason=reason, data=data
-            )
-        except actions.StaleCase:
-            form.add_error(None, STALE)
-        else:
-            messages.success(
-                request, _("A corrected version was drafted; it must be signed again.")
-            )
-            return redirect(agreement.case)
-    return _form_page(
+
+    def correct(data: dict[str, Any]) -> None:
+        terms = dict(data)
+        reason = terms.pop("reason")
+        actions.do_correct_agreement(
+            Agreement.objects.get(pk=pk), actor=request.user, reason=reason, data=terms
+        )
+
+    if submitted := submit(request, form, correct):
+        messages.success(request, _("A corrected version was drafted; it must be signed again."))
+        return redirect(agreement.case)
+    return form_page(
         request,
         agreement.case,
         form,
         title=_("Correct the agreement"),
         submit=_("Draft a new version"),
+        status=submitted.status,
     )
 
 
@@ -1182,16 +1155,21 @@ def add_performance_item(request: HttpRequest, pk: int) -> HttpResponse:
     if agreement.is_signed:
         raise NotPermitted("agreement", pk, "edit signed")
     form = forms.PerformanceItemForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        actions.do_add_performance_item(agreement, actor=request.user, data=form.cleaned_data)
+    submitted = submit(
+        request,
+        form,
+        lambda data: actions.do_add_performance_item(agreement, actor=request.user, data=data),
+    )
+    if submitted:
         messages.success(request, _("Added."))
         return redirect(agreement.case)
-    return _form_page(
+    return form_page(
         request,
         agreement.case,
         form,
         title=_("Add an instalment or performance item"),
         submit=_("Add"),
+        status=submitted.status,
     )
 
 
@@ -1200,11 +1178,15 @@ def update_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
     if not agreement.is_signed:
         raise NotPermitted("agreement", pk, "confirm unsigned")
     form = forms.ConfirmationForm(request.POST or None, instance=agreement)
-    if request.method == "POST" and form.is_valid():
-        actions.do_update_confirmation(agreement, actor=request.user, data=form.cleaned_data)
+    submitted = submit(
+        request,
+        form,
+        lambda data: actions.do_update_confirmation(agreement, actor=request.user, data=data),
+    )
+    if submitted:
         messages.success(request, _("Saved."))
         return redirect(agreement.case)
-    return _form_page(
+    return form_page(
         request,
         agreement.case,
         form,
@@ -1213,6 +1195,7 @@ def update_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
         intro=_(
             "Both parties may apply to the court within 30 days of the agreement taking effect."
         ),
+        status=submitted.status,
     )
 
 
@@ -1222,11 +1205,15 @@ def add_advice(request: HttpRequest, pk: int) -> HttpResponse:
         raise NotPermitted("case", pk, "advise")
     held = [r for r in clinic_access.roles(request.user) if r in PROFESSIONAL_ROLES]
     form = forms.AdviceNoteForm(request.POST or None, roles=[(r, Role(r).label) for r in held])
-    if request.method == "POST" and form.is_valid():
-        actions.do_add_advice(case, actor=request.user, **form.cleaned_data)
+    submitted = submit(
+        request, form, lambda data: actions.do_add_advice(case, actor=request.user, **data)
+    )
+    if submitted:
         messages.success(request, _("Your advice was recorded."))
         return redirect(case)
-    return _form_page(request, case, form, title=_("Give advice"), submit=_("Record"))
+    return form_page(
+        request, case, form, title=_("Give advice"), submit=_("Record"), status=submitted.status
+    )
 
 
 # --- Attachments ----------------------------------------------------------------------------
@@ -1235,25 +1222,29 @@ def add_advice(request: HttpRequest, pk: int) -> HttpResponse:
 def upload_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.access_case(request.user, pk, write=True)
     form = forms.AttachmentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        actions.do_add_attachment(
+    submitted = submit(
+        request,
+        form,
+        lambda data: actions.do_add_attachment(
             case,
             actor=request.user,
-            kind=form.cleaned_data["kind"],
+            kind=data["kind"],
             upload=form.checked,
             original_name=form.checked_name,
-            description=form.cleaned_data["description"],
-        )
+            description=data["description"],
+        ),
+    )
+    if submitted:
         messages.success(request, _("The file was added."))
         return redirect(case)
-    return _form_page(
+    return form_page(
         request,
         case,
         form,
         title=_("Add a file"),
         submit=_("Upload"),
         multipart=True,
-        status=400 if request.method == "POST" else 200,
+        status=submitted.status,
     )
 
 
@@ -1286,25 +1277,24 @@ def record_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     if follow_up.assignee_id != request.user.pk and not access.manages(request.user, case):
         raise NotPermitted("follow_up", pk, "record")
     form = forms.FollowUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            successor = actions.do_record_follow_up(
-                follow_up, actor=request.user, **form.cleaned_data
-            )
-        except actions.StaleCase:
-            form.add_error(None, _("This follow-up was already recorded by someone else."))
+    submitted = submit(
+        request,
+        form,
+        lambda data: actions.do_record_follow_up(follow_up, actor=request.user, **data),
+    )
+    if submitted:
+        successor = submitted.result
+        if successor is None:
+            messages.success(request, _("Recorded: the agreement was performed."))
         else:
-            if successor is None:
-                messages.success(request, _("Recorded: the agreement was performed."))
-            else:
-                messages.warning(
-                    request,
-                    _("Recorded, with urging. The next follow-up is due on %(day)s.")
-                    % {"day": successor.due_on},
-                )
-            if access.may_see(request.user, case):
-                return redirect(case)
-            return redirect("clinic:home")
+            messages.warning(
+                request,
+                _("Recorded, with urging. The next follow-up is due on %(day)s.")
+                % {"day": successor.due_on},
+            )
+        if access.may_see(request.user, case):
+            return redirect(case)
+        return redirect("clinic:home")
     return render(
         request,
         "cases/record_follow_up.html",
@@ -1318,7 +1308,7 @@ def record_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
                 for p in case.parties.exclude(side=Side.AGENT)
             ],
         },
-        status=400 if request.method == "POST" else 200,
+        status=submitted.status,
     )
 
 
@@ -1338,21 +1328,20 @@ def request_visit(request: HttpRequest) -> HttpResponse:
     if not grids.exists():
         raise NotPermitted("visit", "", "request")
     form = forms.VisitRequestForm(request.POST or None, request.FILES or None, grids=grids)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        photos = data.pop("photos")
-        data["risk"] = data["risk"] or ""
-        visit = actions.do_request_visit(actor=request.user, photos=photos, **data)
+
+    def send(data: dict[str, Any]) -> VisitRequest:
+        fields = dict(data)
+        photos = fields.pop("photos")
+        fields["risk"] = fields["risk"] or ""
+        return actions.do_request_visit(actor=request.user, photos=photos, **fields)
+
+    if submitted := submit(request, form, send):
+        reference = submitted.result.reference
         messages.success(
-            request, _("Sent. Your reference is %(reference)s.") % {"reference": visit.reference}
+            request, _("Sent. Your reference is %(reference)s.") % {"reference": reference}
         )
         return redirect("cases:my_visits")
-    return render(
-        request,
-        "cases/request_visit.html",
-        {"form": form},
-        status=400 if request.method == "POST" else 200,
-    )
+    return render(request, "cases/request_visit.html", {"form": form}, status=submitted.status)
 
 
 def my_visits(request: HttpRequest) -> HttpResponse:
@@ -1416,7 +1405,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def schedule_visit(request: HttpRequest, pk: int) -> HttpResponse:
     """Choose professionals and a time; who is busy then is shown, and a clash refused."""
-    from scheduling.actions import Clash, busy_periods
+    from scheduling.actions import busy_periods
 
     visit = access.access_visit(request.user, pk, triage=True)
     if visit.status not in (VisitStatus.SUBMITTED, VisitStatus.SCHEDULED):
@@ -1427,7 +1416,6 @@ def schedule_visit(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"place": f"{visit.address} {visit.room}".strip()},
     )
     busy: list[tuple[str, list]] = []
-    status = 200
     if form.is_bound and form.is_valid() and "starts_at" in form.cleaned_data:
         people = {int(v.split(":")[0]): label for v, label in form.fields["professionals"].choices}
         day_start = form.cleaned_data["starts_at"].replace(hour=0, minute=0)
@@ -1435,29 +1423,25 @@ def schedule_visit(request: HttpRequest, pk: int) -> HttpResponse:
             list(User.objects.filter(pk__in=people)), day_start, day_start + timedelta(days=1)
         )
         busy = [(people[pid], items) for pid, items in found.items() if items]
-        if request.method == "POST" and form.cleaned_data.get("chosen"):
-            try:
-                actions.do_schedule_visit(
-                    visit,
-                    actor=request.user,
-                    professionals=form.cleaned_data["chosen"],
-                    starts_at=form.cleaned_data["starts_at"],
-                    ends_at=form.cleaned_data["ends_at"],
-                    place=form.cleaned_data["place"],
-                )
-            except Clash as clash:
-                form.add_error(None, clash.message)
-                status = 409
-            else:
-                messages.success(request, _("The visit was scheduled; everyone was told."))
-                return redirect("cases:visit_board")
-    elif request.method == "POST":
-        status = 400
+
+    def schedule(data: dict[str, Any]) -> None:
+        actions.do_schedule_visit(
+            visit,
+            actor=request.user,
+            professionals=data["chosen"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            place=data["place"],
+        )
+
+    if submitted := submit(request, form, schedule):
+        messages.success(request, _("The visit was scheduled; everyone was told."))
+        return redirect("cases:visit_board")
     return render(
         request,
         "cases/schedule_visit.html",
         {"visit": visit, "form": form, "busy": busy},
-        status=status,
+        status=submitted.status,
     )
 
 
@@ -1467,16 +1451,21 @@ def cancel_visit(request: HttpRequest, pk: int) -> HttpResponse:
         raise NotPermitted("visit", pk, "cancel")
     form = forms.RefusalForm(request.POST or None)
     form.fields["note"].label = _("Reason")
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_cancel_visit(visit, actor=request.user, reason=form.cleaned_data["note"])
-        except actions.StaleCase:
-            messages.warning(request, _("This request can no longer be cancelled."))
-        else:
-            messages.success(request, _("The request was cancelled."))
+    submitted = submit(
+        request,
+        form,
+        lambda data: actions.do_cancel_visit(visit, actor=request.user, reason=data["note"]),
+    )
+    if submitted:
+        messages.success(request, _("The request was cancelled."))
         return redirect(visit)
-    return _form_page(
-        request, None, form, title=_("Cancel %(ref)s") % {"ref": visit}, submit=_("Cancel it")
+    return form_page(
+        request,
+        None,
+        form,
+        title=_("Cancel %(ref)s") % {"ref": visit},
+        submit=_("Cancel it"),
+        status=submitted.status,
     )
 
 
@@ -1485,36 +1474,34 @@ def visit_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     visit = access.access_visit(request.user, pk)
     if not access.is_visiting(request.user, visit):
         raise NotPermitted("visit", pk, "outcome")
-    if visit.status != VisitStatus.SCHEDULED:
+    if request.method == "GET" and visit.status != VisitStatus.SCHEDULED:
         messages.warning(request, _("The outcome of this visit is already recorded."))
         return redirect(visit)
     form = forms.VisitOutcomeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def record(data: dict[str, Any]) -> Case:
         respondent = None
         if data["respondent_name"]:
             respondent = {"name": data["respondent_name"], "phone": data["respondent_phone"]}
-        try:
-            case = actions.do_record_visit_outcome(
-                visit,
-                actor=request.user,
-                outcome=data["outcome"],
-                note=data["note"],
-                answer=data["answer"],
-                respondent=respondent,
-                consented=data["consented"],
-                agreement_terms=data["agreement_terms"],
-            )
-        except actions.StaleCase:
-            messages.warning(request, _("The outcome of this visit is already recorded."))
-            return redirect(visit)
+        return actions.do_record_visit_outcome(
+            visit,
+            actor=request.user,
+            outcome=data["outcome"],
+            note=data["note"],
+            answer=data["answer"],
+            respondent=respondent,
+            consented=data["consented"],
+            agreement_terms=data["agreement_terms"],
+        )
+
+    if submitted := submit(request, form, record):
         messages.success(request, _("Recorded."))
-        return redirect(case)
+        return redirect(submitted.result)
     return render(
         request,
         "cases/visit_outcome.html",
         {"visit": visit, "form": form},
-        status=400 if request.method == "POST" else 200,
+        status=submitted.status,
     )
 
 
@@ -1535,7 +1522,7 @@ def visit_photo(request: HttpRequest, pk: int) -> FileResponse:
 
 def consultation(request: HttpRequest, pk: int) -> HttpResponse:
     """An invitee answers, says when they can come and gives their own opinion; the convener
-    fixes the meeting time."""
+    fixes the meeting time. Each form posts its own button's name."""
     found = (
         JointConsultation.objects.select_related("case", "convened_by", "meeting")
         .filter(pk=pk)
@@ -1561,33 +1548,38 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse:
     meeting_form = forms.FixMeetingForm(
         request.POST if "slot" in request.POST else None, slots=slots
     )
-    if request.method == "POST" and found.concluded_at is None:
-        if invitee and answer_form.is_bound and answer_form.is_valid():
-            actions.do_answer_invitation(
-                invitee,
-                accepted=answer_form.cleaned_data["answer"] == "accepted",
-                slots=answer_form.cleaned_data["slots"],
+    submitted: Submitted[None] = Submitted()
+    if request.method == "POST":
+        if found.concluded_at is not None:
+            raise NotPermitted("consultation", pk, "concluded")
+        if answer_form.is_bound and invitee:
+            submitted = submit(
+                request,
+                answer_form,
+                lambda data: actions.do_answer_invitation(
+                    invitee, accepted=data["answer"] == "accepted", slots=data["slots"]
+                ),
             )
-            messages.success(request, _("Your answer was sent."))
+            done = _("Your answer was sent.")
+        elif opinion_form.is_bound and invitee:
+            submitted = submit(
+                request,
+                opinion_form,
+                lambda data: actions.do_record_opinion(invitee, opinion=data["opinion"]),
+            )
+            done = _("Your opinion was recorded.")
+        elif meeting_form.is_bound and convener:
+            submitted = submit(
+                request,
+                meeting_form,
+                lambda data: actions.do_fix_meeting(found, actor=request.user, slot=data["slot"]),
+            )
+            done = _("The meeting time is fixed and in everyone's calendar.")
+        else:
+            submitted = Submitted(status=400)
+        if submitted:
+            messages.success(request, done)
             return redirect("cases:consultation", pk=pk)
-        if invitee and opinion_form.is_bound and opinion_form.is_valid():
-            actions.do_record_opinion(invitee, opinion=opinion_form.cleaned_data["opinion"])
-            messages.success(request, _("Your opinion was recorded."))
-            return redirect("cases:consultation", pk=pk)
-        if convener and meeting_form.is_bound and meeting_form.is_valid():
-            from scheduling.actions import Clash
-
-            try:
-                actions.do_fix_meeting(
-                    found, actor=request.user, slot=meeting_form.cleaned_data["slot"]
-                )
-            except Clash as clash:
-                meeting_form.add_error(None, clash.message)
-            else:
-                messages.success(
-                    request, _("The meeting time is fixed and in everyone's calendar.")
-                )
-                return redirect("cases:consultation", pk=pk)
     invitees = found.invitees.select_related("user").prefetch_related("available")
     return render(
         request,
@@ -1603,31 +1595,35 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse:
             "opinion_form": opinion_form,
             "meeting_form": meeting_form,
         },
+        status=submitted.status,
     )
 
 
 def schedule_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
-    from scheduling.actions import Clash
-
     follow_up = access.access_follow_up(request.user, pk)
     if follow_up.assignee_id != request.user.pk or follow_up.done_at is not None:
         raise NotPermitted("follow_up", pk, "schedule")
     form = forms.FollowUpVisitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        starts_at = form.cleaned_data["starts_at"]
-        try:
-            actions.do_schedule_follow_up_visit(
-                follow_up,
-                starts_at=starts_at,
-                ends_at=starts_at + timedelta(hours=float(form.cleaned_data["hours"])),
-                place=form.cleaned_data["place"],
-            )
-        except Clash as clash:
-            form.add_error(None, clash.message)
-        else:
-            messages.success(request, _("The visit is in your calendar."))
-            return redirect("cases:follow_up", pk=pk)
-    return _form_page(request, None, form, title=_("Plan the follow-up visit"), submit=_("Plan"))
+
+    def plan(data: dict[str, Any]) -> None:
+        actions.do_schedule_follow_up_visit(
+            follow_up,
+            starts_at=data["starts_at"],
+            ends_at=data["starts_at"] + timedelta(hours=float(data["hours"])),
+            place=data["place"],
+        )
+
+    if submitted := submit(request, form, plan):
+        messages.success(request, _("The visit is in your calendar."))
+        return redirect("cases:follow_up", pk=pk)
+    return form_page(
+        request,
+        None,
+        form,
+        title=_("Plan the follow-up visit"),
+        submit=_("Plan"),
+        status=submitted.status,
+    )
 
 
 # --- Documents ----------------------------------------------------------------------------------
@@ -1702,22 +1698,19 @@ def archive_case(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.access_case(request.user, pk, write=True)
     form = forms.ArchiveForm(request.POST or None)
     gaps = documents.missing(case)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_archive_case(
-                case, actor=request.user, volume_no=form.cleaned_data["volume_no"]
-            )
-        except actions.ActionRefused as refused:
-            for reason in refused.reasons:
-                form.add_error(None, reason)
-        else:
-            messages.success(request, _("The case was archived."))
-            return redirect(case)
+    submitted = submit(
+        request,
+        form,
+        lambda data: actions.do_archive_case(case, actor=request.user, volume_no=data["volume_no"]),
+    )
+    if submitted:
+        messages.success(request, _("The case was archived."))
+        return redirect(case)
     return render(
         request,
         "cases/archive_case.html",
         {"case": case, "form": form, "gaps": gaps},
-        status=400 if request.method == "POST" else 200,
+        status=submitted.status,
     )
 
 

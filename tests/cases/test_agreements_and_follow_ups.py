@@ -55,7 +55,7 @@ def test_an_incomplete_written_agreement_cannot_be_signed(demo: None) -> None:
         reverse("cases:new_agreement", args=[case.pk]),
         {"form": "written", "facts": "漏水", "terms": "赔偿", "copies": 3},
     )
-    assert response.status_code == 200  # the form says what a written agreement must state
+    assert response.status_code == 400  # the form says what a written agreement must state
     assert "书面调解协议须载明此项" in response.content.decode()
     assert not Agreement.objects.exists()
 
@@ -160,7 +160,7 @@ def test_an_extension_needs_a_later_date_and_is_logged(demo: None) -> None:
         reverse("cases:extend", args=[case.pk]),
         {"version": case.version, "new_due": "2020-01-01", "reason": "x", "consent": "x"},
     )
-    assert past.status_code == 200 and "新期限须晚于今天" in past.content.decode()
+    assert past.status_code == 400 and "新期限须晚于今天" in past.content.decode()
     new_due = case.mediation_due + timedelta(days=15)
     ok = client.post(
         reverse("cases:extend", args=[case.pk]),
