@@ -8,13 +8,15 @@ import subprocess
 import sys
 from typing import Any
 
+import dj_database_url
+import django
+import psycopg
+from django.core.management import call_command
+
 
 def setup_database(*, fresh: bool = False) -> None:
     """Point Django at ``BENCH_DATABASE_URL`` (created, or recreated when ``fresh``), set it
     up and migrate it."""
-    import dj_database_url
-    import psycopg
-
     url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/clinic_bench")
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
@@ -35,9 +37,6 @@ def setup_database(*, fresh: bool = False) -> None:
         ).fetchone()
         if not exists:
             admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
-    import django
-    from django.core.management import call_command
-
     django.setup()
     call_command("migrate", verbosity=0)
 
@@ -60,12 +59,12 @@ def result(
 
 
 def run_child(module: str, database: str, **env: str) -> Any:
-    """``python -m module`` in a child process on its own database beside the benchmarks'
-    one (``database`` on the same server), with ``env`` added; returns the JSON it printed
-    last."""
+    """``module.child()`` in a child process (``python -m bench.child module``) on its own
+    database beside the benchmarks' one (``database`` on the same server), with ``env``
+    added; returns what it returned, through JSON."""
     url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{database}"
-    out = subprocess.run(
-        [sys.executable, "-m", module],
+    out = subprocess.run(  # noqa: S603  our own interpreter and module, no shell
+        [sys.executable, "-m", "bench.child", module],
         env={**os.environ, "BENCH_DATABASE_URL": url, **env},
         capture_output=True,
         text=True,

@@ -4,34 +4,36 @@ Its own database (``clinic_bench_booking``): the demo district, then sessions wi
 seats (and a booking on one in ten, the judge's own among them) added until the store holds
 the number being measured. Each measured booking is rolled back, so every round books into
 the same state; rounds at the two sizes are measured apart but with the same code path.
+Each size is measured in a child process (``bench.child``).
 """
 
 from __future__ import annotations
 
 import io
-import json
 import os
 import statistics as stats
 import time
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
 from bench import result, run_child
+from clinic.models import Clinic, User
+from scheduling import actions
+from scheduling.models import Booking, ClinicSession, Commitment, Seat
 
 BOOKINGS = 40
 
 
 def _fill(total: int) -> None:
     """Store ``total`` sessions (past and future) at the demo clinics."""
-    from django.utils import timezone
-
-    from clinic.models import Clinic, User
-    from scheduling.models import Booking, ClinicSession, Commitment, Seat
-
     have = ClinicSession.objects.count()
     clinics = list(Clinic.objects.order_by("pk"))
     people = list(User.objects.filter(memberships__role__in=["lawyer", "police"]).distinct())
-    start = timezone.make_aware(datetime(2000, 1, 3, 9, 0))
+    start = datetime(2000, 1, 3, 9, 0, tzinfo=timezone.get_current_timezone())
     batch: list[ClinicSession] = []
     for n in range(have, total):
         at = start + timedelta(hours=3 * n)  # one after another: nobody's shifts overlap
@@ -74,13 +76,6 @@ def _fill(total: int) -> None:
 
 def measure(total: int) -> float:
     """Median seconds of one booking with ``total`` sessions stored."""
-    from django.core.management import call_command
-    from django.db import transaction
-    from django.utils import timezone
-
-    from clinic.models import Clinic, User
-    from scheduling import actions
-
     if not Clinic.objects.exists():
         call_command("seed_demo", "--base-only", stdout=io.StringIO())
     _fill(total)
@@ -108,21 +103,24 @@ def measure(total: int) -> float:
     return stats.median(times)
 
 
-def _child(total: int) -> float:
-    return run_child("bench.booking", "clinic_bench_booking", BENCH_BOOKING_SESSIONS=str(total))
+def child() -> float:
+    """In the child process: ``measure`` at ``BENCH_BOOKING_SESSIONS``."""
+    return measure(int(os.environ["BENCH_BOOKING_SESSIONS"]))
+
+
+def _child(total: int, *, fresh: bool) -> float:
+    return run_child(
+        "bench.booking",
+        "clinic_bench_booking",
+        BENCH_BOOKING_SESSIONS=str(total),
+        BENCH_FRESH="1" if fresh else "0",
+    )
 
 
 def run(small: bool) -> list[dict[str, Any]]:
     few, many = 1_000, (10_000 if small else 100_000)
-    baseline = _child(few)
-    value = _child(many)  # the same database, grown: the small store first
+    baseline = _child(few, fresh=True)
+    value = _child(many, fresh=False)  # the same database, grown: the small store first
     return [
         result(f"booking_with_{many}_shifts_vs_{few}", value * 1000, baseline * 1000, 2.0, "ms")
     ]
-
-
-if __name__ == "__main__":
-    from bench import setup_database
-
-    setup_database(fresh=os.environ.get("BENCH_BOOKING_SESSIONS") == "1000")
-    print(json.dumps(measure(int(os.environ["BENCH_BOOKING_SESSIONS"]))))

@@ -14,7 +14,22 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.apps import apps
+from django.contrib.auth.hashers import make_password
 from django.db import connection
+
+from clinic.lib.encrypted import encrypt, lookup_hash
+from clinic.lib.ids import with_check_character
+from clinic.models import (
+    Clinic,
+    Community,
+    District,
+    Grid,
+    MediationCommittee,
+    Membership,
+    Street,
+    User,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 STREETS, COMMUNITIES_PER_STREET, PROFESSIONALS = 12, 10, 2000
@@ -73,7 +88,7 @@ def ensure(cases: int, seed: int = 2026, log: Any = print) -> dict[str, Any]:
         return _summary()
     started = time.monotonic()
     _wipe()
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311  reproducible data, not secrets
     ids = _regions(rng)
     log(f"regions and {PROFESSIONALS} professionals")
     _professionals(rng, ids)
@@ -94,14 +109,12 @@ def _summary() -> dict[str, Any]:
     with connection.cursor() as cursor:
         counts = {}
         for table in ("cases_case", "cases_party", "cases_caseevent", "scheduling_booking"):
-            cursor.execute(f"SELECT count(*) FROM {table}")
+            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608  our table names
             counts[table] = cursor.fetchone()[0]
     return counts
 
 
 def _wipe() -> None:
-    from django.apps import apps
-
     tables = [m._meta.db_table for m in apps.get_models(include_auto_created=True)]
     keep = {
         "django_migrations",
@@ -120,8 +133,6 @@ def _wipe() -> None:
 
 
 def _regions(rng: random.Random) -> dict[str, Any]:
-    from clinic.models import Clinic, Community, District, Grid, MediationCommittee, Street, User
-
     district = District.objects.create(name="基准区", city="昆明市", code="539999")
     admin = User.objects.create(username="bench-admin", display_name="基准管理员")
     communities, committees, clinics = [], {}, []
@@ -173,10 +184,6 @@ def _regions(rng: random.Random) -> dict[str, Any]:
 
 
 def _professionals(rng: random.Random, ids: dict[str, Any]) -> None:
-    from django.contrib.auth.hashers import make_password
-
-    from clinic.models import Membership, User
-
     unusable = make_password(None)
     roles = ["judge", "prosecutor", "police", "lawyer", "mediator"]
     users = User.objects.bulk_create(
@@ -212,9 +219,6 @@ def _moment(rng: random.Random, day: date) -> datetime:
 
 
 def _cases(rng: random.Random, ids: dict[str, Any], total: int) -> None:
-    from clinic.lib.encrypted import encrypt, lookup_hash
-    from clinic.lib.ids import with_check_character
-
     admin_id = ids["admin"].pk
     first = date(FIRST_YEAR, 1, 1)
     span = (date(FIRST_YEAR + YEARS, 1, 1) - first).days - 60
@@ -396,7 +400,7 @@ def _cases(rng: random.Random, ids: dict[str, Any], total: int) -> None:
     with connection.cursor() as cursor:
         for table in ("cases_case", "cases_party", "cases_caseevent", "cases_agreement"):
             cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608  our tables
                 f"(SELECT COALESCE(max(id), 1) FROM {table}))"
             )
         for (committee_id, year), last in sequences.items():
@@ -586,6 +590,6 @@ def _sessions(rng: random.Random, ids: dict[str, Any], cases: int) -> None:
             "scheduling_booking",
         ):
             cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608  our tables
                 f"(SELECT COALESCE(max(id), 1) FROM {table}))"
             )

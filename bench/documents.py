@@ -79,7 +79,8 @@ def run() -> list[dict[str, Any]]:
     latin = CJK.sub("x", chinese)  # the same template, fonts and all; only the text differs
     for html in (chinese, latin):  # warm both (fonts, caches)
         html_to_pdf(html)
-    chinese_times, latin_times = [], []
+    chinese_times: list[float] = []
+    latin_times: list[float] = []
     for _ in range(ROUNDS):  # interleaved rounds
         for html, times in ((chinese, chinese_times), (latin, latin_times)):
             started = time.perf_counter()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from scheduling.solver import Candidate, SeatSlot
 
@@ -11,8 +12,8 @@ ROLES = ["judge", "prosecutor", "police", "lawyer"]
 
 
 def street(seed: int = 7) -> tuple[list[SeatSlot], list[Candidate]]:
-    rng = random.Random(seed)
-    base = datetime(2026, 12, 1, 9)
+    rng = random.Random(seed)  # noqa: S311  reproducible data, not secrets
+    base = datetime(2026, 12, 1, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
     seats, seat_id = [], 0
     for clinic in range(10):
         days = rng.sample(range(28), 8)

@@ -1,44 +1,38 @@
 """Queries per page at 1× and 10× data: the case list, a case, the statistics and the duty
 board must issue the same number of queries whatever the size of the district.
 
-Runs itself in two child processes, each on its own database (``clinic_bench_q1`` and
-``clinic_bench_q10``) generated at ``BENCH_QUERIES_CASES`` and ten times as many cases.
+Runs itself in two child processes (``bench.child``), each on its own database
+(``clinic_bench_q1`` and ``clinic_bench_q10``) generated at ``BENCH_QUERIES_CASES`` and ten
+times as many cases.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
-from bench import result, run_child
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bench import district, result, run_child
+from bench.people import bench_user, grant_views
+from cases.models import Case
+from clinic.models import Clinic, Community
 
 PAGES = ["case list", "case detail", "statistics", "duty board"]
 
 
-def measure() -> dict[str, int]:
+def child() -> dict[str, int]:
     """In a child process: generate this database's district, count each page's queries."""
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-    from django.urls import reverse
-
-    from bench import district
-    from bench.people import bench_user, grant_views
-    from cases.models import Case
-    from clinic.models import Clinic, Community
-
     district.ensure(int(os.environ["BENCH_QUERIES_CASES"]), log=lambda *a: None)
-    community = Community.objects.filter(cases__kind="dispute").order_by("pk").first()
+    community = Community.objects.filter(cases__kind="dispute").earliest("pk")
     coordinator = bench_user("bench_q_coordinator", "coordinator", community=community)
     grant_views(coordinator, 10)
     street = bench_user("bench_q_street", "street_officer", street=community.street)
-    case = (
-        Case.objects.filter(community=community, kind="dispute", state="closed")
-        .order_by("pk")
-        .first()
-    )
-    clinic = Clinic.objects.filter(community=community).first()
+    case = Case.objects.filter(community=community, kind="dispute", state="closed").earliest("pk")
+    clinic = Clinic.objects.filter(community=community).earliest("pk")
     pages = {
         "case list": (coordinator, reverse("cases:list") + "?kind=dispute&size=50"),
         "case detail": (coordinator, reverse("cases:detail", args=[case.pk])),
@@ -56,7 +50,8 @@ def measure() -> dict[str, int]:
         client.get(url)  # warm: caches, session
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
-        assert response.status_code == 200, (name, response.status_code)
+        if response.status_code != 200:
+            raise RuntimeError(f"{name}: {response.status_code}")
         counts[name] = len(queries)
     return counts
 
@@ -76,10 +71,3 @@ def run(cases: int) -> list[dict[str, Any]]:
         result(f"queries_{name.replace(' ', '_')}_10x", ten[name], one[name], 1.0, "queries")
         for name in PAGES
     ]
-
-
-if __name__ == "__main__":
-    from bench import setup_database
-
-    setup_database()
-    print(json.dumps(measure()))

@@ -17,6 +17,9 @@ from django.db import connection
 
 from bench import result
 from bench.documents import _rss_mib
+from cases import exports, statistics
+from cases.models import Case
+from clinic.models import Community, Street
 
 ROUNDS = 5
 
@@ -45,11 +48,7 @@ DISTRICT = 1_000_000
 
 
 def run() -> list[dict[str, Any]]:
-    from cases import exports, statistics
-    from cases.models import Case
-    from clinic.models import Community, Street
-
-    street = Street.objects.order_by("code").first()
+    street = Street.objects.earliest("code")
     communities = list(Community.objects.filter(street=street))
     ids = [c.pk for c in communities]
     period = statistics.parse_period("2025")

@@ -8,18 +8,17 @@ import statistics as stats
 import time
 from typing import Any
 
+from openpyxl import Workbook
+
 from bench import result
+from cases import exports
+from cases.models import Case
 
 ROWS = 50_000
 ROUNDS = 3
 
 
 def run() -> list[dict[str, Any]]:
-    from openpyxl import Workbook
-
-    from cases import exports
-    from cases.models import Case
-
     ids = list(Case.objects.order_by("pk").values_list("pk", flat=True)[:ROWS])
     cases = (
         Case.objects.filter(pk__in=ids) if len(ids) < ROWS else Case.objects.filter(pk__lte=ids[-1])
