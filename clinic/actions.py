@@ -6,10 +6,12 @@ audit log, and leave email to ``transaction.on_commit``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+import holidays as holidays_package
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, transaction
@@ -17,6 +19,9 @@ from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic import audit, outbox
 from clinic.access import forget_memberships, level_of
@@ -254,10 +259,6 @@ def package_calendar(years: Iterable[int]) -> list[tuple[date, str, str, int | N
     """Public holidays and make-up working days for these years, from the ``holidays``
     package's schedule for mainland China: ``(date, kind, name, works as weekday)``. A make-up
     day works as the weekday of the day off it was swapped for."""
-    import re
-
-    import holidays as holidays_package
-
     years = list(years)
     rows: list[tuple[date, str, str, int | None]] = []
     cn = holidays_package.China(years=years, language="zh_CN")
@@ -282,7 +283,7 @@ def package_official_years(years: Iterable[int]) -> set[int]:
     """The years for which the ``holidays`` package carries the State Council's published
     schedule (its 调休 and extended days); for any other year it only estimates the statutory
     days off."""
-    from holidays.countries.china import ChinaStaticHolidays
+    from holidays.countries.china import ChinaStaticHolidays  # noqa: PLC0415  heavy: ~0.2 s
 
     published = getattr(ChinaStaticHolidays, "special_public_holidays", {})
     return {year for year in years if year in published}
@@ -434,16 +435,12 @@ def do_mark_read(user: User, notification_ids: Iterable[int] | None = None) -> i
 
 def pending_totp_device(user: User) -> Any:
     """The person's one-time-code device being set up (a new secret until confirmed)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     return device or TOTPDevice.objects.create(user=user, name="app", confirmed=False)
 
 
 def do_confirm_totp_device(request: HttpRequest, device: Any, code: str) -> bool:
     """Turn the device on once it produced a right code; the session counts as verified."""
-    from django_otp import login as otp_login
-
     if not device.verify_token(code):
         return False
     with transaction.atomic():
@@ -461,9 +458,6 @@ def do_confirm_totp_device(request: HttpRequest, device: Any, code: str) -> bool
 
 
 def do_verify_second_factor(request: HttpRequest, code: str) -> bool:
-    from django_otp import login as otp_login
-    from django_otp import match_token
-
     device = match_token(request.user, code)
     if device is None:
         audit.record(

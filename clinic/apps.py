@@ -2,17 +2,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 def _sync_groups(sender: AppConfig, **kwargs: Any) -> None:
     """After the last app migrated (so every permission exists), refresh the role groups."""
-    from django.apps import apps
-
     if sender is list(apps.get_app_configs())[-1]:
-        from clinic.actions import do_sync_role_groups
+        # app loading: this module loads before the models clinic.actions imports
+        from clinic.actions import do_sync_role_groups  # noqa: PLC0415
 
         do_sync_role_groups()
 
@@ -42,6 +41,8 @@ class ClinicConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from clinic import audit, checks  # noqa: F401  (sign-in receivers, system checks)
+        # app loading: sign-in receivers and system checks register on import, once the
+        # models they use are loaded
+        from clinic import audit, checks  # noqa: F401, PLC0415
 
         post_migrate.connect(_sync_groups, dispatch_uid="clinic_role_groups")

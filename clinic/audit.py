@@ -10,6 +10,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from clinic.access import roles
 from clinic.choices import AuditEvent, AuditResult
 from clinic.models import AuditEntry, User
 
@@ -33,8 +34,6 @@ def record(
     username: str = "",
 ) -> AuditEntry:
     """Append one entry. ``user`` defaults to the request's signed-in user."""
-    from clinic.access import roles
-
     if user is None and request is not None and request.user.is_authenticated:
         user = request.user
     if obj is not None:

@@ -17,8 +17,9 @@ from django.utils.cache import patch_vary_headers
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_otp import user_has_device
 
-from clinic.access import NotPermitted, NotVisible
+from clinic.access import NotPermitted, NotVisible, roles
 from clinic.audit import record
 from clinic.choices import AuditEvent, AuditResult
 
@@ -111,10 +112,6 @@ class SecondFactorMiddleware(MiddlewareMixin):
             return None
         if _url_name(request) in SIGN_IN_PAGES:
             return None
-        from django_otp import user_has_device
-
-        from clinic.access import roles
-
         if user_has_device(user):
             target = "two_factor_verify"
         elif set(roles(user)) & set(settings.TWO_FACTOR_REQUIRED_ROLES):
@@ -171,8 +168,6 @@ class RequestSizeMiddleware:
         except ValueError:
             length = 0
         if length > settings.MAX_REQUEST_BYTES:
-            from django.shortcuts import render
-
             limit = settings.MAX_REQUEST_BYTES // (1024 * 1024)
             return render(request, "413.html", {"limit": limit}, status=413)
         return self.get_response(request)

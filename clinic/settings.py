@@ -167,14 +167,15 @@ AUTH_PASSWORD_VALIDATORS = [
 # PASSWORD_PROFILE=mlps, for deployments assessed under MLPS 2.0 (等保二级): passwords mix
 # letters, digits and symbols and are changed every 90 days; people are warned 14 days ahead
 # and sent to the change page once it has run out.
+# (S105 below: "mlps" and "standard" name a profile, they are not passwords.)
 PASSWORD_PROFILE = os.environ.get("PASSWORD_PROFILE", "standard")
-PASSWORD_MAX_AGE_DAYS = 90 if PASSWORD_PROFILE == "mlps" else None
+PASSWORD_MAX_AGE_DAYS = 90 if PASSWORD_PROFILE == "mlps" else None  # noqa: S105
 PASSWORD_WARN_DAYS = 14
-if PASSWORD_PROFILE == "mlps":
+if PASSWORD_PROFILE == "mlps":  # noqa: S105
     AUTH_PASSWORD_VALIDATORS.append(
         {"NAME": "clinic.lib.passwords.CharacterClassesValidator"},
     )
-elif PASSWORD_PROFILE != "standard":
+elif PASSWORD_PROFILE != "standard":  # noqa: S105
     raise ImproperlyConfigured("PASSWORD_PROFILE is standard or mlps")
 PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for an hour, once
 

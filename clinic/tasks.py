@@ -7,6 +7,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from clinic import outbox
 from clinic.models import Notification
 
 
@@ -30,7 +31,5 @@ def send_notification_email(notification_id: int) -> bool:
 @shared_task
 def drain_outbox() -> int:
     """Send the tasks actions queued while the broker was away (every minute, from beat)."""
-    from clinic import outbox
-
     sent, _pending = outbox.drain()
     return sent

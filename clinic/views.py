@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 from base64 import b32encode
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import segno
@@ -14,7 +16,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,11 +28,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from clinic import access, actions, forms
+from clinic.audit import record
 from clinic.celery import app as celery_app
 from clinic.choices import AuditEvent, DayKind, Role
 from clinic.forms import (
     PROFILE_FIELDS,
     STALE_MESSAGE,
+    AuditSearchForm,
     GrantRoleForm,
     HolidayForm,
     HolidayYearForm,
@@ -40,8 +44,10 @@ from clinic.forms import (
     SignInForm,
     YearForm,
 )
+from clinic.lib.export import safe_cell
 from clinic.lib.stale import fingerprint
 from clinic.models import (
+    AuditEntry,
     Clinic,
     Holiday,
     HolidayYear,
@@ -496,13 +502,6 @@ def import_holidays(request: HttpRequest) -> HttpResponse:
 
 
 def _audit_entries(request: HttpRequest) -> tuple[Any, Any]:
-    from datetime import datetime, time, timedelta
-
-    from django.utils import timezone
-
-    from clinic.forms import AuditSearchForm
-    from clinic.models import AuditEntry
-
     if not access.has_role(request.user, Role.DISTRICT_ADMIN):
         raise access.NotPermitted("audit", "", "read")
     form = AuditSearchForm(request.GET or None)
@@ -540,14 +539,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 
 def audit_export(request: HttpRequest) -> HttpResponse:
-    import csv
-
-    from django.http import StreamingHttpResponse
-    from django.utils import timezone
-
-    from clinic.audit import record
-    from clinic.lib.export import safe_cell
-
     _form, entries = _audit_entries(request)
     record(
         AuditEvent.EXPORT,

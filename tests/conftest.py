@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 
 from clinic.celery import app as celery_app
@@ -21,8 +22,6 @@ pytest_plugins = ("celery.contrib.pytest",)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked ``postgres`` need PostgreSQL's concurrency; CI runs the suite on both
     databases, so on SQLite they are reported as skipped, and on PostgreSQL they run."""
-    from django.db import connection
-
     on_postgres = connection.vendor == "postgresql"
     with_broker = bool(os.environ.get("CELERY_BROKER_URL"))
     no_postgres = pytest.mark.skip(reason="needs PostgreSQL (run with DATABASE_URL; CI does)")

@@ -16,7 +16,10 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
+
+from clinic.models import User
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -148,10 +151,6 @@ class Browser:
 def set_password(username: str, password: str) -> None:
     """Give a user a password the server can check: tests hash with a fast hasher the
     server (with the project's settings) does not accept."""
-    from django.contrib.auth.hashers import PBKDF2PasswordHasher
-
-    from clinic.models import User
-
     hasher = PBKDF2PasswordHasher()
     User.objects.filter(username=username).update(password=hasher.encode(password, hasher.salt()))
 

@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django import forms
 from django.conf import settings
 from django.db import models
 
@@ -91,6 +92,4 @@ class EncryptedCharField(models.TextField):
         return super().to_python(value)
 
     def formfield(self, **kwargs: Any) -> Any:
-        from django import forms
-
         return forms.CharField(max_length=self.max_plain_length, required=not self.blank)

@@ -4,9 +4,11 @@ only our own static files, uploaded files under MEDIA_ROOT, and data: URIs."""
 
 from __future__ import annotations
 
+import io
 import threading
 from pathlib import Path
 from typing import Any
+from urllib.request import url2pathname
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -22,9 +24,7 @@ class FetchRefused(ValueError):
 def restricted_fetcher() -> Any:
     """A fetcher that serves ``static:path``, files under MEDIA_ROOT and ``data:`` URIs and
     refuses everything else: documents never reach the network."""
-    from urllib.request import url2pathname
-
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: PLC0415  heavy: ~1 s
 
     class RestrictedFetcher(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -56,7 +56,7 @@ _local = threading.local()
 def _font_config() -> Any:
     """One font configuration per thread, reused: loading the CJK fonts afresh for each
     document costs time, and Pango's font maps are not freed promptly."""
-    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415  heavy: ~1 s
 
     config = getattr(_local, "font_config", None)
     if config is None:
@@ -65,14 +65,12 @@ def _font_config() -> Any:
 
 
 def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415  heavy: loads Pango, ~1 s
 
     return HTML(string=html, url_fetcher=restricted_fetcher()).write_pdf(font_config=_font_config())
 
 
 def page_count(pdf: bytes) -> int:
-    import io
-
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # noqa: PLC0415  heavy: ~0.2 s, only for PDFs
 
     return len(PdfReader(io.BytesIO(pdf)).pages)

@@ -7,8 +7,10 @@ import io
 import unicodedata
 from dataclasses import dataclass
 
+import pillow_heif
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 PDF, JPEG, PNG, HEIC = "pdf", "jpeg", "png", "heic"
 CONTENT_TYPES = {
@@ -87,7 +89,7 @@ def _too_big(max_bytes: int) -> str:
 
 
 def _verify_pdf(content: bytes) -> None:
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # noqa: PLC0415  heavy: ~0.2 s, only for PDFs
 
     reader = PdfReader(io.BytesIO(content), strict=False)
     if len(reader.pages) < 1:
@@ -96,11 +98,7 @@ def _verify_pdf(content: bytes) -> None:
 
 def strip_location(content: bytes, kind: str) -> bytes:
     """Re-save a photo without its GPS block (and without XMP, which can hold one too)."""
-    from PIL import Image
-
     if kind == HEIC:
-        import pillow_heif
-
         pillow_heif.register_heif_opener()
     with Image.open(io.BytesIO(content)) as image:
         image.load()

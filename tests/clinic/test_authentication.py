@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from axes.models import AccessAttempt
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -55,8 +56,6 @@ def test_a_lockout_ends_after_15_minutes(demo: None) -> None:
 
 
 def test_an_over_long_user_name_is_refused_in_chinese_and_counts_nothing(demo: None) -> None:
-    from axes.models import AccessAttempt
-
     response = _sign_in(Client(), "0" * 256, "<script>alert(1)</script>")
     assert response.status_code == 200
     assert "不超过 150 字符" in response.content.decode()

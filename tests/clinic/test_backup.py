@@ -14,12 +14,15 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connections
+from PIL import Image
 
+from cases import actions
 from cases.models import Case, CaseEvent, Party
 from clinic import backup
+from clinic.lib.uploads import PNG, CheckedUpload
 from clinic.models import AuditEntry, Notification
 from scheduling.models import Booking
-from tests.cases.factories import in_state
+from tests.cases.factories import in_state, user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,12 +65,6 @@ def media(settings: Any, tmp_path: Path) -> Path:
 
 def _add_files() -> None:
     """An evidence photo and a bound case file: the demo itself uploads nothing."""
-    from PIL import Image
-
-    from cases import actions
-    from clinic.lib.uploads import PNG, CheckedUpload
-    from tests.cases.factories import user
-
     case = Case.objects.filter(state="sit_in").first()
     picture = io.BytesIO()
     Image.new("RGB", (40, 30), "red").save(picture, format="PNG")

@@ -1,7 +1,12 @@
 import pytest
+from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import client_for
+from cases.choices import State
+from clinic.actions import do_grant_role
+from clinic.models import Community
+from tests.cases.factories import in_state, settle
+from tests.conftest import client_for, person
 
 
 def test_the_navigation_shows_only_what_the_role_may_use(demo: None) -> None:
@@ -15,10 +20,6 @@ def test_the_navigation_shows_only_what_the_role_may_use(demo: None) -> None:
 
 
 def test_a_person_with_several_roles_can_switch_between_their_home_pages(demo: None) -> None:
-    from clinic.actions import do_grant_role
-    from clinic.models import Community
-    from tests.conftest import person
-
     do_grant_role(
         person("lawyer"),
         role="mediator",
@@ -49,8 +50,6 @@ def test_the_session_is_kept_alive_while_a_form_is_filled_in(demo: None, setting
     assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
     client = client_for("mediator")
     assert client.post(reverse("clinic:keepalive")).status_code == 204
-    from django.test import Client
-
     assert Client().post(reverse("clinic:keepalive")).status_code == 302
 
 
@@ -71,9 +70,6 @@ def test_chinese_is_the_language_even_for_an_english_browser(demo: None) -> None
 def test_the_street_officer_sees_this_months_headline_and_the_streets_alerts(demo: None) -> None:
     """The motto's three shares for the street this month, and its red-risk and overdue open
     disputes (the card's figures were worked out, then thrown away)."""
-    from cases.choices import State
-    from tests.cases.factories import in_state, settle
-
     settle(in_state(State.SIT_IN))
     in_state(State.SIT_IN, risk="red")
     page = client_for("street").get(reverse("clinic:home"), follow=True).content.decode()

@@ -2,13 +2,14 @@ import re
 
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from clinic.actions import do_notify
-from clinic.models import Notification
+from clinic.models import Notification, User, recount_unread_notifications
 from tests.conftest import client_for, person
+from tests.races import REPEATS, THREADS, race
 
 
 def test_posting_the_same_event_twice_shows_one_notification(
@@ -93,8 +94,6 @@ def test_the_badge_counts_unread_notifications_however_they_are_written(demo: No
 
 def test_a_recount_sets_every_badge_from_the_inbox(demo: None) -> None:
     """What a restore runs once its rows are in, whatever the triggers saw while loading."""
-    from clinic.models import User, recount_unread_notifications
-
     do_notify([person("mediator")], key="e", title="五")
     do_notify([person("mediator"), person("judge")], key="f", title="六")
     User.objects.update(unread_notifications=7)
@@ -119,8 +118,6 @@ def test_saving_a_person_read_before_a_notification_came_keeps_the_count(demo: N
 def test_marking_a_notification_emailed_leaves_its_persons_row_alone(demo: None) -> None:
     """Only reading, unreading or handing a notification to someone else moves a count: the
     email task marks it sent without writing (and locking) the person's row."""
-    from django.db import connection
-
     [note] = do_notify([person("mediator")], key="h", title="八")
 
     def version() -> str:
@@ -156,9 +153,6 @@ def test_actions_notifying_the_same_people_in_any_order_at_once_all_go_through(
 ) -> None:
     """Each notification moves its person's unread count; actions that notify the same
     people, listed in opposite orders, all commit (none is stopped as a deadlock)."""
-    from clinic.models import User
-    from tests.races import REPEATS, THREADS, race
-
     people = list(User.objects.order_by("pk"))
     for round_ in range(REPEATS // 5):
 

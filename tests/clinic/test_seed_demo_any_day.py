@@ -16,6 +16,7 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection, transaction
 
 from cases.models import Case, CaseEvent
@@ -122,8 +123,6 @@ def _reset_sequences() -> None:
     """Primary-key sequences back to the rows left (PostgreSQL does not roll them back)."""
     if connection.vendor != "postgresql":
         return
-    from django.core.management.color import no_style
-
     models = list(apps.get_models(include_auto_created=True))
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), models):

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import CaseUserObjectPermission
+from clinic.access import memberships
 from clinic.models import Community, District, Grid, Membership, Street, User
 from tests.cases.factories import registered_dispute
 from tests.conftest import client_for, person
@@ -152,10 +154,6 @@ def test_saving_a_person_read_before_their_role_ended_keeps_it_ended(demo: None)
 def test_what_a_rolled_back_change_computed_is_not_kept(demo: None) -> None:
     """Inside a transaction that ends a person's role, their memberships read with the stamp
     they had are not cached under it: the transaction rolls back and the role stays."""
-    from django.db import transaction
-
-    from clinic.access import memberships
-
     stale = person("coordinator")
     with pytest.raises(RuntimeError), transaction.atomic():
         Membership.objects.filter(user=stale).update(ended_at=timezone.now())

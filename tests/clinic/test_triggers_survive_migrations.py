@@ -6,7 +6,7 @@ migration that changes a table they live on (or write to) drops and makes them a
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import connection, models
 from django.db.migrations import operations as ops
 from django.db.migrations.loader import MigrationLoader
 
@@ -110,8 +110,6 @@ def test_a_table_rebuilt_by_a_schema_change_gets_its_triggers_back_from_frozen_s
     """What ``rebuilding(...)`` is for: a schema change that rebuilds ``clinic_notification``
     (on SQLite it drops its triggers) between the drop and the create, and the unread count
     still moves."""
-    from django.db import models
-
     operations = frozen.rebuilding()
     field = models.CharField(max_length=5, default="x")
     field.set_attributes_from_name("probe")

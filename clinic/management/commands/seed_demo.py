@@ -31,7 +31,7 @@ from clinic.models import (
     User,
 )
 
-DEMO_PASSWORD = "clinic-demo-2026"
+DEMO_PASSWORD = "clinic-demo-2026"  # noqa: S105  the demo accounts' published password
 
 # (code, name, committee prefix, communities: (code suffix, name, prefix, km², households, people))
 STREETS = [
