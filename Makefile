@@ -52,6 +52,7 @@ test: deps
 lint: deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 	.ci/check-translations
 	$(PROD_ENV) $(PY) manage.py check --deploy --fail-level WARNING

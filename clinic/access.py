@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from clinic.choices import PROFESSIONAL_ROLES, ROLE_LEVELS, ROLE_PRIORITY, Level, Role
 from clinic.models import Community, District, Grid, Holiday, Membership, Street, User
@@ -24,6 +24,13 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
 T = TypeVar("T")
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request of a view behind ``LoginRequiredMiddleware`` (every view not marked
+    ``login_not_required``): its user is signed in. Only for annotations."""
+
+    user: User
 
 
 class NotVisible(Http404):
@@ -90,7 +97,7 @@ def memberships(user: User | AnonymousUser) -> list[Membership]:
                 .order_by("role", "pk")  # the model's order without its join on the user
             ),
         )
-        user._active_memberships = cached
+        user.__dict__["_active_memberships"] = cached
     return cached
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
 import holidays as holidays_package
 from django.apps import apps
@@ -24,8 +23,8 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic import audit, outbox
-from clinic.access import forget_memberships, level_of
-from clinic.choices import AuditEvent, AuditResult, DayKind, Level, Role
+from clinic.access import AuthenticatedHttpRequest, forget_memberships, level_of
+from clinic.choices import AuditEvent, AuditResult, DayKind, Role
 from clinic.models import (
     Community,
     District,
@@ -80,11 +79,11 @@ def _sync_user_groups(user: User) -> None:
 
 def _region_fields(region: District | Street | Community | Grid) -> dict[str, object]:
     level = level_of(region)
-    if level == Level.DISTRICT:
+    if isinstance(region, District):
         return {"level": level, "district": region}
-    if level == Level.STREET:
+    if isinstance(region, Street):
         return {"level": level, "district": region.district, "street": region}
-    if level == Level.COMMUNITY:
+    if isinstance(region, Community):
         return {
             "level": level,
             "district": region.street.district,
@@ -433,13 +432,13 @@ def do_mark_read(user: User, notification_ids: Iterable[int] | None = None) -> i
 # --- Two-factor sign-in ---------------------------------------------------------------------
 
 
-def pending_totp_device(user: User) -> Any:
+def pending_totp_device(user: User) -> TOTPDevice:
     """The person's one-time-code device being set up (a new secret until confirmed)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     return device or TOTPDevice.objects.create(user=user, name="app", confirmed=False)
 
 
-def do_confirm_totp_device(request: HttpRequest, device: Any, code: str) -> bool:
+def do_confirm_totp_device(request: HttpRequest, device: TOTPDevice, code: str) -> bool:
     """Turn the device on once it produced a right code; the session counts as verified."""
     if not device.verify_token(code):
         return False
@@ -457,7 +456,7 @@ def do_confirm_totp_device(request: HttpRequest, device: Any, code: str) -> bool
     return True
 
 
-def do_verify_second_factor(request: HttpRequest, code: str) -> bool:
+def do_verify_second_factor(request: AuthenticatedHttpRequest, code: str) -> bool:
     device = match_token(request.user, code)
     if device is None:
         audit.record(

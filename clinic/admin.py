@@ -34,7 +34,7 @@ class PersonAdmin(UserAdmin):
     list_display = ["username", "display_name", "organisation", "is_active"]
     search_fields = ["username", "display_name", "organisation"]
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (
             "Profile",
             {"fields": ["display_name", "phone", "organisation", "specialism", "qualification_no"]},

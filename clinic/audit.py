@@ -7,6 +7,7 @@ from typing import Any
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models import Model
 from django.dispatch import receiver
 from django.http import HttpRequest
 
@@ -27,7 +28,7 @@ def record(
     request: HttpRequest | None = None,
     user: User | None = None,
     result: str = AuditResult.OK,
-    obj: object | None = None,
+    obj: Model | None = None,
     object_type: str = "",
     object_id: object = "",
     detail: dict[str, Any] | None = None,
@@ -37,7 +38,7 @@ def record(
     if user is None and request is not None and request.user.is_authenticated:
         user = request.user
     if obj is not None:
-        object_type = object_type or obj._meta.model_name
+        object_type = object_type or obj._meta.model_name or ""
         object_id = object_id or obj.pk
     return AuditEntry.objects.create(
         user=user,

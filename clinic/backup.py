@@ -121,6 +121,10 @@ class _Serializer(JsonlSerializer):
     """Django's JSON Lines with natural keys for content types and permissions only, and
     times to the microsecond."""
 
+    #: Django's serialisers keep the fields of the object being written here (None between
+    #: objects); django-stubs leaves it out.
+    _current: Any
+
     def end_object(self, obj: Model) -> None:
         options = {**self.json_kwargs, "cls": _Encoder}
         json.dump(self.get_dump_object(obj), self.stream, **options)
@@ -155,14 +159,15 @@ def snapshot() -> Iterator[None]:
     if connection.vendor == "sqlite":
         # A deferred transaction reads one WAL snapshot without the write lock that the
         # project's IMMEDIATE transactions take.
-        connection.ensure_connection()
-        mode = connection.transaction_mode
-        connection.transaction_mode = None
+        sqlite: Any = connection  # its transaction_mode (Django 5.1) is not in django-stubs
+        sqlite.ensure_connection()
+        mode = sqlite.transaction_mode
+        sqlite.transaction_mode = None
         try:
             with transaction.atomic():
                 yield
         finally:
-            connection.transaction_mode = mode
+            sqlite.transaction_mode = mode
         return
     outermost = not connection.in_atomic_block
     with transaction.atomic():
@@ -311,7 +316,10 @@ def _insert(model: type[Model], objects: list[Model]) -> None:
     fields = [f for f in model._meta.concrete_fields]
     size = max(1, connection.ops.bulk_batch_size(fields, objects) or len(objects))
     for batch in _batches(objects, size):
-        model._base_manager._insert(batch, fields=fields, raw=True, using=connection.alias)
+        # _insert is the private method bulk_create uses, with raw=True; not in django-stubs.
+        model._base_manager._insert(  # type: ignore[attr-defined]
+            batch, fields=fields, raw=True, using=connection.alias
+        )
 
 
 def _load(path: Path, local: dict[str, dict[tuple[str, ...], int]]) -> None:

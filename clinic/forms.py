@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -43,7 +43,7 @@ class SignInForm(AuthenticationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["username"]
+        field = cast(UsernameField, self.fields["username"])  # as AuthenticationForm declares it
         field.validators.append(MaxLengthValidator(field.max_length))
 
 
@@ -56,7 +56,7 @@ class RegionRoleFields(forms.Form):
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
-        self.fields["role"].choices = [
+        cast(forms.ChoiceField, self.fields["role"]).choices = [
             (role, Role(role).label) for role in access.grantable_roles(actor)
         ]
         self.regions = {region_key(r): r for r in access.grantable_regions(actor)}
@@ -64,10 +64,11 @@ class RegionRoleFields(forms.Form):
         for key, region in self.regions.items():
             level = Level(access.level_of(region)).label
             groups.setdefault(str(level), []).append((key, region_label(region)))
-        self.fields["region"].choices = list(groups.items())
+        cast(forms.ChoiceField, self.fields["region"]).choices = list(groups.items())
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         role, key = data.get("role"), data.get("region")
         if not role or not key:
             return data

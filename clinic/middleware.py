@@ -18,6 +18,7 @@ from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_otp import user_has_device
+from django_otp.middleware import is_verified
 
 from clinic.access import NotPermitted, NotVisible, roles
 from clinic.audit import record
@@ -108,7 +109,7 @@ class SecondFactorMiddleware(MiddlewareMixin):
         self, request: HttpRequest, view: Callable, args: Any, kwargs: Any
     ) -> HttpResponse | None:
         user = request.user
-        if not settings.TWO_FACTOR or not user.is_authenticated or user.is_verified():
+        if not settings.TWO_FACTOR or not user.is_authenticated or is_verified(user):
             return None
         if _url_name(request) in SIGN_IN_PAGES:
             return None

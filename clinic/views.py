@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from base64 import b32encode
+from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +29,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from clinic import access, actions, forms
+from clinic.access import AuthenticatedHttpRequest
 from clinic.audit import record
 from clinic.celery import app as celery_app
 from clinic.choices import AuditEvent, DayKind, Role
@@ -82,7 +84,7 @@ def locked_out(
 
 
 @require_POST
-def keepalive(request: HttpRequest) -> HttpResponse:
+def keepalive(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Pinged while a form is being filled in, so a long mediation record never expires."""
     return HttpResponse(status=204)
 
@@ -120,7 +122,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 # --- Home pages -----------------------------------------------------------------------------
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Send each person to the home page of their most senior role."""
     held = access.roles(request.user)
     if not held:
@@ -128,7 +130,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("clinic:home_role", role=held[0])
 
 
-def home_role(request: HttpRequest, role: str) -> HttpResponse:
+def home_role(request: AuthenticatedHttpRequest, role: str) -> HttpResponse:
     access.require_role(request.user, [role], "home")
     memberships = [m for m in access.memberships(request.user) if m.role == role]
     communities = access.communities_for(request.user, role)
@@ -162,7 +164,7 @@ def home_role(request: HttpRequest, role: str) -> HttpResponse:
 # --- Inbox ----------------------------------------------------------------------------------
 
 
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         actions.do_mark_read(request.user)
         return redirect("clinic:notifications")
@@ -173,7 +175,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
+def open_notification(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notification = Notification.objects.filter(user=request.user, pk=pk).first()
     if notification is None:
         raise access.NotVisible("notification", pk)
@@ -188,12 +190,12 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
 # --- People and roles -----------------------------------------------------------------------
 
 
-def _require_manager(request: HttpRequest) -> None:
+def _require_manager(request: AuthenticatedHttpRequest) -> None:
     if not access.can_manage_people(request.user):
         raise access.NotPermitted("people", "", "manage")
 
 
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_manager(request)
     query = request.GET.get("q", "").strip()
     role = request.GET.get("role", "")
@@ -233,7 +235,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 
 def _render_person(
-    request: HttpRequest, subject: User, grant_form: GrantRoleForm, status: int = 200
+    request: AuthenticatedHttpRequest, subject: User, grant_form: GrantRoleForm, status: int = 200
 ) -> HttpResponse:
     memberships = subject.memberships.select_related(
         "district", "street", "community", "grid", "granted_by", "ended_by"
@@ -256,13 +258,13 @@ def _render_person(
     )
 
 
-def person(request: HttpRequest, pk: int) -> HttpResponse:
+def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
     subject = access.access_person(request.user, pk)
     return _render_person(request, subject, GrantRoleForm(actor=request.user))
 
 
-def add_person(request: HttpRequest) -> HttpResponse:
+def add_person(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_manager(request)
     form = PersonCreateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -282,7 +284,7 @@ def add_person(request: HttpRequest) -> HttpResponse:
     return render(request, "clinic/add_person.html", {"form": form})
 
 
-def edit_person(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
     subject = access.access_person(request.user, pk, write=True)
     current = fingerprint(subject, PROFILE_FIELDS)
@@ -306,7 +308,7 @@ def edit_person(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def grant_role(request: HttpRequest, pk: int) -> HttpResponse:
+def grant_role(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
     subject = access.access_person(request.user, pk)
     form = GrantRoleForm(request.POST, actor=request.user)
@@ -323,7 +325,7 @@ def grant_role(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_person(request, subject, form, status=400)
 
 
-def end_role(request: HttpRequest, pk: int) -> HttpResponse:
+def end_role(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
     membership = access.access_membership(request.user, pk)
     form = ReasonForm(request.POST or None)
@@ -349,7 +351,7 @@ def open_work(person: User) -> list[tuple[str, str]]:
     return items
 
 
-def deactivate_person(request: HttpRequest, pk: int) -> HttpResponse:
+def deactivate_person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
     subject = access.access_person(request.user, pk, write=True)
     if subject == request.user:
@@ -373,7 +375,7 @@ def deactivate_person(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def reactivate_person(request: HttpRequest, pk: int) -> HttpResponse:
+def reactivate_person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
     subject = access.access_person(request.user, pk, write=True)
     actions.do_reactivate_person(subject, actor=request.user, request=request)
@@ -386,13 +388,13 @@ def reactivate_person(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Holiday calendar -----------------------------------------------------------------------
 
 
-def _require_holiday_manager(request: HttpRequest) -> None:
+def _require_holiday_manager(request: AuthenticatedHttpRequest) -> None:
     if not access.can_manage_holidays(request.user):
         raise access.NotPermitted("holidays", "", "manage")
 
 
 def _render_holidays(
-    request: HttpRequest, year: int, form: HolidayForm, status: int = 200
+    request: AuthenticatedHttpRequest, year: int, form: HolidayForm, status: int = 200
 ) -> HttpResponse:
     official = set(HolidayYear.objects.filter(official=True).values_list("year", flat=True))
     return render(
@@ -413,7 +415,7 @@ def _render_holidays(
     )
 
 
-def holidays(request: HttpRequest) -> HttpResponse:
+def holidays(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_holiday_manager(request)
     year_form = YearForm(request.GET or None)
     year = year_form.cleaned_data["year"] if year_form.is_valid() else timezone.localdate().year
@@ -421,7 +423,7 @@ def holidays(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def save_holiday(request: HttpRequest) -> HttpResponse:
+def save_holiday(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_holiday_manager(request)
     form = HolidayForm(request.POST)
     if not form.is_valid():
@@ -440,7 +442,7 @@ def save_holiday(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def delete_holiday(request: HttpRequest, pk: int) -> HttpResponse:
+def delete_holiday(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     holiday = access.access_holiday(request.user, pk)
     year = holiday.date.year
     moved = actions.do_delete_holiday(holiday, actor=request.user, request=request)
@@ -450,7 +452,7 @@ def delete_holiday(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def confirm_holiday_year(request: HttpRequest) -> HttpResponse:
+def confirm_holiday_year(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_holiday_manager(request)
     form = HolidayYearForm(request.POST)
     if not form.is_valid():
@@ -470,7 +472,7 @@ def confirm_holiday_year(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('clinic:holidays')}?year={year}")
 
 
-def _say_moved(request: HttpRequest, moved: int) -> None:
+def _say_moved(request: AuthenticatedHttpRequest, moved: int) -> None:
     if moved:
         messages.info(
             request,
@@ -484,7 +486,7 @@ def _say_moved(request: HttpRequest, moved: int) -> None:
 
 
 @require_POST
-def import_holidays(request: HttpRequest) -> HttpResponse:
+def import_holidays(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_holiday_manager(request)
     form = YearForm(request.POST)
     if not form.is_valid():
@@ -501,7 +503,9 @@ def import_holidays(request: HttpRequest) -> HttpResponse:
 # --- The audit log, for district admins and inspectors --------------------------------------
 
 
-def _audit_entries(request: HttpRequest) -> tuple[Any, Any]:
+def _audit_entries(
+    request: AuthenticatedHttpRequest,
+) -> tuple[AuditSearchForm, QuerySet[AuditEntry]]:
     if not access.has_role(request.user, Role.DISTRICT_ADMIN):
         raise access.NotPermitted("audit", "", "read")
     form = AuditSearchForm(request.GET or None)
@@ -528,7 +532,7 @@ def _audit_entries(request: HttpRequest) -> tuple[Any, Any]:
     return form, entries
 
 
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, entries = _audit_entries(request)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(
@@ -538,7 +542,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     _form, entries = _audit_entries(request)
     record(
         AuditEvent.EXPORT,
@@ -553,7 +557,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
 
     writer = csv.writer(Echo())
 
-    def rows() -> Any:
+    def rows() -> Iterator[str]:
         yield "\ufeff" + writer.writerow(
             [
                 _("Time"),
@@ -595,7 +599,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
 WRONG_CODE = gettext_lazy("That code is not right. Check the time on your phone and try again.")
 
 
-def _next(request: HttpRequest) -> str:
+def _next(request: AuthenticatedHttpRequest) -> str:
     target = request.GET.get("next") or request.POST.get("next") or ""
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
@@ -603,7 +607,7 @@ def _next(request: HttpRequest) -> str:
 
 
 @never_cache
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Set up a one-time-code app: scan the QR code, type the code it shows."""
     if not settings.TWO_FACTOR:
         raise access.NotVisible("two_factor", "")
@@ -631,7 +635,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The second step of signing in: the code from the person's app."""
     if not settings.TWO_FACTOR:
         raise access.NotVisible("two_factor", "")

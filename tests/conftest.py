@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from clinic.celery import app as celery_app
 from clinic.models import User
@@ -44,7 +45,7 @@ def _celery_in_process() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings: pytest.FixtureRequest) -> None:
+def _fast_passwords(settings: Settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -62,7 +63,7 @@ class EncryptedCharField(models.TextField):
         self.max_plain_length = max_plain_length
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         kwargs["max_plain_length"] = self.max_plain_length
         return name, path, args, kwargs
@@ -91,5 +92,11 @@ class EncryptedCharField(models.TextField):
             return decrypt(value.removeprefix(self.SERIALISED_PREFIX))
         return super().to_python(value)
 
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(
+        self,
+        form_class: type[forms.Field] | None = None,
+        choices_form_class: type[forms.ChoiceField] | None = None,
+        **kwargs: Any,
+    ) -> forms.Field:
+        """A plain text box as long as the plain value may be (the stored token is longer)."""
         return forms.CharField(max_length=self.max_plain_length, required=not self.blank)

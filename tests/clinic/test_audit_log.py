@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
@@ -52,7 +53,8 @@ def test_district_admins_search_and_export_the_log(demo: None) -> None:
     page = client.get(reverse("clinic:audit_log") + "?event=denied")
     assert page.status_code == 200 and "coordinator" in page.content.decode()
     response = client.get(reverse("clinic:audit_export") + "?event=denied")
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert isinstance(response, StreamingHttpResponse)
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert len(rows) == 2 and rows[1][1] == "coordinator"
     assert AuditEntry.objects.filter(event="export", username="admin").exists()
 

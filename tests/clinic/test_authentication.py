@@ -215,7 +215,9 @@ def _reset_link(client: Client, email: str) -> str:
     response = client.post(reverse("password_reset"), {"email": email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
-    return re.search(r"https?://[^/]+(/password/reset/\S+/)", mail.outbox[0].body).group(1)
+    link = re.search(r"https?://[^/]+(/password/reset/\S+/)", str(mail.outbox[0].body))
+    assert link is not None
+    return link.group(1)
 
 
 def test_a_password_is_reset_by_email_once(demo: None) -> None:

@@ -39,7 +39,8 @@ def canonical() -> dict[str, list[tuple[Any, ...]]]:
             if not (model._meta.auto_created and f.primary_key)
         ]
         mapped = [
-            keys.get(backup.label(f.remote_field.model)) if f.is_relation else None for f in fields
+            keys.get(backup.label(f.remote_field.model)) if f.remote_field is not None else None
+            for f in fields
         ]
         rows = []
         for values in model._base_manager.values_list(*[f.attname for f in fields]):
@@ -92,7 +93,9 @@ def test_the_demo_data_round_trips_row_by_row_and_file_by_file(media: Path, tmp_
 
     # No resident's ID number or phone in the archive in the clear.
     with tarfile.open(archive) as tar:
-        party_rows = tar.extractfile("data/cases.party.jsonl").read().decode()
+        party_file = tar.extractfile("data/cases.party.jsonl")
+        assert party_file is not None
+        party_rows = party_file.read().decode()
     for party in Party.objects.exclude(id_number=""):
         assert party.id_number not in party_rows and party.phone not in party_rows
 
@@ -179,6 +182,7 @@ def test_a_backup_taken_while_mediators_work_is_consistent(media: Path, tmp_path
 
         def rows(name: str) -> list[dict[str, Any]]:
             member = tar.extractfile(f"data/{name}.jsonl")
+            assert member is not None
             return [json.loads(line) for line in member.read().decode().splitlines()]
 
         cases = {row["pk"]: row["fields"] for row in rows("cases.case")}

@@ -55,6 +55,7 @@ def test_a_coordinator_adds_a_grid_worker_to_a_grid_of_their_community(demo: Non
     assert response.status_code == 302 and response["Location"] == added.get_absolute_url()
     assert added.check_password("Kunming-grid-2026")
     membership = Membership.objects.get(user=added)
+    assert membership.community is not None
     assert (membership.role, membership.grid, membership.community.name) == (
         "grid_worker",
         grid,

@@ -22,7 +22,7 @@ DEMO_USERNAMES = [
 
 def _row_counts() -> dict[str, int]:
     return {
-        model._meta.label: model.objects.count()
+        model._meta.label: model._default_manager.count()
         for model in apps.get_app_config("clinic").get_models()
     }
 

@@ -81,7 +81,7 @@ def _content(*, day_from: datetime | None = None) -> dict[str, list[tuple[Any, .
             for f in model._meta.concrete_fields
             if (label, f.attname) not in LEFT_OUT_FIELDS
         ]
-        rows = model._base_manager.order_by("pk").values_list(*names)  # type: ignore[attr-defined]
+        rows = model._base_manager.order_by("pk").values_list(*names)
         content[label] = [tuple(_today(value, day_from) for value in row) for row in rows]
     return content
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 
@@ -59,6 +60,7 @@ def test_every_change_to_a_watched_table_draws_a_new_stamp(demo: None) -> None:
     case = registered_dispute(mediator=None)
     coordinator = person("coordinator")
     membership = Membership.objects.active().filter(user=coordinator).first()
+    assert membership is not None
     community = membership.community
     view = Permission.objects.get(codename="view_case", content_type__app_label="cases")
     change = Permission.objects.get(codename="change_case", content_type__app_label="cases")
@@ -114,9 +116,9 @@ def test_every_change_to_a_watched_table_draws_a_new_stamp(demo: None) -> None:
     moved = CaseUserObjectPermission.objects.create(
         user=person("prosecutor"), permission=view, content_object=case
     )
-    before = {name: _stamp(name) for name in ("prosecutor", "police")}
+    stamps = {name: _stamp(name) for name in ("prosecutor", "police")}
     CaseUserObjectPermission.objects.filter(pk=moved.pk).update(user=person("police"))
-    assert all(_stamp(name) != stamp for name, stamp in before.items())
+    assert all(_stamp(name) != stamp for name, stamp in stamps.items())
 
 
 def _stamps() -> dict[int, int]:
@@ -128,12 +130,12 @@ def _stamps() -> dict[int, int]:
     [(District, "district"), (Street, "street"), (Community, "community"), (Grid, "grid")],
 )
 def test_renaming_a_region_restamps_exactly_the_people_who_hold_a_role_in_it(
-    demo: None, model: type, field: str
+    demo: None, model: type[Model], field: str
 ) -> None:
     region = getattr(Membership.objects.active().exclude(**{field: None}).first(), field)
     holders = set(Membership.objects.filter(**{field: region}).values_list("user", flat=True))
     before = _stamps()
-    model.objects.filter(pk=region.pk).update(name=f"{region.name}（新）")
+    model._default_manager.filter(pk=region.pk).update(name=f"{region.name}（新）")
     after = _stamps()
     assert {pk for pk in before if after[pk] != before[pk]} == holders
 

@@ -111,7 +111,7 @@ def test_a_table_rebuilt_by_a_schema_change_gets_its_triggers_back_from_frozen_s
     (on SQLite it drops its triggers) between the drop and the create, and the unread count
     still moves."""
     operations = frozen.rebuilding()
-    field = models.CharField(max_length=5, default="x")
+    field: models.CharField[str, str] = models.CharField(max_length=5, default="x")
     field.set_attributes_from_name("probe")
     with connection.schema_editor() as editor:
         operations[0].code(None, editor)

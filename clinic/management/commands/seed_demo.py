@@ -12,7 +12,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.management import call_command, get_commands
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -279,7 +279,7 @@ PEOPLE = [
 class Command(BaseCommand):
     help = "Load the 盘龙区 demo data (idempotent) and print the demo accounts."
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--base-only",
             action="store_true",
