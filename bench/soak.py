@@ -35,8 +35,6 @@ import django
 import psycopg
 from django.core.management import call_command
 
-from tests.server import Gunicorn
-
 SOAK_DB = "clinic_soak"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -74,8 +72,9 @@ def main() -> int:
     os.environ.pop("CELERY_BROKER_URL", None)  # tasks in-process: the soak is about the web
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     django.setup()
-    # setup: the simulated people use the models, which load only once Django is set up
+    # setup: these import the models, which load only once Django is set up
     from bench.soak_people import CAST, Log, check_invariants  # noqa: PLC0415
+    from tests.server import Gunicorn  # noqa: PLC0415
 
     print(f"preparing {SOAK_DB} …", flush=True)
     call_command("migrate", verbosity=0)
