@@ -10,18 +10,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
 from clinic.access import NotPermitted, NotVisible, memberships
 from clinic.choices import Level, Role
-from clinic.models import Clinic
+from clinic.models import Clinic, Membership, User
 from scheduling.choices import ROSTER_ROLES, SEAT_ACCEPTS
 from scheduling.models import Booking, ClinicSession, Seat
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def _covers(m: Any, clinic: Clinic) -> bool:
+
+def _covers(m: Membership, clinic: Clinic) -> bool:
     if m.level == Level.DISTRICT:
         return m.district_id == clinic.community.street.district_id
     if m.level == Level.STREET:
@@ -29,7 +33,7 @@ def _covers(m: Any, clinic: Clinic) -> bool:
     return m.community_id == clinic.community_id
 
 
-def _clinic_q(user: Any, roles: frozenset[str] | set[str]) -> Q:
+def _clinic_q(user: User | AnonymousUser, roles: frozenset[str] | set[str]) -> Q:
     q = Q(pk__in=[])
     for m in memberships(user):
         if m.role not in roles:
@@ -46,19 +50,19 @@ def _clinic_q(user: Any, roles: frozenset[str] | set[str]) -> Q:
 MANAGER_ROLES = frozenset({Role.COORDINATOR, Role.STREET_OFFICER, Role.DISTRICT_ADMIN})
 
 
-def managed_clinics(user: Any) -> QuerySet[Clinic]:
+def managed_clinics(user: User | AnonymousUser) -> QuerySet[Clinic]:
     return Clinic.objects.filter(_clinic_q(user, MANAGER_ROLES)).select_related("community")
 
 
-def served_clinics(user: Any) -> QuerySet[Clinic]:
+def served_clinics(user: User | AnonymousUser) -> QuerySet[Clinic]:
     return Clinic.objects.filter(_clinic_q(user, ROSTER_ROLES)).select_related("community")
 
 
-def manages_clinic(user: Any, clinic: Clinic) -> bool:
+def manages_clinic(user: User | AnonymousUser, clinic: Clinic) -> bool:
     return any(m.role in MANAGER_ROLES and _covers(m, clinic) for m in memberships(user))
 
 
-def role_for_seat(held: list[Any], seat: Seat) -> str | None:
+def role_for_seat(held: Iterable[Membership], seat: Seat) -> str | None:
     """The role, among these memberships, in which their holder may take this seat."""
     clinic = seat.session.clinic
     for m in held:
@@ -67,17 +71,17 @@ def role_for_seat(held: list[Any], seat: Seat) -> str | None:
     return None
 
 
-def booking_role(user: Any, seat: Seat) -> str | None:
+def booking_role(user: User | AnonymousUser, seat: Seat) -> str | None:
     """The role in which ``user`` may take this seat, or None."""
     return role_for_seat(memberships(user), seat)
 
 
-def seat_roles_for(user: Any, clinic: Clinic) -> set[str]:
+def seat_roles_for(user: User | AnonymousUser, clinic: Clinic) -> set[str]:
     held = {m.role for m in memberships(user) if m.role in ROSTER_ROLES and _covers(m, clinic)}
     return {seat for seat, accepts in SEAT_ACCEPTS.items() if accepts & held}
 
 
-def access_clinic(user: Any, slug: str, *, manage: bool = False) -> Clinic:
+def access_clinic(user: User | AnonymousUser, slug: str, *, manage: bool = False) -> Clinic:
     clinic = Clinic.objects.select_related("community__street").filter(slug=slug).first()
     if clinic is None:
         raise NotVisible("clinic", slug)
@@ -92,7 +96,7 @@ def access_clinic(user: Any, slug: str, *, manage: bool = False) -> Clinic:
     return clinic
 
 
-def access_session(user: Any, pk: int, *, manage: bool = False) -> ClinicSession:
+def access_session(user: User | AnonymousUser, pk: int, *, manage: bool = False) -> ClinicSession:
     session = (
         ClinicSession.objects.select_related("clinic__community__street").filter(pk=pk).first()
     )
@@ -102,7 +106,7 @@ def access_session(user: Any, pk: int, *, manage: bool = False) -> ClinicSession
     return session
 
 
-def access_seat(user: Any, pk: int) -> Seat:
+def access_seat(user: User | AnonymousUser, pk: int) -> Seat:
     seat = Seat.objects.select_related("session__clinic__community__street").filter(pk=pk).first()
     if seat is None:
         raise NotVisible("seat", pk)
@@ -110,7 +114,7 @@ def access_seat(user: Any, pk: int) -> Seat:
     return seat
 
 
-def access_booking(user: Any, pk: int, *, own: bool = False) -> Booking:
+def access_booking(user: User | AnonymousUser, pk: int, *, own: bool = False) -> Booking:
     """A booking: its holder acts on it; roster managers of the clinic too (unless ``own``)."""
     booking = (
         Booking.objects.select_related("seat__session__clinic__community__street", "person")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -31,7 +32,8 @@ class SettingsForm(forms.ModelForm):
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         seats = sum(data.get(f) or 0 for f in self.Meta.fields[:4])
         if seats == 0:
             raise forms.ValidationError(_("A session needs at least one seat."))
@@ -48,7 +50,8 @@ class PatternForm(forms.ModelForm):
         widgets = {"starts": TIME, "ends": TIME}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("starts") and data.get("ends") and data["ends"] <= data["starts"]:
             self.add_error("ends", _("The end must be after the start."))
         return data
@@ -63,7 +66,8 @@ class SessionForm(forms.Form):
     publish = forms.BooleanField(label=_("Publish at once"), required=False, initial=True)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and starts < timezone.now():
             self.add_error("starts_at", _("A session cannot start in the past."))
@@ -85,7 +89,8 @@ class LeaveForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends:
             if ends <= starts:
@@ -118,13 +123,16 @@ class MonthForm(forms.Form):
 class SuggestForm(MonthForm):
     scope = forms.ChoiceField(label=_("For"))
 
-    def __init__(self, *args: Any, clinics: Any, streets: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, clinics: Sequence[Clinic], streets: Sequence[Street], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         choices = [(f"clinic:{c.pk}", c.name) for c in clinics]
         choices += [
             (f"street:{s.pk}", _("All clinics of %(street)s") % {"street": s}) for s in streets
         ]
-        self.fields["scope"].choices = choices
+        # self.fields holds this form's copy of the ChoiceField declared above
+        cast(forms.ChoiceField, self.fields["scope"]).choices = choices
         self.clinics, self.streets = list(clinics), list(streets)
 
     def clean_scope(self) -> list[Clinic]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -161,7 +162,7 @@ def suggest(
     return result
 
 
-def _flow_bound(x: dict[tuple[int, int], object], candidates: list[Candidate]) -> int:
+def _flow_bound(x: Mapping[tuple[int, int], object], candidates: list[Candidate]) -> int:
     flow = max_flow.SimpleMaxFlow()
     source, sink = 0, 1
     seat_node: dict[int, int] = {}

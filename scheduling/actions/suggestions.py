@@ -4,7 +4,8 @@ booked."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -16,6 +17,20 @@ from scheduling.actions.commitments import Clash, busy_periods
 from scheduling.actions.sessions import month_bounds, roster_settings
 from scheduling.choices import BookingStatus, SessionStatus
 from scheduling.models import Booking, ClinicSession, Seat
+
+if TYPE_CHECKING:
+    from scheduling.solver import Candidate, Suggestion
+
+
+@dataclass(frozen=True)
+class RosterSuggestion:
+    """The solver's ``result`` and what it was worked out for: the open seats and the people
+    by id, and the candidates (who serves which clinics in which seat roles)."""
+
+    result: Suggestion
+    seats: dict[int, Seat]
+    people: dict[int, User]
+    candidates: list[Candidate]
 
 
 @transaction.atomic
@@ -42,10 +57,9 @@ def suggestion_for(
     month: int,
     seconds: float = 10.0,
     deterministic: bool = False,
-) -> Any:
+) -> RosterSuggestion:
     """Propose professionals for the open seats of these clinics' published and draft sessions
-    in a month (see ``scheduling.solver``; ``deterministic`` for a repeatable run). Returns the
-    solver's ``Suggestion`` with the seats and people it used."""
+    in a month (see ``scheduling.solver``; ``deterministic`` for a repeatable run)."""
     from scheduling.choices import ROSTER_ROLES, SEAT_ACCEPTS
     from scheduling.solver import Candidate, SeatSlot, suggest
 
@@ -110,8 +124,9 @@ def suggestion_for(
         )
     seat_slots.sort(key=lambda seat: seat.seat_id)
     candidates.sort(key=lambda candidate: candidate.person_id)
-    result = suggest(seat_slots, candidates, seconds=seconds, deterministic=deterministic)
-    result.seats = {seat.pk: seat for seat in open_seats}
-    result.people = {pid: entry["user"] for pid, entry in people.items()}
-    result.candidates = candidates
-    return result
+    return RosterSuggestion(
+        result=suggest(seat_slots, candidates, seconds=seconds, deterministic=deterministic),
+        seats={seat.pk: seat for seat in open_seats},
+        people={pid: entry["user"] for pid, entry in people.items()},
+        candidates=candidates,
+    )

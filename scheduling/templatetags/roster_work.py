@@ -9,6 +9,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from clinic.access import AuthenticatedHttpRequest
 from scheduling import access
 from scheduling.actions.sessions import month_bounds
 from scheduling.choices import BookingStatus, SessionStatus
@@ -19,7 +20,8 @@ register = template.Library()
 
 @register.inclusion_tag("scheduling/_roster_work.html", takes_context=True)
 def roster_work(context: dict[str, Any], role: str) -> dict[str, Any]:
-    user = context["request"].user
+    request: AuthenticatedHttpRequest = context["request"]  # the home pages are behind login
+    user = request.user
     now = timezone.now()
     today = timezone.localdate()
     if role in {"coordinator", "street_officer", "district_admin"}:

@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clinic import access as clinic_access
-from clinic.access import NotPermitted, NotVisible
+from clinic.access import AuthenticatedHttpRequest, NotPermitted, NotVisible
 from scheduling import access, forms
 from scheduling.actions.bookings import (
     BookingRefused,
@@ -32,7 +32,7 @@ from scheduling.choices import ROSTER_ROLES, BookingStatus
 from scheduling.models import Booking, ClinicSession, Leave
 
 
-def my_roster(request: HttpRequest) -> HttpResponse:
+def my_roster(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not clinic_access.has_role(user, *ROSTER_ROLES):
         raise NotPermitted("roster", "", "own")
@@ -93,7 +93,7 @@ def my_roster(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def book_seat(request: HttpRequest, pk: int) -> HttpResponse:
+def book_seat(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     seat = access.access_seat(request.user, pk)
     try:
         do_book_seat(seat, person=request.user, actor=request.user)
@@ -104,7 +104,7 @@ def book_seat(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(seat.session)
 
 
-def cancel_booking(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel_booking(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     booking = access.access_booking(request.user, pk)
     form = forms.ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -129,7 +129,7 @@ def cancel_booking(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def offer_swap(request: HttpRequest, pk: int) -> HttpResponse:
+def offer_swap(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     booking = access.access_booking(request.user, pk, own=True)
     if booking.swap_offered_at:
         do_withdraw_swap(booking)
@@ -141,7 +141,7 @@ def offer_swap(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def take_swap(request: HttpRequest, pk: int) -> HttpResponse:
+def take_swap(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     booking = Booking.objects.select_related("seat__session__clinic").filter(pk=pk).first()
     if booking is None or booking.swap_offered_at is None:
         raise NotVisible("booking", pk)
@@ -156,7 +156,7 @@ def take_swap(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def check_in(request: HttpRequest, pk: int) -> HttpResponse:
+def check_in(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     booking = access.access_booking(request.user, pk, own=True)
     session = booking.seat.session
     now = timezone.now()
@@ -172,7 +172,7 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def mark_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def mark_attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     booking = access.access_booking(request.user, pk)
     if not access.manages_clinic(request.user, booking.seat.session.clinic):
         raise NotPermitted("booking", pk, "attendance")

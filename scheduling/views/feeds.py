@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clinic import access as clinic_access
-from clinic.access import NotPermitted
+from clinic.access import AuthenticatedHttpRequest, NotPermitted
 from scheduling.actions.feeds import do_renew_feed_token, feed_token
 from scheduling.choices import ROSTER_ROLES, CommitmentKind
 from scheduling.models import Commitment
 
 
-def feed_settings(request: HttpRequest) -> HttpResponse:
+def feed_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not clinic_access.has_role(request.user, *ROSTER_ROLES):
         raise NotPermitted("feed", "", "open")
     if request.method == "POST":

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clinic.access import NotPermitted
+from clinic.access import AuthenticatedHttpRequest, NotPermitted
 from clinic.lib.export import safe_cell
 from scheduling import access, forms
 from scheduling.actions.sessions import month_bounds, roster_settings
@@ -19,7 +20,7 @@ from scheduling.choices import BookingStatus
 from scheduling.models import Booking
 
 
-def hours_report(request: HttpRequest) -> HttpResponse:
+def hours_report(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
     """On-site hours per professional and clinic in a month, against the clinic's minimum."""
     managed = list(access.managed_clinics(request.user).select_related("community__street"))
     if not managed:
@@ -94,7 +95,7 @@ def _hours_csv(table: list[dict[str, Any]], year: int, month: int) -> StreamingH
         _("Monthly minimum"),
     ]
 
-    def rows() -> Any:
+    def rows() -> Iterator[str]:
         yield "\ufeff" + writer.writerow(header)
         for row in table:
             yield writer.writerow(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clinic import access as clinic_access
-from clinic.access import NotPermitted, NotVisible
+from clinic.access import AuthenticatedHttpRequest, NotPermitted, NotVisible
 from scheduling import forms
 from scheduling.actions.commitments import Clash
 from scheduling.actions.leave import do_cancel_leave, do_record_leave
@@ -18,7 +18,7 @@ from scheduling.models import Leave
 
 
 @require_POST
-def add_leave(request: HttpRequest) -> HttpResponse:
+def add_leave(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not clinic_access.has_role(request.user, *ROSTER_ROLES):
         raise NotPermitted("leave", "", "add")
     form = forms.LeaveForm(request.POST)
@@ -31,13 +31,13 @@ def add_leave(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your leave was recorded; the roster will respect it."))
     else:
         for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+            for error in errors:  # an ErrorList yields its messages, never a ValidationError
+                messages.error(request, str(error))
     return redirect("scheduling:my_roster")
 
 
 @require_POST
-def cancel_leave(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel_leave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     leave = Leave.objects.filter(pk=pk, person=request.user).first()
     if leave is None:
         raise NotVisible("leave", pk)

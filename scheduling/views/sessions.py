@@ -8,14 +8,14 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clinic import access as clinic_access
-from clinic.access import NotPermitted, NotVisible
+from clinic.access import AuthenticatedHttpRequest, NotPermitted, NotVisible
 from scheduling import access, forms
 from scheduling.actions.sessions import (
     do_cancel_session,
@@ -31,7 +31,7 @@ from scheduling.choices import ROSTER_ROLES, SessionStatus
 from scheduling.models import ClinicSession, WeeklyPattern
 
 
-def roster_home(request: HttpRequest) -> HttpResponse:
+def roster_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Managers: their clinics and what is uncovered; professionals: their own roster."""
     user = request.user
     managed = list(access.managed_clinics(user))
@@ -73,7 +73,9 @@ def _month_or_404(year: int, month: int) -> tuple[date, date]:
     return first, last
 
 
-def month_calendar(request: HttpRequest, slug: str, year: int, month: int) -> HttpResponse:
+def month_calendar(
+    request: AuthenticatedHttpRequest, slug: str, year: int, month: int
+) -> HttpResponse:
     """A clinic's month: sessions, covered and uncovered seats, who is booked."""
     clinic = access.access_clinic(request.user, slug)
     first, last = _month_or_404(year, month)
@@ -115,7 +117,7 @@ def month_calendar(request: HttpRequest, slug: str, year: int, month: int) -> Ht
     )
 
 
-def clinic_settings(request: HttpRequest, slug: str) -> HttpResponse:
+def clinic_settings(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     clinic = access.access_clinic(request.user, slug, manage=True)
     settings_form = forms.SettingsForm(
         request.POST if "save_settings" in request.POST else None,
@@ -146,7 +148,7 @@ def clinic_settings(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-def toggle_pattern(request: HttpRequest, pk: int) -> HttpResponse:
+def toggle_pattern(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     pattern = WeeklyPattern.objects.select_related("clinic").filter(pk=pk).first()
     if pattern is None:
         raise NotVisible("pattern", pk)
@@ -156,7 +158,9 @@ def toggle_pattern(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def generate_sessions(request: HttpRequest, slug: str, year: int, month: int) -> HttpResponse:
+def generate_sessions(
+    request: AuthenticatedHttpRequest, slug: str, year: int, month: int
+) -> HttpResponse:
     clinic = access.access_clinic(request.user, slug, manage=True)
     _month_or_404(year, month)
     created = do_generate_sessions(clinic, year=year, month=month)
@@ -167,7 +171,9 @@ def generate_sessions(request: HttpRequest, slug: str, year: int, month: int) ->
 
 
 @require_POST
-def publish_month(request: HttpRequest, slug: str, year: int, month: int) -> HttpResponse:
+def publish_month(
+    request: AuthenticatedHttpRequest, slug: str, year: int, month: int
+) -> HttpResponse:
     clinic = access.access_clinic(request.user, slug, manage=True)
     _month_or_404(year, month)
     start, end = month_bounds(year, month)
@@ -178,7 +184,7 @@ def publish_month(request: HttpRequest, slug: str, year: int, month: int) -> Htt
     return redirect("scheduling:month", slug=slug, year=year, month=month)
 
 
-def add_session(request: HttpRequest, slug: str) -> HttpResponse:
+def add_session(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     clinic = access.access_clinic(request.user, slug, manage=True)
     form = forms.SessionForm(request.POST or None, initial={"place": clinic.address})
     if request.method == "POST" and form.is_valid():
@@ -202,7 +208,7 @@ def add_session(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = access.access_session(request.user, pk)
     session = ClinicSession.objects.with_seats().get(pk=session.pk)
     manages = access.manages_clinic(request.user, session.clinic)
@@ -223,7 +229,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def cancel_session(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel_session(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = access.access_session(request.user, pk, manage=True)
     form = forms.ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from clinic.access import NotPermitted
+from clinic.access import AuthenticatedHttpRequest, NotPermitted
 from scheduling import access, forms
 from scheduling.actions.suggestions import do_accept_suggestion, suggestion_for
 from scheduling.models import Seat
 
 
-def suggest_roster(request: HttpRequest) -> HttpResponse:
+def suggest_roster(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Propose professionals for a clinic's or a street's open seats; nothing is booked until
     the coordinator accepts (all at once, or after changing some)."""
     managed = list(access.managed_clinics(request.user).select_related("community__street"))
@@ -30,13 +30,14 @@ def suggest_roster(request: HttpRequest) -> HttpResponse:
             return _accept_suggestion(request, form)
     if form.is_bound and form.is_valid():
         year, month = form.cleaned_data["month"]
-        result = suggestion_for(form.cleaned_data["scope"], year=year, month=month, seconds=5)
+        found = suggestion_for(form.cleaned_data["scope"], year=year, month=month, seconds=5)
+        result = found.result
         rows = []
-        for seat_id, seat in sorted(result.seats.items(), key=lambda i: i[1].session.starts_at):
+        for seat_id, seat in sorted(found.seats.items(), key=lambda i: i[1].session.starts_at):
             proposed = result.assignments.get(seat_id)
             options = [
-                result.people[c.person_id]
-                for c in result.candidates
+                found.people[c.person_id]
+                for c in found.candidates
                 if seat.role in c.seat_roles and seat.session.clinic_id in c.clinics
             ]
             why = result.unfilled.get(seat_id)
@@ -45,12 +46,12 @@ def suggest_roster(request: HttpRequest) -> HttpResponse:
     return render(request, "scheduling/suggest_roster.html", context)
 
 
-def _accept_suggestion(request: HttpRequest, form: forms.SuggestForm) -> HttpResponse:
+def _accept_suggestion(request: AuthenticatedHttpRequest, form: forms.SuggestForm) -> HttpResponse:
     from clinic.models import User
 
     clinics = form.cleaned_data["scope"]
     pairs = []
-    for key, value in request.POST.items():
+    for key, value in request.POST.dict().items():
         if not key.startswith("seat-") or not value:
             continue
         seat = (

@@ -44,4 +44,4 @@ def session(
 
 
 def seat(of: ClinicSession, role: str) -> Seat:
-    return of.seats.filter(role=role).order_by("index").first()
+    return of.seats.filter(role=role).order_by("index")[0]

@@ -80,9 +80,9 @@ class Command(BaseCommand):
                     )
             # Book each month as it would have been, on its first day.
             for year, month in months:
-                moment = timezone.make_aware(
-                    timezone.datetime(year, month, 1, 8) - timedelta(days=3)
-                )
+                moment = datetime(
+                    year, month, 1, 8, tzinfo=timezone.get_current_timezone()
+                ) - timedelta(days=3)
                 with time_machine.travel(min(moment, start_of_today), tick=False):
                     for clinic in clinics:
                         do_generate_sessions(clinic, year=year, month=month)
@@ -91,13 +91,13 @@ class Command(BaseCommand):
                                 clinic=clinic, starts_at__year=year, starts_at__month=month
                             )
                         )
-                    result = suggestion_for(
+                    found = suggestion_for(
                         clinics, year=year, month=month, seconds=3, deterministic=True
                     )
                     pairs = [
-                        (Seat.objects.get(pk=seat_id), result.people[person_id])
+                        (Seat.objects.get(pk=seat_id), found.people[person_id])
                         for index, (seat_id, person_id) in enumerate(
-                            sorted(result.assignments.items())
+                            sorted(found.result.assignments.items())
                         )
                         if index % 9 != 4  # leave a few gaps for the coordinator
                     ]

@@ -26,7 +26,8 @@ def test_hours_count_check_ins_and_attendance_against_the_minimum(demo: None) ->
     page = client.get(reverse("scheduling:hours") + f"?month={month}").content.decode()
     assert "王志刚" in page and "2.5" in page
     response = client.get(reverse("scheduling:hours") + f"?month={month}&format=csv")
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert response.streaming
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     by_name = {row[2]: row for row in rows[1:]}
     assert by_name["王志刚"][6] == "2.5" and by_name["陈思远"][6] == "2.0"
     assert by_name["王志刚"][7] == "4.0"

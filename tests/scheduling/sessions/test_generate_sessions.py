@@ -29,7 +29,7 @@ def test_patterns_make_a_months_sessions_once_skipping_holidays_and_following_ma
     assert days == [date(2026, 1, d) for d in (4, 9, 16, 23, 30)]
     assert created == 5
     assert do_generate_sessions(place, year=2026, month=1) == 0
-    session = ClinicSession.objects.first()
+    session = ClinicSession.objects.all()[0]
     assert session.status == "draft"
     assert sorted(session.seats.values_list("role", flat=True)) == [
         "judge",
@@ -46,6 +46,6 @@ def test_seats_follow_the_clinics_settings(demo: None) -> None:
         place, data={"weekday": 2, "starts": time(9), "ends": time(11, 30), "kind": "regular"}
     )
     do_generate_sessions(place, year=2026, month=12)
-    session = ClinicSession.objects.first()
+    session = ClinicSession.objects.all()[0]
     roles = sorted(session.seats.values_list("role", flat=True))
     assert roles == ["judge", "lawyer", "lawyer", "police"]
