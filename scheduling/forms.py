@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, cast
 
 from django import forms
@@ -112,12 +113,12 @@ class MonthForm(forms.Form):
     def clean_month(self) -> tuple[int, int]:
         value = self.cleaned_data["month"]
         try:
-            parsed = datetime.strptime(value, "%Y-%m")
+            parsed = time.strptime(value, "%Y-%m")  # a year and a month, not a moment
         except ValueError:
             raise forms.ValidationError(_("Give the month as YYYY-MM.")) from None
-        if not 2000 <= parsed.year <= 2100:
+        if not 2000 <= parsed.tm_year <= 2100:
             raise forms.ValidationError(_("Give the month as YYYY-MM."))
-        return parsed.year, parsed.month
+        return parsed.tm_year, parsed.tm_mon
 
 
 class SuggestForm(MonthForm):

@@ -82,8 +82,9 @@ def month_days(year: int, month: int) -> list[date]:
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
-    start = timezone.make_aware(datetime(year, month, 1))
-    end = timezone.make_aware(datetime(year + month // 12, month % 12 + 1, 1))
+    zone = timezone.get_current_timezone()
+    start = datetime(year, month, 1, tzinfo=zone)
+    end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
     return start, end
 
 

@@ -15,7 +15,7 @@ from scheduling import access
 from scheduling.actions.bookings import BookingRefused, do_book_seat
 from scheduling.actions.commitments import Clash, busy_periods
 from scheduling.actions.sessions import month_bounds, roster_settings
-from scheduling.choices import BookingStatus, SessionStatus
+from scheduling.choices import ROSTER_ROLES, SEAT_ACCEPTS, BookingStatus, SessionStatus
 from scheduling.models import Booking, ClinicSession, Seat
 
 if TYPE_CHECKING:
@@ -60,8 +60,8 @@ def suggestion_for(
 ) -> RosterSuggestion:
     """Propose professionals for the open seats of these clinics' published and draft sessions
     in a month (see ``scheduling.solver``; ``deterministic`` for a repeatable run)."""
-    from scheduling.choices import ROSTER_ROLES, SEAT_ACCEPTS
-    from scheduling.solver import Candidate, SeatSlot, suggest
+    # heavy: OR-Tools takes ~0.7 s to load; only this page and the demo seed solve
+    from scheduling.solver import Candidate, SeatSlot, suggest  # noqa: PLC0415
 
     start, end = month_bounds(year, month)
     sessions = list(

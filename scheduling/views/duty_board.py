@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import segno
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -45,8 +46,6 @@ def duty_board(request: HttpRequest, slug: str) -> HttpResponse:
     todays = [s for s in sessions if timezone.localtime(s.starts_at).date() == today]
     later = [s for s in sessions if timezone.localtime(s.starts_at).date() != today]
     url = request.build_absolute_uri()
-    import segno
-
     qr = segno.make(url, error="m").svg_inline(scale=4, dark="#1d2733")
     return render(
         request,

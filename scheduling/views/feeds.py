@@ -11,12 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from icalendar import Calendar, Event, Timezone, TimezoneStandard
 
 from clinic import access as clinic_access
 from clinic.access import AuthenticatedHttpRequest, NotPermitted
 from scheduling.actions.feeds import do_renew_feed_token, feed_token
 from scheduling.choices import ROSTER_ROLES, CommitmentKind
-from scheduling.models import Commitment
+from scheduling.models import Commitment, FeedToken
 
 
 def feed_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -34,10 +35,6 @@ def feed_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_not_required
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """A private iCalendar feed (the key in the address is the only credential)."""
-    from icalendar import Calendar, Event, Timezone, TimezoneStandard
-
-    from scheduling.models import FeedToken
-
     found = FeedToken.objects.select_related("person").filter(token=token).first()
     if found is None or not found.person.is_active:
         raise Http404
@@ -51,7 +48,8 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     tz = Timezone()
     tz.add("tzid", "Asia/Shanghai")
     standard = TimezoneStandard()
-    standard.add("dtstart", datetime(1970, 1, 1))
+    # a VTIMEZONE's DTSTART is a local time without a zone (RFC 5545, 3.6.5)
+    standard.add("dtstart", datetime(1970, 1, 1))  # noqa: DTZ001
     standard.add("tzoffsetfrom", timedelta(hours=8))
     standard.add("tzoffsetto", timedelta(hours=8))
     standard.add("tzname", "CST")

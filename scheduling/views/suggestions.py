@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from clinic.access import AuthenticatedHttpRequest, NotPermitted
+from clinic.models import User
 from scheduling import access, forms
 from scheduling.actions.suggestions import do_accept_suggestion, suggestion_for
 from scheduling.models import Seat
@@ -47,8 +48,6 @@ def suggest_roster(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _accept_suggestion(request: AuthenticatedHttpRequest, form: forms.SuggestForm) -> HttpResponse:
-    from clinic.models import User
-
     clinics = form.cleaned_data["scope"]
     pairs = []
     for key, value in request.POST.dict().items():

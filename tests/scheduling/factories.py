@@ -22,7 +22,9 @@ def user(username: str) -> User:
 
 def at(days: int = 3, hour: int = 9, minute: int = 0) -> datetime:
     day = timezone.localdate() + timedelta(days=days)
-    return timezone.make_aware(datetime(day.year, day.month, day.day, hour, minute))
+    return datetime(
+        day.year, day.month, day.day, hour, minute, tzinfo=timezone.get_current_timezone()
+    )
 
 
 def session(

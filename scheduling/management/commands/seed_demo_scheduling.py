@@ -53,7 +53,8 @@ class Command(BaseCommand):
             self.stdout.write("Roster demo data already present.")
             return
         try:
-            import time_machine
+            # a development extra, not installed in production
+            import time_machine  # noqa: PLC0415
         except ImportError as error:
             raise CommandError("Demo roster data needs the development extras.") from error
         coordinator = User.objects.get(username="coordinator")

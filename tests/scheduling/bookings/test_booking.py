@@ -5,6 +5,8 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from clinic.actions import do_end_role
+from clinic.models import Membership, Notification
 from scheduling.actions.bookings import BookingRefused, do_book_seat
 from scheduling.actions.commitments import Clash, do_book_commitment
 from scheduling.actions.leave import do_record_leave
@@ -131,8 +133,6 @@ def test_a_swap_goes_only_to_someone_of_the_same_role(demo: None) -> None:
 
 
 def test_cancelling_a_session_tells_those_booked(demo: None) -> None:
-    from clinic.models import Notification
-
     shift = session()
     do_book_seat(seat(shift, "judge"), person=user("judge"), actor=user("judge"))
     response = client_for("coordinator").post(
@@ -151,9 +151,6 @@ def test_the_end_before_the_start_is_refused(demo: None) -> None:
 
 
 def test_ending_a_role_reopens_the_future_seats_and_tells_the_coordinator(demo: None) -> None:
-    from clinic.actions import do_end_role
-    from clinic.models import Membership, Notification
-
     future = session(starts_at=at(days=10))
     booking = do_book_seat(seat(future, "police"), person=user("police"), actor=user("police"))
     membership = Membership.objects.get(user__username="police")

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bench.generate import street
 from scheduling.solver import Candidate, SeatSlot, eligible, suggest
@@ -38,7 +38,7 @@ def test_every_hard_constraint_holds_and_the_result_is_near_optimal() -> None:
 
 
 def test_an_impossible_seat_is_explained() -> None:
-    start = datetime(2026, 12, 2, 9)
+    start = datetime(2026, 12, 2, 9, tzinfo=UTC)
     end = start + timedelta(hours=2)
     seats = [
         SeatSlot(1, 1, "police", start, end),  # nobody serves clinic 1 as police
@@ -60,7 +60,7 @@ def test_an_impossible_seat_is_explained() -> None:
 
 
 def test_the_monthly_maximum_counts_shifts_already_booked() -> None:
-    start = datetime(2026, 12, 2, 9)
+    start = datetime(2026, 12, 2, 9, tzinfo=UTC)
     seats = [
         SeatSlot(i, 1, "judge", start + timedelta(days=i), start + timedelta(days=i, hours=2))
         for i in range(1, 5)
