@@ -17,8 +17,8 @@ from django.db import connection
 
 from bench import result
 from bench.documents import _rss_mib
-from cases import exports, statistics
 from cases.models import Case
+from cases.statistics import exports, figures
 from clinic.models import Community, Street
 
 ROUNDS = 5
@@ -51,13 +51,13 @@ def run() -> list[dict[str, Any]]:
     street = Street.objects.earliest("code")
     communities = list(Community.objects.filter(street=street))
     ids = [c.pk for c in communities]
-    period = statistics.parse_period("2025")
+    period = figures.parse_period("2025")
     ours, hand = [], []
-    statistics.compute(communities, period, street.name)  # warm
+    figures.compute(communities, period, street.name)  # warm
     _hand(ids, period.start, period.end)
     for _ in range(ROUNDS):
         started = time.perf_counter()
-        statistics.compute(communities, period, street.name)
+        figures.compute(communities, period, street.name)
         ours.append(time.perf_counter() - started)
         started = time.perf_counter()
         _hand(ids, period.start, period.end)

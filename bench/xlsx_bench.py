@@ -11,8 +11,8 @@ from typing import Any
 from openpyxl import Workbook
 
 from bench import result
-from cases import exports
 from cases.models import Case
+from cases.statistics import exports
 
 ROWS = 50_000
 ROUNDS = 3

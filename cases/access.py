@@ -20,9 +20,11 @@ from django.db.models import Q, Subquery
 
 import clinic.lib.lookups  # noqa: F401  (registers __any_of)
 from cases.models import Case, CaseUserObjectPermission, FollowUp, Party
+from clinic import access as clinic_access
 from clinic.access import NotPermitted, NotVisible, has_role, memberships, stamped
 from clinic.choices import PROFESSIONAL_ROLES, CommitteeLevel, Role
 from clinic.choices import Level as RegionLevel
+from clinic.models import Community, Membership
 
 
 def _region_parts(user: Any) -> list[Q]:
@@ -402,4 +404,49 @@ def access_scope(user: Any, key: str) -> tuple[str, list[Any], Any]:
 def may_file(user: Any, street: Any) -> bool:
     return street is not None and any(
         m.role == Role.STREET_OFFICER and m.street_id == street.pk for m in memberships(user)
+    )
+
+
+# --- Registering ------------------------------------------------------------------------------
+
+
+def may_register(user: Any) -> bool:
+    """Whether ``register_communities(user)`` holds any community, from the memberships
+    alone (every list page asks, to show its "register" buttons)."""
+    held = clinic_access.memberships(user)
+    if any(m.role == Role.DISTRICT_ADMIN for m in held):
+        return True
+    local = {
+        m.community_id: m.community.street_id for m in held if m.level == RegionLevel.COMMUNITY
+    }
+    for m in held:
+        if m.role not in (Role.MEDIATOR, Role.COORDINATOR):
+            continue
+        if m.level == RegionLevel.COMMUNITY and m.community_id in local:
+            return True
+        if m.level == RegionLevel.STREET and m.street_id in local.values():
+            return True
+    return False
+
+
+def register_communities(user: Any) -> Any:
+    return (
+        Community.objects.filter(
+            clinic_access.community_scope(
+                user, Role.MEDIATOR, Role.COORDINATOR, Role.DISTRICT_ADMIN
+            )
+        )
+        .filter(
+            Q(
+                pk__in=Membership.objects.active()
+                .filter(user=user, level="community")
+                .values("community")
+            )
+            | Q(
+                street__district__in=Membership.objects.active()
+                .filter(user=user, role=Role.DISTRICT_ADMIN)
+                .values("district")
+            )
+        )
+        .select_related("street")
     )

@@ -15,6 +15,9 @@ a calendar clash (``Clash``)             409     the form as typed, with the cla
 =======================================  ======  ==========================================
 
 A database collision (deadlock, lock timeout) is answered 409 by ``clinic.middleware``.
+
+``case_detail_page`` draws the case page itself: for its own view, and again when a party's
+personal data is revealed on it.
 """
 
 from __future__ import annotations
@@ -26,9 +29,21 @@ from typing import Any, Generic, TypeVar
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from cases.actions import ActionRefused, StaleCase
+from cases import access
+from cases.changes import ActionRefused, StaleCase
+from cases.choices import (
+    ACTIVE_STATES,
+    State,
+)
+from cases.documents import papers
+from cases.models import Case, Party
+from cases.selectors import available_steps
+from clinic.audit import record as audit
+from clinic.choices import AuditEvent
+from clinic.lib.masking import mask_id_number, mask_phone
 from scheduling.actions import Clash
 
 STALE = gettext_lazy("This case was updated by someone else, please reload it.")
@@ -101,6 +116,47 @@ def form_page(
             "intro": intro,
             "multipart": multipart,
             "danger": danger,
+        },
+        status=status,
+    )
+
+
+def case_detail_page(
+    request: HttpRequest, case: Case, revealed: Party | None = None, status: int = 200
+) -> HttpResponse:
+    """The case page; ``revealed``'s ID number, phone and room are shown in full (the caller
+    checked and audited the reveal), every other party's masked. Opening it is audited."""
+    user = request.user
+    ready, blocked = available_steps(case, user)
+    manages = access.manages(user, case)
+    parties = list(case.parties.all())
+    for party in parties:
+        show = revealed is not None and party.pk == revealed.pk
+        party.shown_id = party.id_number if show else mask_id_number(party.id_number)
+        party.shown_phone = party.phone if show else mask_phone(party.phone)
+        party.shown_address = party.address + (f" {party.room}" if show and party.room else "")
+    audit(AuditEvent.VIEW, request=request, obj=case)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "parties": parties,
+            "events": list(case.events.all()),
+            "ready": ready,
+            "blocked": blocked,
+            "manages": manages,
+            "may_reveal": access.may_see_personal_data(user, case),
+            "may_advise": access.may_advise(user, case),
+            "may_escalate": access.may_escalate(user, case),
+            "may_refer_out": access.may_refer_out(user, case),
+            "may_assign": access.may_assign(user, case),
+            "agreement": case.current_agreement,
+            "consultation": case.open_consultation,
+            "documents": [(k, papers.KINDS[k].title) for k in papers.available(case)],
+            "missing_documents": papers.missing(case) if case.state == State.CLOSED else [],
+            "today": timezone.localdate(),
+            "active": case.state in ACTIVE_STATES,
         },
         status=status,
     )

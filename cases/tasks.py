@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from cases.actions import do_send_case_reminders
+from cases.mediation.actions import do_send_case_reminders
 
 
 @shared_task
@@ -16,7 +16,7 @@ def send_case_reminders() -> int:
 @shared_task
 def send_followup_reminders() -> int:
     """Daily: follow-ups due within 3 days to their assignee, overdue ones to coordinators."""
-    from cases.actions import do_send_followup_reminders
+    from cases.follow_ups.actions import do_send_followup_reminders
 
     return do_send_followup_reminders()
 
@@ -24,7 +24,7 @@ def send_followup_reminders() -> int:
 @shared_task
 def render_case_file(job_id: str) -> None:
     """Render a bound case file (卷宗) in the background."""
-    from cases.actions import do_render_case_file
+    from cases.documents.actions import do_render_case_file
 
     do_render_case_file(job_id)
 
@@ -32,6 +32,6 @@ def render_case_file(job_id: str) -> None:
 @shared_task
 def export_cases(job_id: str) -> None:
     """Write a large case-level export in the background."""
-    from cases.actions import do_export_cases
+    from cases.statistics.actions import do_export_cases
 
     do_export_cases(job_id)

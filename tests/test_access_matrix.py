@@ -22,9 +22,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from cases import actions as case_actions
+from cases.actions import do_assign_professional
 from cases.choices import State
+from cases.consultations.actions import do_convene_consultation
+from cases.documents.actions import do_request_case_file
+from cases.mediation.actions import do_add_attachment, do_save_agreement
 from cases.models import FollowUp, VisitRequest
+from cases.statistics.actions import do_request_case_export
+from cases.visits.actions import do_request_visit, do_schedule_visit
 from clinic.actions import do_notify
 from clinic.models import Clinic, Community, Grid, Holiday, Membership, User
 from scheduling import actions as roster
@@ -399,13 +404,13 @@ def _build(
     grid = Grid.objects.filter(community=place).order_by("code").first()
     actor = User.objects.get(username=mediator)
     case = in_state(State.SIT_IN, by=mediator, community=community, mediator=mediator, grid=grid)
-    case_actions.do_assign_professional(
+    do_assign_professional(
         case,
         actor=User.objects.get(username=coordinator),
         professional=User.objects.get(username=professional),
         role=professional_role,
     )
-    agreement = case_actions.do_save_agreement(
+    agreement = do_save_agreement(
         case,
         actor=actor,
         data={
@@ -423,7 +428,7 @@ def _build(
     follow_up = FollowUp.objects.get(case=follow_case)
     FollowUp.objects.filter(pk=follow_up.pk).update(assignee=User.objects.get(username=gridworker))
     consult_case = in_state(State.SIT_IN, by=mediator, community=community, mediator=mediator)
-    consultation = case_actions.do_convene_consultation(
+    consultation = do_convene_consultation(
         consult_case,
         actor=actor,
         version=None,
@@ -442,7 +447,7 @@ def _build(
             (User.objects.get(username=police), "police"),
         ],
     )
-    attachment = case_actions.do_add_attachment(
+    attachment = do_add_attachment(
         case,
         actor=actor,
         kind="evidence",
@@ -451,7 +456,7 @@ def _build(
         ),
         original_name="scan.png",
     )
-    visit = case_actions.do_request_visit(
+    visit = do_request_visit(
         actor=User.objects.get(username=gridworker),
         grid=grid,
         resident_name="居民",
@@ -465,7 +470,7 @@ def _build(
         ],
     )
     start = at(days=5, hour=14)
-    case_actions.do_schedule_visit(
+    do_schedule_visit(
         visit,
         actor=User.objects.get(username=coordinator),
         professionals=[(User.objects.get(username=professional), professional_role)],
@@ -534,22 +539,22 @@ def world(
         "police_jinse",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        own["document_job"] = case_actions.do_request_case_file(
+        own["document_job"] = do_request_case_file(
             own["case"], actor=User.objects.get(username="mediator"), reveal_ids=False
         )
-        other["document_job"] = case_actions.do_request_case_file(
+        other["document_job"] = do_request_case_file(
             other["case"], actor=User.objects.get(username="mediator_jinse"), reveal_ids=False
         )
         jinjiang = Community.objects.get(name="金江路社区")
-        from cases import statistics
+        from cases.statistics import figures
 
-        period = statistics.parse_period("2026")
-        own["export_job"] = case_actions.do_request_case_export(
+        period = figures.parse_period("2026")
+        own["export_job"] = do_request_case_export(
             actor=User.objects.get(username="coordinator"),
             scope=f"community:{jinjiang.pk}",
             period=period,
         )
-        other["export_job"] = case_actions.do_request_case_export(
+        other["export_job"] = do_request_case_export(
             actor=User.objects.get(username="coordinator_jinse"),
             scope=f"community:{Community.objects.get(name='金色社区').pk}",
             period=period,
@@ -677,7 +682,7 @@ def test_every_role_gets_exactly_what_the_table_says(world: dict[str, Any]) -> N
                 kwargs = _kwargs(rule, name, objects, role or "")
                 url = reverse(name, kwargs=kwargs)
                 if name == "cases:remove_professional" and objects is not None:
-                    case_actions.do_assign_professional(  # put back what the last one removed
+                    do_assign_professional(  # put back what the last one removed
                         objects["case"],
                         actor=objects["person"],
                         professional=objects["professional"],
@@ -806,11 +811,11 @@ def test_statistics_and_case_exports_carry_no_personal_data(world: dict[str, Any
 def test_every_document_of_a_case_masks_personal_data_for_those_who_do_not_manage_it(
     world: dict[str, Any],
 ) -> None:
-    from cases import documents
+    from cases.documents import papers
 
     case = world["own"]["case"]
     party = case.parties.exclude(id_number="").first()
-    kinds = [k for k in documents.available(documents._loaded(case)) if k != "casefile"]
+    kinds = [k for k in papers.available(papers._loaded(case)) if k != "casefile"]
     assert "agreement" in kinds, kinds
     shown: dict[tuple[str, str], bool] = {}
     for role in SEEN_CASE:

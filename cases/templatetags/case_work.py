@@ -8,9 +8,10 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from cases import access, statistics
+from cases import access
 from cases.choices import ACTIVE_STATES, Risk, State, VisitStatus
 from cases.models import Case, ConsultationInvitee, FollowUp, JointConsultation, VisitRequest
+from cases.statistics import figures
 from clinic.access import memberships
 from clinic.choices import Role
 from clinic.models import Community
@@ -62,9 +63,9 @@ def my_work(context: dict[str, Any], role: str) -> dict[str, Any]:
             ("escalated", escalated.open(), "?state=open"),
             ("overdue", escalated.overdue(today), "?overdue=1"),
         ]
-        headline = statistics.compute(
+        headline = figures.compute(
             list(Community.objects.filter(street_id__in=streets)),
-            statistics.month_period(today.year, today.month),
+            figures.month_period(today.year, today.month),
             "",
         ).total
         street_alerts = {

@@ -8,8 +8,11 @@ from typing import Any
 
 from django.utils import timezone
 
-from cases import actions
 from cases.choices import AgreementForm, State
+from cases.consultations.actions import do_convene_consultation
+from cases.follow_ups.actions import do_record_follow_up
+from cases.intake.actions import do_accept_case, do_dispatch_case, do_register_dispute
+from cases.mediation.actions import do_save_agreement, do_settle_case, do_sign_agreement
 from cases.models import Case, FollowUp
 from clinic.lib.ids import with_check_character
 from clinic.models import Community, User
@@ -60,7 +63,7 @@ def registered_dispute(
         "persons_involved": 2,
     }
     defaults.update(fields)
-    return actions.do_register_dispute(
+    return do_register_dispute(
         actor=actor,
         community=Community.objects.get(name=community),
         parties=parties
@@ -84,13 +87,13 @@ def in_state(state: str, *, by: str = "mediator", **fields: Any) -> Case:
         return case
     actor = user(by)
     if state == State.PATROL:
-        actions.do_dispatch_case(fresh(case), actor=actor, version=None)
+        do_dispatch_case(fresh(case), actor=actor, version=None)
         return fresh(case)
-    actions.do_accept_case(fresh(case), actor=actor, version=None)
+    do_accept_case(fresh(case), actor=actor, version=None)
     if state == State.SIT_IN:
         return fresh(case)
     if state == State.JOINT_CONSULTATION:
-        actions.do_convene_consultation(
+        do_convene_consultation(
             fresh(case),
             actor=actor,
             version=None,
@@ -102,7 +105,7 @@ def in_state(state: str, *, by: str = "mediator", **fields: Any) -> Case:
         settle(fresh(case), by=by)
         if state == State.CLOSED:
             follow_up = FollowUp.objects.get(case=case, done_at__isnull=True)
-            actions.do_record_follow_up(
+            do_record_follow_up(
                 follow_up,
                 actor=actor,
                 method="phone",
@@ -116,7 +119,7 @@ def in_state(state: str, *, by: str = "mediator", **fields: Any) -> Case:
 
 def signed_agreement(case: Case, *, by: str = "mediator", form: str = AgreementForm.WRITTEN) -> Any:
     actor = user(by)
-    agreement = actions.do_save_agreement(
+    agreement = do_save_agreement(
         case,
         actor=actor,
         data={
@@ -128,13 +131,13 @@ def signed_agreement(case: Case, *, by: str = "mediator", form: str = AgreementF
             "copies": 3,
         },
     )
-    actions.do_sign_agreement(agreement, actor=actor, signed_on=timezone.localdate())
+    do_sign_agreement(agreement, actor=actor, signed_on=timezone.localdate())
     return agreement
 
 
 def settle(case: Case, *, by: str = "mediator") -> Case:
     signed_agreement(case, by=by)
-    actions.do_settle_case(fresh(case), actor=user(by), version=None)
+    do_settle_case(fresh(case), actor=user(by), version=None)
     return fresh(case)
 
 

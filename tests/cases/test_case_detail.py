@@ -4,8 +4,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases import actions
+from cases.actions import do_assign_professional
 from cases.choices import State
+from cases.intake.actions import do_add_party
 from clinic.models import AuditEntry
 from tests.cases.factories import fresh, in_state, party, registered_dispute, user
 from tests.conftest import client_for
@@ -24,7 +25,7 @@ def test_the_detail_page_runs_the_same_queries_for_2_and_20_parties_and_events(
     small = in_state(State.SIT_IN)
     big = in_state(State.SIT_IN)
     for i in range(18):
-        actions.do_add_party(
+        do_add_party(
             fresh(big), actor=user("mediator"), data=party(side="third_party", name=f"第三人{i}")
         )
     assert fresh(big).parties.count() == 20 and fresh(big).events.count() >= 20
@@ -47,7 +48,7 @@ def test_personal_data_is_masked_until_revealed_and_each_reveal_is_recorded(demo
 
 def test_a_professional_sees_masks_and_cannot_reveal(demo: None) -> None:
     case = registered_dispute()
-    actions.do_assign_professional(
+    do_assign_professional(
         case, actor=user("coordinator"), professional=user("lawyer"), role="lawyer"
     )
     applicant = case.parties.get(side="applicant")

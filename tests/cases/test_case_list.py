@@ -40,14 +40,15 @@ def test_the_register_buttons_and_community_filter_match_what_each_person_may_us
 ) -> None:
     """The list works out both from the viewer's memberships; they must agree with the
     register form's communities and the regions each role covers, for every demo person."""
-    from cases.views import LIST_ROLES, _list_communities, _may_register, _register_communities
+    from cases.access import may_register, register_communities
+    from cases.selectors import LIST_ROLES, list_communities
     from clinic.access import communities_for
     from clinic.models import User
 
     for user in User.objects.all():
-        assert _may_register(user) == _register_communities(user).exists(), user.username
+        assert may_register(user) == register_communities(user).exists(), user.username
         expected = list(communities_for(user, *LIST_ROLES).order_by("code"))
-        assert _list_communities(user) == expected, user.username
+        assert list_communities(user) == expected, user.username
 
 
 def test_a_coordinator_lists_only_their_communitys_cases(demo: None) -> None:

@@ -3,8 +3,9 @@ from __future__ import annotations
 import pytest
 import time_machine
 
-from cases import actions
+from cases.changes import StaleCase
 from cases.choices import State
+from cases.intake.actions import do_accept_case, do_log_advice
 from cases.models import CaseNumberSequence
 from clinic.models import Community
 from tests.cases.factories import fresh, in_state, registered_dispute, user
@@ -21,7 +22,7 @@ def test_numbers_read_like_the_committees_own(demo: None) -> None:
 def test_each_committee_counts_on_its_own(demo: None) -> None:
     jinjiang = in_state(State.SIT_IN)
     jinse = registered_dispute(by="mediator_jinse", community="金色社区", mediator="mediator_jinse")
-    actions.do_accept_case(jinse, actor=user("mediator_jinse"), version=None)
+    do_accept_case(jinse, actor=user("mediator_jinse"), version=None)
     assert jinjiang.number.endswith("盘金人调字第1号")
     assert fresh(jinse).number.endswith("盘金色人调字第1号")
 
@@ -37,16 +38,16 @@ def test_a_new_year_starts_again_at_one(demo: None) -> None:
 
 def test_a_failed_acceptance_leaves_no_gap(demo: None) -> None:
     case = in_state(State.REGISTERED)
-    with pytest.raises(actions.StaleCase):
-        actions.do_accept_case(fresh(case), actor=user("mediator"), version=case.version - 1)
+    with pytest.raises(StaleCase):
+        do_accept_case(fresh(case), actor=user("mediator"), version=case.version - 1)
     committee = Community.objects.get(name="金江路社区").committee
     assert not CaseNumberSequence.objects.filter(committee=committee, last__gt=0).exists()
-    actions.do_accept_case(fresh(case), actor=user("mediator"), version=None)
+    do_accept_case(fresh(case), actor=user("mediator"), version=None)
     assert fresh(case).number_seq == 1
 
 
 def test_advice_never_gets_a_number(demo: None) -> None:
-    advice = actions.do_log_advice(
+    advice = do_log_advice(
         actor=user("mediator"),
         community=Community.objects.get(name="金江路社区"),
         question="离婚后孩子抚养费怎么算？",

@@ -12,9 +12,13 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from cases import actions
+from cases.actions import do_update_case
+from cases.changes import StaleCase
 from cases.choices import State, VisitStatus
+from cases.intake.actions import do_accept_case
+from cases.mediation.actions import do_terminate_case
 from cases.models import Case, CaseEvent, VisitRequest
+from cases.visits.actions import do_request_visit, do_schedule_visit
 from clinic.models import Grid
 from scheduling.actions import Clash
 from scheduling.models import Commitment
@@ -37,7 +41,7 @@ def test_concurrent_transitions_on_one_case_have_exactly_one_winner(world: None)
         seen = case.version
 
         def terminate(i: int, case: Case = case, seen: int = seen) -> Any:
-            return actions.do_terminate_case(
+            return do_terminate_case(
                 Case.objects.get(pk=case.pk),
                 actor=mediator,
                 version=seen,
@@ -47,7 +51,7 @@ def test_concurrent_transitions_on_one_case_have_exactly_one_winner(world: None)
 
         results = race(terminate)
         assert len(of_type(results, CaseEvent)) == 1, (round_, results)
-        odd = [r for r in results if not isinstance(r, CaseEvent | actions.StaleCase)]
+        odd = [r for r in results if not isinstance(r, CaseEvent | StaleCase)]
         assert not odd, (round_, [repr(r) for r in odd])
         assert fresh(case).state == State.CLOSED
         assert CaseEvent.objects.filter(case=case, transition="terminate").count() == 1
@@ -60,9 +64,7 @@ def test_concurrent_acceptances_get_unique_gap_free_numbers(world: None) -> None
         cases = [in_state(State.REGISTERED) for _ in range(THREADS)]
 
         def accept(i: int, cases: list[Case] = cases) -> Any:
-            return actions.do_accept_case(
-                Case.objects.get(pk=cases[i].pk), actor=mediator, version=None
-            )
+            return do_accept_case(Case.objects.get(pk=cases[i].pk), actor=mediator, version=None)
 
         results = race(accept)
         assert all(isinstance(r, CaseEvent) for r in results), (round_, results)
@@ -80,7 +82,7 @@ def test_concurrent_edits_of_one_case_lose_nothing_silently(world: None) -> None
         seen = case.version
 
         def edit(i: int, case: Case = case, seen: int = seen) -> Any:
-            return actions.do_update_case(
+            return do_update_case(
                 Case.objects.get(pk=case.pk),
                 actor=mediator,
                 version=seen,
@@ -90,7 +92,7 @@ def test_concurrent_edits_of_one_case_lose_nothing_silently(world: None) -> None
         results = race(edit)
         winners = [i for i, r in enumerate(results) if isinstance(r, list)]
         assert len(winners) == 1, (round_, results)
-        assert len(of_type(results, actions.StaleCase)) == THREADS - 1
+        assert len(of_type(results, StaleCase)) == THREADS - 1
         assert fresh(case).summary == f"第 {winners[0]} 位调解员的修改"
         assert CaseEvent.objects.filter(case=case, kind="edited").count() == 1
 
@@ -142,7 +144,7 @@ def test_concurrent_visit_requests_get_unique_gap_free_references(world: None) -
     gridworker = user("gridworker")
 
     def request(i: int) -> Any:
-        return actions.do_request_visit(
+        return do_request_visit(
             actor=gridworker,
             grid=grid,
             resident_name=f"居民{i}",
@@ -167,7 +169,7 @@ def test_eight_visits_booked_for_one_lawyer_at_once_leave_one_appointment(world:
     lawyer, coordinator = user("lawyer"), user("coordinator")
     for round_ in range(REPEATS):
         visits = [
-            actions.do_request_visit(
+            do_request_visit(
                 actor=user("gridworker"),
                 grid=grid,
                 resident_name=f"居民{i}",
@@ -182,7 +184,7 @@ def test_eight_visits_booked_for_one_lawyer_at_once_leave_one_appointment(world:
         start = at(days=2 + round_, hour=10)
 
         def schedule(i: int, visits: list[VisitRequest] = visits, start: Any = start) -> Any:
-            return actions.do_schedule_visit(
+            return do_schedule_visit(
                 visits[i],
                 actor=coordinator,
                 professionals=[(lawyer, "lawyer")],

@@ -12,8 +12,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from cases import actions
 from cases.choices import EventKind, State
+from cases.mediation.actions import do_extend_deadline
 from cases.models import CaseEvent
 from clinic.actions import do_confirm_holiday_year, do_import_holidays, do_save_holiday
 from clinic.models import HolidayYear
@@ -73,7 +73,7 @@ def test_entering_the_official_schedule_moves_the_open_deadlines_and_says_so_on_
     with time_machine.travel(IN_JANUARY_2027, tick=False):
         open_case = in_state(State.SIT_IN)
         extended = in_state(State.SIT_IN)
-        actions.do_extend_deadline(
+        do_extend_deadline(
             extended,
             actor=user("mediator"),
             version=None,

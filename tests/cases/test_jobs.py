@@ -10,10 +10,10 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import exports
 from cases.choices import JobStatus
 from cases.jobs import SILENCE_LIMIT, run_job
 from cases.models import DocumentJob, ExportJob
+from cases.statistics import exports
 from clinic.models import Community
 from tests.cases.factories import in_state
 from tests.conftest import client_for, person

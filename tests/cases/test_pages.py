@@ -8,12 +8,13 @@ from datetime import timedelta
 
 from django.urls import reverse
 
-from cases import actions
 from cases.choices import State
+from cases.follow_ups.actions import do_record_follow_up
+from cases.mediation.actions import do_save_agreement, do_sign_agreement
 from cases.models import Agreement, FollowUp, JointConsultation
 from scheduling.actions import do_book_commitment
+from tests.cases.consultations.test_consultation import _convene
 from tests.cases.factories import fresh, in_state, signed_agreement, today, user
-from tests.cases.test_joint_consultation import _convene
 from tests.conftest import client_for
 
 
@@ -32,7 +33,7 @@ def test_a_step_the_case_cannot_take_now_is_400_with_the_reason(demo: None) -> N
 
 def test_signing_an_incomplete_agreement_is_400_with_what_is_missing(demo: None) -> None:
     case = in_state(State.SIT_IN)
-    agreement = actions.do_save_agreement(
+    agreement = do_save_agreement(
         case, actor=user("mediator"), data={"form": "written", "facts": "漏水", "copies": 3}
     )
     response = client_for("mediator").post(
@@ -49,13 +50,13 @@ def test_a_signing_recorded_meanwhile_by_someone_else_is_409_with_the_form_as_ty
     case = in_state(State.SIT_IN)
     agreement = signed_agreement(case)
     Agreement.objects.filter(pk=agreement.pk).update(signed_on=None)
-    real = actions.do_sign_agreement
+    real = do_sign_agreement
 
     def signed_first_by_a_colleague(agreement, **kwargs):
         real(agreement, actor=user("coordinator"), signed_on=today())
         return real(agreement, **kwargs)
 
-    monkeypatch.setattr(actions, "do_sign_agreement", signed_first_by_a_colleague)
+    monkeypatch.setattr("cases.mediation.views.do_sign_agreement", signed_first_by_a_colleague)
     typed = (today() - timedelta(days=1)).isoformat()
     response = client_for("mediator").post(
         reverse("cases:sign_agreement", args=[agreement.pk]), {"signed_on": typed}
@@ -93,7 +94,7 @@ def test_a_follow_up_recorded_meanwhile_is_409_with_the_findings_kept(
 ) -> None:
     case = in_state(State.FOLLOW_UP)
     follow_up = FollowUp.objects.get(case=case, done_at__isnull=True)
-    real = actions.do_record_follow_up
+    real = do_record_follow_up
 
     def recorded_first_by_a_colleague(follow_up, **kwargs):
         real(
@@ -106,7 +107,7 @@ def test_a_follow_up_recorded_meanwhile_is_409_with_the_findings_kept(
         )
         return real(follow_up, **kwargs)
 
-    monkeypatch.setattr(actions, "do_record_follow_up", recorded_first_by_a_colleague)
+    monkeypatch.setattr("cases.follow_ups.views.do_record_follow_up", recorded_first_by_a_colleague)
     response = client_for("mediator").post(
         reverse("cases:follow_up", args=[follow_up.pk]),
         {"method": "visit", "performance": "full", "satisfaction": 5, "findings": "已全部履行"},

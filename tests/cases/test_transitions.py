@@ -10,8 +10,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import actions
+from cases.actions import do_assign_professional
+from cases.changes import StaleCase
 from cases.choices import State
+from cases.intake.actions import do_log_advice, do_record_refusal
+from cases.mediation.actions import do_switch_mode, do_terminate_case
 from cases.models import Case, CaseEvent
 from tests.cases.factories import fresh, in_state, signed_agreement, user
 from tests.conftest import client_for
@@ -35,7 +38,7 @@ MANAGERS = {"admin", "coordinator", "mediator"}
 def _advice_question() -> Case:
     from clinic.models import Community
 
-    return actions.do_log_advice(
+    return do_log_advice(
         actor=user("mediator"),
         community=Community.objects.get(name="金江路社区"),
         question="邻居占用楼道堆放杂物，可以怎么处理？",
@@ -61,7 +64,7 @@ def _setup(name: str) -> Case:
     else:
         raise ValueError(name)
     # The lawyer advises on every case: visible to them, but not theirs to move.
-    actions.do_assign_professional(
+    do_assign_professional(
         fresh(case), actor=user("coordinator"), professional=user("lawyer"), role="lawyer"
     )
     return fresh(case)
@@ -166,7 +169,7 @@ def test_a_refusing_party_blocks_settlement_and_is_a_reason_to_terminate(demo: N
     case = in_state(State.SIT_IN)
     signed_agreement(fresh(case))
     refusing = case.parties.get(side="respondent")
-    actions.do_record_refusal(refusing, actor=user("mediator"), note="不愿继续调解")
+    do_record_refusal(refusing, actor=user("mediator"), note="不愿继续调解")
     response = client_for("mediator").post(
         reverse("cases:transition", args=[case.pk, "settle"]), {"version": fresh(case).version}
     )
@@ -182,7 +185,7 @@ def test_a_refusing_party_blocks_settlement_and_is_a_reason_to_terminate(demo: N
 def test_a_stale_form_is_refused_and_keeps_what_was_typed(demo: None) -> None:
     case = in_state(State.SIT_IN)
     stale_version = case.version
-    actions.do_switch_mode(fresh(case), actor=user("coordinator"), version=None)
+    do_switch_mode(fresh(case), actor=user("coordinator"), version=None)
     response = client_for("mediator").post(
         reverse("cases:transition", args=[case.pk, "terminate"]),
         {"version": stale_version, "outcome": "failed", "note": "双方分歧较大，已引导诉讼"},
@@ -209,11 +212,11 @@ def test_a_step_on_a_case_closed_meanwhile_says_it_changed_not_forbidden(demo: N
     not a refusal about a state they never saw."""
     case = in_state(State.SIT_IN)
     seen = case.version
-    actions.do_terminate_case(
+    do_terminate_case(
         fresh(case), actor=user("mediator"), version=seen, outcome="failed", note="甲"
     )
-    with pytest.raises(actions.StaleCase):
-        actions.do_terminate_case(
+    with pytest.raises(StaleCase):
+        do_terminate_case(
             fresh(case), actor=user("mediator"), version=seen, outcome="failed", note="乙"
         )
     assert CaseEvent.objects.filter(case=case, transition="terminate").count() == 1

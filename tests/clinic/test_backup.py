@@ -16,7 +16,8 @@ from django.core.management import CommandError, call_command
 from django.db import connections
 from PIL import Image
 
-from cases import actions
+from cases.documents.actions import do_request_case_file
+from cases.mediation.actions import do_add_attachment
 from cases.models import Case, CaseEvent, Party
 from clinic import backup
 from clinic.lib.uploads import PNG, CheckedUpload
@@ -69,14 +70,14 @@ def _add_files() -> None:
     case = Case.objects.filter(state="sit_in").first()
     picture = io.BytesIO()
     Image.new("RGB", (40, 30), "red").save(picture, format="PNG")
-    actions.do_add_attachment(
+    do_add_attachment(
         case,
         actor=user("mediator"),
         kind="evidence",
         upload=CheckedUpload(picture.getvalue(), PNG),
         original_name="欠条.png",
     )
-    actions.do_request_case_file(case, actor=user("mediator"), reveal_ids=False)
+    do_request_case_file(case, actor=user("mediator"), reveal_ids=False)
 
 
 def test_the_demo_data_round_trips_row_by_row_and_file_by_file(media: Path, tmp_path: Path) -> None:

@@ -12,7 +12,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cases import exports, statistics
+from cases.statistics import exports, figures
+from cases.statistics.charts import report_charts
 from clinic.models import Community, District, Street, User
 
 
@@ -45,7 +46,7 @@ class Command(BaseCommand):
             except NotVisible:
                 raise CommandError(f"{user} may not see the figures of {label}.") from None
         period = self._period(options)
-        report = statistics.compute(communities, period, label)
+        report = figures.compute(communities, period, label)
         path = Path(options["output"])
         fmt = options["format"]
         if fmt == "csv":
@@ -53,9 +54,7 @@ class Command(BaseCommand):
         elif fmt == "xlsx":
             path.write_bytes(exports.figures_xlsx(report))
         elif fmt == "pdf":
-            from cases.views import _charts
-
-            path.write_bytes(exports.report_pdf(report, _charts(report)))
+            path.write_bytes(exports.report_pdf(report, report_charts(report)))
         else:
             with path.open("w", encoding="utf-8", newline="") as handle:
                 for line in exports.cases_csv(exports.period_cases(communities, period)):
@@ -83,12 +82,12 @@ class Command(BaseCommand):
             f"district:{district.pk}",
         )
 
-    def _period(self, options: dict[str, Any]) -> statistics.Period:
+    def _period(self, options: dict[str, Any]) -> figures.Period:
         try:
             if options["first"] and options["last"]:
-                return statistics.custom_period(options["first"], options["last"])
+                return figures.custom_period(options["first"], options["last"])
             if options["period"]:
-                return statistics.parse_period(options["period"])
+                return figures.parse_period(options["period"])
         except ValueError as error:
             raise CommandError(str(error)) from None
         raise CommandError("Give --period, or --from and --to.")

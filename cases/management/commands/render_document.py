@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cases import documents
+from cases.documents import papers
 from cases.models import Case
 
 
@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("case_number")
-        parser.add_argument("kind", choices=sorted(documents.KINDS))
+        parser.add_argument("kind", choices=sorted(papers.KINDS))
         parser.add_argument("-o", "--output", required=True)
         parser.add_argument(
             "--full-ids", action="store_true", help="ID numbers in full where the form needs them"
@@ -28,8 +28,8 @@ class Command(BaseCommand):
         case = Case.objects.filter(number=case_number).first()
         if case is None:
             raise CommandError(f"No case numbered {case_number}.")
-        if kind != "casefile" and kind not in documents.available(documents._loaded(case)):
+        if kind != "casefile" and kind not in papers.available(papers._loaded(case)):
             raise CommandError(f"{case_number} has no {kind} to print.")
-        pdf = documents.render(case, kind, reveal_ids=options["full_ids"])
+        pdf = papers.render(case, kind, reveal_ids=options["full_ids"])
         Path(output).write_bytes(pdf)
         self.stdout.write(f"{output}: {len(pdf)} bytes.")

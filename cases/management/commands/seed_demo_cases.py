@@ -16,8 +16,43 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from cases import actions
+from cases.actions import do_assign_mediator
+from cases.consultations.actions import (
+    do_answer_invitation,
+    do_conclude_consultation,
+    do_convene_consultation,
+    do_fix_meeting,
+)
+from cases.follow_ups.actions import do_record_follow_up
+from cases.intake.actions import (
+    do_accept_case,
+    do_decline_case,
+    do_dispatch_case,
+    do_log_advice,
+    do_record_refusal,
+    do_register_dispute,
+)
+from cases.mediation.actions import (
+    do_add_advice,
+    do_add_performance_item,
+    do_add_record,
+    do_correct_agreement,
+    do_escalate_case,
+    do_refer_out,
+    do_reopen_case,
+    do_save_agreement,
+    do_settle_case,
+    do_sign_agreement,
+    do_terminate_case,
+    do_update_confirmation,
+)
 from cases.models import Case, ConsultationSlot, FollowUp, JointConsultation
+from cases.visits.actions import (
+    do_cancel_visit,
+    do_record_visit_outcome,
+    do_request_visit,
+    do_schedule_visit,
+)
 from clinic.lib.ids import with_check_character
 from clinic.lib.workdays import WorkCalendar
 from clinic.models import Community, Holiday, User
@@ -440,7 +475,7 @@ class Command(BaseCommand):
         if index % 11 == 2:
             flags |= {"prevented_petition": True, "prevented_petition_persons": 12}
         with demo.at(days):
-            case = actions.do_register_dispute(
+            case = do_register_dispute(
                 actor=actor,
                 community=community,
                 parties=[
@@ -470,18 +505,18 @@ class Command(BaseCommand):
                 ),
             }[path]
             with demo.at(days - 1):
-                actions.do_decline_case(
+                do_decline_case(
                     _fresh(case), actor=actor, version=None, outcome=reason[0], note=reason[1]
                 )
             return
         patrol = path in {"patrol", "overdue_patrol"} or index % 5 == 0
         with demo.at(days - 1):
             if patrol:
-                actions.do_dispatch_case(_fresh(case), actor=actor, version=None)
+                do_dispatch_case(_fresh(case), actor=actor, version=None)
             else:
-                actions.do_accept_case(_fresh(case), actor=actor, version=None)
+                do_accept_case(_fresh(case), actor=actor, version=None)
         with demo.at(days - 2, 15):
-            actions.do_add_record(
+            do_add_record(
                 _fresh(case),
                 actor=actor,
                 data={
@@ -499,8 +534,8 @@ class Command(BaseCommand):
             with demo.at(days - 12):
                 if path == "party_refuses":
                     party = _fresh(case).parties.get(side="respondent")
-                    actions.do_record_refusal(party, actor=actor, note="表示不再参加调解")
-                actions.do_terminate_case(
+                    do_record_refusal(party, actor=actor, note="表示不再参加调解")
+                do_terminate_case(
                     _fresh(case),
                     actor=actor,
                     version=None,
@@ -514,7 +549,7 @@ class Command(BaseCommand):
             return
         if path == "referred_out":
             with demo.at(days - 10):
-                actions.do_refer_out(
+                do_refer_out(
                     _fresh(case),
                     actor=demo.user("coordinator" if place == "金江路社区" else "admin"),
                     version=None,
@@ -525,7 +560,7 @@ class Command(BaseCommand):
             return
         if path.startswith("escalated"):
             with demo.at(days - 4):
-                actions.do_escalate_case(
+                do_escalate_case(
                     _fresh(case),
                     actor=demo.user("coordinator"),
                     version=None,
@@ -533,7 +568,7 @@ class Command(BaseCommand):
                 )
             street_mediator = demo.user("mediator_street")
             with demo.at(days - 4, 14):
-                actions.do_assign_mediator(
+                do_assign_mediator(
                     _fresh(case), actor=demo.user("street"), mediator=street_mediator
                 )
             if path == "escalated_open":
@@ -546,7 +581,7 @@ class Command(BaseCommand):
                 else [(demo.user("judge_donghua"), "judge"), (demo.user("police_jinse"), "police")]
             )
             with demo.at(days - 5):
-                actions.do_convene_consultation(
+                do_convene_consultation(
                     _fresh(case),
                     actor=actor,
                     version=None,
@@ -555,7 +590,7 @@ class Command(BaseCommand):
                 )
             for professional, role in professionals:
                 with demo.at(days - 6, 10):
-                    actions.do_add_advice(
+                    do_add_advice(
                         _fresh(case),
                         actor=professional,
                         role=role,
@@ -564,7 +599,7 @@ class Command(BaseCommand):
             if path == "joint":
                 return
             with demo.at(days - 7):
-                actions.do_conclude_consultation(
+                do_conclude_consultation(
                     _fresh(case),
                     actor=actor,
                     version=None,
@@ -576,7 +611,7 @@ class Command(BaseCommand):
         # Settlement.
         oral = path == "closed_oral"
         with demo.at(days - 9):
-            agreement = actions.do_save_agreement(
+            agreement = do_save_agreement(
                 _fresh(case),
                 actor=actor,
                 data={
@@ -591,7 +626,7 @@ class Command(BaseCommand):
             )
             if path == "closed_instalments":
                 for month in (1, 2, 3):
-                    actions.do_add_performance_item(
+                    do_add_performance_item(
                         agreement,
                         actor=actor,
                         data={
@@ -600,18 +635,18 @@ class Command(BaseCommand):
                             "due_on": timezone.localdate() + timedelta(days=30 * month),
                         },
                     )
-            actions.do_sign_agreement(agreement, actor=actor, signed_on=timezone.localdate())
+            do_sign_agreement(agreement, actor=actor, signed_on=timezone.localdate())
         if path == "corrected_closed":
             with demo.at(days - 10):
-                agreement = actions.do_correct_agreement(
+                agreement = do_correct_agreement(
                     agreement,
                     actor=actor,
                     reason="履行期限笔误，双方确认更正",
                     data={"performance_deadline": timezone.localdate() + timedelta(days=25)},
                 )
-                actions.do_sign_agreement(agreement, actor=actor, signed_on=timezone.localdate())
+                do_sign_agreement(agreement, actor=actor, signed_on=timezone.localdate())
         with demo.at(days - 10, 16):
-            actions.do_settle_case(
+            do_settle_case(
                 _fresh(case),
                 actor=actor,
                 version=None,
@@ -624,7 +659,7 @@ class Command(BaseCommand):
         if path == "urged":
             first = follow_ups.first()
             with demo.at(max(days - 35, 1)):
-                actions.do_record_follow_up(
+                do_record_follow_up(
                     first,
                     actor=actor,
                     method="visit",
@@ -635,7 +670,7 @@ class Command(BaseCommand):
             return
         if path == "reopened":
             with demo.at(days - 25):
-                actions.do_update_confirmation(
+                do_update_confirmation(
                     _fresh(case).current_agreement,
                     actor=actor,
                     data={
@@ -646,7 +681,7 @@ class Command(BaseCommand):
                         "confirmation_decided_on": timezone.localdate(),
                     },
                 )
-                actions.do_reopen_case(
+                do_reopen_case(
                     _fresh(case),
                     actor=actor,
                     version=None,
@@ -657,7 +692,7 @@ class Command(BaseCommand):
         for number, follow_up in enumerate(follow_ups):
             done = min(days - 12 - 30 * (number + 1), days - 13)
             with demo.at(max(done, 1)):
-                actions.do_record_follow_up(
+                do_record_follow_up(
                     FollowUp.objects.get(pk=follow_up.pk),
                     actor=actor,
                     method="phone" if number % 2 else "visit",
@@ -672,7 +707,7 @@ class Command(BaseCommand):
         place = ["金江路社区", "金色社区"][index % 2]
         actor = demo.user(MEDIATOR[place])
         with demo.at(300 - index * 33, 10):
-            actions.do_log_advice(
+            do_log_advice(
                 actor=actor,
                 community=Community.objects.get(name=place),
                 question=question,
@@ -720,7 +755,7 @@ class Command(BaseCommand):
         ]
         for index, (status, days, risk, name, problem, dispute_type) in enumerate(requests):
             with demo.at(days, 9 + index % 3):
-                visit = actions.do_request_visit(
+                visit = do_request_visit(
                     actor=grid_worker,
                     grid=grids[index % 2],
                     resident_name=name,
@@ -738,14 +773,14 @@ class Command(BaseCommand):
                 continue
             if status == "cancelled":
                 with demo.at(days - 1):
-                    actions.do_cancel_visit(visit, actor=grid_worker, reason="问题已解决")
+                    do_cancel_visit(visit, actor=grid_worker, reason="问题已解决")
                 continue
             visit_day = days - 2 if status != "scheduled" else -2
             visitors = [(demo.user("lawyer"), "lawyer"), (demo.user("mediator"), "mediator")]
             day = (demo.now - timedelta(days=visit_day)).date()
             starts = demo.free_start([user for user, _role in visitors], day, VISIT_HOURS)
             with demo.at(days, 14):  # the afternoon the request came in
-                actions.do_schedule_visit(
+                do_schedule_visit(
                     visit,
                     actor=demo.user("coordinator"),
                     professionals=visitors,
@@ -757,7 +792,7 @@ class Command(BaseCommand):
                 continue
             outcome = status.removeprefix("visited_")
             with demo.travel(starts + VISIT_LENGTH + timedelta(minutes=20), tick=False):
-                actions.do_record_visit_outcome(
+                do_record_visit_outcome(
                     visit,
                     actor=demo.user("mediator"),
                     outcome=outcome,
@@ -793,9 +828,9 @@ class Command(BaseCommand):
                 )
                 day = calendar.next_working_day(timezone.localdate(starts))
             invitees = list(consultation.invitees.order_by("pk"))
-            actions.do_answer_invitation(invitees[0], accepted=True, slots=slots)
+            do_answer_invitation(invitees[0], accepted=True, slots=slots)
             if number == 0:
-                actions.do_answer_invitation(invitees[1], accepted=True, slots=slots[:1])
-                actions.do_fix_meeting(consultation, actor=consultation.convened_by, slot=slots[0])
+                do_answer_invitation(invitees[1], accepted=True, slots=slots[:1])
+                do_fix_meeting(consultation, actor=consultation.convened_by, slot=slots[0])
             else:
-                actions.do_answer_invitation(invitees[1], accepted=False)
+                do_answer_invitation(invitees[1], accepted=False)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from cases.actions import do_send_case_reminders
+from cases.mediation.actions import do_send_case_reminders
 
 
 class Command(BaseCommand):

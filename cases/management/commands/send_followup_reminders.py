@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from cases.actions import do_send_followup_reminders
+from cases.follow_ups.actions import do_send_followup_reminders
 
 
 class Command(BaseCommand):

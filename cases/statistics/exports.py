@@ -9,7 +9,7 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-from cases.statistics import Period, Report, Row
+from cases.statistics.figures import Period, Report, Row
 from clinic.lib.export import safe_cell
 
 FIGURE_COLUMNS: list[tuple[str, str]] = [

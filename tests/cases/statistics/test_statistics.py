@@ -18,8 +18,8 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from cases import statistics
 from cases.models import Case
+from cases.statistics import exports, figures
 from clinic.models import AuditEntry, Community, User
 from tests.conftest import client_for
 
@@ -428,7 +428,7 @@ def test_per_community_figures_sum_to_the_street_and_the_shares_to_100(
             closed=concluded if outcome and not outcome.startswith("settled") else None,
         )
     places = list(Community.objects.filter(street__name="联盟街道"))
-    report = statistics.compute(places, statistics.parse_period(SEPT), "联盟街道")
+    report = figures.compute(places, figures.parse_period(SEPT), "联盟街道")
     for name in ("accepted", "settled", "failed", "referred", "withdrawn", "declined"):
         assert getattr(report.total, name) == sum(getattr(r, name) for r in report.rows)
     if report.total.concluded:
@@ -439,15 +439,7 @@ def test_per_community_figures_sum_to_the_street_and_the_shares_to_100(
     for row in report.rows:
         if row.concluded:
             assert round(row.community_share + row.street_share + row.not_local_share, 1) == 100.0
-    lines = list(
-        csv.reader(
-            io.StringIO(
-                "".join(__import__("cases.exports", fromlist=["x"]).figures_csv(report)).lstrip(
-                    "\ufeff"
-                )
-            )
-        )
-    )
+    lines = list(csv.reader(io.StringIO("".join(exports.figures_csv(report)).lstrip("\ufeff"))))
     assert lines[-1][1] == str(report.total.accepted)
 
 

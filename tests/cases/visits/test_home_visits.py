@@ -14,6 +14,7 @@ from django.urls import reverse
 from PIL import Image
 
 from cases.models import Case, VisitRequest
+from cases.visits.actions import do_request_visit
 from clinic.models import Grid, Notification
 from scheduling import actions as roster
 from tests.conftest import client_for
@@ -218,13 +219,12 @@ def test_a_grid_worker_cannot_triage_or_record_outcomes(demo: None) -> None:
 def test_the_triage_board_pages_and_its_queries_do_not_grow_with_requests(
     demo: None, django_assert_max_num_queries: Any
 ) -> None:
-    from cases import actions
 
     grid = Grid.objects.get(community__name="金江路社区", name="第一网格")
 
     def add(n: int) -> None:
         for i in range(n):
-            actions.do_request_visit(
+            do_request_visit(
                 actor=user("gridworker"),
                 grid=grid,
                 resident_name=f"居民{i}",

@@ -6,8 +6,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import actions
+from cases.changes import ActionRefused
 from cases.choices import State
+from cases.mediation.actions import (
+    do_add_performance_item,
+    do_save_agreement,
+    do_settle_case,
+    do_sign_agreement,
+    do_update_confirmation,
+)
 from cases.models import Agreement, FollowUp
 from tests.cases.factories import fresh, in_state, signed_agreement, user
 from tests.conftest import client_for
@@ -18,8 +25,8 @@ def test_a_signed_agreement_is_read_only_and_corrected_by_a_new_version(demo: No
     agreement = signed_agreement(fresh(case))
     client = client_for("mediator")
     assert client.get(reverse("cases:edit_agreement", args=[agreement.pk])).status_code == 403
-    with pytest.raises(actions.ActionRefused):
-        actions.do_save_agreement(
+    with pytest.raises(ActionRefused):
+        do_save_agreement(
             fresh(case), actor=user("mediator"), data={"terms": "改"}, agreement=agreement
         )
     response = client.post(
@@ -62,7 +69,7 @@ def test_an_incomplete_written_agreement_cannot_be_signed(demo: None) -> None:
 
 def test_settling_schedules_one_follow_up_per_instalment(demo: None) -> None:
     case = in_state(State.SIT_IN)
-    agreement = actions.do_save_agreement(
+    agreement = do_save_agreement(
         fresh(case),
         actor=user("mediator"),
         data={
@@ -76,7 +83,7 @@ def test_settling_schedules_one_follow_up_per_instalment(demo: None) -> None:
     )
     today = timezone.localdate()
     for month in (1, 2, 3):
-        actions.do_add_performance_item(
+        do_add_performance_item(
             agreement,
             actor=user("mediator"),
             data={
@@ -85,56 +92,16 @@ def test_settling_schedules_one_follow_up_per_instalment(demo: None) -> None:
                 "due_on": today + timedelta(30 * month),
             },
         )
-    actions.do_sign_agreement(agreement, actor=user("mediator"), signed_on=today)
-    actions.do_settle_case(fresh(case), actor=user("mediator"), version=None)
+    do_sign_agreement(agreement, actor=user("mediator"), signed_on=today)
+    do_settle_case(fresh(case), actor=user("mediator"), version=None)
     due = sorted(FollowUp.objects.filter(case=case).values_list("due_on", flat=True))
     assert due == [today + timedelta(30 * m) for m in (1, 2, 3)]
-
-
-def test_partial_performance_is_urged_with_a_new_follow_up_not_a_reopen(demo: None) -> None:
-    case = in_state(State.FOLLOW_UP)
-    follow_up = FollowUp.objects.get(case=case)
-    response = client_for("mediator").post(
-        reverse("cases:follow_up", args=[follow_up.pk]),
-        {
-            "method": "visit",
-            "performance": "partial",
-            "satisfaction": "3",
-            "findings": "只付了一半",
-        },
-    )
-    assert response.status_code == 302
-    assert fresh(case).state == State.FOLLOW_UP
-    done, pending = FollowUp.objects.filter(case=case).order_by("pk")
-    assert done.urged and done.done_at and pending.done_at is None
-    assert pending.due_on == timezone.localdate() + timedelta(days=15)
-
-
-def test_full_performance_closes_the_case(demo: None) -> None:
-    case = in_state(State.FOLLOW_UP)
-    follow_up = FollowUp.objects.get(case=case)
-    client_for("mediator").post(
-        reverse("cases:follow_up", args=[follow_up.pk]),
-        {"method": "phone", "performance": "full", "satisfaction": "5", "findings": "已履行完毕"},
-    )
-    after = fresh(case)
-    assert after.state == State.CLOSED and after.closed_at and after.outcome == "settled_written"
-    assert after.events.filter(transition="complete_follow_up").count() == 1
-
-
-def test_a_follow_up_recorded_twice_is_refused(demo: None) -> None:
-    case = in_state(State.FOLLOW_UP)
-    follow_up = FollowUp.objects.get(case=case)
-    data = {"method": "phone", "performance": "full", "satisfaction": "5", "findings": "已履行"}
-    client_for("mediator").post(reverse("cases:follow_up", args=[follow_up.pk]), data)
-    again = client_for("coordinator").post(reverse("cases:follow_up", args=[follow_up.pk]), data)
-    assert again.status_code == 403
 
 
 def test_a_court_refusal_allows_mediating_again(demo: None) -> None:
     case = in_state(State.FOLLOW_UP)
     agreement = fresh(case).current_agreement
-    actions.do_update_confirmation(
+    do_update_confirmation(
         agreement,
         actor=user("mediator"),
         data={

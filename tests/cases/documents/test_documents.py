@@ -12,8 +12,11 @@ from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader
 
-from cases import actions
+from cases.actions import do_assign_professional
 from cases.choices import State
+from cases.consultations.actions import do_conclude_consultation
+from cases.follow_ups.actions import do_record_follow_up
+from cases.mediation.actions import do_add_record
 from cases.models import Case
 from clinic.models import AuditEntry
 from tests.cases.factories import fresh, in_state, user
@@ -50,7 +53,7 @@ def complete_case() -> Case:
     """A settled, performed case with every paper the case file needs."""
     case = in_state(State.JOINT_CONSULTATION)
     mediator = user("mediator")
-    actions.do_add_record(
+    do_add_record(
         fresh(case),
         actor=mediator,
         data={
@@ -61,7 +64,7 @@ def complete_case() -> Case:
             "result": "双方同意按实际损失赔偿",
         },
     )
-    actions.do_conclude_consultation(
+    do_conclude_consultation(
         fresh(case),
         actor=mediator,
         version=None,
@@ -72,7 +75,7 @@ def complete_case() -> Case:
 
     settle(fresh(case))
     follow_up = fresh(case).follow_ups.get()
-    actions.do_record_follow_up(
+    do_record_follow_up(
         follow_up,
         actor=mediator,
         method="phone",
@@ -105,10 +108,10 @@ def test_each_document_carries_the_case_the_parties_and_its_clauses_in_chinese(
     demo: None, kind: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     case = complete_case()
-    from cases import documents
+    from cases.documents import papers
 
     with caplog.at_level(logging.WARNING):
-        pdf = documents.render(case, kind, reveal_ids=False)
+        pdf = papers.render(case, kind, reveal_ids=False)
     text = _text(pdf)
     assert case.number in text
     assert "赵建国" in text and "钱丽" in text
@@ -127,7 +130,7 @@ def test_id_numbers_are_full_only_in_the_agreement_and_for_those_allowed(demo: N
     register = mediator.get(reverse("cases:document", args=[case.pk, "register"])).content
     assert number in _text(agreement)
     assert number not in _text(register) and number[-4:] in _text(register)
-    actions.do_assign_professional(
+    do_assign_professional(
         case, actor=user("coordinator"), professional=user("lawyer"), role="lawyer"
     )
     lawyer = (

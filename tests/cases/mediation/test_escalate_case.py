@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from cases import actions
+from cases.actions import do_assign_mediator
 from cases.choices import State
 from clinic.models import Notification
 from tests.cases.factories import fresh, in_state, user
@@ -24,7 +24,7 @@ def test_a_coordinator_escalates_to_the_street_which_then_sees_and_handles_it(de
     assert client_for("street").get(case.get_absolute_url()).status_code == 200
     assert client_for("street_donghua").get(case.get_absolute_url()).status_code == 404
     # the street committee's mediator settles it once assigned
-    actions.do_assign_mediator(fresh(case), actor=user("street"), mediator=user("mediator_street"))
+    do_assign_mediator(fresh(case), actor=user("street"), mediator=user("mediator_street"))
     assert fresh(case).permits("settle", user("mediator_street"))
     assert not fresh(case).permits("settle", user("mediator"))
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from cases import actions
+from cases.intake.actions import do_update_party
 from cases.models import Party
 from tests.cases.factories import registered_dispute, user
 
@@ -28,7 +28,7 @@ def test_id_numbers_and_phones_are_encrypted_at_rest_with_a_lookup_hash(demo: No
 def test_the_history_tables_hold_them_encrypted_too(demo: None) -> None:
     case = registered_dispute()
     party = case.parties.get(side="applicant")
-    actions.do_update_party(party, actor=user("mediator"), changes={"phone": "13512345678"})
+    do_update_party(party, actor=user("mediator"), changes={"phone": "13512345678"})
     rows = _raw("SELECT id_number, phone FROM cases_historicalparty WHERE id = %s", [party.pk])
     assert len(rows) == 2
     for stored_id, stored_phone in rows:

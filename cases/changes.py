@@ -1,0 +1,220 @@
+"""How every change to a case is made: claim its version (a stale form loses cleanly),
+check and fire a transition, save, log; case numbers; risk alerts; per-case grants.
+
+The workflows' ``do_*`` actions build on these. ``fire`` is the only code that reads
+django-fsm's transition metadata (through ``transition_for``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
+from guardian.shortcuts import assign_perm, remove_perm
+
+from cases.choices import (
+    EventKind,
+    Risk,
+    State,
+)
+from cases.models import Case, CaseEvent, CaseNumberSequence
+from cases.people import coordinators, coordinators_and_police
+from clinic.actions import do_notify
+from clinic.models import Holiday, User
+
+
+class StaleCase(Exception):
+    """Someone else changed the record since the form was shown. ``message``, when given,
+    says what happened in the person's words (else the page's own)."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or "stale")
+        self.message = message
+
+
+class ActionRefused(Exception):
+    """The step is not possible now; ``reasons`` say why, in the user's language."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+def claim(case: Case, version: int | None) -> None:
+    """Take the case for this change: the version must be the one the user saw."""
+    if version is None:
+        version = case.version
+    updated = Case.objects.filter(pk=case.pk, version=version).update(version=F("version") + 1)
+    if not updated:
+        raise StaleCase
+    case.version = version + 1
+
+
+def touch(case: Case) -> None:
+    """A change next to the case (a party, a consent) makes open forms of the case stale."""
+    Case.objects.filter(pk=case.pk).update(version=F("version") + 1)
+    case.version += 1
+
+
+def add_event(
+    case: Case,
+    *,
+    actor: User | None,
+    kind: str,
+    note: str = "",
+    transition: str = "",
+    from_state: str = "",
+    to_state: str = "",
+    payload: dict[str, Any] | None = None,
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        actor=actor,
+        kind=kind,
+        transition=transition,
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+        payload=payload or {},
+    )
+
+
+def unmet_conditions(case: Case, name: str, *, before_form: bool = False) -> list[str]:
+    """Why the transition ``name`` cannot fire now (empty when it can). ``before_form``
+    leaves out what the transition's own form will supply."""
+    method = getattr(case, name)
+    meta = method._django_fsm
+    found = meta.get_transition(case.state)
+    if found is None:
+        return [
+            _("This step is not possible while the case is %(state)s.")
+            % {"state": case.get_state_display()}
+        ]
+    return [
+        str(c.message)
+        for c in found.conditions
+        if not (before_form and c.from_form) and not c(case)
+    ]
+
+
+def fire(
+    case: Case,
+    name: str,
+    *,
+    actor: User,
+    version: int | None,
+    note: str = "",
+    payload: dict[str, Any] | None = None,
+    prepare: Any = None,
+) -> CaseEvent:
+    """Claim the case, check the transition's permission and guards, fire it, save, log.
+
+    ``prepare()`` runs after the transition and before the save (e.g. to issue the number);
+    what it returns is added to the event's details."""
+    method = getattr(case, name)
+    if version is not None and case.version != version:
+        # Someone changed the case since the user's form was shown: say so, rather than
+        # judging the step against a state the user has not seen.
+        raise StaleCase
+    if not case.permits(name, actor):
+        raise PermissionDenied(name)
+    reasons = unmet_conditions(case, name)
+    if reasons:
+        raise ActionRefused(reasons)
+    claim(case, version)
+    from_state = case.state
+    method()
+    if prepare is not None:
+        payload = {**(payload or {}), **(prepare() or {})}
+    if case.state == State.CLOSED and case.closed_at is None:
+        case.closed_at = timezone.now()
+    save_case(case, actor)
+    return add_event(
+        case,
+        actor=actor,
+        kind=EventKind.TRANSITION,
+        transition=name,
+        from_state=from_state,
+        to_state=case.state,
+        note=note,
+        payload=payload,
+    )
+
+
+def save_case(case: Case, actor: User | None, fields: list[str] | None = None) -> None:
+    """Save the case (its field history records ``actor``)."""
+    case._history_user = actor
+    try:
+        if fields is None:
+            case.save()
+        else:
+            case.save(update_fields=[*fields, "version"])
+    except ConcurrentTransition as error:
+        raise StaleCase from error
+
+
+def work_calendar() -> Any:
+    return Holiday.objects.calendar()
+
+
+def format_case_number(year: int, prefix: str, seq: int) -> str:
+    return f"({year}){prefix}人调字第{seq}号"
+
+
+def next_in_sequence(committee: Any, year: int, kind: str) -> int:
+    """The committee's next number of this kind for the year: gap-free (the sequence row is
+    locked and rolls back with the transaction) and unique (a constraint backs it)."""
+    try:
+        with transaction.atomic():
+            CaseNumberSequence.objects.get_or_create(committee=committee, year=year, kind=kind)
+    except IntegrityError:
+        pass  # created by a concurrent transaction in the meantime
+    sequence = CaseNumberSequence.objects.select_for_update().get(
+        committee=committee, year=year, kind=kind
+    )
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return sequence.last
+
+
+def issue_number(case: Case, on: date) -> None:
+    seq = next_in_sequence(case.committee, on.year, "case")
+    case.number_year = on.year
+    case.number_seq = seq
+    case.number = format_case_number(on.year, case.committee.case_prefix, seq)
+
+
+def alert_risk(case: Case) -> None:
+    """Red: the coordinator and the community police officer at once (人民调解法 Art. 25);
+    orange: the coordinator the same day."""
+    if case.risk == Risk.RED:
+        recipients = coordinators_and_police(case)
+        title = _("Red risk: %(case)s") % {"case": case}
+    elif case.risk == Risk.ORANGE:
+        recipients = coordinators(case)
+        title = _("Orange risk, act today: %(case)s") % {"case": case}
+    else:
+        return
+    do_notify(
+        recipients,
+        key=f"case:{case.pk}:risk:{case.risk}",
+        title=title,
+        body=case.summary[:300],
+        url=case.get_absolute_url(),
+    )
+
+
+def grant_mediator(case: Case, mediator: User) -> None:
+    for perm in ("view_case", "change_case"):
+        assign_perm(perm, mediator, case)
+
+
+def revoke_all(case: Case, user: User) -> None:
+    for perm in ("view_case", "change_case", "advise_case"):
+        remove_perm(perm, user, case)

@@ -1,0 +1,1 @@
+"""会诊: several professionals on one hard dispute."""

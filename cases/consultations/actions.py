@@ -1,0 +1,175 @@
+"""会诊: convening professionals on one dispute, their answers and opinions, the meeting in
+everyone's calendar, and the joint opinion that concludes it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm
+
+from cases.changes import add_event, fire
+from cases.choices import (
+    EventKind,
+    InviteResponse,
+)
+from cases.mediation.actions import do_settle_case
+from cases.models import Case, CaseEvent, ConsultationInvitee, ConsultationSlot, JointConsultation
+from clinic.actions import do_notify
+from clinic.models import User
+from scheduling.actions import Clash, do_book_commitment, do_release_commitment, lock_calendars
+from scheduling.choices import CommitmentKind
+
+
+@transaction.atomic
+def do_convene_consultation(
+    case: Case,
+    *,
+    actor: User,
+    version: int | None,
+    question: str,
+    invitees: Iterable[tuple[User, str]],
+    slots: Iterable[tuple[datetime, datetime]] = (),
+    place: str = "",
+) -> JointConsultation:
+    """Convene a joint consultation (会诊): invite professionals of at least two roles; each
+    gets to see and advise on the case."""
+    consultation = JointConsultation.objects.create(case=case, question=question, convened_by=actor)
+    for starts_at, ends_at in slots:
+        ConsultationSlot.objects.create(
+            consultation=consultation, starts_at=starts_at, ends_at=ends_at, place=place
+        )
+    invited = []
+    for user, role in invitees:
+        ConsultationInvitee.objects.create(consultation=consultation, user=user, role=role)
+        invited.append(user)
+    # In id order: each grant draws its person a new access stamp (a row lock until the
+    # transaction ends); two actions granting the same people take them in the same order.
+    for user in sorted(invited, key=lambda user: user.pk):
+        for perm in ("view_case", "advise_case"):
+            assign_perm(perm, user, case)
+    case._prefetched_objects_cache = {}
+    fire(
+        case,
+        "convene",
+        actor=actor,
+        version=version,
+        note=question[:200],
+        payload={"invited": [f"{u}" for u in invited]},
+    )
+    do_notify(
+        invited,
+        key=f"consultation:{consultation.pk}:invited",
+        title=_("Invitation to a joint consultation on %(case)s") % {"case": case},
+        body=question[:300],
+        url=reverse("cases:consultation", args=[consultation.pk]),
+    )
+    return consultation
+
+
+@transaction.atomic
+def do_conclude_consultation(
+    case: Case,
+    *,
+    actor: User,
+    version: int | None,
+    joint_opinion: str,
+    attended: str,
+    settle_now: bool = False,
+) -> CaseEvent:
+    consultation = case.open_consultation
+    consultation.joint_opinion = joint_opinion
+    consultation.attended = attended
+    consultation.save(update_fields=["joint_opinion", "attended"])
+    event = fire(case, "conclude", actor=actor, version=version, note=joint_opinion[:200])
+    consultation.concluded_at = timezone.now()
+    consultation.save(update_fields=["concluded_at"])
+    if settle_now:
+        return do_settle_case(case, actor=actor, version=case.version)
+    return event
+
+
+@transaction.atomic
+def do_answer_invitation(
+    invitee: ConsultationInvitee, *, accepted: bool, slots: Iterable[Any] = ()
+) -> None:
+    invitee.response = InviteResponse.ACCEPTED if accepted else InviteResponse.DECLINED
+    invitee.responded_at = timezone.now()
+    invitee.save(update_fields=["response", "responded_at"])
+    invitee.available.set(list(slots) if accepted else [])
+    consultation = invitee.consultation
+    do_notify(
+        [consultation.convened_by],
+        key=f"consultation:{consultation.pk}:answer:{invitee.pk}:{invitee.response}",
+        title=_("%(person)s %(answer)s the joint consultation on %(case)s")
+        % {
+            "person": invitee.user,
+            "answer": invitee.get_response_display(),
+            "case": consultation.case,
+        },
+        url=consultation.case.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def do_fix_meeting(consultation: JointConsultation, *, actor: User, slot: Any) -> None:
+    """The convener fixes the meeting at a proposed time: it enters the calendars of the
+    convener and everyone who accepted (a clash refuses it and nothing is booked)."""
+    attendees = [
+        i for i in consultation.invitees.select_related("user") if i.response == "accepted"
+    ]
+    for invitee in consultation.invitees.exclude(commitment=None).select_related("commitment"):
+        do_release_commitment(invitee.commitment)
+        ConsultationInvitee.objects.filter(pk=invitee.pk).update(commitment=None)
+    title = _("Joint consultation on %(case)s") % {"case": consultation.case}
+    lock_calendars([actor, *(invitee.user for invitee in attendees)])
+    for invitee in attendees:
+        commitment = do_book_commitment(
+            invitee.user,
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            kind=CommitmentKind.MEETING,
+            title=title,
+            place=slot.place,
+        )
+        ConsultationInvitee.objects.filter(pk=invitee.pk).update(commitment=commitment)
+    try:
+        with transaction.atomic():
+            do_book_commitment(
+                actor,
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                kind=CommitmentKind.MEETING,
+                title=title,
+                place=slot.place,
+            )
+    except Clash:
+        pass  # the convener's own calendar is theirs to sort out
+    JointConsultation.objects.filter(pk=consultation.pk).update(meeting=slot)
+    when = timezone.localtime(slot.starts_at)
+    do_notify(
+        [i.user for i in attendees],
+        key=f"consultation:{consultation.pk}:meeting:{slot.pk}",
+        title=_("Joint consultation on %(case)s: %(when)s at %(place)s")
+        % {"case": consultation.case, "when": f"{when:%m-%d %H:%M}", "place": slot.place},
+        url=consultation.case.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def do_record_opinion(invitee: ConsultationInvitee, *, opinion: str) -> None:
+    invitee.opinion = opinion
+    invitee.opinion_at = timezone.now()
+    invitee.save(update_fields=["opinion", "opinion_at"])
+    add_event(
+        invitee.consultation.case,
+        actor=invitee.user,
+        kind=EventKind.CONSULTATION,
+        note=opinion[:200],
+        payload={"opinion_of": str(invitee.user), "role": invitee.role},
+    )

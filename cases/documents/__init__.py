@@ -1,0 +1,1 @@
+"""文书与卷宗: the printed papers of a case and its bound file."""

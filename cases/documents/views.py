@@ -1,0 +1,108 @@
+"""文书与卷宗 pages: one document as a PDF, the bound case file's job, archiving."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases import access
+from cases.choices import (
+    JobStatus,
+)
+from cases.documents import papers
+from cases.documents.actions import do_archive_case, do_request_case_file
+from cases.documents.forms import ArchiveForm
+from cases.jobs import expire_if_silent
+from cases.models import DocumentJob
+from cases.pages import submit
+from clinic.access import NotVisible
+from clinic.audit import record as audit
+from clinic.choices import AuditEvent
+
+
+def document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """One document of a case as a PDF, rendered within the request."""
+
+    case = access.access_case(request.user, pk)
+    if kind not in papers.KINDS or kind == "casefile":
+        raise NotVisible("document", kind)
+    loaded = papers._loaded(case)
+    if kind not in papers.available(loaded):
+        raise NotVisible("document", kind)
+    reveal = access.may_see_personal_data(request.user, case)
+    pdf = papers.render(case, kind, reveal_ids=reveal)
+    audit(
+        AuditEvent.DOWNLOAD,
+        request=request,
+        obj=case,
+        detail={"document": kind, "full_ids": reveal and papers.KINDS[kind].full_ids},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"{case.number or case.pk}-{papers.KINDS[kind].title}.pdf"
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def request_case_file(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.access_case(request.user, pk)
+    job = do_request_case_file(
+        case, actor=request.user, reveal_ids=access.may_see_personal_data(request.user, case)
+    )
+    return redirect("cases:document_job", job_id=job.pk)
+
+
+def _job(request: HttpRequest, job_id: Any) -> DocumentJob:
+    job = DocumentJob.objects.select_related("case").filter(pk=job_id).first()
+    if job is None or job.requested_by_id != request.user.pk:
+        raise NotVisible("document_job", job_id)
+    access.access_case(request.user, job.case_id)
+    return job
+
+
+def document_job(request: HttpRequest, job_id: Any) -> HttpResponse:
+    """The case file's progress; the page refreshes itself (htmx) until the file is ready."""
+    job = _job(request, job_id)
+    expire_if_silent(job)
+    template = "cases/_document_job.html" if request.htmx else "cases/document_job.html"
+    return render(request, template, {"job": job, "case": job.case})
+
+
+def download_document_job(request: HttpRequest, job_id: Any) -> FileResponse:
+    job = _job(request, job_id)
+    if job.status != JobStatus.DONE:
+        raise NotVisible("document_job", job_id)
+    audit(AuditEvent.DOWNLOAD, request=request, obj=job.case, detail={"document": "casefile"})
+    name = f"{job.case.number or job.case.pk}-人民调解卷宗.pdf"
+    response = FileResponse(
+        job.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def archive_case(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.access_case(request.user, pk, write=True)
+    form = ArchiveForm(request.POST or None)
+    gaps = papers.missing(case)
+    submitted = submit(
+        request,
+        form,
+        lambda data: do_archive_case(case, actor=request.user, volume_no=data["volume_no"]),
+    )
+    if submitted:
+        messages.success(request, _("The case was archived."))
+        return redirect(case)
+    return render(
+        request,
+        "cases/archive_case.html",
+        {"case": case, "form": form, "gaps": gaps},
+        status=submitted.status,
+    )

@@ -1,0 +1,1 @@
+"""复诊: return visits after a settlement."""

@@ -1,0 +1,248 @@
+"""登记 and 受理: registering a dispute or logging advice, its parties and their consent, and the
+first transitions (accept, dispatch, answer, decline)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases import deadlines
+from cases.changes import (
+    add_event,
+    alert_risk,
+    fire,
+    grant_mediator,
+    issue_number,
+    touch,
+    work_calendar,
+)
+from cases.choices import (
+    EventKind,
+    Kind,
+    Outcome,
+    Side,
+)
+from cases.models import Case, CaseEvent, Party
+from cases.people import roles_of
+from clinic.choices import Role
+from clinic.lib.encrypted import lookup_hash
+from clinic.lib.ids import normalise_id_number
+from clinic.models import User
+
+
+def party_hashes(id_number: str, phone: str) -> tuple[str, str]:
+    return (
+        lookup_hash(normalise_id_number(id_number)) if id_number else "",
+        lookup_hash(phone.replace(" ", "").replace("-", "")) if phone else "",
+    )
+
+
+def create_party(case: Case, data: dict[str, Any], *, actor: User) -> Party:
+    data = dict(data)
+    consented = data.pop("consented", False)
+    notice_method = data.pop("notice_method", "")
+    if data.get("id_type") == "resident_id" and data.get("id_number"):
+        data["id_number"] = normalise_id_number(data["id_number"])
+    party = Party(case=case, **data)
+    party.id_number_hash, party.phone_hash = party_hashes(party.id_number, party.phone)
+    now = timezone.now()
+    if consented:
+        party.consented_at = now
+    if notice_method:
+        party.notified_at, party.notice_method, party.notified_by = now, notice_method, actor
+    party.save()
+    return party
+
+
+@transaction.atomic
+def do_register_dispute(
+    *,
+    actor: User,
+    community: Any,
+    parties: Iterable[dict[str, Any]],
+    mediator: User | None = None,
+    **fields: Any,
+) -> Case:
+    """Register a dispute (登记): the case, its parties, and its mediator (the registering
+    mediator by default)."""
+    committee = community.committee
+    case = Case(
+        kind=Kind.DISPUTE,
+        committee=committee,
+        community=community,
+        street=community.street,
+        registered_by=actor,
+        mediator=mediator,
+        **fields,
+    )
+    case.save()
+    created = [create_party(case, p, actor=actor) for p in parties]
+    if mediator is not None:
+        grant_mediator(case, mediator)
+    add_event(
+        case,
+        actor=actor,
+        kind=EventKind.REGISTERED,
+        to_state=case.state,
+        payload={"parties": [p.name for p in created], "mediator": str(mediator or "")},
+    )
+    alert_risk(case)
+    return case
+
+
+@transaction.atomic
+def do_log_advice(
+    *,
+    actor: User,
+    community: Any,
+    question: str,
+    answer: str,
+    asker: dict[str, Any] | None = None,
+    **fields: Any,
+) -> Case:
+    """A walk-in legal question (法律咨询) asked, answered and closed in one step. No case
+    number; never counted as a mediation. Without an answer yet, it stays registered until
+    ``do_answer_advice``."""
+    case = Case(
+        kind=Kind.ADVICE,
+        committee=community.committee,
+        community=community,
+        street=community.street,
+        registered_by=actor,
+        mediator=actor,
+        summary=question,
+        answer=answer,
+        outcome=Outcome.ANSWERED if answer.strip() else "",
+        **fields,
+    )
+    case.save()
+    if asker and asker.get("name"):
+        create_party(case, {**asker, "side": Side.APPLICANT}, actor=actor)
+    grant_mediator(case, actor)
+    add_event(case, actor=actor, kind=EventKind.REGISTERED, to_state=case.state)
+    if answer.strip():
+        fire(case, "answer_question", actor=actor, version=case.version, note=answer[:200])
+    return case
+
+
+@transaction.atomic
+def do_add_party(case: Case, *, actor: User, data: dict[str, Any]) -> Party:
+    party = create_party(case, data, actor=actor)
+    touch(case)
+    add_event(
+        case,
+        actor=actor,
+        kind=EventKind.PARTY,
+        payload={"added": party.name, "side": party.side},
+    )
+    return party
+
+
+@transaction.atomic
+def do_update_party(party: Party, *, actor: User, changes: dict[str, Any]) -> None:
+    if changes.get("id_number") and changes.get("id_type", party.id_type) == "resident_id":
+        changes["id_number"] = normalise_id_number(changes["id_number"])
+    changed = []
+    for field, value in changes.items():
+        if getattr(party, field) != value:
+            changed.append(field)
+            setattr(party, field, value)
+    if not changed:
+        return
+    party.id_number_hash, party.phone_hash = party_hashes(party.id_number, party.phone)
+    party.save()
+    touch(party.case)
+    add_event(
+        party.case,
+        actor=actor,
+        kind=EventKind.PARTY,
+        payload={"changed": party.name, "fields": sorted(changed)},
+    )
+
+
+@transaction.atomic
+def do_record_consent(
+    party: Party, *, actor: User, consented: bool, notice_method: str, note: str = ""
+) -> None:
+    """Record that a party agreed to mediation and was told their rights and duties."""
+    now = timezone.now()
+    if consented and party.consented_at is None:
+        party.consented_at = now
+        party.refused_at, party.refusal_note = None, ""
+    if notice_method and party.notified_at is None:
+        party.notified_at, party.notice_method, party.notified_by = now, notice_method, actor
+    party.save()
+    touch(party.case)
+    add_event(
+        party.case,
+        actor=actor,
+        kind=EventKind.CONSENT,
+        note=note,
+        payload={"party": party.name, "consented": consented, "notice": notice_method},
+    )
+
+
+@transaction.atomic
+def do_record_refusal(party: Party, *, actor: User, note: str) -> None:
+    """A party refuses mediation (人民调解法 Art. 17): mediation cannot go on with them."""
+    party.refused_at = timezone.now()
+    party.refusal_note = note[:200]
+    party.consented_at = None
+    party.save()
+    touch(party.case)
+    add_event(
+        party.case,
+        actor=actor,
+        kind=EventKind.CONSENT,
+        note=note,
+        payload={"party": party.name, "refused": True},
+    )
+
+
+def accept_dispute(case: Case, name: str, *, actor: User, version: int | None) -> CaseEvent:
+    def prepare() -> dict[str, Any]:
+        today = timezone.localdate()
+        issue_number(case, today)
+        case.accepted_at = timezone.now()
+        case.mediation_due, case.mediation_due_provisional = deadlines.mediation_due(
+            work_calendar(), today
+        )
+        if case.mediator is None and Role.MEDIATOR in roles_of(actor):
+            case.mediator = actor
+            grant_mediator(case, actor)
+        return {"number": case.number, "mediation_due": case.mediation_due.isoformat()}
+
+    return fire(case, name, actor=actor, version=version, prepare=prepare)
+
+
+@transaction.atomic
+def do_accept_case(case: Case, *, actor: User, version: int | None) -> CaseEvent:
+    """受理: the dispute gets its number and its one-month mediation clock; sit-in."""
+    return accept_dispute(case, "accept", actor=actor, version=version)
+
+
+@transaction.atomic
+def do_dispatch_case(case: Case, *, actor: User, version: int | None) -> CaseEvent:
+    """受理 and send mediators out (巡诊)."""
+    return accept_dispute(case, "dispatch", actor=actor, version=version)
+
+
+@transaction.atomic
+def do_answer_advice(case: Case, *, actor: User, version: int | None, answer: str) -> CaseEvent:
+    case.answer = answer
+    case.outcome = Outcome.ANSWERED
+    event = fire(case, "answer_question", actor=actor, version=version, note=answer[:200])
+    return event
+
+
+@transaction.atomic
+def do_decline_case(
+    case: Case, *, actor: User, version: int | None, outcome: str, note: str
+) -> CaseEvent:
+    """不予受理, with the reason and where the parties were guided."""
+    case.outcome, case.outcome_note = outcome, note
+    event = fire(case, "decline", actor=actor, version=version, note=note)
+    return event

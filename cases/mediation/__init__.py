@@ -1,0 +1,1 @@
+"""调解: records, agreements, advice notes, files, and how mediation ends or goes on."""

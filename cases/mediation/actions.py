@@ -1,0 +1,407 @@
+"""调解: mediation records, agreements and their performance items, advice notes and files, and
+how mediation ends (settle, terminate, refer out) or goes on (switch mode, escalate, extend,
+reopen); the daily case reminders."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from cases import deadlines
+from cases.changes import (
+    ActionRefused,
+    StaleCase,
+    add_event,
+    claim,
+    fire,
+    save_case,
+    touch,
+    work_calendar,
+)
+from cases.choices import (
+    AgreementForm,
+    EventKind,
+    Level,
+    Outcome,
+    State,
+)
+from cases.follow_ups.actions import follow_up_dates
+from cases.models import (
+    Advice,
+    Agreement,
+    Attachment,
+    Case,
+    CaseEvent,
+    FollowUp,
+    MediationRecord,
+    PerformanceItem,
+)
+from cases.people import coordinators
+from clinic.actions import do_notify
+from clinic.choices import Role
+from clinic.lib.uploads import CheckedUpload
+from clinic.models import MediationCommittee, Membership, User
+
+
+@transaction.atomic
+def do_switch_mode(case: Case, *, actor: User, version: int | None, note: str = "") -> CaseEvent:
+    return fire(case, "switch_mode", actor=actor, version=version, note=note)
+
+
+@transaction.atomic
+def do_settle_case(
+    case: Case,
+    *,
+    actor: User,
+    version: int | None,
+    amount_agreed: Decimal | None = None,
+    follow_up_assignee: User | None = None,
+) -> CaseEvent:
+    """调解成功: the effective agreement settles the case; follow-ups are due on the
+    performance dates (one per instalment), or 30 days after settlement."""
+    agreement = case.current_agreement
+    case.outcome = (
+        Outcome.SETTLED_WRITTEN if agreement.form == AgreementForm.WRITTEN else Outcome.SETTLED_ORAL
+    )
+    if amount_agreed is not None:
+        case.amount_agreed = amount_agreed
+    case.settled_at = timezone.now()
+    event = fire(
+        case,
+        "settle",
+        actor=actor,
+        version=version,
+        payload={"agreement": agreement.pk, "form": agreement.form},
+    )
+    assignee = follow_up_assignee or case.mediator or actor
+    dates = follow_up_dates(agreement, timezone.localdate())
+    for due_on, _item in dates:
+        FollowUp.objects.create(case=case, agreement=agreement, due_on=due_on, assignee=assignee)
+    do_notify(
+        [assignee],
+        key=f"case:{case.pk}:follow_ups:{case.settled_at.isoformat()}",
+        title=_("Follow-up assigned to you: %(case)s, first due %(due)s")
+        % {"case": case, "due": min(d for d, _i in dates)},
+        url=reverse(
+            "cases:follow_up", args=[FollowUp.objects.filter(case=case).earliest("due_on").pk]
+        ),
+    )
+    return event
+
+
+@transaction.atomic
+def do_reopen_case(
+    case: Case, *, actor: User, version: int | None, reason: str, both_parties_ask: bool
+) -> CaseEvent:
+    if both_parties_ask:
+        case.both_parties_ask_again = True
+
+    def prepare() -> dict[str, Any]:
+        case.both_parties_ask_again = False
+        case.settled_at = None
+        case.outcome = ""
+        return {"both_parties_ask": both_parties_ask}
+
+    event = fire(case, "reopen", actor=actor, version=version, note=reason, prepare=prepare)
+    FollowUp.objects.filter(case=case, done_at__isnull=True).delete()
+    return event
+
+
+@transaction.atomic
+def do_terminate_case(
+    case: Case, *, actor: User, version: int | None, outcome: str, note: str
+) -> CaseEvent:
+    """终止调解: failed (with the advice given), withdrawn, or a party refuses."""
+    case.outcome, case.outcome_note = outcome, note
+    event = fire(case, "terminate", actor=actor, version=version, note=note)
+    return event
+
+
+@transaction.atomic
+def do_escalate_case(case: Case, *, actor: User, version: int | None, reason: str) -> None:
+    """Hand a community dispute to the street committee (大事不出街道). The street officers
+    are told; the case keeps its number."""
+
+    claim(case, version)
+    street_committee = MediationCommittee.objects.get(street=case.street, level="street")
+    case.level = Level.STREET
+    case.committee = street_committee
+    case.escalated_at = timezone.now()
+    case.escalation_reason = reason
+    save_case(case, actor, ["level", "committee", "escalated_at", "escalation_reason"])
+    add_event(case, actor=actor, kind=EventKind.ESCALATED, note=reason)
+    officers = Membership.objects.active().filter(street=case.street, role=Role.STREET_OFFICER)
+    do_notify(
+        User.objects.filter(pk__in=officers.values("user_id"), is_active=True),
+        key=f"case:{case.pk}:escalated",
+        title=_("A dispute was escalated to the street: %(case)s") % {"case": case},
+        body=reason[:300],
+        url=case.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def do_refer_out(
+    case: Case,
+    *,
+    actor: User,
+    version: int | None,
+    referred_to: str,
+    reference: str,
+    note: str,
+) -> CaseEvent:
+    """上交: the dispute leaves the street (to a court, the petitions office, a department).
+    Sets the level and terminates mediation."""
+    case.level = Level.REFERRED_OUT
+    case.referred_to, case.referral_reference = referred_to, reference
+    case.outcome, case.outcome_note = Outcome.REFERRED_OUT, note
+    event = fire(
+        case,
+        "terminate",
+        actor=actor,
+        version=version,
+        note=note,
+        payload={"referred_to": referred_to, "reference": reference},
+    )
+    return event
+
+
+@transaction.atomic
+def do_extend_deadline(
+    case: Case, *, actor: User, version: int | None, new_due: date, reason: str, consent: str
+) -> None:
+    """Extend the one-month mediation period, with both parties' consent (recorded)."""
+    claim(case, version)
+    old = case.mediation_due
+    case.mediation_due = new_due
+    save_case(case, actor, ["mediation_due"])
+    add_event(
+        case,
+        actor=actor,
+        kind=EventKind.EXTENDED,
+        note=reason,
+        payload={
+            "from": old.isoformat() if old else "",
+            "to": new_due.isoformat(),
+            "consent": consent,
+        },
+    )
+
+
+@transaction.atomic
+def do_add_record(case: Case, *, actor: User, data: dict[str, Any]) -> MediationRecord:
+    record = MediationRecord.objects.create(case=case, recorded_by=actor, **data)
+    add_event(case, actor=actor, kind=EventKind.RECORD, payload={"record": record.pk})
+    return record
+
+
+@transaction.atomic
+def do_save_agreement(
+    case: Case, *, actor: User, data: dict[str, Any], agreement: Agreement | None = None
+) -> Agreement:
+    """Draft a new agreement or change an unsigned draft. Signed agreements are read-only."""
+    if agreement is None:
+        agreement = Agreement.objects.create(case=case, created_by=actor, **data)
+        add_event(case, actor=actor, kind=EventKind.AGREEMENT, payload={"drafted": agreement.pk})
+        return agreement
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if locked.is_signed:
+        raise ActionRefused([_("A signed agreement cannot be changed; correct it instead.")])
+    for field, value in data.items():
+        setattr(locked, field, value)
+    locked.save()
+    add_event(case, actor=actor, kind=EventKind.AGREEMENT, payload={"edited": locked.pk})
+    return locked
+
+
+@transaction.atomic
+def do_sign_agreement(agreement: Agreement, *, actor: User, signed_on: date) -> None:
+    """The parties signed and the committee sealed (or the oral agreement is registered): the
+    agreement takes effect and the 30-day judicial-confirmation window opens."""
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if locked.signed_on is not None:
+        raise StaleCase(_("Someone else recorded the signing meanwhile."))
+    locked.signed_on = signed_on
+    locked._history_user = actor
+    locked.save(update_fields=["signed_on"])
+    agreement.signed_on = signed_on
+    case = agreement.case
+    case.confirmation_due, case.confirmation_due_provisional = deadlines.confirmation_due(
+        work_calendar(), signed_on
+    )
+    claim(case, None)
+    save_case(case, actor, ["confirmation_due", "confirmation_due_provisional"])
+    add_event(
+        case,
+        actor=actor,
+        kind=EventKind.AGREEMENT,
+        payload={"signed": agreement.pk, "on": signed_on.isoformat()},
+    )
+
+
+@transaction.atomic
+def do_correct_agreement(
+    agreement: Agreement, *, actor: User, reason: str, data: dict[str, Any]
+) -> Agreement:
+    """A correction of a signed agreement is a new version that supersedes it."""
+    if Agreement.objects.filter(supersedes=agreement).exists():
+        raise StaleCase(_("Someone else corrected this agreement meanwhile."))
+    fields = {
+        f: getattr(agreement, f)
+        for f in (
+            "form",
+            "facts",
+            "responsibilities",
+            "terms",
+            "performance_manner",
+            "performance_deadline",
+            "copies",
+        )
+    }
+    fields.update(data)
+    corrected = Agreement.objects.create(
+        case=agreement.case,
+        created_by=actor,
+        version=agreement.version + 1,
+        supersedes=agreement,
+        correction_reason=reason,
+        **fields,
+    )
+    for item in agreement.items.all():
+        PerformanceItem.objects.create(
+            agreement=corrected,
+            description=item.description,
+            amount=item.amount,
+            due_on=item.due_on,
+            performed_on=item.performed_on,
+        )
+    touch(agreement.case)
+    add_event(
+        agreement.case,
+        actor=actor,
+        kind=EventKind.AGREEMENT,
+        note=reason,
+        payload={"corrected": agreement.pk, "version": corrected.version},
+    )
+    return corrected
+
+
+@transaction.atomic
+def do_add_performance_item(
+    agreement: Agreement, *, actor: User, data: dict[str, Any]
+) -> PerformanceItem:
+    if agreement.is_signed:
+        raise ActionRefused([_("A signed agreement cannot be changed; correct it instead.")])
+    item = PerformanceItem.objects.create(agreement=agreement, **data)
+    add_event(agreement.case, actor=actor, kind=EventKind.AGREEMENT, payload={"item": item.pk})
+    return item
+
+
+@transaction.atomic
+def do_update_confirmation(agreement: Agreement, *, actor: User, data: dict[str, Any]) -> None:
+    """Judicial confirmation (司法确认): applied, confirmed or refused, with court and number."""
+    for field, value in data.items():
+        setattr(agreement, field, value)
+    agreement.save()
+    add_event(
+        agreement.case,
+        actor=actor,
+        kind=EventKind.CONFIRMATION,
+        payload={"status": agreement.confirmation, "court": agreement.confirmation_court},
+    )
+
+
+@transaction.atomic
+def do_add_advice(case: Case, *, actor: User, role: str, text: str) -> Advice:
+    advice = Advice.objects.create(case=case, author=actor, role=role, text=text)
+    add_event(case, actor=actor, kind=EventKind.ADVICE, note=text[:200], payload={"role": role})
+    return advice
+
+
+@transaction.atomic
+def do_add_attachment(
+    case: Case,
+    *,
+    actor: User,
+    kind: str,
+    upload: CheckedUpload,
+    original_name: str,
+    description: str = "",
+) -> Attachment:
+    attachment = Attachment(
+        case=case,
+        kind=kind,
+        description=description,
+        original_name=original_name[:200],
+        content_type=upload.content_type,
+        size=len(upload.content),
+        sha256=hashlib.sha256(upload.content).hexdigest(),
+        uploaded_by=actor,
+    )
+    attachment.file.save(f"upload.{upload.extension}", ContentFile(upload.content), save=False)
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    add_event(
+        case,
+        actor=actor,
+        kind=EventKind.ATTACHMENT,
+        payload={"attachment": attachment.pk, "kind": kind, "name": attachment.original_name},
+    )
+    return attachment
+
+
+def do_send_case_reminders(today: date | None = None) -> int:
+    """Reminders are written in the site's language (a worker has no request)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _do_send_case_reminders(today)
+
+
+def _do_send_case_reminders(today: date | None = None) -> int:
+    """Tell mediators and coordinators of cases due within 3 days and of overdue ones. The
+    key carries the day, so a second run on the same day sends nothing new."""
+    today = today or timezone.localdate()
+    soon = today + timedelta(days=3)
+    sent = 0
+    cases = (
+        Case.objects.filter(
+            state__in=(State.SIT_IN, State.PATROL, State.JOINT_CONSULTATION),
+            mediation_due__lte=soon,
+        )
+        .select_related("mediator", "community")
+        .order_by("pk")
+    )
+    for case in cases:
+        with transaction.atomic():
+            overdue = case.mediation_due < today
+            recipients = [u for u in [case.mediator] if u and u.is_active] + coordinators(case)
+            if overdue:
+                title = _("Overdue since %(due)s: %(case)s") % {
+                    "due": case.mediation_due,
+                    "case": case,
+                }
+            else:
+                title = _("Mediation due on %(due)s: %(case)s") % {
+                    "due": case.mediation_due,
+                    "case": case,
+                }
+            sent += len(
+                do_notify(
+                    recipients,
+                    key=f"case:{case.pk}:due:{today.isoformat()}",
+                    title=title,
+                    url=case.get_absolute_url(),
+                )
+            )
+    return sent

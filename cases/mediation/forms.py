@@ -1,0 +1,228 @@
+"""调解 forms: ending and escalating mediation, records, agreements, performance items,
+judicial confirmation, advice notes and files."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import (
+    TERMINATE_OUTCOMES,
+    AgreementForm,
+    AttachmentKind,
+    Confirmation,
+)
+from cases.forms import DATE_INPUT, DATETIME_INPUT, VersionedForm, textarea
+from cases.models import Agreement, MediationRecord, PerformanceItem
+from clinic.lib.uploads import HEIC, JPEG, PDF, PNG, UploadRejected, check_upload, clean_filename
+from clinic.models import User
+
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
+ATTACHMENT_KINDS = frozenset({PDF, JPEG, PNG, HEIC})
+
+
+class TerminateForm(VersionedForm):
+    outcome = forms.ChoiceField(
+        label=_("How mediation ended"), choices=[(o.value, o.label) for o in TERMINATE_OUTCOMES]
+    )
+    note = forms.CharField(
+        label=_("Reason and the advice given (e.g. guided to litigation)"), widget=textarea(3)
+    )
+
+
+class ReferOutForm(VersionedForm):
+    referred_to = forms.CharField(
+        label=_("Referred to"), max_length=100, help_text=_("For example 盘龙区人民法院")
+    )
+    reference = forms.CharField(label=_("Their reference"), max_length=100, required=False)
+    note = forms.CharField(label=_("Why it cannot be settled in the street"), widget=textarea(3))
+
+
+class EscalateForm(VersionedForm):
+    reason = forms.CharField(label=_("Why the street should take it"), widget=textarea(3))
+
+
+class SettleForm(VersionedForm):
+    amount_agreed = forms.DecimalField(
+        label=_("Amount agreed (yuan)"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+    )
+    follow_up_assignee = forms.ModelChoiceField(
+        label=_("Who does the follow-up"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("The mediator"),
+        help_text=_("Or the grid worker of the parties' grid."),
+    )
+
+    def __init__(self, *args: Any, grid_workers: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if grid_workers is not None:
+            self.fields["follow_up_assignee"].queryset = grid_workers
+
+
+class ReopenForm(VersionedForm):
+    reason = forms.CharField(label=_("Why mediate again"), widget=textarea(3))
+    both_parties_ask = forms.BooleanField(
+        label=_("Both parties ask to mediate again"), required=False
+    )
+
+
+class ExtendForm(VersionedForm):
+    new_due = forms.DateField(label=_("New due date"), widget=DATE_INPUT)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+    consent = forms.CharField(
+        label=_("Both parties' consent"),
+        max_length=300,
+        help_text=_("How and when both parties agreed to the extension."),
+    )
+
+    def __init__(self, *args: Any, current_due: date | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.current_due = current_due
+
+    def clean_new_due(self) -> date:
+        new_due = self.cleaned_data["new_due"]
+        if new_due <= timezone.localdate():
+            raise forms.ValidationError(_("The new due date must be in the future."))
+        if self.current_due and new_due <= self.current_due:
+            raise forms.ValidationError(_("The new due date must be later than the current one."))
+        if new_due > timezone.localdate() + timedelta(days=366):
+            raise forms.ValidationError(_("Extend by less than a year at a time."))
+        return new_due
+
+
+class RecordForm(forms.ModelForm):
+    class Meta:
+        model = MediationRecord
+        fields = ["held_at", "place", "attendees", "statements", "result"]
+        widgets = {
+            "held_at": DATETIME_INPUT,
+            "attendees": textarea(2),
+            "statements": textarea(8),
+            "result": textarea(3),
+        }
+
+    def clean_held_at(self) -> Any:
+        held_at = self.cleaned_data["held_at"]
+        if held_at > timezone.now() + timedelta(hours=1):
+            raise forms.ValidationError(_("A record is written of a meeting that took place."))
+        return held_at
+
+
+class AgreementDraftForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = [
+            "form",
+            "facts",
+            "responsibilities",
+            "terms",
+            "performance_manner",
+            "performance_deadline",
+            "copies",
+        ]
+        widgets = {
+            "facts": textarea(5),
+            "responsibilities": textarea(3),
+            "terms": textarea(5),
+            "performance_manner": textarea(3),
+            "performance_deadline": DATE_INPUT,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("form") == AgreementForm.WRITTEN:
+            for field in ("responsibilities", "performance_manner"):
+                if not (data.get(field) or "").strip():
+                    self.add_error(field, _("A written agreement must state this."))
+            if (data.get("copies") or 0) < 2:
+                self.add_error("copies", _("At least one copy for each party and the committee."))
+        deadline = data.get("performance_deadline")
+        if deadline and deadline < timezone.localdate():
+            self.add_error("performance_deadline", _("The deadline cannot be in the past."))
+        return data
+
+
+class CorrectionForm(AgreementDraftForm):
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=200)
+
+
+class SignForm(forms.Form):
+    signed_on = forms.DateField(label=_("Signed and sealed on"), widget=DATE_INPUT)
+
+    def clean_signed_on(self) -> date:
+        signed_on = self.cleaned_data["signed_on"]
+        if signed_on > timezone.localdate():
+            raise forms.ValidationError(_("An agreement cannot be signed in the future."))
+        return signed_on
+
+
+class PerformanceItemForm(forms.ModelForm):
+    class Meta:
+        model = PerformanceItem
+        fields = ["description", "amount", "due_on"]
+        widgets = {"due_on": DATE_INPUT}
+
+
+class ConfirmationForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = [
+            "confirmation",
+            "confirmation_court",
+            "confirmation_reference",
+            "confirmation_applied_on",
+            "confirmation_decided_on",
+        ]
+        widgets = {"confirmation_applied_on": DATE_INPUT, "confirmation_decided_on": DATE_INPUT}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        status = data.get("confirmation")
+        if status and not data.get("confirmation_court"):
+            self.add_error("confirmation_court", _("Which court?"))
+        if status in (Confirmation.CONFIRMED, Confirmation.REFUSED) and not data.get(
+            "confirmation_decided_on"
+        ):
+            self.add_error("confirmation_decided_on", _("When did the court decide?"))
+        today = timezone.localdate()
+        for field in ("confirmation_applied_on", "confirmation_decided_on"):
+            if data.get(field) and data[field] > today:
+                self.add_error(field, _("This date cannot be in the future."))
+        return data
+
+
+class AdviceNoteForm(forms.Form):
+    role = forms.ChoiceField(label=_("Advising as"))
+    text = forms.CharField(label=_("Advice"), widget=textarea(5))
+
+    def __init__(self, *args: Any, roles: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = roles
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What it is"), choices=AttachmentKind.choices)
+    file = forms.FileField(label=_("File (PDF, JPEG, PNG or HEIC, up to 20 MB)"))
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        try:
+            self.checked = check_upload(
+                upload, max_bytes=ATTACHMENT_MAX_BYTES, allowed=ATTACHMENT_KINDS
+            )
+        except UploadRejected as error:
+            raise forms.ValidationError(error.message) from None
+        self.checked_name = clean_filename(upload.name, self.checked.extension)
+        return upload

@@ -1,0 +1,534 @@
+"""The case: its state machine (``@transition`` with guards and permissions), its queryset,
+per-case permission tables and case-number sequences.
+
+The *doing* lives in the workflows' actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from cases.choices import (
+    ACTIVE_STATES,
+    OPEN_STATES,
+    Confirmation,
+    DisputeType,
+    Kind,
+    Level,
+    Outcome,
+    Performance,
+    Risk,
+    Side,
+    Source,
+    State,
+)
+from clinic.models import Clinic, Community, Grid, MediationCommittee, Street
+
+if TYPE_CHECKING:
+    from cases.models.consultations import JointConsultation
+    from cases.models.mediation import Agreement
+
+
+def guard(
+    message: str, *, from_form: bool = False
+) -> Callable[[Callable[[Case], bool]], Callable[[Case], bool]]:
+    """Attach the message shown when a transition's condition does not hold. ``from_form``
+    marks a condition that the transition's own form fulfils (a reason, an opinion)."""
+
+    def mark(condition: Callable[[Case], bool]) -> Callable[[Case], bool]:
+        condition.message = message  # type: ignore[attr-defined]
+        condition.from_form = from_form  # type: ignore[attr-defined]
+        return condition
+
+    return mark
+
+
+@guard(_("Only disputes are mediated; legal advice is answered instead."))
+def is_dispute(case: Case) -> bool:
+    return case.kind == Kind.DISPUTE
+
+
+@guard(_("Only legal advice is answered this way."))
+def is_advice(case: Case) -> bool:
+    return case.kind == Kind.ADVICE
+
+
+@guard(_("The question and the answer must both be recorded."), from_form=True)
+def has_answer(case: Case) -> bool:
+    return bool(case.summary.strip() and case.answer.strip())
+
+
+@guard(
+    _(
+        "Every party must have consented to mediation and been told their rights and duties, "
+        "and there must be an applicant and a respondent."
+    )
+)
+def parties_ready(case: Case) -> bool:
+    principals = [p for p in case.parties.all() if p.side != Side.AGENT]
+    sides = {p.side for p in principals}
+    return (
+        Side.APPLICANT in sides
+        and Side.RESPONDENT in sides
+        and all(p.consented_at and p.notified_at and not p.refused_at for p in principals)
+    )
+
+
+@guard(_("No party may have refused mediation."))
+def nobody_refuses(case: Case) -> bool:
+    return not any(p.refused_at for p in case.parties.all())
+
+
+@guard(_("A reason for the decision must be recorded."), from_form=True)
+def has_outcome_note(case: Case) -> bool:
+    return bool(case.outcome and case.outcome_note.strip())
+
+
+@guard(_("At least two professionals of different roles must be invited."), from_form=True)
+def consultation_invited(case: Case) -> bool:
+    consultation = case.open_consultation
+    if consultation is None:
+        return False
+    return len({invitee.role for invitee in consultation.invitees.all()}) >= 2
+
+
+@guard(_("The joint opinion must be recorded."), from_form=True)
+def joint_opinion_recorded(case: Case) -> bool:
+    consultation = case.open_consultation
+    return consultation is not None and bool(consultation.joint_opinion.strip())
+
+
+@guard(_("A complete, signed written agreement or a registered oral agreement must be recorded."))
+def agreement_effective(case: Case) -> bool:
+    agreement = case.current_agreement
+    return agreement is not None and agreement.is_complete and agreement.signed_on is not None
+
+
+@guard(_("A follow-up must have found the agreement fully performed."))
+def performed(case: Case) -> bool:
+    return any(f.done_at and f.performance == Performance.FULL for f in case.follow_ups.all())
+
+
+@guard(
+    _(
+        "A case reopens only when the court refused judicial confirmation or both parties "
+        "asked to mediate again."
+    )
+)
+def reopen_allowed(case: Case) -> bool:
+    agreement = case.current_agreement
+    refused = agreement is not None and agreement.confirmation == Confirmation.REFUSED
+    return refused or case.both_parties_ask_again
+
+
+def _permission(rule: str) -> Callable[[Case, Any], bool]:
+    def check(case: Case, user: Any) -> bool:
+        from cases import access
+
+        return access.may_fire(user, case, rule)
+
+    check.__name__ = f"may_{rule}"
+    return check
+
+
+def overdue_cases(today: date) -> Q:
+    """Cases still in mediation (sit-in, patrol, joint consultation) past their mediation
+    due date: the rule of the overdue filter and of the case list's mark (``Case.is_overdue``
+    is the same rule on one case in memory)."""
+    return Q(state__in=ACTIVE_STATES, mediation_due__lt=today)
+
+
+# The columns a case list row needs (the case list, as values, and the home pages' panels).
+LIST_FIELDS = (
+    "number",
+    "kind",
+    "state",
+    "risk",
+    "dispute_type",
+    "registered_at",
+    "mediation_due",
+    "mediation_due_provisional",
+    "community",
+    "community__name",
+    "mediator",
+    "mediator__username",
+    "mediator__display_name",
+)
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> CaseQuerySet:
+        from cases import access
+
+        return self.filter(access.case_scope(user))
+
+    def open(self) -> CaseQuerySet:
+        return self.filter(state__in=OPEN_STATES)
+
+    def disputes(self) -> CaseQuerySet:
+        return self.filter(kind=Kind.DISPUTE)
+
+    def overdue(self, today: date | None = None) -> CaseQuerySet:
+        return self.filter(overdue_cases(today or timezone.localdate()))
+
+    def for_list(self) -> CaseQuerySet:
+        """What a list row shows and no more (``LIST_FIELDS``; building wide case rows was
+        much of a list page's time): community, mediator, party names (never their encrypted
+        ID numbers and phones, which would only be decrypted to be thrown away)."""
+        from cases.models.parties import Party
+
+        return (
+            self.select_related("community", "mediator")
+            .only(*LIST_FIELDS)
+            .prefetch_related(
+                models.Prefetch(
+                    "parties",
+                    queryset=Party.objects.named_in_lists().only("pk", "case_id", "side", "name"),
+                    to_attr="listed_parties",
+                )
+            )
+        )
+
+
+class Case(ConcurrentTransitionMixin, models.Model):
+    """A dispute (矛盾纠纷) brought to a clinic, or a legal question answered there (法律咨询).
+
+    A dispute is numbered (``(2026)盘金人调字第17号``) when it is accepted or dispatched, moves
+    through the four modes, and ends closed with an outcome. Its level says how far up it went.
+    """
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.DISPUTE)
+    state = FSMField(
+        _("state"), default=State.REGISTERED, choices=State.choices, protected=True, max_length=20
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    committee = models.ForeignKey(
+        MediationCommittee, models.PROTECT, related_name="cases", verbose_name=_("committee")
+    )
+    clinic = models.ForeignKey(
+        Clinic,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("clinic"),
+    )
+    community = models.ForeignKey(
+        Community, models.PROTECT, related_name="cases", verbose_name=_("community")
+    )
+    street = models.ForeignKey(
+        Street, models.PROTECT, related_name="cases", verbose_name=_("street")
+    )
+    grid = models.ForeignKey(
+        Grid, models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("grid")
+    )
+
+    number = models.CharField(_("case number"), max_length=40, blank=True, db_index=True)
+    number_year = models.PositiveSmallIntegerField(_("number year"), null=True, blank=True)
+    number_seq = models.PositiveIntegerField(_("number sequence"), null=True, blank=True)
+
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    dispute_type = models.CharField(_("dispute type"), max_length=25, choices=DisputeType.choices)
+    summary = models.TextField(_("summary"), help_text=_("What the dispute or question is about."))
+    answer = models.TextField(_("answer given"), blank=True)
+    amount_involved = models.DecimalField(
+        _("amount involved (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    amount_agreed = models.DecimalField(
+        _("amount agreed (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    persons_involved = models.PositiveIntegerField(_("persons involved"), default=0)
+    prevented_criminal = models.BooleanField(
+        _("kept from turning criminal"), default=False, help_text=_("防止民转刑")
+    )
+    prevented_criminal_persons = models.PositiveIntegerField(_("persons (criminal)"), default=0)
+    prevented_petition = models.BooleanField(
+        _("mass petition prevented"), default=False, help_text=_("防止群体性上访")
+    )
+    prevented_petition_persons = models.PositiveIntegerField(_("persons (petition)"), default=0)
+    risk = models.CharField(_("risk"), max_length=10, choices=Risk.choices, blank=True, default="")
+
+    level = models.CharField(
+        _("level"), max_length=15, choices=Level.choices, default=Level.COMMUNITY
+    )
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    escalation_reason = models.TextField(_("reason for escalation"), blank=True)
+
+    mediator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mediated_cases",
+        verbose_name=_("mediator"),
+    )
+    registered_at = models.DateTimeField(_("registered"), default=timezone.now)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    mediation_due = models.DateField(_("mediation due"), null=True, blank=True)
+    mediation_due_provisional = models.BooleanField(
+        _("mediation due date provisional"),
+        default=False,
+        help_text=_(
+            "Worked out on an estimated holiday schedule: it may move when the official one "
+            "is entered."
+        ),
+    )
+    mode_before_consultation = models.CharField(max_length=20, blank=True)
+    both_parties_ask_again = models.BooleanField(
+        _("both parties asked to mediate again"), default=False
+    )
+    settled_at = models.DateTimeField(_("settled"), null=True, blank=True)
+    confirmation_due = models.DateField(
+        _("judicial confirmation window ends"), null=True, blank=True
+    )
+    confirmation_due_provisional = models.BooleanField(
+        _("judicial confirmation window provisional"),
+        default=False,
+        help_text=_(
+            "Worked out on an estimated holiday schedule: it may move when the official one "
+            "is entered."
+        ),
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=25, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField(
+        _("reason and advice given"),
+        blank=True,
+        help_text=_("Why, and where the parties were guided (e.g. to litigation)."),
+    )
+    referred_to = models.CharField(_("referred to"), max_length=100, blank=True)
+    referral_reference = models.CharField(_("referral reference"), max_length=100, blank=True)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    volume_no = models.CharField(_("volume number"), max_length=40, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-registered_at", "-pk"]
+        permissions = [("advise_case", _("Can advise on a case"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "number_year", "number_seq"], name="one_number_per_case"
+            ),
+            models.CheckConstraint(
+                name="advice_is_never_numbered",
+                condition=~Q(kind=Kind.ADVICE) | Q(number=""),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["community", "state"], name="case_community_state"),
+            # The case list: a community's (or street's) newest first.
+            models.Index(fields=["community", "-registered_at"], name="case_community_newest"),
+            # …and of one kind (disputes or advice): counted from the index alone.
+            models.Index(
+                fields=["community", "kind", "-registered_at"], name="case_community_kind_newest"
+            ),
+            models.Index(fields=["street", "-registered_at"], name="case_street_newest"),
+            models.Index(fields=["-registered_at"], name="case_newest"),
+            models.Index(fields=["street", "level"], name="case_street_level"),
+            models.Index(fields=["state", "mediation_due"], name="case_state_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or str(_("Case %(pk)s (not yet numbered)") % {"pk": self.pk})
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", args=[self.pk])
+
+    # Derived facts used by the guards and the pages (prefetched on the detail page).
+
+    @property
+    def open_consultation(self) -> JointConsultation | None:
+        return next((c for c in self.consultations.all() if c.concluded_at is None), None)
+
+    @property
+    def current_agreement(self) -> Agreement | None:
+        agreements = list(self.agreements.all())
+        corrected = {a.supersedes_id for a in agreements if a.supersedes_id}
+        current = [a for a in agreements if a.pk not in corrected]
+        return max(current, key=lambda a: (a.version, a.pk), default=None)
+
+    def permits(self, name: str, user: Any) -> bool:
+        """Whether ``user`` holds the permission of transition ``name`` from the current
+        state (conditions aside: those say *when*, this says *who*)."""
+        found = getattr(self, name)._django_fsm.get_transition(self.state)
+        return found is not None and found.has_perm(self, user)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def is_overdue(self) -> bool:
+        # overdue_cases() on one case in memory (Q.check would ask the database)
+        return (
+            self.state in ACTIVE_STATES
+            and self.mediation_due is not None
+            and self.mediation_due < timezone.localdate()
+        )
+
+    # --- The state machine ------------------------------------------------------------------
+
+    @transition(
+        field=state,
+        source=State.REGISTERED,
+        target=State.SIT_IN,
+        conditions=[is_dispute, parties_ready],
+        permission=_permission("accept"),
+    )
+    def accept(self) -> None:
+        """Accept the dispute for sit-in mediation at the clinic (受理)."""
+
+    @transition(
+        field=state,
+        source=State.REGISTERED,
+        target=State.PATROL,
+        conditions=[is_dispute, parties_ready],
+        permission=_permission("accept"),
+    )
+    def dispatch(self) -> None:
+        """Accept the dispute and send mediators to the parties (巡诊)."""
+
+    @transition(
+        field=state,
+        source=State.REGISTERED,
+        target=State.CLOSED,
+        conditions=[is_advice, has_answer],
+        permission=_permission("answer"),
+    )
+    def answer_question(self) -> None:
+        """Answer a legal question and close it (法律咨询)."""
+
+    @transition(
+        field=state,
+        source=State.REGISTERED,
+        target=State.CLOSED,
+        conditions=[is_dispute, has_outcome_note],
+        permission=_permission("accept"),
+    )
+    def decline(self) -> None:
+        """Decline the dispute (不予受理): out of scope, a party refuses, or a duplicate."""
+
+    @transition(
+        field=state,
+        source=[State.SIT_IN, State.PATROL],
+        target=RETURN_VALUE(State.SIT_IN, State.PATROL),
+        permission=_permission("manage"),
+    )
+    def switch_mode(self) -> str:
+        """Move between sit-in at the clinic and patrol visits."""
+        return State.PATROL if self.state == State.SIT_IN else State.SIT_IN
+
+    @transition(
+        field=state,
+        source=[State.SIT_IN, State.PATROL],
+        target=State.JOINT_CONSULTATION,
+        conditions=[consultation_invited],
+        permission=_permission("manage"),
+    )
+    def convene(self) -> None:
+        """Convene a joint consultation of several professionals (会诊)."""
+        self.mode_before_consultation = self.state
+
+    @transition(
+        field=state,
+        source=State.JOINT_CONSULTATION,
+        target=RETURN_VALUE(State.SIT_IN, State.PATROL),
+        conditions=[joint_opinion_recorded],
+        permission=_permission("manage"),
+    )
+    def conclude(self) -> str:
+        """Conclude the joint consultation and return to the mode before it."""
+        return self.mode_before_consultation or State.SIT_IN
+
+    @transition(
+        field=state,
+        source=[State.SIT_IN, State.PATROL, State.JOINT_CONSULTATION],
+        target=State.FOLLOW_UP,
+        conditions=[is_dispute, nobody_refuses, agreement_effective],
+        permission=_permission("settle"),
+    )
+    def settle(self) -> None:
+        """Record the settlement; the return visit (复诊) follows."""
+
+    @transition(
+        field=state,
+        source=State.FOLLOW_UP,
+        target=State.CLOSED,
+        conditions=[performed],
+        permission=_permission("follow_up"),
+    )
+    def complete_follow_up(self) -> None:
+        """Close the case once a follow-up found the agreement performed."""
+
+    @transition(
+        field=state,
+        source=State.FOLLOW_UP,
+        target=State.SIT_IN,
+        conditions=[reopen_allowed],
+        permission=_permission("manage"),
+    )
+    def reopen(self) -> None:
+        """Mediate again: the court refused confirmation or both parties asked."""
+
+    @transition(
+        field=state,
+        source=[State.SIT_IN, State.PATROL, State.JOINT_CONSULTATION],
+        target=State.CLOSED,
+        conditions=[has_outcome_note],
+        permission=_permission("manage"),
+    )
+    def terminate(self) -> None:
+        """End mediation without agreement: failed, withdrawn, refused or referred out."""
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """django-guardian's per-case grants to people, with a real foreign key to the case."""
+
+    content_object = models.ForeignKey(Case, models.CASCADE)
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Case, models.CASCADE)
+
+
+class CaseNumberSequence(models.Model):
+    """The last number a committee issued in a year; locked while a new number is taken."""
+
+    committee = models.ForeignKey(MediationCommittee, models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, default="case")  # "case" or "visit"
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("case-number sequence")
+        verbose_name_plural = _("case-number sequences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "year", "kind"], name="one_sequence_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee_id}/{self.year}: {self.last}"

@@ -1,0 +1,70 @@
+"""Return visits (复诊) after a settlement."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import (
+    FollowUpMethod,
+    Performance,
+)
+from cases.models.case import Case
+from cases.models.mediation import Agreement
+
+
+class FollowUp(models.Model):
+    """A return visit (回访) after settlement: was the agreement performed, is the conflict
+    back? Not performed means urging and a new follow-up, not a reopened case."""
+
+    case = models.ForeignKey(
+        Case, models.CASCADE, related_name="follow_ups", verbose_name=_("case")
+    )
+    agreement = models.ForeignKey(
+        Agreement,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agreement"),
+    )
+    due_on = models.DateField(_("due on"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="follow_ups",
+        verbose_name=_("assigned to"),
+    )
+    method = models.CharField(
+        _("method"), max_length=10, choices=FollowUpMethod.choices, blank=True
+    )
+    performance = models.CharField(
+        _("agreement performed"), max_length=10, choices=Performance.choices, blank=True
+    )
+    satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1–5)"), null=True, blank=True)
+    findings = models.TextField(_("findings"), blank=True)
+    new_risk = models.TextField(_("new risk"), blank=True)
+    urged = models.BooleanField(_("performance urged (督促履行)"), default=False)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.due_on}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.done_at is None and self.due_on < timezone.localdate()

@@ -1,0 +1,98 @@
+"""The parties of a case, their personal data encrypted at rest."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cases.choices import (
+    Gender,
+    IdType,
+    NoticeMethod,
+    Side,
+)
+from cases.models.case import Case
+from clinic.lib.encrypted import EncryptedCharField
+
+
+class PartyQuerySet(models.QuerySet):
+    def named_in_lists(self) -> PartyQuerySet:
+        """The parties a case's row in a list names: not the agents, applicants first."""
+        return self.exclude(side=Side.AGENT).order_by("side", "pk")
+
+
+class Party(models.Model):
+    """A party to a case: applicant, respondent, third party or an agent of one of them.
+
+    ID numbers and phones are stored encrypted, with keyed hashes for exact matching.
+    """
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="parties", verbose_name=_("case"))
+    side = models.CharField(_("side"), max_length=15, choices=Side.choices)
+    represents = models.ForeignKey(
+        "self",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="agents",
+        verbose_name=_("agent of"),
+    )
+    name = models.CharField(_("name"), max_length=60)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    id_type = models.CharField(
+        _("identity document"), max_length=15, choices=IdType.choices, blank=True
+    )
+    id_number = EncryptedCharField(_("document number"), blank=True, max_plain_length=30)
+    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone = EncryptedCharField(_("phone"), blank=True, max_plain_length=20)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    address = models.CharField(
+        _("address (to the building)"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example 金江路社区 12 栋"),
+    )
+    room = models.CharField(_("unit and room"), max_length=50, blank=True)
+    elderly_alone = models.BooleanField(_("elderly living alone"), default=False)
+    disabled = models.BooleanField(_("disabled"), default=False)
+    minor = models.BooleanField(_("minor"), default=False)
+    needs_interpreter = models.BooleanField(_("needs an interpreter or dialect"), default=False)
+
+    consented_at = models.DateTimeField(_("consented to mediation"), null=True, blank=True)
+    notified_at = models.DateTimeField(_("told rights and duties"), null=True, blank=True)
+    notice_method = models.CharField(
+        _("how they were told"), max_length=10, choices=NoticeMethod.choices, blank=True
+    )
+    notified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("told by"),
+    )
+    refused_at = models.DateTimeField(_("refused mediation"), null=True, blank=True)
+    refusal_note = models.CharField(_("refusal"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+    objects = PartyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        ordering = ["case", "side", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def special_groups(self) -> list[str]:
+        flags = [
+            (self.elderly_alone, _("elderly living alone")),
+            (self.disabled, _("disabled")),
+            (self.minor, _("minor")),
+            (self.needs_interpreter, _("needs an interpreter or dialect")),
+        ]
+        return [str(label) for on, label in flags if on]

@@ -1,0 +1,87 @@
+"""Who holds a role for a case or a community: its mediators, grid workers, coordinators and
+police, and the choices offered in forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import (
+    Q,
+)
+
+from cases.models import Case
+from clinic import access as clinic_access
+from clinic.access import roles
+from clinic.choices import PROFESSIONAL_ROLES, Role
+from clinic.models import Community, Grid, Membership, User
+
+
+def coordinators_and_police(case: Case) -> list[User]:
+    ids = Membership.objects.active().filter(
+        community=case.community, role__in=[Role.COORDINATOR, Role.POLICE]
+    )
+    return list(User.objects.filter(pk__in=ids.values("user_id"), is_active=True))
+
+
+def coordinators(case: Case) -> list[User]:
+    ids = Membership.objects.active().filter(community=case.community, role=Role.COORDINATOR)
+    return list(User.objects.filter(pk__in=ids.values("user_id"), is_active=True))
+
+
+def roles_of(user: User) -> set[str]:
+    return set(roles(user))
+
+
+def community_managers(community: Any, *roles: str) -> list[User]:
+    members = Membership.objects.active().filter(community=community, role__in=roles)
+    return list(User.objects.filter(pk__in=members.values("user_id"), is_active=True))
+
+
+def grid_workers(case: Case) -> Any:
+    """Grid workers of the case's grid (or of its community when no grid is recorded)."""
+    members = Membership.objects.active().filter(role=Role.GRID_WORKER)
+    members = (
+        members.filter(grid=case.grid) if case.grid_id else members.filter(community=case.community)
+    )
+    return User.objects.filter(pk__in=members.values("user_id"), is_active=True)
+
+
+def mediators_for(case: Case) -> Any:
+    committee = case.committee
+    if committee.level == "street":
+        members = Membership.objects.active().filter(
+            role=Role.MEDIATOR, level="street", street=committee.street
+        )
+    else:
+        members = Membership.objects.active().filter(
+            role=Role.MEDIATOR, level="community", community=case.community
+        )
+    return User.objects.filter(pk__in=members.values("user_id"), is_active=True)
+
+
+def my_grids(user: Any) -> Any:
+    ids = [m.grid_id for m in clinic_access.memberships(user) if m.role == Role.GRID_WORKER]
+    return Grid.objects.filter(pk__in=ids).select_related("community")
+
+
+def professional_choices(community: Community) -> list[tuple[str, str]]:
+    memberships = (
+        Membership.objects.active()
+        .filter(role__in=PROFESSIONAL_ROLES, user__is_active=True)
+        .filter(Q(community=community) | Q(level="street", street=community.street))
+        .select_related("user")
+        .order_by("role", "user__display_name")
+    )
+    seen: dict[str, str] = {}
+    for m in memberships:
+        seen[f"{m.user_id}:{m.role}"] = f"{Role(m.role).label} · {m.user} ({m.user.organisation})"
+    return list(seen.items())
+
+
+def mediator_choices(community: Community) -> list[tuple[str, str]]:
+    members = (
+        Membership.objects.active()
+        .filter(role=Role.MEDIATOR, community=community, user__is_active=True)
+        .select_related("user")
+    )
+    return [(f"{m.user_id}:mediator", f"{Role.MEDIATOR.label} · {m.user}") for m in members]

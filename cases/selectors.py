@@ -1,0 +1,276 @@
+"""Reads for the case pages that span several queries: the case list's planner and rows, the
+detail page's queryset and the steps offered on it."""
+
+from __future__ import annotations
+
+import heapq
+import operator
+from datetime import date
+from functools import cache, reduce
+from typing import Any
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    Window,
+)
+from django.db.models.enums import Choices
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from cases.changes import unmet_conditions
+from cases.choices import (
+    OPEN_STATES,
+    DisputeType,
+    Kind,
+    Risk,
+    State,
+)
+from cases.models import (
+    LIST_FIELDS,
+    Attachment,
+    Case,
+    CaseEvent,
+    ConsultationInvitee,
+    FollowUp,
+    JointConsultation,
+    Party,
+    overdue_cases,
+)
+from cases.transitions import TRANSITIONS
+from clinic import access as clinic_access
+from clinic.choices import Level, Role
+from clinic.models import Community
+
+LIST_ROLES = (Role.DISTRICT_ADMIN, Role.STREET_OFFICER, Role.COORDINATOR, Role.MEDIATOR)
+
+
+def list_communities(user: Any) -> list[Community]:
+    """The case list's community filter: the communities of the viewer's list roles (taken
+    from their memberships, without a query, when every one is a community's)."""
+    held = [m for m in clinic_access.memberships(user) if m.role in LIST_ROLES]
+    if all(m.level == Level.COMMUNITY for m in held):
+        own = {m.community_id: m.community for m in held}
+        return sorted(own.values(), key=lambda community: community.code)
+    return list(clinic_access.communities_for(user, *LIST_ROLES))
+
+
+PAGE_SIZES = ["25", "50", "100"]
+
+
+#: What each row of the case list shows, read as plain values (``mediator`` is its id).
+ROW_FIELDS = ("pk", *LIST_FIELDS)
+
+
+class Counted(Subquery):
+    """How many rows a queryset has, as a number inside another query."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+    output_field = IntegerField()
+
+
+class NewestFirst:
+    """The cases of a queryset within any of the viewer's scope parts, newest first, for the
+    paginator. Each part reads along its own index: a page is the newest of every part's own
+    newest ones, chosen in the database by one ``UNION ALL`` where it can order and limit the
+    branches of a union (PostgreSQL), merged in Python elsewhere. Parts are made disjoint
+    (each excludes the ones before it), so nothing is counted or listed twice. ``rows`` turns
+    the page's cases into what the list shows.
+
+    The page the paginator is ``expected`` to ask for is read with the count, in one query
+    (each part counted apart: one count of a union is slower); only a page past the end, or
+    another page, costs a second one. The part read ``ahead`` (many granted cases, which have
+    no index in the list's order) is read first, on its own: its newest and its count from
+    one pass over it, where the page's query would read it twice."""
+
+    ORDER = ("-registered_at", "-pk")
+
+    def __init__(
+        self, qs: Any, parts: list[Q], rows: Any, expected: slice, ahead: Q | None = None
+    ) -> None:
+        self.rows = rows
+        self.expected = expected
+        self.read: tuple[slice, list[dict[str, Any]]] | None = None
+        self.parts = []
+        for n, part in enumerate([*parts, *([ahead] if ahead is not None else [])]):
+            own = qs.filter(part)
+            for earlier in parts[:n]:
+                own = own.exclude(earlier)
+            self.parts.append(own.order_by(*self.ORDER))
+        self.ahead = self.parts.pop() if ahead is not None else None
+        self.ahead_count = 0
+
+    def _parts(self, stop: int) -> list[Any]:
+        """The parts to page through: the part read ahead stands as its newest ``stop``."""
+        if self.ahead is None:
+            return self.parts
+        read = list(self.ahead.annotate(n=Window(Count("pk"))).values_list("pk", "n")[:stop])
+        self.ahead_count = read[0][1] if read else 0
+        newest = Case.objects.filter(pk__any_of=[pk for pk, _n in read]).order_by(*self.ORDER)
+        return [*self.parts, newest] if read else self.parts
+
+    def count(self) -> int:
+        if not self.parts and self.ahead is None:
+            return 0
+        page = self[self.expected]
+        if page:
+            return page[0]["listed"]
+        if not self.parts:
+            return self.ahead_count
+        first, *rest = (part.order_by().values("pk") for part in self.parts)
+        own = first.union(*rest, all=True).count() if rest else first.count()
+        return own + self.ahead_count
+
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
+        """The rows ``window.start`` to ``window.stop``."""
+        if self.read and self.read[0].start == window.start and window.stop <= self.read[0].stop:
+            return self.read[1][: window.stop - window.start]
+        parts = self._parts(window.stop)
+        if not parts:
+            return []
+        asked = window
+        if len(parts) == 1:
+            page: Any = parts[0].values("pk")[window]
+            window = slice(None)
+        elif connection.features.supports_slicing_ordering_in_compound:
+            first, *rest = (part.values("pk")[: window.stop] for part in parts)
+            page = first.union(*rest, all=True)
+        else:
+            heads = [part.values_list("registered_at", "pk")[: window.stop] for part in parts]
+            page = [pk for _at, pk in list(heapq.merge(*heads, reverse=True))[window]]
+            window = slice(None)
+        counts = [Counted(part.order_by().values("pk")) for part in self.parts]
+        total = reduce(operator.add, counts, Value(self.ahead_count))
+        cases = Case.objects.filter(pk__in=page).order_by(*self.ORDER)
+        rows = list(self.rows(cases.annotate(listed=total), "listed")[window])
+        self.read = (asked, rows)
+        return rows
+
+
+@cache
+def labels_in(choices: type[Choices], language: str) -> dict[str, str]:
+    with translation.override(language):
+        return {value: str(label) for value, label in choices.choices}
+
+
+def labels(choices: type[Choices]) -> dict[str, str]:
+    """Each choice's label in the active language (translated once per language and process:
+    the catalogues do not change while it runs)."""
+    return labels_in(choices, translation.get_language())
+
+
+def filter_options(choices: type[Choices], selected: str) -> list[tuple[str, str, bool]]:
+    """A filter's ``(value, label, selected)``."""
+    return [(value, label, value == selected) for value, label in labels(choices).items()]
+
+
+def row_values(cases: Any, *also: str) -> Any:
+    """The case list's rows as plain values (and the annotations named in ``also``), marked
+    when overdue; on PostgreSQL with their parties' names (one query for the page)."""
+    late = ExpressionWrapper(overdue_cases(timezone.localdate()), output_field=BooleanField())
+    cases = cases.annotate(overdue=late)
+    if connection.vendor == "postgresql":
+        names = Party.objects.filter(case=OuterRef("pk")).named_in_lists().values("name")
+        return cases.annotate(party_names=ArraySubquery(names)).values(
+            *ROW_FIELDS, "overdue", "party_names", *also
+        )
+    return cases.values(*ROW_FIELDS, "overdue", *also)
+
+
+def list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What each row of the case list shows, worked out once per page from the cases' plain
+    values (``row_values``; elsewhere than on PostgreSQL one more query for the parties'
+    names): labels from dictionaries translated once, links formatted from one reversed URL.
+    Building model instances, per-row ``get_FOO_display``, ``reverse`` and lazy translations
+    were most of the page's time."""
+    if rows and "party_names" not in rows[0]:
+        names: dict[int, list[str]] = {row["pk"]: [] for row in rows}
+        parties = (
+            Party.objects.filter(case_id__in=names).named_in_lists().values_list("case_id", "name")
+        )
+        for case_id, name in parties:
+            names[case_id].append(name)
+        for row in rows:
+            row["party_names"] = names[row["pk"]]
+    states, types, risks = labels(State), labels(DisputeType), labels(Risk)
+    marker = 2_147_480_000  # an id no case has; the link pattern is the reversed URL with it
+    link = reverse("cases:detail", args=[marker]).replace(str(marker), "{}")
+    here = timezone.get_current_timezone()
+    advice, unnumbered = _("Legal advice"), _("Not yet numbered")
+    overdue_since, due_on = _("overdue since %(due)s"), _("due %(due)s")
+    provisional = _("%(deadline)s (provisional)")
+    for row in rows:
+        due = row["mediation_due"] if row["state"] in OPEN_STATES else None
+        overdue = row["overdue"]
+        mediator = row["mediator__display_name"] or row["mediator__username"]
+        meta = [types.get(row["dispute_type"], ""), row["community__name"]]
+        meta += [mediator] if row["mediator"] else []
+        meta.append(row["registered_at"].astimezone(here).date().isoformat())
+        row.update(
+            url=link.format(row["pk"]),
+            number=row["number"] or (advice if row["kind"] == Kind.ADVICE else unnumbered),
+            state_label=states.get(row["state"], row["state"]),
+            risk_label=risks.get(row["risk"], ""),
+            parties=" · ".join(row["party_names"]),
+            meta=" · ".join(meta),
+            due=due_text(
+                due,
+                overdue_since if overdue else due_on,
+                provisional,
+                row["mediation_due_provisional"],
+            ),
+            overdue=overdue,
+        )
+    return rows
+
+
+def due_text(due: date | None, wording: str, provisional: str, is_provisional: bool) -> str:
+    if due is None:
+        return ""
+    text = wording % {"due": due.strftime("%m-%d")}
+    return provisional % {"deadline": text} if is_provisional else text
+
+
+def detail_queryset() -> Any:
+    return Case.objects.select_related(
+        "community", "street", "committee", "mediator", "clinic", "grid", "registered_by"
+    ).prefetch_related(
+        Prefetch("parties", queryset=Party.objects.select_related("represents", "notified_by")),
+        Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
+        "records__recorded_by",
+        "agreements__items",
+        "agreements__created_by",
+        "advice__author",
+        Prefetch(
+            "consultations",
+            queryset=JointConsultation.objects.select_related("convened_by").prefetch_related(
+                Prefetch("invitees", queryset=ConsultationInvitee.objects.select_related("user"))
+            ),
+        ),
+        Prefetch("follow_ups", queryset=FollowUp.objects.select_related("assignee", "done_by")),
+        Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
+    )
+
+
+def available_steps(case: Case, user: Any) -> tuple[list[tuple[str, str]], list[tuple[str, list]]]:
+    """Transitions the user may fire now, and those they may fire once conditions hold."""
+    ready, blocked = [], []
+    for name, (_form, _action, label, _intro) in TRANSITIONS.items():
+        if not case.permits(name, user):
+            continue
+        reasons = unmet_conditions(case, name, before_form=True)
+        if reasons:
+            blocked.append((str(label), reasons))
+        else:
+            ready.append((name, str(label)))
+    return ready, blocked

@@ -1,0 +1,1 @@
+"""巡诊: home visits requested by grid workers."""

@@ -1,0 +1,257 @@
+"""巡诊: home visits a grid worker requests, scheduled into the professionals' calendars, and
+the outcome recorded at the door (which may register a dispute)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.actions import do_assign_professional
+from cases.changes import StaleCase, next_in_sequence
+from cases.choices import (
+    Risk,
+    Side,
+    VisitOutcome,
+    VisitStatus,
+)
+from cases.intake.actions import do_dispatch_case, do_log_advice, do_register_dispute
+from cases.mediation.actions import do_save_agreement, do_sign_agreement
+from cases.models import Case, VisitAssignee, VisitPhoto, VisitRequest
+from cases.people import community_managers, roles_of
+from clinic.actions import do_notify
+from clinic.choices import Role
+from clinic.lib.uploads import CheckedUpload
+from clinic.models import User
+from scheduling.actions import do_book_commitment, do_release_commitment, lock_calendars
+from scheduling.choices import CommitmentKind
+
+
+@transaction.atomic
+def do_request_visit(
+    *,
+    actor: User,
+    grid: Any,
+    photos: Iterable[CheckedUpload] = (),
+    **fields: Any,
+) -> VisitRequest:
+    """A grid worker asks for a home visit: a reference number, the coordinators told (a red
+    one also reaches the community police officer at once)."""
+    community = grid.community
+    year = timezone.localdate().year
+    seq = next_in_sequence(community.committee, year, "visit")
+    request = VisitRequest.objects.create(
+        reference=f"({year}){community.committee.case_prefix}巡字第{seq}号",
+        community=community,
+        grid=grid,
+        requested_by=actor,
+        **fields,
+    )
+    for photo in photos:
+        save_photo(request, photo)
+    roles = [Role.COORDINATOR, Role.POLICE] if request.risk == Risk.RED else [Role.COORDINATOR]
+    do_notify(
+        community_managers(community, *roles),
+        key=f"visit:{request.pk}:requested",
+        title=_("Home visit requested (%(risk)s): %(reference)s")
+        % {"risk": request.get_risk_display(), "reference": request.reference},
+        body=request.problem[:300],
+        url=request.get_absolute_url(),
+    )
+    return request
+
+
+def save_photo(request: VisitRequest, photo: CheckedUpload) -> VisitPhoto:
+    record = VisitPhoto(
+        request=request,
+        content_type=photo.content_type,
+        size=len(photo.content),
+        sha256=hashlib.sha256(photo.content).hexdigest(),
+    )
+    record.file.save(f"photo.{photo.extension}", ContentFile(photo.content), save=False)
+    record.save()
+    return record
+
+
+@transaction.atomic
+def do_schedule_visit(
+    request: VisitRequest,
+    *,
+    actor: User,
+    professionals: Iterable[tuple[User, str]],
+    starts_at: datetime,
+    ends_at: datetime,
+    place: str,
+) -> None:
+    """Book the visit in every professional's calendar; a clash with a shift or another
+    appointment refuses the whole visit (``Clash``) and nothing is saved."""
+    locked = VisitRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status not in (VisitStatus.SUBMITTED, VisitStatus.SCHEDULED):
+        raise StaleCase(_("This request was visited or cancelled meanwhile."))
+    for assignee in locked.assignees.select_related("commitment"):
+        if assignee.commitment_id:
+            do_release_commitment(assignee.commitment)
+    locked.assignees.all().delete()
+    chosen = list(professionals)
+    lock_calendars(user for user, _role in chosen)
+    for user, role in chosen:
+        commitment = do_book_commitment(
+            user,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            kind=CommitmentKind.VISIT,
+            title=_("Home visit %(reference)s") % {"reference": locked.reference},
+            place=place,
+        )
+        VisitAssignee.objects.create(request=locked, user=user, role=role, commitment=commitment)
+    VisitRequest.objects.filter(pk=locked.pk).update(
+        status=VisitStatus.SCHEDULED,
+        visit_starts_at=starts_at,
+        visit_ends_at=ends_at,
+        place=place,
+        scheduled_by=actor,
+    )
+    when = timezone.localtime(starts_at)
+    do_notify(
+        [locked.requested_by],
+        key=f"visit:{locked.pk}:scheduled:{starts_at.isoformat()}",
+        title=_("Home visit %(reference)s scheduled for %(when)s")
+        % {"reference": locked.reference, "when": f"{when:%m-%d %H:%M}"},
+        url=locked.get_absolute_url(),
+    )
+    do_notify(
+        [user for user, _role in chosen],
+        key=f"visit:{locked.pk}:assigned:{starts_at.isoformat()}",
+        title=_("You are asked to visit a resident: %(reference)s, %(when)s")
+        % {"reference": locked.reference, "when": f"{when:%m-%d %H:%M}"},
+        body=locked.problem[:300],
+        url=locked.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def do_cancel_visit(request: VisitRequest, *, actor: User, reason: str) -> None:
+    locked = VisitRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status in (VisitStatus.VISITED, VisitStatus.CANCELLED):
+        raise StaleCase(_("This request can no longer be cancelled."))
+    for assignee in locked.assignees.select_related("commitment"):
+        if assignee.commitment_id:
+            do_release_commitment(assignee.commitment)
+    VisitRequest.objects.filter(pk=locked.pk).update(
+        status=VisitStatus.CANCELLED, cancel_reason=reason[:200]
+    )
+    if actor.pk != locked.requested_by_id:
+        do_notify(
+            [locked.requested_by],
+            key=f"visit:{locked.pk}:cancelled",
+            title=_("Home visit %(reference)s cancelled") % {"reference": locked.reference},
+            body=reason,
+            url=locked.get_absolute_url(),
+        )
+
+
+@transaction.atomic
+def do_record_visit_outcome(
+    request: VisitRequest,
+    *,
+    actor: User,
+    outcome: str,
+    note: str,
+    answer: str = "",
+    respondent: dict[str, Any] | None = None,
+    consented: bool = False,
+    agreement_terms: str = "",
+) -> Case:
+    """The visiting professional records what happened, through the desk's own actions:
+    advice answered and closed; or a dispute registered and dispatched into patrol (consent
+    included), with an oral agreement registered when the parties agreed on the spot."""
+    locked = VisitRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status != VisitStatus.SCHEDULED:
+        raise StaleCase(_("The outcome of this visit is already recorded."))
+    resident = {
+        "name": locked.resident_name,
+        "phone": locked.resident_phone,
+        "address": locked.address,
+        "room": locked.room,
+        "elderly_alone": locked.elderly_alone,
+        "disabled": locked.disabled,
+        "minor": locked.minor,
+        "needs_interpreter": locked.needs_interpreter,
+    }
+    common = {
+        "community": locked.community,
+        "grid": locked.grid,
+        "source": "grid_referral",
+        "dispute_type": locked.dispute_type or "other",
+        "risk": locked.risk,
+    }
+    if outcome == VisitOutcome.ADVICE:
+        case = do_log_advice(
+            actor=actor,
+            question=locked.problem,
+            answer=answer or note,
+            asker=resident,
+            **common,
+        )
+    else:
+        mediators = community_managers(locked.community, Role.MEDIATOR)
+        mediator = actor if Role.MEDIATOR in roles_of(actor) else next(iter(mediators), None)
+        notice = "oral" if consented else ""
+        case = do_register_dispute(
+            actor=actor,
+            parties=[
+                {
+                    **resident,
+                    "side": Side.APPLICANT,
+                    "consented": consented,
+                    "notice_method": notice,
+                },
+                {
+                    **(respondent or {}),
+                    "side": Side.RESPONDENT,
+                    "consented": consented,
+                    "notice_method": notice,
+                },
+            ],
+            mediator=mediator,
+            summary=locked.problem,
+            persons_involved=2,
+            **common,
+        )
+        VisitRequest.objects.filter(pk=locked.pk).update(case=case)
+        for assignee in locked.assignees.all():
+            if assignee.user_id != (mediator.pk if mediator else None):
+                do_assign_professional(
+                    case, actor=actor, professional=assignee.user, role=assignee.role
+                )
+        if consented:
+            do_dispatch_case(Case.objects.get(pk=case.pk), actor=actor, version=None)
+            if outcome == VisitOutcome.ORAL and agreement_terms.strip():
+                agreement = do_save_agreement(
+                    Case.objects.get(pk=case.pk),
+                    actor=actor,
+                    data={"form": "oral", "facts": locked.problem, "terms": agreement_terms},
+                )
+                do_sign_agreement(agreement, actor=actor, signed_on=timezone.localdate())
+        case = Case.objects.get(pk=case.pk)
+    VisitRequest.objects.filter(pk=locked.pk).update(
+        status=VisitStatus.VISITED,
+        visited_at=timezone.now(),
+        outcome=outcome,
+        outcome_note=note,
+        case=case,
+    )
+    do_notify(
+        [locked.requested_by],
+        key=f"visit:{locked.pk}:done",
+        title=_("Home visit %(reference)s done") % {"reference": locked.reference},
+        body=VisitOutcome(outcome).label,
+        url=locked.get_absolute_url(),
+    )
+    return case

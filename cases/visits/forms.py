@@ -1,0 +1,155 @@
+"""巡诊 forms: the request with its photos, scheduling and the outcome."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import (
+    DisputeType,
+    Risk,
+    VisitOutcome,
+)
+from cases.forms import DATE_INPUT, parse_professional, textarea
+from cases.people import mediator_choices, professional_choices
+from clinic.lib.uploads import HEIC, JPEG, PNG, UploadRejected, check_upload, clean_filename
+from clinic.models import Community, Grid, phone_validator
+
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+
+
+PHOTO_KINDS = frozenset({JPEG, PNG, HEIC})
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos, each JPEG, PNG or HEIC up to 10 MB, checked by content."""
+
+    widget = MultipleFileInput(
+        attrs={"accept": "image/jpeg,image/png,image/heic", "multiple": True}
+    )
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > 6:
+            raise forms.ValidationError(_("At most 6 photos."))
+        checked = []
+        for upload in files:
+            try:
+                checked.append(check_upload(upload, max_bytes=PHOTO_MAX_BYTES, allowed=PHOTO_KINDS))
+            except UploadRejected as error:
+                shown = clean_filename(upload.name, upload.name.rsplit(".", 1)[-1][:5] or "jpg")
+                raise forms.ValidationError(f"{shown}: {error.message}") from None
+        return checked
+
+
+class VisitRequestForm(forms.Form):
+    grid = forms.ModelChoiceField(label=_("Grid"), queryset=Grid.objects.none())
+    resident_name = forms.CharField(label=_("Resident's name"), max_length=60)
+    resident_phone = forms.CharField(
+        label=_("Resident's phone"), max_length=20, required=False, validators=[phone_validator]
+    )
+    address = forms.CharField(
+        label=_("Address (to the building)"),
+        max_length=200,
+        help_text=_("For example 金江路社区 12 栋"),
+    )
+    room = forms.CharField(label=_("Unit and room"), max_length=50, required=False)
+    elderly_alone = forms.BooleanField(label=_("Elderly living alone"), required=False)
+    disabled = forms.BooleanField(label=_("Disabled"), required=False)
+    minor = forms.BooleanField(label=_("Minor"), required=False)
+    needs_interpreter = forms.BooleanField(
+        label=_("Needs an interpreter or dialect"), required=False
+    )
+    problem = forms.CharField(label=_("What the problem is"), widget=textarea(3))
+    dispute_type = forms.ChoiceField(
+        label=_("Dispute type (if known)"),
+        choices=[("", _("Not sure")), *DisputeType.choices],
+        required=False,
+    )
+    risk = forms.ChoiceField(label=_("Urgency"), choices=Risk.choices, required=False)
+    preferred_times = forms.CharField(
+        label=_("Preferred times"),
+        max_length=200,
+        required=False,
+        help_text=_("For example 工作日上午"),
+    )
+    photos = PhotosField(label=_("Photos (optional)"), required=False)
+
+    def __init__(self, *args: Any, grids: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = grids
+        if grids.count() == 1:
+            self.fields["grid"].initial = grids.first()
+
+
+class ScheduleVisitForm(forms.Form):
+    day = forms.DateField(label=_("Day"), widget=DATE_INPUT)
+    starts = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    ends = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
+    place = forms.CharField(label=_("Place"), max_length=200)
+    professionals = forms.MultipleChoiceField(
+        label=_("Professionals"), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["professionals"].choices = professional_choices(community) + mediator_choices(
+            community
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        day, starts, ends = data.get("day"), data.get("starts"), data.get("ends")
+        if day and starts and ends:
+            start = timezone.make_aware(datetime.combine(day, starts))
+            end = timezone.make_aware(datetime.combine(day, ends))
+            if end <= start:
+                self.add_error("ends", _("The end must be after the start."))
+            elif start < timezone.now():
+                self.add_error("day", _("A visit cannot be scheduled in the past."))
+            data["starts_at"], data["ends_at"] = start, end
+        if data.get("professionals"):
+            data["chosen"] = [parse_professional(v) for v in data["professionals"]]
+        return data
+
+
+class VisitOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=VisitOutcome.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("What was done"), widget=textarea(3))
+    answer = forms.CharField(label=_("Advice given"), widget=textarea(3), required=False)
+    respondent_name = forms.CharField(label=_("Other party's name"), max_length=60, required=False)
+    respondent_phone = forms.CharField(
+        label=_("Other party's phone"), max_length=20, required=False, validators=[phone_validator]
+    )
+    consented = forms.BooleanField(
+        label=_("Both parties agree to mediation and were told their rights and duties"),
+        required=False,
+    )
+    agreement_terms = forms.CharField(
+        label=_("Terms agreed on the spot"), widget=textarea(3), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        outcome = data.get("outcome")
+        if outcome == VisitOutcome.ADVICE and not (data.get("answer") or "").strip():
+            self.add_error("answer", _("Write down the advice given."))
+        if outcome in (VisitOutcome.ORAL, VisitOutcome.DISPUTE):
+            if not (data.get("respondent_name") or "").strip():
+                self.add_error("respondent_name", _("Who is the other party?"))
+            if outcome == VisitOutcome.ORAL:
+                if not data.get("consented"):
+                    self.add_error("consented", _("An agreement needs both parties' consent."))
+                if not (data.get("agreement_terms") or "").strip():
+                    self.add_error("agreement_terms", _("Write down the terms agreed."))
+        return data
