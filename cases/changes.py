@@ -88,9 +88,7 @@ def add_event(
 def unmet_conditions(case: Case, name: str, *, before_form: bool = False) -> list[str]:
     """Why the transition ``name`` cannot fire now (empty when it can). ``before_form``
     leaves out what the transition's own form will supply."""
-    method = getattr(case, name)
-    meta = method._django_fsm
-    found = meta.get_transition(case.state)
+    found = case.declared(name)
     if found is None:
         return [
             _("This step is not possible while the case is %(state)s.")

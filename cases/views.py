@@ -177,7 +177,7 @@ def fire_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     form_class, action, label, intro = TRANSITIONS[name]
     case = access.access_case(request.user, pk)
     case = detail_queryset().get(pk=case.pk)
-    possible = getattr(case, name)._django_fsm.get_transition(case.state) is not None
+    possible = case.declared(name) is not None
     if possible and not case.permits(name, request.user):
         raise NotPermitted("case", pk, name)
     if request.method == "GET" and not possible:

@@ -369,10 +369,16 @@ class Case(ConcurrentTransitionMixin, models.Model):
         current = [a for a in agreements if a.pk not in corrected]
         return max(current, key=lambda a: (a.version, a.pk), default=None)
 
+    def declared(self, name: str) -> Any:
+        """django-fsm's declaration of transition ``name`` from the current state (its
+        conditions and permission), or None when the case cannot take it now. The only
+        reader of django-fsm's internals."""
+        return getattr(self, name)._django_fsm.get_transition(self.state)
+
     def permits(self, name: str, user: Any) -> bool:
         """Whether ``user`` holds the permission of transition ``name`` from the current
         state (conditions aside: those say *when*, this says *who*)."""
-        found = getattr(self, name)._django_fsm.get_transition(self.state)
+        found = self.declared(name)
         return found is not None and found.has_perm(self, user)
 
     @property
