@@ -46,7 +46,7 @@ def _viewable(user: Any) -> list[int]:
     return stamped(
         user,
         "view_case",
-        lambda: list(_granted(user, "view_case").values_list("content_object_id", flat=True)),
+        lambda: list(granted_cases(user, "view_case").values_list("content_object_id", flat=True)),
     )
 
 
@@ -66,7 +66,7 @@ def case_scope_parts(user: Any) -> tuple[list[Q], Q | None]:
     granted = _viewable(user)
     if len(granted) > LISTED_GRANTS:
         # A thousand ids written into the query cost more to send and plan than to read them.
-        return parts, Q(pk__in=_granted(user, "view_case"))
+        return parts, Q(pk__in=granted_cases(user, "view_case"))
     if granted:
         parts.append(Q(pk__any_of=granted))
     return parts, None
@@ -87,7 +87,7 @@ def case_scope(user: Any) -> Q:
     return q
 
 
-def _granted(user: Any, codename: str) -> Any:
+def granted_cases(user: Any, codename: str) -> Any:
     return CaseUserObjectPermission.objects.filter(user=user, permission__codename=codename).values(
         "content_object_id"
     )
@@ -105,19 +105,43 @@ def grants(user: Any, case: Case) -> set[str]:
     return cache[user.pk]
 
 
-def _region_manager(user: Any, case: Case) -> bool:
+def covers(
+    user: Any,
+    roles: tuple[str, ...],
+    *,
+    community_id: int | None = None,
+    street_id: int | None = None,
+    district_id: int | None = None,
+) -> bool:
+    """Whether ``user`` holds one of ``roles`` over a place: a coordinator its community, a
+    street officer its street, a district admin its district. The one membership predicate of
+    the access rules below."""
     for m in memberships(user):
-        if m.role == Role.DISTRICT_ADMIN and m.district_id == case.street.district_id:
+        if m.role not in roles:
+            continue
+        if m.role == Role.COORDINATOR and m.community_id == community_id:
             return True
-        if m.role == Role.COORDINATOR and m.community_id == case.community_id:
+        if m.role == Role.STREET_OFFICER and street_id is not None and m.street_id == street_id:
             return True
-        if (
-            m.role == Role.STREET_OFFICER
-            and m.street_id == case.street_id
-            and case.escalated_at is not None
-        ):
+        if m.role == Role.DISTRICT_ADMIN and m.district_id == district_id:
             return True
     return False
+
+
+def covers_case(user: Any, case: Case, *roles: str) -> bool:
+    """``covers`` for a case's place; a street officer covers only cases escalated to the
+    street."""
+    return covers(
+        user,
+        roles,
+        community_id=case.community_id,
+        street_id=case.street_id if case.escalated_at is not None else None,
+        district_id=case.street.district_id,
+    )
+
+
+def _region_manager(user: Any, case: Case) -> bool:
+    return covers_case(user, case, Role.DISTRICT_ADMIN, Role.COORDINATOR, Role.STREET_OFFICER)
 
 
 def visited(user: Any, case: Case) -> bool:
@@ -183,11 +207,7 @@ def may_escalate(user: Any, case: Case) -> bool:
 
     if case.level != Level.COMMUNITY or not case.is_open or case.kind != "dispute":
         return False
-    return any(
-        (m.role == Role.COORDINATOR and m.community_id == case.community_id)
-        or (m.role == Role.DISTRICT_ADMIN and m.district_id == case.street.district_id)
-        for m in memberships(user)
-    )
+    return covers_case(user, case, Role.COORDINATOR, Role.DISTRICT_ADMIN)
 
 
 def may_refer_out(user: Any, case: Case) -> bool:
@@ -197,18 +217,9 @@ def may_refer_out(user: Any, case: Case) -> bool:
 
     if case.state not in ACTIVE_STATES:
         return False
-    for m in memberships(user):
-        if m.role == Role.DISTRICT_ADMIN and m.district_id == case.street.district_id:
-            return True
-        if (
-            m.role == Role.COORDINATOR
-            and m.community_id == case.community_id
-            and case.level == Level.COMMUNITY
-        ):
-            return True
-        if m.role == Role.STREET_OFFICER and m.street_id == case.street_id and case.escalated_at:
-            return True
-    return False
+    return covers_case(user, case, Role.DISTRICT_ADMIN, Role.STREET_OFFICER) or (
+        case.level == Level.COMMUNITY and covers_case(user, case, Role.COORDINATOR)
+    )
 
 
 def may_assign(user: Any, case: Case) -> bool:
@@ -256,14 +267,9 @@ def access_follow_up(user: Any, pk: int, *, write: bool = False) -> FollowUp:
 def may_see_personal_data(user: Any, case: Case) -> bool:
     """Who may reveal residents' full ID numbers and phones: the case's mediator, the
     coordinator of its community and the district admin. Everyone else sees masks only."""
-    if "change_case" in grants(user, case):
-        return True
-    for m in memberships(user):
-        if m.role == Role.COORDINATOR and m.community_id == case.community_id:
-            return True
-        if m.role == Role.DISTRICT_ADMIN and m.district_id == case.street.district_id:
-            return True
-    return False
+    return "change_case" in grants(user, case) or covers_case(
+        user, case, Role.COORDINATOR, Role.DISTRICT_ADMIN
+    )
 
 
 def open_work_for(user: Any) -> list[tuple[str, str]]:
@@ -274,7 +280,7 @@ def open_work_for(user: Any) -> list[tuple[str, str]]:
     items = [
         (str(case), case.get_absolute_url())
         for case in Case.objects.open().filter(
-            Q(mediator=user) | Q(pk__in=Subquery(_granted(user, "advise_case")))
+            Q(mediator=user) | Q(pk__in=Subquery(granted_cases(user, "advise_case")))
         )
     ]
     items += [
@@ -304,16 +310,17 @@ def visit_scope(user: Any) -> Q:
 
 
 def may_triage(user: Any, request: Any | None = None) -> bool:
-    for m in memberships(user):
-        if m.role == Role.COORDINATOR and (
-            request is None or m.community_id == request.community_id
-        ):
-            return True
-        if m.role == Role.DISTRICT_ADMIN and (
-            request is None or m.district_id == request.community.street.district_id
-        ):
-            return True
-    return False
+    """The coordinator of the request's community and the district admin triage it (with no
+    request: whether the user triages any)."""
+    roles = (Role.COORDINATOR, Role.DISTRICT_ADMIN)
+    if request is None:
+        return has_role(user, *roles)
+    return covers(
+        user,
+        roles,
+        community_id=request.community_id,
+        district_id=request.community.street.district_id,
+    )
 
 
 def access_visit(user: Any, pk: int, *, triage: bool = False) -> Any:
@@ -402,9 +409,8 @@ def access_scope(user: Any, key: str) -> tuple[str, list[Any], Any]:
 
 
 def may_file(user: Any, street: Any) -> bool:
-    return street is not None and any(
-        m.role == Role.STREET_OFFICER and m.street_id == street.pk for m in memberships(user)
-    )
+    """The street officer of the street files its figures."""
+    return street is not None and covers(user, (Role.STREET_OFFICER,), street_id=street.pk)
 
 
 # --- Registering ------------------------------------------------------------------------------

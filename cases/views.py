@@ -94,7 +94,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if params.get("mine"):
         qs = qs.filter(
             Q(mediator=user)
-            | Q(pk__in=access._granted(user, "advise_case"))
+            | Q(pk__in=access.granted_cases(user, "advise_case"))
             | Exists(
                 FollowUp.objects.filter(case=OuterRef("pk"), assignee=user, done_at__isnull=True)
             )

@@ -73,7 +73,7 @@ def my_work(context: dict[str, Any], role: str) -> dict[str, Any]:
             "overdue": in_street.overdue(today).count(),
         }
     elif role in (Role.JUDGE, Role.PROSECUTOR, Role.POLICE, Role.LAWYER):
-        advising = visible.open().filter(pk__in=access._granted(user, "advise_case"))
+        advising = visible.open().filter(pk__in=access.granted_cases(user, "advise_case"))
         panels = [("advising", advising, "?state=open&mine=1")]
     visits: list = []
     invitations: list = []
