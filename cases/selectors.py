@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import heapq
 import operator
-from datetime import date
+from datetime import date, timedelta
 from functools import cache, reduce
 from typing import Any
 
@@ -28,13 +28,16 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cases import access
 from cases.changes import unmet_conditions
 from cases.choices import (
+    ACTIVE_STATES,
     OPEN_STATES,
     DisputeType,
     Kind,
     Risk,
     State,
+    VisitStatus,
 )
 from cases.models import (
     LIST_FIELDS,
@@ -45,10 +48,13 @@ from cases.models import (
     FollowUp,
     JointConsultation,
     Party,
+    VisitRequest,
     overdue_cases,
 )
+from cases.statistics import figures
 from cases.transitions import TRANSITIONS
 from clinic import access as clinic_access
+from clinic.access import memberships
 from clinic.choices import Level, Role
 from clinic.models import Community
 
@@ -274,3 +280,113 @@ def available_steps(case: Case, user: Any) -> tuple[list[tuple[str, str]], list[
         else:
             ready.append((name, str(label)))
     return ready, blocked
+
+
+#: How many items each panel of a home page shows.
+LIMIT = 8
+
+
+def my_work(user: Any, role: str) -> dict[str, Any]:
+    """The cases part of ``user``'s home page in ``role``: due and overdue cases and cases
+    waiting for them (as case-list rows, drawn by the list's own renderer), their visits,
+    invitations, follow-ups, and for a street officer this month's headline and alerts."""
+    today = timezone.localdate()
+    soon = today + timedelta(days=7)
+    visible = Case.objects.visible_to(user).for_list()
+    communities = [m.community_id for m in memberships(user) if m.role == Role.COORDINATOR]
+    panels: list[tuple[str, Any, str]] = []
+    headline = None
+    street_alerts: dict[str, int] = {}
+    if role == Role.MEDIATOR:
+        mine = visible.filter(mediator=user)
+        panels = [
+            ("waiting", mine.filter(state=State.REGISTERED), "?state=registered&mine=1"),
+            ("overdue", mine.overdue(today), "?overdue=1&mine=1"),
+            (
+                "due",
+                mine.filter(state__in=ACTIVE_STATES, mediation_due__range=(today, soon)),
+                "?state=open&mine=1",
+            ),
+        ]
+    elif role == Role.COORDINATOR:
+        local = visible.filter(community_id__in=communities)
+        panels = [
+            (
+                "unassigned",
+                local.filter(state__in=[State.REGISTERED, *ACTIVE_STATES], mediator__isnull=True),
+                "?state=open",
+            ),
+            ("risk", local.open().filter(risk__in=[Risk.RED, Risk.ORANGE]), "?state=open&risk=red"),
+            ("overdue", local.overdue(today), "?overdue=1"),
+            ("waiting", local.filter(state=State.REGISTERED), "?state=registered"),
+        ]
+    elif role == Role.STREET_OFFICER:
+        streets = [m.street_id for m in memberships(user) if m.role == Role.STREET_OFFICER]
+        escalated = visible.filter(street_id__in=streets, escalated_at__isnull=False)
+        in_street = Case.objects.filter(street_id__in=streets).open().disputes()
+        panels = [
+            ("escalated", escalated.open(), "?state=open"),
+            ("overdue", escalated.overdue(today), "?overdue=1"),
+        ]
+        headline = figures.compute(
+            list(Community.objects.filter(street_id__in=streets)),
+            figures.month_period(today.year, today.month),
+            "",
+        ).total
+        street_alerts = {
+            "red": in_street.filter(risk=Risk.RED).count(),
+            "overdue": in_street.overdue(today).count(),
+        }
+    elif role in (Role.JUDGE, Role.PROSECUTOR, Role.POLICE, Role.LAWYER):
+        advising = visible.open().filter(pk__in=access.granted_cases(user, "advise_case"))
+        panels = [("advising", advising, "?state=open&mine=1")]
+    visits: list = []
+    invitations: list = []
+    consultations: list = []
+    if role == Role.GRID_WORKER:
+        visits = list(VisitRequest.objects.filter(requested_by=user).select_related("grid")[:LIMIT])
+    elif role == Role.COORDINATOR:
+        visits = list(
+            VisitRequest.objects.filter(
+                community_id__in=communities, status=VisitStatus.SUBMITTED
+            ).select_related("grid")[:LIMIT]
+        )
+        consultations = list(
+            JointConsultation.objects.filter(
+                case__community_id__in=communities, concluded_at__isnull=True
+            ).select_related("case", "meeting")[:LIMIT]
+        )
+    elif role in (Role.JUDGE, Role.PROSECUTOR, Role.POLICE, Role.LAWYER, Role.MEDIATOR):
+        visits = list(
+            VisitRequest.objects.filter(
+                assignees__user=user,
+                status=VisitStatus.SCHEDULED,
+                visit_starts_at__lt=timezone.now() + timedelta(days=7),
+            ).select_related("grid")[:LIMIT]
+        )
+        invitations = list(
+            ConsultationInvitee.objects.filter(user=user, consultation__concluded_at__isnull=True)
+            .select_related("consultation__case", "consultation__meeting")
+            .order_by("consultation__convened_at")[:LIMIT]
+        )
+    follow_ups = (
+        FollowUp.objects.filter(assignee=user, done_at__isnull=True)
+        .select_related("case")
+        .order_by("due_on")[:LIMIT]
+    )
+    rows = []
+    for key, qs, query in panels:
+        values = row_values(qs.order_by("mediation_due", "-registered_at"))
+        rows.append({"key": key, "items": list_rows(list(values[:LIMIT])), "query": query})
+    return {
+        "rows": rows,
+        "follow_ups": follow_ups,
+        "today": today,
+        "role": role,
+        "may_register": role in (Role.MEDIATOR, Role.COORDINATOR),
+        "visits": visits,
+        "invitations": invitations,
+        "consultations": consultations,
+        "headline": headline,
+        "street_alerts": street_alerts,
+    }
