@@ -34,11 +34,11 @@ def child() -> dict[str, int]:
     case = Case.objects.filter(community=community, kind="dispute", state="closed").earliest("pk")
     clinic = Clinic.objects.filter(community=community).earliest("pk")
     pages = {
-        "case list": (coordinator, reverse("cases:list") + "?kind=dispute&size=50"),
-        "case detail": (coordinator, reverse("cases:detail", args=[case.pk])),
+        "case list": (coordinator, reverse("cases:case_list") + "?kind=dispute&size=50"),
+        "case detail": (coordinator, reverse("cases:case_detail", args=[case.pk])),
         "statistics": (
             street,
-            reverse("cases:statistics") + f"?scope=street:{community.street_id}&period=2024",
+            reverse("cases:statistics_page") + f"?scope=street:{community.street_id}&period=2024",
         ),
         "duty board": (None, reverse("scheduling:duty_board", args=[clinic.slug])),
     }

@@ -76,7 +76,7 @@ class Mediator(Person):
         mine = Case.objects.filter(mediator__username=self.username)
         choice = self.random.random()
         if choice < 0.2:
-            self.request("case list", "GET", reverse("cases:list"))
+            self.request("case list", "GET", reverse("cases:case_list"))
         elif choice < 0.45:
             if self.username != "mediator_street":  # disputes are registered in communities
                 self.register()
@@ -123,17 +123,17 @@ class Mediator(Person):
             "respondent-consented": "on",
             "respondent-notice_method": "oral",
         }
-        self.request("register dispute", "POST", reverse("cases:register"), data)
+        self.request("register dispute", "POST", reverse("cases:register_dispute"), data)
 
     def step_on(self, case: Any, name: str, data: dict[str, Any]) -> None:
-        path = reverse("cases:transition", args=[case.pk, name])
+        path = reverse("cases:fire_transition", args=[case.pk, name])
         form = self.request(f"{name} form", "GET", path)
         if form.status != 200:
             return
         self.request(name, "POST", path, {**data, "version": hidden_inputs(form.text)["version"]})
 
     def edit(self, case: Any) -> None:
-        path = reverse("cases:edit", args=[case.pk])
+        path = reverse("cases:edit_case", args=[case.pk])
         form = self.request("edit form", "GET", path)
         if form.status != 200:
             return
@@ -251,7 +251,7 @@ class Coordinator(Person):
 class StreetOfficer(Person):
     def step(self) -> None:
         if self.random.random() < 0.7:
-            self.request("statistics", "GET", reverse("cases:statistics"))
+            self.request("statistics", "GET", reverse("cases:statistics_page"))
         else:
             self.request("statistics CSV", "GET", reverse("cases:statistics_export", args=["csv"]))
 

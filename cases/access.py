@@ -288,7 +288,7 @@ def open_work_for(user: Any) -> list[tuple[str, str]]:
         for f in FollowUp.objects.filter(assignee=user, done_at__isnull=True).select_related("case")
     ]
     if items:
-        items.append((_("Reassign all of it"), reverse("cases:reassign", args=[user.pk])))
+        items.append((_("Reassign all of it"), reverse("cases:reassign_person", args=[user.pk])))
     return items
 
 

@@ -210,7 +210,7 @@ def list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             row["party_names"] = names[row["pk"]]
     states, types, risks = labels(State), labels(DisputeType), labels(Risk)
     marker = 2_147_480_000  # an id no case has; the link pattern is the reversed URL with it
-    link = reverse("cases:detail", args=[marker]).replace(str(marker), "{}")
+    link = reverse("cases:case_detail", args=[marker]).replace(str(marker), "{}")
     here = timezone.get_current_timezone()
     advice, unnumbered = _("Legal advice"), _("Not yet numbered")
     overdue_since, due_on = _("overdue since %(due)s"), _("due %(due)s")

@@ -204,7 +204,7 @@ def fire_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     reasons = unmet_conditions(case, name, before_form=True) if request.method == "GET" else []
     return render(
         request,
-        "cases/transition.html",
+        "cases/fire_transition.html",
         {
             "case": case,
             "form": form,
@@ -236,12 +236,12 @@ def assign_case(request: HttpRequest, pk: int) -> HttpResponse:
                 case, actor=request.user, mediator=mediator_form.cleaned_data["mediator"]
             )
             messages.success(request, _("The mediator was assigned."))
-            return redirect("cases:assign", pk=case.pk)
+            return redirect("cases:assign_case", pk=case.pk)
         if professional_form.is_bound and professional_form.is_valid():
             professional, role = professional_form.cleaned_data["professional"]
             do_assign_professional(case, actor=request.user, professional=professional, role=role)
             messages.success(request, _("The professional was asked to advise."))
-            return redirect("cases:assign", pk=case.pk)
+            return redirect("cases:assign_case", pk=case.pk)
     advising = User.objects.filter(
         caseuserobjectpermission__content_object=case,
         caseuserobjectpermission__permission__codename="advise_case",
@@ -271,7 +271,7 @@ def remove_professional(request: HttpRequest, pk: int, user_pk: int) -> HttpResp
     messages.success(
         request, _("%(name)s no longer advises on this case.") % {"name": professional}
     )
-    return redirect("cases:assign", pk=case.pk)
+    return redirect("cases:assign_case", pk=case.pk)
 
 
 def recuse_mediator(request: HttpRequest, pk: int) -> HttpResponse:

@@ -151,7 +151,7 @@ class ClinicSession(models.Model):
         return f"{self.clinic.name} {local:%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self) -> str:
-        return reverse("scheduling:session", args=[self.pk])
+        return reverse("scheduling:session_detail", args=[self.pk])
 
     @property
     def hours(self) -> float:

@@ -145,25 +145,27 @@ TABLE: dict[str, Rule] = {
     "clinic:confirm_holiday_year": page({"admin"}, "POST"),
     "clinic:delete_holiday": R("holiday", "POST", own={"admin"}, other={"admin"}, gate={"admin"}),
     # cases
-    "cases:list": page(ALL - {"gridworker"}),
-    "cases:register": page({"admin", "coordinator", "mediator"}),
-    "cases:advice": page({"admin", "coordinator", "mediator"}),
-    "cases:detail": R("case", own=SEEN_CASE),
-    "cases:edit": R("case", own=MANAGERS, own_403={"lawyer"}),
-    "cases:escalate": R("case", own={"admin", "coordinator"}, own_403={"mediator", "lawyer"}),
+    "cases:case_list": page(ALL - {"gridworker"}),
+    "cases:register_dispute": page({"admin", "coordinator", "mediator"}),
+    "cases:log_advice": page({"admin", "coordinator", "mediator"}),
+    "cases:case_detail": R("case", own=SEEN_CASE),
+    "cases:edit_case": R("case", own=MANAGERS, own_403={"lawyer"}),
+    "cases:escalate_case": R("case", own={"admin", "coordinator"}, own_403={"mediator", "lawyer"}),
     "cases:refer_out": R("case", own={"admin", "coordinator"}, own_403={"mediator", "lawyer"}),
-    "cases:extend": R("case", own=MANAGERS, own_403={"lawyer"}),
-    "cases:assign": R("case", own={"admin", "coordinator"}, own_403={"mediator", "lawyer"}),
+    "cases:extend_deadline": R("case", own=MANAGERS, own_403={"lawyer"}),
+    "cases:assign_case": R("case", own={"admin", "coordinator"}, own_403={"mediator", "lawyer"}),
     "cases:remove_professional": R(
         "case_professional", "POST", own={"admin", "coordinator"}, own_403={"mediator", "lawyer"}
     ),
-    "cases:recuse": R("case", own={"admin", "coordinator"}, own_403={"mediator", "lawyer"}),
+    "cases:recuse_mediator": R(
+        "case", own={"admin", "coordinator"}, own_403={"mediator", "lawyer"}
+    ),
     "cases:add_party": R("case", own=MANAGERS, own_403={"lawyer"}),
     "cases:add_record": R("case", own=MANAGERS, own_403={"lawyer"}),
     "cases:new_agreement": R("case", own=MANAGERS, own_403={"lawyer"}),
     "cases:add_advice": R("case", own={"lawyer"}, own_403=MANAGERS),
-    "cases:upload": R("case", own=MANAGERS, own_403={"lawyer"}),
-    "cases:transition": R(
+    "cases:upload_attachment": R("case", own=MANAGERS, own_403={"lawyer"}),
+    "cases:fire_transition": R(
         "case_step",
         own=MANAGERS,
         own_403={"lawyer"},
@@ -171,7 +173,7 @@ TABLE: dict[str, Rule] = {
     ),
     "cases:document": R("case_document", own=SEEN_CASE),
     "cases:request_case_file": R("case", "POST", own=SEEN_CASE),
-    "cases:archive": R("case", own=MANAGERS, own_403={"lawyer"}),
+    "cases:archive_case": R("case", own=MANAGERS, own_403={"lawyer"}),
     "cases:document_job": R(
         "document_job", own={"mediator"}, other=NOBODY, note="only the person who asked for it"
     ),
@@ -183,18 +185,18 @@ TABLE: dict[str, Rule] = {
     "cases:edit_agreement": R("agreement", own=MANAGERS, own_403={"lawyer"}),
     "cases:sign_agreement": R("agreement", own=MANAGERS, own_403={"lawyer"}),
     "cases:correct_agreement": R("signed_agreement", own=MANAGERS),
-    "cases:add_item": R("agreement", own=MANAGERS, own_403={"lawyer"}),
-    "cases:confirmation": R("signed_agreement", own=MANAGERS),
-    "cases:attachment": R("attachment", own=SEEN_CASE),
-    "cases:follow_up": R(
+    "cases:add_performance_item": R("agreement", own=MANAGERS, own_403={"lawyer"}),
+    "cases:update_confirmation": R("signed_agreement", own=MANAGERS),
+    "cases:download_attachment": R("attachment", own=SEEN_CASE),
+    "cases:record_follow_up": R(
         "follow_up",
         own=MANAGERS | {"gridworker"},
         note="the grid worker it is assigned to sees only this",
     ),
     "cases:schedule_follow_up": R("follow_up", own={"gridworker"}, own_403=MANAGERS),
-    "cases:reassign": R("person", own={"admin", "coordinator"}, gate=None),
+    "cases:reassign_person": R("person", own={"admin", "coordinator"}, gate=None),
     "cases:consultation": R("consultation", own=MANAGERS | {"judge", "police"}),
-    "cases:statistics": page({"admin", "coordinator", "street"}),
+    "cases:statistics_page": page({"admin", "coordinator", "street"}),
     "cases:statistics_export": page({"admin", "coordinator", "street"}, extra={"fmt": "csv"}),
     "cases:file_report": R(
         "none",
@@ -211,7 +213,7 @@ TABLE: dict[str, Rule] = {
     "cases:visit_board": page({"admin", "coordinator"}),
     "cases:request_visit": page({"gridworker"}),
     "cases:my_visits": page({"gridworker"}),
-    "cases:visit": R("visit", own={"admin", "coordinator", "gridworker", "lawyer"}),
+    "cases:visit_detail": R("visit", own={"admin", "coordinator", "gridworker", "lawyer"}),
     "cases:schedule_visit": R(
         "visit", own={"admin", "coordinator"}, own_403={"gridworker", "lawyer"}
     ),
@@ -223,14 +225,14 @@ TABLE: dict[str, Rule] = {
     ),
     "cases:visit_photo": R("photo", own={"admin", "coordinator", "gridworker", "lawyer"}),
     # the roster
-    "scheduling:home": page(ALL - {"gridworker"}),
+    "scheduling:roster_home": page(ALL - {"gridworker"}),
     "scheduling:my_roster": page(PROS | {"mediator"}),
     "scheduling:add_leave": page(PROS | {"mediator"}, "POST"),
     "scheduling:cancel_leave": R("leave", "POST", own={"judge"}, other=NOBODY),
     "scheduling:feed_settings": page(PROS | {"mediator"}),
-    "scheduling:suggest": page({"admin", "coordinator", "street"}),
-    "scheduling:hours": page({"admin", "coordinator", "street"}),
-    "scheduling:session": R(
+    "scheduling:suggest_roster": page({"admin", "coordinator", "street"}),
+    "scheduling:hours_report": page({"admin", "coordinator", "street"}),
+    "scheduling:session_detail": R(
         "session",
         own={
             "admin",
@@ -295,7 +297,7 @@ TABLE: dict[str, Rule] = {
         own={"judge"},
         own_403={"admin", "coordinator", "street", "mediator", "prosecutor", "police", "lawyer"},
     ),
-    "scheduling:attendance": R(
+    "scheduling:mark_attendance": R(
         "booking",
         "POST",
         own={"admin", "coordinator", "street"},
@@ -307,7 +309,7 @@ TABLE: dict[str, Rule] = {
         own={"admin", "coordinator", "street"},
         own_403={"mediator", "judge", "prosecutor", "police", "lawyer"},
     ),
-    "scheduling:settings": R(
+    "scheduling:clinic_settings": R(
         "clinic_slug",
         own={"admin", "coordinator", "street"},
         own_403={"mediator", "judge", "prosecutor", "police", "lawyer"},
@@ -317,7 +319,7 @@ TABLE: dict[str, Rule] = {
         own={"admin", "coordinator", "street"},
         own_403={"mediator", "judge", "prosecutor", "police", "lawyer"},
     ),
-    "scheduling:month": R(
+    "scheduling:month_calendar": R(
         "clinic_month",
         own={
             "admin",
@@ -330,13 +332,13 @@ TABLE: dict[str, Rule] = {
             "lawyer",
         },
     ),
-    "scheduling:generate": R(
+    "scheduling:generate_sessions": R(
         "clinic_month",
         "POST",
         own={"admin", "coordinator", "street"},
         own_403={"mediator", "judge", "prosecutor", "police", "lawyer"},
     ),
-    "scheduling:publish": R(
+    "scheduling:publish_month": R(
         "clinic_month",
         "POST",
         own={"admin", "coordinator", "street"},
@@ -609,7 +611,7 @@ def _kwargs(rule: Rule, name: str, objects: dict[str, Any] | None, role: str) ->
             "pk": 999999 if missing else objects["case"].pk,
             "user_pk": 999999 if missing else objects["professional"].pk,
         }
-    if kind == "person" and name == "cases:reassign":
+    if kind == "person" and name == "cases:reassign_person":
         return {"user_pk": 999999 if missing else objects["person"].pk}
     source = {
         "case": "case",
@@ -746,7 +748,7 @@ if __name__ == "__main__":
 #: arranged or made.
 UNMASKED = (
     {("cases:edit_party", role) for role in MANAGERS}
-    | {("cases:visit", role) for role in ("admin", "coordinator", "lawyer")}
+    | {("cases:visit_detail", role) for role in ("admin", "coordinator", "lawyer")}
     | {("cases:visit_outcome", "lawyer")}
 )
 ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dX](?!\d)")

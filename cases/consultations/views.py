@@ -76,7 +76,7 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse:
     invitees = found.invitees.select_related("user").prefetch_related("available")
     return render(
         request,
-        "cases/consultation.html",
+        "cases/consultations/consultation.html",
         {
             "consultation": found,
             "case": case,

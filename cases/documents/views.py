@@ -71,7 +71,11 @@ def document_job(request: HttpRequest, job_id: Any) -> HttpResponse:
     """The case file's progress; the page refreshes itself (htmx) until the file is ready."""
     job = _job(request, job_id)
     expire_if_silent(job)
-    template = "cases/_document_job.html" if request.htmx else "cases/document_job.html"
+    template = (
+        "cases/documents/_document_job.html"
+        if request.htmx
+        else "cases/documents/document_job.html"
+    )
     return render(request, template, {"job": job, "case": job.case})
 
 
@@ -102,7 +106,7 @@ def archive_case(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(case)
     return render(
         request,
-        "cases/archive_case.html",
+        "cases/documents/archive_case.html",
         {"case": case, "form": form, "gaps": gaps},
         status=submitted.status,
     )

@@ -144,7 +144,7 @@ def _do_send_followup_reminders(today: date | None = None) -> int:
                     recipients,
                     key=f"follow_up:{follow_up.pk}:due:{today.isoformat()}",
                     title=title % {"due": follow_up.due_on, "case": follow_up.case},
-                    url=reverse("cases:follow_up", args=[follow_up.pk]),
+                    url=reverse("cases:record_follow_up", args=[follow_up.pk]),
                 )
             )
     return sent

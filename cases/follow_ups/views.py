@@ -49,7 +49,7 @@ def record_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("clinic:home")
     return render(
         request,
-        "cases/record_follow_up.html",
+        "cases/follow_ups/record_follow_up.html",
         {
             "follow_up": follow_up,
             "case": case,
@@ -80,7 +80,7 @@ def schedule_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 
     if submitted := submit(request, form, plan):
         messages.success(request, _("The visit is in your calendar."))
-        return redirect("cases:follow_up", pk=pk)
+        return redirect("cases:record_follow_up", pk=pk)
     return form_page(
         request,
         None,

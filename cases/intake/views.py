@@ -94,7 +94,7 @@ def register_dispute(request: HttpRequest) -> HttpResponse:
             return redirect(case)
     return render(
         request,
-        "cases/register_dispute.html",
+        "cases/intake/register_dispute.html",
         {
             "form": form,
             "applicant": applicant,
@@ -125,11 +125,11 @@ def log_advice(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("The advice was recorded."))
         if "another" in request.POST:
-            return redirect("cases:advice")
+            return redirect("cases:log_advice")
         return redirect(case)
     return render(
         request,
-        "cases/log_advice.html",
+        "cases/intake/log_advice.html",
         {"form": form},
         status=400 if request.method == "POST" else 200,
     )

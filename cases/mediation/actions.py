@@ -92,7 +92,8 @@ def do_settle_case(
         title=_("Follow-up assigned to you: %(case)s, first due %(due)s")
         % {"case": case, "due": min(d for d, _i in dates)},
         url=reverse(
-            "cases:follow_up", args=[FollowUp.objects.filter(case=case).earliest("due_on").pk]
+            "cases:record_follow_up",
+            args=[FollowUp.objects.filter(case=case).earliest("due_on").pk],
         ),
     )
     return event

@@ -354,7 +354,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         return self.number or str(_("Case %(pk)s (not yet numbered)") % {"pk": self.pk})
 
     def get_absolute_url(self) -> str:
-        return reverse("cases:detail", args=[self.pk])
+        return reverse("cases:case_detail", args=[self.pk])
 
     # Derived facts used by the guards and the pages (prefetched on the detail page).
 

@@ -106,7 +106,7 @@ class VisitRequest(models.Model):
         return self.reference
 
     def get_absolute_url(self) -> str:
-        return reverse("cases:visit", args=[self.pk])
+        return reverse("cases:visit_detail", args=[self.pk])
 
     @property
     def special_groups(self) -> list[str]:

@@ -77,7 +77,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         )
     return render(
         request,
-        "cases/statistics.html",
+        "cases/statistics/statistics_page.html",
         context,
         status=200 if report is not None else 400,
     )
@@ -86,7 +86,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
 def statistics_export(request: HttpRequest, fmt: str) -> HttpResponse:
     form, report, _street, _communities = _statistics_request(request)
     if report is None:
-        return redirect(f"{reverse('cases:statistics')}?{request.GET.urlencode()}")
+        return redirect(f"{reverse('cases:statistics_page')}?{request.GET.urlencode()}")
     audit(
         AuditEvent.EXPORT,
         request=request,
@@ -122,7 +122,7 @@ def request_case_export(request: HttpRequest) -> HttpResponse:
     background job; the page shows its progress."""
     form, report, _street, _communities = _statistics_request(request)
     if report is None:
-        return redirect("cases:statistics")
+        return redirect("cases:statistics_page")
     fmt = "xlsx" if request.POST.get("format") == "xlsx" else "csv"
     job = do_request_case_export(
         actor=request.user, scope=form.cleaned_data["scope"], period=report.period, format=fmt
@@ -152,7 +152,9 @@ def _export_job(request: HttpRequest, job_id: Any) -> ExportJob:
 def export_job(request: HttpRequest, job_id: Any) -> HttpResponse:
     job = _export_job(request, job_id)
     expire_if_silent(job)
-    template = "cases/_export_job.html" if request.htmx else "cases/export_job.html"
+    template = (
+        "cases/statistics/_export_job.html" if request.htmx else "cases/statistics/export_job.html"
+    )
     return render(request, template, {"job": job})
 
 
@@ -184,4 +186,4 @@ def file_report(request: HttpRequest) -> HttpResponse:
             messages.error(request, reason)
     else:
         messages.success(request, _("Filed. The figures of this period are frozen as filed."))
-    return redirect(f"{reverse('cases:statistics')}?{request.GET.urlencode()}")
+    return redirect(f"{reverse('cases:statistics_page')}?{request.GET.urlencode()}")

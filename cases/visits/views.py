@@ -59,7 +59,9 @@ def request_visit(request: HttpRequest) -> HttpResponse:
             request, _("Sent. Your reference is %(reference)s.") % {"reference": reference}
         )
         return redirect("cases:my_visits")
-    return render(request, "cases/request_visit.html", {"form": form}, status=submitted.status)
+    return render(
+        request, "cases/visits/request_visit.html", {"form": form}, status=submitted.status
+    )
 
 
 def my_visits(request: HttpRequest) -> HttpResponse:
@@ -67,7 +69,7 @@ def my_visits(request: HttpRequest) -> HttpResponse:
         raise NotPermitted("visit", "", "mine")
     visits = VisitRequest.objects.filter(requested_by=request.user).select_related("grid")
     page = Paginator(visits, 20).get_page(request.GET.get("page"))
-    return render(request, "cases/my_visits.html", {"page": page})
+    return render(request, "cases/visits/my_visits.html", {"page": page})
 
 
 def visit_board(request: HttpRequest) -> HttpResponse:
@@ -92,7 +94,7 @@ def visit_board(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "cases/visit_board.html",
+        "cases/visits/visit_board.html",
         {"visits": page.object_list, "page": page, "recent": recent},
     )
 
@@ -107,7 +109,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         audit(AuditEvent.VIEW, request=request, obj=visit, detail={"resident_phone": True})
     return render(
         request,
-        "cases/visit_detail.html",
+        "cases/visits/visit_detail.html",
         {
             "visit": visit,
             "triage": triage,
@@ -156,7 +158,7 @@ def schedule_visit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("cases:visit_board")
     return render(
         request,
-        "cases/schedule_visit.html",
+        "cases/visits/schedule_visit.html",
         {"visit": visit, "form": form, "busy": busy},
         status=submitted.status,
     )
@@ -216,7 +218,7 @@ def visit_outcome(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(submitted.result)
     return render(
         request,
-        "cases/visit_outcome.html",
+        "cases/visits/visit_outcome.html",
         {"visit": visit, "form": form},
         status=submitted.status,
     )

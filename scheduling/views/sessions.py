@@ -128,11 +128,11 @@ def clinic_settings(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
         if settings_form.is_bound and settings_form.is_valid():
             do_save_settings(clinic, data=settings_form.cleaned_data)
             messages.success(request, _("Saved."))
-            return redirect("scheduling:settings", slug=slug)
+            return redirect("scheduling:clinic_settings", slug=slug)
         if pattern_form.is_bound and pattern_form.is_valid():
             do_save_pattern(clinic, data=pattern_form.cleaned_data)
             messages.success(request, _("The weekly pattern was added."))
-            return redirect("scheduling:settings", slug=slug)
+            return redirect("scheduling:clinic_settings", slug=slug)
     return render(
         request,
         "scheduling/clinic_settings.html",
@@ -154,7 +154,7 @@ def toggle_pattern(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise NotVisible("pattern", pk)
     access.access_clinic(request.user, pattern.clinic.slug, manage=True)
     do_save_pattern(pattern.clinic, data={"active": not pattern.active}, pattern=pattern)
-    return redirect("scheduling:settings", slug=pattern.clinic.slug)
+    return redirect("scheduling:clinic_settings", slug=pattern.clinic.slug)
 
 
 @require_POST
@@ -167,7 +167,7 @@ def generate_sessions(
     messages.success(
         request, _("%(n)d sessions created from the weekly patterns.") % {"n": created}
     )
-    return redirect("scheduling:month", slug=slug, year=year, month=month)
+    return redirect("scheduling:month_calendar", slug=slug, year=year, month=month)
 
 
 @require_POST
@@ -181,7 +181,7 @@ def publish_month(
         ClinicSession.objects.filter(clinic=clinic, starts_at__gte=start, starts_at__lt=end)
     )
     messages.success(request, _("%(n)d sessions published.") % {"n": published})
-    return redirect("scheduling:month", slug=slug, year=year, month=month)
+    return redirect("scheduling:month_calendar", slug=slug, year=year, month=month)
 
 
 def add_session(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:

@@ -67,5 +67,5 @@ def _accept_suggestion(request: AuthenticatedHttpRequest, form: forms.SuggestFor
         messages.warning(request, problem)
     year, month = form.cleaned_data["month"]
     if len(clinics) == 1:
-        return redirect("scheduling:month", slug=clinics[0].slug, year=year, month=month)
-    return redirect("scheduling:home")
+        return redirect("scheduling:month_calendar", slug=clinics[0].slug, year=year, month=month)
+    return redirect("scheduling:roster_home")

@@ -20,7 +20,7 @@ def _list_queries(client, url: str) -> int:
 
 def test_the_list_runs_the_same_queries_for_10_and_200_cases(demo: None) -> None:
     client = client_for("coordinator")
-    url = reverse("cases:list")
+    url = reverse("cases:case_list")
     for _ in range(10):
         registered_dispute()
     client.get(url)  # the viewer's memberships and case grants are cached from now on
@@ -56,8 +56,8 @@ def test_a_coordinator_lists_only_their_communitys_cases(demo: None) -> None:
     registered_dispute(
         by="mediator_jinse", community="金色社区", mediator="mediator_jinse", summary="金色的案件"
     )
-    page = client_for("coordinator").get(reverse("cases:list")).content.decode()
-    jinse = client_for("coordinator_jinse").get(reverse("cases:list")).content.decode()
+    page = client_for("coordinator").get(reverse("cases:case_list")).content.decode()
+    jinse = client_for("coordinator_jinse").get(reverse("cases:case_list")).content.decode()
     assert "赵建国" in page and "赵建国" in jinse  # one case each
     assert page.count('class="case-item') == 1 and jinse.count('class="case-item') == 1
 
@@ -102,16 +102,16 @@ def test_own_and_granted_cases_are_listed_newest_first_once_each_across_pages(
     client = client_for("coordinator")
     listed = []
     for number in (1, 2):
-        page = client.get(reverse("cases:list") + f"?size=25&page={number}").content.decode()
+        page = client.get(reverse("cases:case_list") + f"?size=25&page={number}").content.decode()
         listed += [int(pk) for pk in re.findall(r'href="/cases/(\d+)/" class="case-link"', page)]
     assert listed == expected
     assert len(expected) == 31 and "第 2 页，共 2 页" in page
-    past = client.get(reverse("cases:list") + "?size=25&page=9").content.decode()
+    past = client.get(reverse("cases:case_list") + "?size=25&page=9").content.decode()
     assert "第 2 页，共 2 页" in past and past.count('class="case-item') == 6
     lawyer = User.objects.get(username="lawyer")  # grants only, no region of their own
     assign_perm("view_case", lawyer, other[0])
     assign_perm("view_case", lawyer, own[5])
-    page = client_for("lawyer").get(reverse("cases:list")).content.decode()
+    page = client_for("lawyer").get(reverse("cases:case_list")).content.decode()
     listed = [int(pk) for pk in re.findall(r'href="/cases/(\d+)/" class="case-link"', page)]
     assert listed == [own[5].pk, other[0].pk]
 
@@ -125,7 +125,7 @@ def test_a_page_past_the_end_shows_the_last_and_a_bad_page_number_the_first(demo
     client = client_for("coordinator")
 
     def shown(query: str) -> tuple[int, str]:
-        page = client.get(reverse("cases:list") + query).content.decode()
+        page = client.get(reverse("cases:case_list") + query).content.decode()
         return page.count('class="case-item'), re.search(r"第 \d+ 页，共 \d+ 页", page).group()
 
     assert shown("?page=2") == (5, "第 2 页，共 2 页")
@@ -149,7 +149,7 @@ def test_a_row_shows_its_risk_and_parties_with_their_names_escaped(demo: None) -
             party(side="agent", name="孙律师"),
         ],
     )
-    page = client_for("coordinator").get(reverse("cases:list")).content.decode()
+    page = client_for("coordinator").get(reverse("cases:case_list")).content.decode()
     row = page[page.index(f'href="{case.get_absolute_url()}"') - 40 :]
     row = row[: row.index("</li>")]
     with override("zh-hans"):
@@ -168,8 +168,8 @@ def test_the_list_speaks_the_viewers_language_in_rows_and_filters(demo: None) ->
     english = client_for("mediator")
     english.post(reverse("set_language"), {"language": "en", "next": "/"})
     for _ in range(2):
-        zh = chinese.get(reverse("cases:list")).content.decode()
-        en = english.get(reverse("cases:list")).content.decode()
+        zh = chinese.get(reverse("cases:case_list")).content.decode()
+        en = english.get(reverse("cases:case_list")).content.decode()
         assert ">已登记</span>" in zh and '"muted small">邻里 · ' in zh
         assert ">邻里</option>" in zh and ">红色：立即处置</option>" in zh
         assert ">Registered</span>" in en and '"muted small">Neighbours · ' in en
@@ -182,13 +182,13 @@ def test_filters_and_search_find_the_right_cases(demo: None) -> None:
         parties=[party(side="applicant", name="孙悟空"), party(side="respondent", name="猪八戒")]
     )
     client = client_for("mediator")
-    by_state = client.get(reverse("cases:list") + "?state=sit_in").content.decode()
+    by_state = client.get(reverse("cases:case_list") + "?state=sit_in").content.decode()
     assert sit_in.number in by_state and "孙悟空" not in by_state
-    by_name = client.get(reverse("cases:list") + "?q=悟空").content.decode()
+    by_name = client.get(reverse("cases:case_list") + "?q=悟空").content.decode()
     assert "孙悟空" in by_name and sit_in.number not in by_name
-    by_number = client.get(reverse("cases:list") + f"?q={sit_in.number}").content.decode()
+    by_number = client.get(reverse("cases:case_list") + f"?q={sit_in.number}").content.decode()
     assert sit_in.number in by_number and "孙悟空" not in by_number
-    by_type = client.get(reverse("cases:list") + "?type=labour").content.decode()
+    by_type = client.get(reverse("cases:case_list") + "?type=labour").content.decode()
     assert sit_in.number in by_type and "孙悟空" not in by_type
 
 
@@ -211,8 +211,8 @@ def test_my_cases_are_those_i_mediate_advise_on_or_must_follow_up_once_each(demo
     done = in_state(State.CLOSED)
     FollowUp.objects.filter(case=done).update(assignee=coordinator)
     client = client_for("coordinator")
-    everything = client.get(reverse("cases:list")).content.decode()
-    mine = client.get(reverse("cases:list") + "?mine=1").content.decode()
+    everything = client.get(reverse("cases:case_list")).content.decode()
+    mine = client.get(reverse("cases:case_list") + "?mine=1").content.decode()
     links = re.findall(r'href="/cases/(\d+)/" class="case-link"', mine)
     assert sorted(int(pk) for pk in links) == sorted([mediated.pk, advised.pk, following.pk])
     assert f'href="/cases/{plain.pk}/"' in everything and f'href="/cases/{done.pk}/"' in everything
@@ -233,22 +233,22 @@ def test_a_case_past_its_mediation_due_date_is_marked_and_filtered_as_overdue(de
         mediation_due=due, mediation_due_provisional=False
     )
     client = client_for("coordinator")
-    page = client.get(reverse("cases:list")).content.decode()
+    page = client.get(reverse("cases:case_list")).content.decode()
     items = dict(re.findall(r'href="/cases/(\d+)/" class="case-link">(.*?)</li>', page, re.S))
     assert f'<strong class="overdue">{due:%m-%d} 起超期</strong>' in items[str(late.pk)]
     assert "超期" not in items[str(settled.pk)] and f"{due:%m-%d}" in items[str(settled.pk)]
-    overdue = client.get(reverse("cases:list") + "?overdue=1").content.decode()
+    overdue = client.get(reverse("cases:case_list") + "?overdue=1").content.decode()
     assert re.findall(r'href="/cases/(\d+)/" class="case-link"', overdue) == [str(late.pk)]
 
 
 def test_grid_workers_have_no_case_list(demo: None) -> None:
-    assert client_for("gridworker").get(reverse("cases:list")).status_code == 403
+    assert client_for("gridworker").get(reverse("cases:case_list")).status_code == 403
 
 
 @pytest.mark.parametrize("username", ["judge", "street", "coordinator_jinse"])
 def test_an_unrelated_official_sees_an_empty_list(demo: None, username: str) -> None:
     registered_dispute()
-    page = client_for(username).get(reverse("cases:list")).content.decode()
+    page = client_for(username).get(reverse("cases:case_list")).content.decode()
     assert "赵建国" not in page
 
 
@@ -258,9 +258,9 @@ def test_the_list_shows_25_50_or_100_cases_a_page(demo: None) -> None:
     for _ in range(55):
         registered_dispute()
     client = client_for("mediator")
-    default = client.get(reverse("cases:list")).content.decode()
-    wider = client.get(reverse("cases:list") + "?size=50").content.decode()
-    odd = client.get(reverse("cases:list") + "?size=7").content.decode()
+    default = client.get(reverse("cases:case_list")).content.decode()
+    wider = client.get(reverse("cases:case_list") + "?size=50").content.decode()
+    odd = client.get(reverse("cases:case_list") + "?size=7").content.decode()
     assert default.count('class="case-item') == 25 == odd.count('class="case-item')
     assert wider.count('class="case-item') == 50
     assert "每页 50 条" in wider

@@ -125,7 +125,7 @@ def test_people_saving_the_same_case_at_once_are_told_who_lost(world: None) -> N
             clients.append(client)
 
         def save(i: int, case: Case = case, clients: list[Client] = clients) -> Any:
-            url = reverse("cases:edit", args=[case.pk])
+            url = reverse("cases:edit_case", args=[case.pk])
             return clients[i].post(url, _edit_form(case, f"第 {i} 次保存"))
 
         responses = race(save)

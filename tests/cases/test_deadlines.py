@@ -53,7 +53,7 @@ def test_a_deadline_that_may_end_in_an_estimated_year_is_provisional_on_the_case
         assert case.mediation_due == date(2027, 2, 11)
         assert case.mediation_due_provisional
         page = client_for("mediator").get(case.get_absolute_url()).content.decode()
-        listed = client_for("mediator").get(reverse("cases:list")).content.decode()
+        listed = client_for("mediator").get(reverse("cases:case_list")).content.decode()
     assert '2027-02-11 <span class="tag warn"' in page and "暂定" in page
     assert "02-11 到期（暂定）" in listed
 

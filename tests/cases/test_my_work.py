@@ -16,7 +16,7 @@ def test_a_case_on_the_mediators_home_is_the_same_row_as_in_the_case_list(demo: 
     case = in_state(State.REGISTERED, risk="red")
     client = client_for("mediator")
     home = client.get(reverse("clinic:home"), follow=True).content.decode()
-    listed = client.get(reverse("cases:list")).content.decode()
+    listed = client.get(reverse("cases:case_list")).content.decode()
     label = "尚未编号"
     assert label in home and "赵建国 · 钱丽" in home
     row = re.findall(r'<li class="case-item edge-red">.*?</li>', home, re.S)

@@ -21,7 +21,7 @@ from tests.conftest import client_for
 def test_a_step_the_case_cannot_take_now_is_400_with_the_reason(demo: None) -> None:
     case = in_state(State.FOLLOW_UP)
     response = client_for("mediator").post(
-        reverse("cases:transition", args=[case.pk, "terminate"]),
+        reverse("cases:fire_transition", args=[case.pk, "terminate"]),
         {"version": case.version, "outcome": "failed", "note": "双方分歧过大，建议起诉"},
     )
     assert response.status_code == 400
@@ -109,7 +109,7 @@ def test_a_follow_up_recorded_meanwhile_is_409_with_the_findings_kept(
 
     monkeypatch.setattr("cases.follow_ups.views.do_record_follow_up", recorded_first_by_a_colleague)
     response = client_for("mediator").post(
-        reverse("cases:follow_up", args=[follow_up.pk]),
+        reverse("cases:record_follow_up", args=[follow_up.pk]),
         {"method": "visit", "performance": "full", "satisfaction": 5, "findings": "已全部履行"},
     )
     assert response.status_code == 409

@@ -27,7 +27,7 @@ def test_a_mediator_with_open_cases_is_not_deactivated_before_reassignment(demo:
     do_grant_role(
         successor, role="mediator", region=Community.objects.get(name="金江路社区"), actor=None
     )
-    moved = client.post(reverse("cases:reassign", args=[mediator.pk]), {"to": successor.pk})
+    moved = client.post(reverse("cases:reassign_person", args=[mediator.pk]), {"to": successor.pk})
     assert moved.status_code == 302
     assert fresh(open_case).mediator == successor
     assert FollowUp.objects.get(case=follow_up_case, done_at__isnull=True).assignee == successor

@@ -121,7 +121,7 @@ def test_each_role_may_fire_exactly_its_transitions(demo: None, name: str, usern
     case = _setup(name)
     events = CaseEvent.objects.filter(case=case, kind="transition").count()
     response = client_for(username).post(
-        reverse("cases:transition", args=[case.pk, name]), _data(name, case)
+        reverse("cases:fire_transition", args=[case.pk, name]), _data(name, case)
     )
     expected = _expected(name, username)
     assert response.status_code == expected, response.content.decode()[:500]
@@ -139,26 +139,26 @@ def test_the_detail_page_offers_only_the_steps_the_viewer_may_take_now(demo: Non
     signed_agreement(fresh(case))
     mediator_page = client_for("mediator").get(case.get_absolute_url()).content.decode()
     coordinator_page = client_for("coordinator").get(case.get_absolute_url()).content.decode()
-    settle_url = reverse("cases:transition", args=[case.pk, "settle"])
-    convene_url = reverse("cases:transition", args=[case.pk, "convene"])
+    settle_url = reverse("cases:fire_transition", args=[case.pk, "settle"])
+    convene_url = reverse("cases:fire_transition", args=[case.pk, "convene"])
     assert settle_url in mediator_page  # a committee mediator settles
     assert settle_url not in coordinator_page  # a coordinator does not
     assert convene_url in mediator_page  # its form invites the professionals
-    reopen_url = reverse("cases:transition", args=[case.pk, "reopen"])
+    reopen_url = reverse("cases:fire_transition", args=[case.pk, "reopen"])
     assert reopen_url not in mediator_page  # not from sit-in
 
 
 def test_what_is_missing_before_acceptance_is_shown_instead_of_the_button(demo: None) -> None:
     case = in_state(State.REGISTERED, consented=False)
     page = client_for("mediator").get(case.get_absolute_url()).content.decode()
-    assert reverse("cases:transition", args=[case.pk, "accept"]) not in page
+    assert reverse("cases:fire_transition", args=[case.pk, "accept"]) not in page
     assert "同意调解" in page
 
 
 def test_accepting_needs_every_partys_consent_and_notice(demo: None) -> None:
     case = in_state(State.REGISTERED, consented=False)
     response = client_for("mediator").post(
-        reverse("cases:transition", args=[case.pk, "accept"]), {"version": case.version}
+        reverse("cases:fire_transition", args=[case.pk, "accept"]), {"version": case.version}
     )
     assert response.status_code == 400
     assert "同意调解" in response.content.decode()
@@ -171,11 +171,11 @@ def test_a_refusing_party_blocks_settlement_and_is_a_reason_to_terminate(demo: N
     refusing = case.parties.get(side="respondent")
     do_record_refusal(refusing, actor=user("mediator"), note="不愿继续调解")
     response = client_for("mediator").post(
-        reverse("cases:transition", args=[case.pk, "settle"]), {"version": fresh(case).version}
+        reverse("cases:fire_transition", args=[case.pk, "settle"]), {"version": fresh(case).version}
     )
     assert response.status_code == 400 and fresh(case).state == State.SIT_IN
     response = client_for("mediator").post(
-        reverse("cases:transition", args=[case.pk, "terminate"]),
+        reverse("cases:fire_transition", args=[case.pk, "terminate"]),
         {"version": fresh(case).version, "outcome": "party_refuses", "note": "被申请人拒绝调解"},
     )
     assert response.status_code == 302
@@ -187,7 +187,7 @@ def test_a_stale_form_is_refused_and_keeps_what_was_typed(demo: None) -> None:
     stale_version = case.version
     do_switch_mode(fresh(case), actor=user("coordinator"), version=None)
     response = client_for("mediator").post(
-        reverse("cases:transition", args=[case.pk, "terminate"]),
+        reverse("cases:fire_transition", args=[case.pk, "terminate"]),
         {"version": stale_version, "outcome": "failed", "note": "双方分歧较大，已引导诉讼"},
     )
     page = response.content.decode()
@@ -199,7 +199,7 @@ def test_a_stale_form_is_refused_and_keeps_what_was_typed(demo: None) -> None:
 def test_reopening_is_refused_without_a_court_refusal_or_both_parties(demo: None) -> None:
     case = in_state(State.FOLLOW_UP)
     response = client_for("mediator").post(
-        reverse("cases:transition", args=[case.pk, "reopen"]),
+        reverse("cases:fire_transition", args=[case.pk, "reopen"]),
         {"version": case.version, "reason": "一方未履行"},
     )
     assert response.status_code == 400

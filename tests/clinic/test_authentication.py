@@ -39,8 +39,8 @@ def test_a_session_ends_after_30_idle_minutes_but_not_while_someone_works(demo: 
         _sign_in(idle, "coordinator")
         for _ in range(4):  # a request every 20 minutes keeps the session going
             clock.shift(timedelta(minutes=20))
-            assert busy.get(reverse("cases:list")).status_code == 200
-        response = idle.get(reverse("cases:list"))
+            assert busy.get(reverse("cases:case_list")).status_code == 200
+        response = idle.get(reverse("cases:case_list"))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
 
@@ -117,16 +117,16 @@ def test_the_mlps_profile_warns_before_and_then_asks_for_a_new_password(
         password_changed_at=timezone.now() - timedelta(days=80)
     )
     client = client_for("mediator")
-    page = client.get(reverse("cases:list"), follow=True).content.decode()
+    page = client.get(reverse("cases:case_list"), follow=True).content.decode()
     assert "您的密码将在 10 天后过期" in page
 
     User.objects.filter(pk=person.pk).update(
         password_changed_at=timezone.now() - timedelta(days=91)
     )
-    response = client.get(reverse("cases:list"))
+    response = client.get(reverse("cases:case_list"))
     assert response.status_code == 302 and response["Location"] == reverse("password_change")
     assert _change(client, "Tiao#jie2026x").status_code == 302
-    assert client.get(reverse("cases:list")).status_code == 200
+    assert client.get(reverse("cases:case_list")).status_code == 200
 
 
 def test_without_the_profile_passwords_do_not_age(demo: None) -> None:
@@ -134,7 +134,7 @@ def test_without_the_profile_passwords_do_not_age(demo: None) -> None:
     User.objects.filter(pk=person.pk).update(
         password_changed_at=timezone.now() - timedelta(days=400)
     )
-    assert client_for("mediator").get(reverse("cases:list")).status_code == 200
+    assert client_for("mediator").get(reverse("cases:case_list")).status_code == 200
 
 
 # --- Two-step sign-in -----------------------------------------------------------------------
@@ -194,7 +194,7 @@ def test_two_step_sign_in_is_optional_for_other_roles_until_they_set_it_up(
 ) -> None:
     client = Client()
     _sign_in(client, "mediator")
-    assert client.get(reverse("cases:list")).status_code == 200
+    assert client.get(reverse("cases:case_list")).status_code == 200
 
 
 def test_without_the_setting_there_is_no_second_step(demo: None) -> None:

@@ -34,7 +34,7 @@ def _policy(response: Any) -> dict[str, list[str]]:
 @pytest.mark.parametrize("who", [None, "mediator"])
 def test_scripts_run_only_from_this_site_with_the_pages_nonce(demo: None, who: str | None) -> None:
     client = client_for(who) if who else Client()
-    response = client.get(reverse("cases:list") if who else reverse("login"))
+    response = client.get(reverse("cases:case_list") if who else reverse("login"))
     policy = _policy(response)
     assert policy["script-src"][0] == "'self'"
     nonces = [w for w in policy["script-src"] if w.startswith("'nonce-")]
@@ -58,7 +58,7 @@ def test_each_response_gets_a_fresh_nonce(db: None) -> None:
 
 
 def test_the_other_headers(demo: None) -> None:
-    response = client_for("mediator").get(reverse("cases:list"))
+    response = client_for("mediator").get(reverse("cases:case_list"))
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"

@@ -31,9 +31,9 @@ def test_a_coordinator_whose_role_ends_in_bulk_loses_the_list_on_the_next_reques
     no model signal); the list, cached a moment ago, is refused on the next request."""
     case = registered_dispute()
     client = client_for("coordinator")
-    assert case.get_absolute_url() in client.get(reverse("cases:list")).content.decode()
+    assert case.get_absolute_url() in client.get(reverse("cases:case_list")).content.decode()
     Membership.objects.filter(user=person("coordinator")).update(ended_at=timezone.now())
-    assert client.get(reverse("cases:list")).status_code == 403
+    assert client.get(reverse("cases:case_list")).status_code == 403
     assert client.get(case.get_absolute_url()).status_code == 404
 
 
@@ -44,14 +44,14 @@ def test_a_case_granted_and_taken_back_in_bulk_shows_and_goes_on_the_next_reques
     once it is deleted by a queryset, each on the next request after a cached one."""
     case = registered_dispute()
     client = client_for("lawyer")
-    assert case.get_absolute_url() not in client.get(reverse("cases:list")).content.decode()
+    assert case.get_absolute_url() not in client.get(reverse("cases:case_list")).content.decode()
     view = Permission.objects.get(codename="view_case", content_type__app_label="cases")
     CaseUserObjectPermission.objects.bulk_create(
         [CaseUserObjectPermission(user=person("lawyer"), permission=view, content_object=case)]
     )
-    assert case.get_absolute_url() in client.get(reverse("cases:list")).content.decode()
+    assert case.get_absolute_url() in client.get(reverse("cases:case_list")).content.decode()
     CaseUserObjectPermission.objects.filter(user=person("lawyer")).delete()
-    assert case.get_absolute_url() not in client.get(reverse("cases:list")).content.decode()
+    assert case.get_absolute_url() not in client.get(reverse("cases:case_list")).content.decode()
 
 
 def test_every_change_to_a_watched_table_draws_a_new_stamp(demo: None) -> None:
@@ -145,11 +145,11 @@ def test_saving_a_person_read_before_their_role_ended_keeps_it_ended(demo: None)
     person's own fields, never the stamp the database drew meanwhile."""
     stale = person("coordinator")
     client = client_for("coordinator")
-    assert client.get(reverse("cases:list")).status_code == 200
+    assert client.get(reverse("cases:case_list")).status_code == 200
     Membership.objects.filter(user=stale).update(ended_at=timezone.now())
     stale.display_name = "李秀英（已调离）"
     stale.save()
-    assert client.get(reverse("cases:list")).status_code == 403
+    assert client.get(reverse("cases:case_list")).status_code == 403
     assert person("coordinator").display_name == "李秀英（已调离）"
 
 
@@ -161,4 +161,4 @@ def test_what_a_rolled_back_change_computed_is_not_kept(demo: None) -> None:
         Membership.objects.filter(user=stale).update(ended_at=timezone.now())
         assert memberships(stale) == []
         raise RuntimeError
-    assert client_for("coordinator").get(reverse("cases:list")).status_code == 200
+    assert client_for("coordinator").get(reverse("cases:case_list")).status_code == 200

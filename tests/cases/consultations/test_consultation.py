@@ -18,7 +18,7 @@ from tests.scheduling.factories import at
 def _convene(case) -> JointConsultation:
     slot = at(days=3, hour=15)
     response = client_for("mediator").post(
-        reverse("cases:transition", args=[case.pk, "convene"]),
+        reverse("cases:fire_transition", args=[case.pk, "convene"]),
         {
             "version": case.version,
             "question": "赡养费数额如何确定？",
@@ -51,7 +51,7 @@ def test_invitees_answer_the_meeting_is_fixed_and_opinions_recorded(demo: None) 
     police.post(url, {"opinion": "注意防范家庭矛盾激化"})
     assert all(i.opinion for i in ConsultationInvitee.objects.all())
     response = client_for("mediator").post(
-        reverse("cases:transition", args=[case.pk, "conclude"]),
+        reverse("cases:fire_transition", args=[case.pk, "conclude"]),
         {
             "version": fresh(case).version,
             "joint_opinion": "每月 800 元为宜",
@@ -94,7 +94,7 @@ def test_the_convener_may_settle_straight_after_the_consultation(demo: None) -> 
     signed_agreement(fresh(case))
     _convene(fresh(case))
     response = client_for("mediator").post(
-        reverse("cases:transition", args=[case.pk, "conclude"]),
+        reverse("cases:fire_transition", args=[case.pk, "conclude"]),
         {
             "version": fresh(case).version,
             "joint_opinion": "同意调解协议内容",

@@ -84,7 +84,8 @@ def complete_case() -> Case:
         findings="已按约赔付",
     )
     client_for("mediator").post(
-        reverse("cases:upload", args=[case.pk]), {"kind": "signed_agreement", "file": _scan()}
+        reverse("cases:upload_attachment", args=[case.pk]),
+        {"kind": "signed_agreement", "file": _scan()},
     )
     return fresh(case)
 
@@ -164,12 +165,16 @@ def test_outsiders_get_404_for_every_document_and_each_download_is_recorded(demo
 def test_archiving_is_refused_until_the_case_file_is_complete(demo: None) -> None:
     case = in_state(State.CLOSED)  # no mediation record, no signed scan
     client = client_for("mediator")
-    response = client.post(reverse("cases:archive", args=[case.pk]), {"volume_no": "2026-盘金-001"})
+    response = client.post(
+        reverse("cases:archive_case", args=[case.pk]), {"volume_no": "2026-盘金-001"}
+    )
     page = response.content.decode()
     assert response.status_code == 400 and "人民调解笔录" in page and "扫描件" in page
     assert fresh(case).archived_at is None
     done = complete_case()
-    response = client.post(reverse("cases:archive", args=[done.pk]), {"volume_no": "2026-盘金-002"})
+    response = client.post(
+        reverse("cases:archive_case", args=[done.pk]), {"volume_no": "2026-盘金-002"}
+    )
     assert response.status_code == 302
     assert fresh(done).volume_no == "2026-盘金-002" and fresh(done).archived_at
 

@@ -19,7 +19,7 @@ def test_a_grid_worker_gets_the_follow_up_and_sees_only_that(demo: None) -> None
     case = in_state(State.SIT_IN, grid=grid)
     signed_agreement(fresh(case))
     response = client_for("mediator").post(
-        reverse("cases:transition", args=[case.pk, "settle"]),
+        reverse("cases:fire_transition", args=[case.pk, "settle"]),
         {"version": fresh(case).version, "follow_up_assignee": user("gridworker").pk},
     )
     assert response.status_code == 302
@@ -27,14 +27,14 @@ def test_a_grid_worker_gets_the_follow_up_and_sees_only_that(demo: None) -> None
     assert follow_up.assignee.username == "gridworker"
     assert Notification.objects.filter(user__username="gridworker", key__contains="follow_ups")
     client = client_for("gridworker")
-    page = client.get(reverse("cases:follow_up", args=[follow_up.pk])).content.decode()
+    page = client.get(reverse("cases:record_follow_up", args=[follow_up.pk])).content.decode()
     applicant = case.parties.get(side="applicant")
     assert applicant.name in page and applicant.phone not in page
     assert f"{applicant.phone[:3]}****{applicant.phone[-4:]}" in page
     assert "800 元" in page  # the agreed terms
     assert client.get(case.get_absolute_url()).status_code == 404
     response = client.post(
-        reverse("cases:follow_up", args=[follow_up.pk]),
+        reverse("cases:record_follow_up", args=[follow_up.pk]),
         {"method": "visit", "performance": "full", "satisfaction": "5", "findings": "已履行"},
     )
     assert response.status_code == 302 and fresh(case).state == State.CLOSED
@@ -54,7 +54,7 @@ def test_a_new_risk_at_a_follow_up_alerts_the_coordinator(demo: None) -> None:
     case = in_state(State.FOLLOW_UP)
     follow_up = FollowUp.objects.get(case=case)
     client_for("mediator").post(
-        reverse("cases:follow_up", args=[follow_up.pk]),
+        reverse("cases:record_follow_up", args=[follow_up.pk]),
         {
             "method": "visit",
             "performance": "none",

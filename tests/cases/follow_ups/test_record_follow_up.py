@@ -18,7 +18,7 @@ def test_partial_performance_is_urged_with_a_new_follow_up_not_a_reopen(demo: No
     case = in_state(State.FOLLOW_UP)
     follow_up = FollowUp.objects.get(case=case)
     response = client_for("mediator").post(
-        reverse("cases:follow_up", args=[follow_up.pk]),
+        reverse("cases:record_follow_up", args=[follow_up.pk]),
         {
             "method": "visit",
             "performance": "partial",
@@ -37,7 +37,7 @@ def test_full_performance_closes_the_case(demo: None) -> None:
     case = in_state(State.FOLLOW_UP)
     follow_up = FollowUp.objects.get(case=case)
     client_for("mediator").post(
-        reverse("cases:follow_up", args=[follow_up.pk]),
+        reverse("cases:record_follow_up", args=[follow_up.pk]),
         {"method": "phone", "performance": "full", "satisfaction": "5", "findings": "已履行完毕"},
     )
     after = fresh(case)
@@ -49,6 +49,8 @@ def test_a_follow_up_recorded_twice_is_refused(demo: None) -> None:
     case = in_state(State.FOLLOW_UP)
     follow_up = FollowUp.objects.get(case=case)
     data = {"method": "phone", "performance": "full", "satisfaction": "5", "findings": "已履行"}
-    client_for("mediator").post(reverse("cases:follow_up", args=[follow_up.pk]), data)
-    again = client_for("coordinator").post(reverse("cases:follow_up", args=[follow_up.pk]), data)
+    client_for("mediator").post(reverse("cases:record_follow_up", args=[follow_up.pk]), data)
+    again = client_for("coordinator").post(
+        reverse("cases:record_follow_up", args=[follow_up.pk]), data
+    )
     assert again.status_code == 403

@@ -33,7 +33,7 @@ def _form(**overrides: str) -> dict[str, object]:
 
 
 def test_a_mediator_registers_a_dispute_with_both_parties(demo: None) -> None:
-    response = client_for("mediator").post(reverse("cases:register"), _form())
+    response = client_for("mediator").post(reverse("cases:register_dispute"), _form())
     case = Case.objects.get()
     assert response.status_code == 302 and response["Location"] == case.get_absolute_url()
     assert case.state == "registered" and case.number == ""
@@ -46,7 +46,7 @@ def test_a_wrong_id_check_digit_is_refused_in_chinese_and_nothing_is_saved(demo:
     valid = resident_id()
     wrong = valid[:-1] + ("0" if valid[-1] != "0" else "1")
     response = client_for("mediator").post(
-        reverse("cases:register"), _form(**{"applicant-id_number": wrong})
+        reverse("cases:register_dispute"), _form(**{"applicant-id_number": wrong})
     )
     assert response.status_code == 400
     assert "这不是有效的居民身份证号码" in response.content.decode()
@@ -59,25 +59,26 @@ def test_a_party_with_an_open_case_in_the_street_is_flagged_before_registering(
     first = registered_dispute()
     phone = first.parties.get(side="applicant").phone
     client = client_for("mediator")
-    response = client.post(reverse("cases:register"), _form(**{"applicant-phone": phone}))
+    response = client.post(reverse("cases:register_dispute"), _form(**{"applicant-phone": phone}))
     assert response.status_code == 400
     assert "已有未结案件" in response.content.decode()
     assert Case.objects.count() == 1
     again = client.post(
-        reverse("cases:register"), _form(**{"applicant-phone": phone, "register_anyway": "on"})
+        reverse("cases:register_dispute"),
+        _form(**{"applicant-phone": phone, "register_anyway": "on"}),
     )
     assert again.status_code == 302 and Case.objects.count() == 2
 
 
 def test_a_red_risk_alerts_the_coordinator_and_the_community_police_at_once(demo: None) -> None:
-    client_for("mediator").post(reverse("cases:register"), _form(risk="red"))
+    client_for("mediator").post(reverse("cases:register_dispute"), _form(risk="red"))
     notified = set(Notification.objects.values_list("user__username", flat=True))
     assert {"coordinator", "police"} <= notified
 
 
 def test_advice_is_logged_in_one_form_and_closed(demo: None) -> None:
     response = client_for("mediator").post(
-        reverse("cases:advice"),
+        reverse("cases:log_advice"),
         {
             "community": Community.objects.get(name="金江路社区").pk,
             "dispute_type": "labour",
@@ -96,12 +97,12 @@ def test_advice_is_logged_in_one_form_and_closed(demo: None) -> None:
         "answered",
     )
     assert case.parties.get().name == "刘师傅"
-    page = client_for("mediator").get(reverse("cases:list") + "?kind=advice").content.decode()
+    page = client_for("mediator").get(reverse("cases:case_list") + "?kind=advice").content.decode()
     assert "法律咨询" in page
 
 
 def test_grid_workers_and_professionals_cannot_register(demo: None) -> None:
     for username in ["gridworker", "judge", "lawyer"]:
-        response = client_for(username).post(reverse("cases:register"), _form())
+        response = client_for(username).post(reverse("cases:register_dispute"), _form())
         assert response.status_code == 403
     assert not Case.objects.exists()

@@ -111,7 +111,7 @@ def test_a_court_refusal_allows_mediating_again(demo: None) -> None:
         },
     )
     response = client_for("mediator").post(
-        reverse("cases:transition", args=[case.pk, "reopen"]),
+        reverse("cases:fire_transition", args=[case.pk, "reopen"]),
         {"version": fresh(case).version, "reason": "法院裁定不予确认"},
     )
     assert response.status_code == 302
@@ -124,13 +124,13 @@ def test_an_extension_needs_a_later_date_and_is_logged(demo: None) -> None:
     case = in_state(State.SIT_IN)
     client = client_for("mediator")
     past = client.post(
-        reverse("cases:extend", args=[case.pk]),
+        reverse("cases:extend_deadline", args=[case.pk]),
         {"version": case.version, "new_due": "2020-01-01", "reason": "x", "consent": "x"},
     )
     assert past.status_code == 400 and "新期限须晚于今天" in past.content.decode()
     new_due = case.mediation_due + timedelta(days=15)
     ok = client.post(
-        reverse("cases:extend", args=[case.pk]),
+        reverse("cases:extend_deadline", args=[case.pk]),
         {
             "version": case.version,
             "new_due": new_due.isoformat(),

@@ -42,7 +42,7 @@ def _pdf() -> bytes:
 
 def _upload(client, case, name: str, content: bytes, kind: str = "evidence"):
     return client.post(
-        reverse("cases:upload", args=[case.pk]),
+        reverse("cases:upload_attachment", args=[case.pk]),
         {"kind": kind, "file": SimpleUploadedFile(name, content), "description": "现场照片"},
     )
 
@@ -99,7 +99,7 @@ def test_files_are_served_only_to_those_who_see_the_case_and_downloads_are_recor
     case = registered_dispute()
     _upload(client_for("mediator"), case, "协议.pdf", _pdf())
     attachment = Attachment.objects.get()
-    url = reverse("cases:attachment", args=[attachment.pk])
+    url = reverse("cases:download_attachment", args=[attachment.pk])
     for username in ["gridworker", "judge", "coordinator_jinse", "street"]:
         assert client_for(username).get(url).status_code == 404
     response = client_for("coordinator").get(url)

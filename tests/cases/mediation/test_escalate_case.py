@@ -13,7 +13,7 @@ def test_a_coordinator_escalates_to_the_street_which_then_sees_and_handles_it(de
     case = in_state(State.SIT_IN)
     assert client_for("street").get(case.get_absolute_url()).status_code == 404
     response = client_for("coordinator").post(
-        reverse("cases:escalate", args=[case.pk]),
+        reverse("cases:escalate_case", args=[case.pk]),
         {"version": case.version, "reason": "涉及多户居民，需街道统筹"},
     )
     assert response.status_code == 302
@@ -32,7 +32,7 @@ def test_a_coordinator_escalates_to_the_street_which_then_sees_and_handles_it(de
 def test_a_mediator_cannot_escalate(demo: None) -> None:
     case = in_state(State.SIT_IN)
     response = client_for("mediator").post(
-        reverse("cases:escalate", args=[case.pk]), {"version": case.version, "reason": "x"}
+        reverse("cases:escalate_case", args=[case.pk]), {"version": case.version, "reason": "x"}
     )
     assert response.status_code == 403 and fresh(case).level == "community"
 

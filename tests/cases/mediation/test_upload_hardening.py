@@ -39,7 +39,7 @@ TRICKS = ["../../../etc/passwd.png", "..\\..\\windows\\win.ini.png", "\u202egnp.
 def _attach(name: str, content: bytes) -> Any:
     case = registered_dispute()
     response = client_for("mediator").post(
-        reverse("cases:upload", args=[case.pk]),
+        reverse("cases:upload_attachment", args=[case.pk]),
         {"kind": "evidence", "file": SimpleUploadedFile(name, content), "description": ""},
     )
     return case, response
@@ -87,7 +87,7 @@ def test_a_body_beyond_the_request_limit_gets_413_before_it_is_read(
 ) -> None:
     case = registered_dispute()
     response = client_for("mediator").post(
-        reverse("cases:upload", args=[case.pk]),
+        reverse("cases:upload_attachment", args=[case.pk]),
         {"kind": "evidence", "file": SimpleUploadedFile("a.png", _png())},
         CONTENT_LENGTH=str(settings.MAX_REQUEST_BYTES + 1),
     )
@@ -116,7 +116,9 @@ def test_a_picture_named_like_a_web_page_is_stored_and_served_as_a_picture(demo:
     assert attachment.original_name == "页面.png"
     assert attachment.content_type == "image/png"
     assert attachment.file.name.endswith(".png")
-    download = client_for("mediator").get(reverse("cases:attachment", args=[attachment.pk]))
+    download = client_for("mediator").get(
+        reverse("cases:download_attachment", args=[attachment.pk])
+    )
     assert download["Content-Type"] == "image/png"
     assert download["X-Content-Type-Options"] == "nosniff"
     assert download["Content-Disposition"].startswith("attachment;")
@@ -136,7 +138,7 @@ def test_path_tricks_in_names_go_nowhere(demo: None, name: str, _uploads_in_tmp:
     assert shown.endswith(".png")
     stored = (_uploads_in_tmp / attachment.file.name).resolve()
     assert stored.is_relative_to(_uploads_in_tmp.resolve() / "cases" / str(case.pk))
-    served = client_for("mediator").get(reverse("cases:attachment", args=[attachment.pk]))
+    served = client_for("mediator").get(reverse("cases:download_attachment", args=[attachment.pk]))
     disposition = served["Content-Disposition"].split("filename", 1)[1]
     assert "/" not in disposition and "%2F" not in disposition and "%5C" not in disposition
 
@@ -158,7 +160,9 @@ def test_every_stored_file_is_served_as_pdf_or_image(demo: None) -> None:
     _attach("a.png", _png())
     _visit([("b.png", _png())])
     for attachment in Attachment.objects.all():
-        response = client_for("mediator").get(reverse("cases:attachment", args=[attachment.pk]))
+        response = client_for("mediator").get(
+            reverse("cases:download_attachment", args=[attachment.pk])
+        )
         assert response["Content-Type"] in SAFE_TYPES
     for photo in VisitPhoto.objects.all():
         response = client_for("coordinator").get(reverse("cases:visit_photo", args=[photo.pk]))

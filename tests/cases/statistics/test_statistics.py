@@ -116,7 +116,7 @@ def _query(scope: str = "") -> str:
 
 
 def test_the_page_shows_the_hand_counted_figures(september: None) -> None:
-    response = client_for("street").get(reverse("cases:statistics") + _query())
+    response = client_for("street").get(reverse("cases:statistics_page") + _query())
     report = response.context["report"]
     rows = {row.name: row for row in report.rows}
     jinjiang, beichen, total = rows["金江路社区"], rows["北辰社区"], report.total
@@ -137,7 +137,7 @@ def test_days_to_settlement_types_and_sources_are_the_hand_counted_ones(septembe
     """Settled in September: 金江路 after 10, 17 and 20 days, 北辰 after 22 (accepted in
     August). 邻里: accepted 4, settled 3 (one accepted in August), failed and referred out 2;
     劳动争议: accepted 1 from a grid referral, settled 1."""
-    report = client_for("street").get(reverse("cases:statistics") + _query()).context["report"]
+    report = client_for("street").get(reverse("cases:statistics_page") + _query()).context["report"]
     rows = {row.name: row for row in report.rows}
     assert (rows["金江路社区"].avg_days, rows["金江路社区"].median_days) == (15.7, 17.0)
     assert (rows["北辰社区"].avg_days, rows["北辰社区"].median_days) == (22.0, 22.0)
@@ -162,13 +162,13 @@ def test_a_dispute_settled_the_day_it_was_accepted_counts_zero_days_not_none(dem
     make_case("金江路社区", accepted=march, outcome="settled_oral", settled=march)
     street = Street.objects.get(name="联盟街道")
     query = f"?scope=street:{street.pk}&period=2020-03"
-    response = client_for("street").get(reverse("cases:statistics") + query)
+    response = client_for("street").get(reverse("cases:statistics_page") + query)
     assert (
         response.context["report"].total.avg_days,
         response.context["report"].total.median_days,
     ) == (0.0, 0.0)
     assert "0.0 / 0.0" in response.content.decode()
-    empty = client_for("street").get(reverse("cases:statistics") + query.replace("03", "04"))
+    empty = client_for("street").get(reverse("cases:statistics_page") + query.replace("03", "04"))
     assert "— / —" in empty.content.decode()
 
 
@@ -225,12 +225,13 @@ def test_a_coordinator_cannot_get_another_communitys_figures(september: None) ->
     other = Community.objects.get(name="北辰社区")
     client = client_for("coordinator")
     assert (
-        client.get(reverse("cases:statistics") + f"?scope=community:{other.pk}").status_code == 404
+        client.get(reverse("cases:statistics_page") + f"?scope=community:{other.pk}").status_code
+        == 404
     )
     url = reverse("cases:statistics_export", args=["xlsx"]) + f"?scope=community:{other.pk}"
     assert client.get(url).status_code == 404
     own = Community.objects.get(name="金江路社区")
-    page = client.get(reverse("cases:statistics") + f"?scope=community:{own.pk}&period={SEPT}")
+    page = client.get(reverse("cases:statistics_page") + f"?scope=community:{own.pk}&period={SEPT}")
     assert page.status_code == 200 and len(page.context["report"].rows) == 1
 
 
@@ -240,11 +241,11 @@ def test_a_street_officer_cannot_get_another_streets_figures(september: None) ->
     donghua = Street.objects.get(name="东华街道")
     assert (
         client_for("street")
-        .get(reverse("cases:statistics") + f"?scope=street:{donghua.pk}")
+        .get(reverse("cases:statistics_page") + f"?scope=street:{donghua.pk}")
         .status_code
         == 404
     )
-    assert client_for("gridworker").get(reverse("cases:statistics")).status_code == 403
+    assert client_for("gridworker").get(reverse("cases:statistics_page")).status_code == 403
 
 
 def test_the_command_refuses_a_user_outside_the_scope(september: None, tmp_path) -> None:
@@ -284,7 +285,7 @@ def test_filed_figures_are_frozen_and_later_changes_show_as_corrections(septembe
     assert client.post(reverse("cases:file_report") + _query()).status_code == 302
     failed = Case.objects.get(outcome="failed")
     Case.objects.filter(pk=failed.pk).update(outcome="settled_written", settled_at=at(27))
-    page = client.get(reverse("cases:statistics") + _query())
+    page = client.get(reverse("cases:statistics_page") + _query())
     assert page.context["filing"] is not None
     corrections = {
         (name, key): (filed, now) for name, key, filed, now in page.context["corrections"]
@@ -311,7 +312,7 @@ def test_the_page_runs_the_same_queries_for_few_or_many_communities_and_cases(de
 
 def _count(client, query: str) -> int:
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(reverse("cases:statistics") + query).status_code == 200
+        assert client.get(reverse("cases:statistics_page") + query).status_code == 200
     return len(queries)
 
 

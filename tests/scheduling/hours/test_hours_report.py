@@ -23,9 +23,9 @@ def test_hours_count_check_ins_and_attendance_against_the_minimum(demo: None) ->
     do_mark_attendance(marked, attendance="present")
     month = shift.starts_at.strftime("%Y-%m")
     client = client_for("coordinator")
-    page = client.get(reverse("scheduling:hours") + f"?month={month}").content.decode()
+    page = client.get(reverse("scheduling:hours_report") + f"?month={month}").content.decode()
     assert "王志刚" in page and "2.5" in page
-    response = client.get(reverse("scheduling:hours") + f"?month={month}&format=csv")
+    response = client.get(reverse("scheduling:hours_report") + f"?month={month}&format=csv")
     assert response.streaming
     rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     by_name = {row[2]: row for row in rows[1:]}
@@ -34,4 +34,4 @@ def test_hours_count_check_ins_and_attendance_against_the_minimum(demo: None) ->
 
 
 def test_the_hours_report_is_for_roster_managers(demo: None) -> None:
-    assert client_for("judge").get(reverse("scheduling:hours")).status_code == 403
+    assert client_for("judge").get(reverse("scheduling:hours_report")).status_code == 403

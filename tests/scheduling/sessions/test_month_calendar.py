@@ -19,7 +19,7 @@ def test_the_month_shows_who_is_booked_and_the_gaps(demo: None) -> None:
     shift = session(starts_at=at(days=2))
     do_book_seat(seat(shift, "judge"), person=user("judge"), actor=user("judge"))
     day = shift.starts_at
-    url = reverse("scheduling:month", args=["jinjianglu", day.year, day.month])
+    url = reverse("scheduling:month_calendar", args=["jinjianglu", day.year, day.month])
     page = client_for("coordinator").get(url).content.decode()
     assert "王志刚" in page and "空缺" in page
 
@@ -28,7 +28,8 @@ def test_the_month_runs_the_same_queries_for_few_or_many_sessions(demo: None) ->
     client = client_for("coordinator")
     first = session(starts_at=at(days=1, hour=20))
     url = reverse(
-        "scheduling:month", args=["jinjianglu", first.starts_at.year, first.starts_at.month]
+        "scheduling:month_calendar",
+        args=["jinjianglu", first.starts_at.year, first.starts_at.month],
     )
     few = _queries(client, url)
     for hour in (8, 11, 14, 17):
@@ -38,9 +39,9 @@ def test_the_month_runs_the_same_queries_for_few_or_many_sessions(demo: None) ->
 
 
 def test_outsiders_cannot_open_another_communitys_roster(demo: None) -> None:
-    url = reverse("scheduling:month", args=["jinjianglu", 2026, 12])
+    url = reverse("scheduling:month_calendar", args=["jinjianglu", 2026, 12])
     assert client_for("coordinator_jinse").get(url).status_code == 404
     assert client_for("gridworker").get(url).status_code == 404
     assert client_for("judge").get(url).status_code == 200  # serves the clinic
-    settings_url = reverse("scheduling:settings", args=["jinjianglu"])
+    settings_url = reverse("scheduling:clinic_settings", args=["jinjianglu"])
     assert client_for("judge").get(settings_url).status_code == 403

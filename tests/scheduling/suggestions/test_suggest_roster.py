@@ -26,16 +26,16 @@ def test_a_coordinator_reviews_a_suggestion_then_books_it_in_one_step(demo: None
     do_publish_sessions(ClinicSession.objects.filter(clinic=place))
     client = client_for("coordinator")
     query = {"scope": f"clinic:{place.pk}", "month": f"{year:04d}-{month:02d}"}
-    page = client.get(reverse("scheduling:suggest"), query)
+    page = client.get(reverse("scheduling:suggest_roster"), query)
     assert page.status_code == 200 and not Booking.objects.exists()  # nothing booked yet
     rows = page.context["rows"]
     assert rows and all(row["seat"].session.clinic == place for row in rows)
     proposed = {f"seat-{row['seat'].pk}": row["proposed"] or "" for row in rows}
     assert any(proposed.values())
-    response = client.post(reverse("scheduling:suggest"), {**query, **proposed})
+    response = client.post(reverse("scheduling:suggest_roster"), {**query, **proposed})
     assert response.status_code == 302
     assert Booking.objects.filter(status="active").count() == sum(1 for v in proposed.values() if v)
 
 
 def test_only_roster_managers_get_suggestions(demo: None) -> None:
-    assert client_for("judge").get(reverse("scheduling:suggest")).status_code == 403
+    assert client_for("judge").get(reverse("scheduling:suggest_roster")).status_code == 403
