@@ -32,6 +32,31 @@ def test_the_detail_page_runs_the_same_queries_for_2_and_20_parties_and_events(
     assert _detail_queries(small) == _detail_queries(big)
 
 
+def test_the_detail_page_runs_exactly_its_named_queries(demo: None) -> None:
+    case = in_state(State.SIT_IN)
+    expected = [
+        "session",
+        "user, with the unread count kept on its row",
+        "the case, for access_case",
+        "the viewer's grants on it",
+        "the case again, with what its page joins",
+        "its parties",
+        "its timeline, with each event's actor",
+        "its mediation records",
+        "its agreements",
+        "its advice",
+        "its joint consultations",
+        "its follow-ups",
+        "its files",
+        "the viewer's grants on the case read again (the page's own copy)",
+        "the audit entry of the view",
+        "session save: savepoint",
+        "session save: update",
+        "session save: release",
+    ]
+    assert _detail_queries(case) == len(expected)
+
+
 def test_personal_data_is_masked_until_revealed_and_each_reveal_is_recorded(demo: None) -> None:
     case = registered_dispute()
     applicant = case.parties.get(side="applicant")
