@@ -1,0 +1,23 @@
+"""The statistics pages' URLs, included by ``cases.urls`` into the ``cases`` namespace."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+
+from cases.statistics.views import (
+    download_export_job,
+    export_job,
+    file_report,
+    request_case_export,
+    statistics_export,
+    statistics_page,
+)
+
+urlpatterns: list[URLPattern] = [
+    path("statistics/", statistics_page, name="statistics_page"),
+    path("statistics/export.<str:fmt>", statistics_export, name="statistics_export"),
+    path("statistics/file/", file_report, name="file_report"),
+    path("statistics/cases/", request_case_export, name="request_case_export"),
+    path("exports/<uuid:job_id>/", export_job, name="export_job"),
+    path("exports/<uuid:job_id>/download/", download_export_job, name="download_export_job"),
+]
