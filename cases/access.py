@@ -14,20 +14,34 @@ not change; ``may_fire`` decides each transition's permission.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, Subquery
+from django.db.models import Q, QuerySet, Subquery
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 import clinic.lib.lookups  # noqa: F401  (registers __any_of)
-from cases.models import Case, CaseUserObjectPermission, FollowUp, Party
+from cases.choices import ACTIVE_STATES, Level
+from cases.models import (
+    Case,
+    CaseUserObjectPermission,
+    ConsultationInvitee,
+    FollowUp,
+    Party,
+    VisitAssignee,
+    VisitRequest,
+)
 from clinic import access as clinic_access
 from clinic.access import NotPermitted, NotVisible, has_role, memberships, stamped
 from clinic.choices import PROFESSIONAL_ROLES, CommitteeLevel, Role
 from clinic.choices import Level as RegionLevel
-from clinic.models import Community, Membership
+from clinic.models import Community, Membership, Street, User
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 
-def _region_parts(user: Any) -> list[Q]:
+def _region_parts(user: User | AnonymousUser) -> list[Q]:
     """The cases of the regions this user manages, one filter per membership."""
     parts = []
     for m in memberships(user):
@@ -40,7 +54,7 @@ def _region_parts(user: Any) -> list[Q]:
     return parts
 
 
-def _viewable(user: Any) -> list[int]:
+def _viewable(user: User) -> list[int]:
     """The ids of the cases granted to this user, cached under their access stamp (a grant
     given or taken back draws a new one)."""
     return stamped(
@@ -55,12 +69,12 @@ def _viewable(user: Any) -> list[int]:
 LISTED_GRANTS = 100
 
 
-def case_scope_parts(user: Any) -> tuple[list[Q], Q | None]:
+def case_scope_parts(user: User | AnonymousUser) -> tuple[list[Q], Q | None]:
     """The cases this user may see, as separate filters that each have an index of their own
     (a region's; a short list of granted ids), and the granted cases when they are many (read
     from the grants' index, by themselves). The case list reads the parts apart and merges
     them: one OR of them makes PostgreSQL read a whole community's cases to show fifty."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return [], None
     parts = _region_parts(user)
     granted = _viewable(user)
@@ -72,11 +86,11 @@ def case_scope_parts(user: Any) -> tuple[list[Q], Q | None]:
     return parts, None
 
 
-def case_scope(user: Any) -> Q:
+def case_scope(user: User | AnonymousUser) -> Q:
     """A filter on ``Case`` for the cases this user may see. The granted ids are one list, not
     a subquery: an OR with a subquery keeps PostgreSQL from using the region indexes (a full
     scan of every case), a list does not."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return Q(pk__in=[])
     q = Q(pk__in=[])
     for part in _region_parts(user):
@@ -87,14 +101,20 @@ def case_scope(user: Any) -> Q:
     return q
 
 
-def granted_cases(user: Any, codename: str) -> Any:
+def granted_cases(
+    user: User | AnonymousUser, codename: str
+) -> QuerySet[CaseUserObjectPermission, Any]:
+    if not user.is_authenticated:
+        return CaseUserObjectPermission.objects.none().values("content_object_id")
     return CaseUserObjectPermission.objects.filter(user=user, permission__codename=codename).values(
         "content_object_id"
     )
 
 
-def grants(user: Any, case: Case) -> set[str]:
+def grants(user: User | AnonymousUser, case: Case) -> set[str]:
     """The user's guardian grants on this case (cached on the case for the request)."""
+    if not user.is_authenticated:
+        return set()
     cache: dict[int, set[str]] = case.__dict__.setdefault("_grants", {})
     if user.pk not in cache:
         cache[user.pk] = set(
@@ -106,7 +126,7 @@ def grants(user: Any, case: Case) -> set[str]:
 
 
 def covers(
-    user: Any,
+    user: User | AnonymousUser,
     roles: tuple[str, ...],
     *,
     community_id: int | None = None,
@@ -128,7 +148,7 @@ def covers(
     return False
 
 
-def covers_case(user: Any, case: Case, *roles: str) -> bool:
+def covers_case(user: User | AnonymousUser, case: Case, *roles: str) -> bool:
     """``covers`` for a case's place; a street officer covers only cases escalated to the
     street."""
     return covers(
@@ -140,28 +160,26 @@ def covers_case(user: Any, case: Case, *roles: str) -> bool:
     )
 
 
-def _region_manager(user: Any, case: Case) -> bool:
+def _region_manager(user: User | AnonymousUser, case: Case) -> bool:
     return covers_case(user, case, Role.DISTRICT_ADMIN, Role.COORDINATOR, Role.STREET_OFFICER)
 
 
-def visited(user: Any, case: Case) -> bool:
+def visited(user: User, case: Case) -> bool:
     """The professional sent on the home visit that opened this case may dispatch it."""
-    from cases.models import VisitAssignee
-
     return VisitAssignee.objects.filter(request__case=case, user=user).exists()
 
 
-def may_see(user: Any, case: Case) -> bool:
+def may_see(user: User | AnonymousUser, case: Case) -> bool:
     return _region_manager(user, case) or "view_case" in grants(user, case)
 
 
-def manages(user: Any, case: Case) -> bool:
+def manages(user: User | AnonymousUser, case: Case) -> bool:
     """May change the case and move it: its mediator, its community's coordinator, the street
     officer once escalated, the district admin."""
     return _region_manager(user, case) or "change_case" in grants(user, case)
 
 
-def is_committee_mediator(user: Any, case: Case) -> bool:
+def is_committee_mediator(user: User | AnonymousUser, case: Case) -> bool:
     committee = case.committee
     for m in memberships(user):
         if m.role != Role.MEDIATOR:
@@ -181,13 +199,13 @@ def is_committee_mediator(user: Any, case: Case) -> bool:
     return False
 
 
-def may_advise(user: Any, case: Case) -> bool:
+def may_advise(user: User | AnonymousUser, case: Case) -> bool:
     return "advise_case" in grants(user, case) and has_role(user, *PROFESSIONAL_ROLES)
 
 
-def may_fire(user: Any, case: Case, rule: str) -> bool:
+def may_fire(user: User | AnonymousUser, case: Case, rule: str) -> bool:
     """The permission of each transition (see ``Case``'s ``@transition`` declarations)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not user.is_authenticated or not user.is_active:
         return False
     if rule == "accept":
         return manages(user, case) or visited(user, case)
@@ -201,20 +219,16 @@ def may_fire(user: Any, case: Case, rule: str) -> bool:
     raise ValueError(f"unknown rule {rule}")
 
 
-def may_escalate(user: Any, case: Case) -> bool:
+def may_escalate(user: User | AnonymousUser, case: Case) -> bool:
     """Coordinators hand a community case to the street committee (district admins too)."""
-    from cases.choices import Level
-
     if case.level != Level.COMMUNITY or not case.is_open or case.kind != "dispute":
         return False
     return covers_case(user, case, Role.COORDINATOR, Role.DISTRICT_ADMIN)
 
 
-def may_refer_out(user: Any, case: Case) -> bool:
+def may_refer_out(user: User | AnonymousUser, case: Case) -> bool:
     """Referring a dispute out of the street (上交): the coordinator for a community case, the
     street officer for a case at the street, the district admin for any."""
-    from cases.choices import ACTIVE_STATES, Level
-
     if case.state not in ACTIVE_STATES:
         return False
     return covers_case(user, case, Role.DISTRICT_ADMIN, Role.STREET_OFFICER) or (
@@ -222,13 +236,13 @@ def may_refer_out(user: Any, case: Case) -> bool:
     )
 
 
-def may_assign(user: Any, case: Case) -> bool:
+def may_assign(user: User | AnonymousUser, case: Case) -> bool:
     """Choosing the mediator and professionals: coordinators, street officers for escalated
     cases, district admins."""
     return _region_manager(user, case)
 
 
-def access_case(user: Any, pk: int, *, write: bool = False) -> Case:
+def access_case(user: User | AnonymousUser, pk: int, *, write: bool = False) -> Case:
     try:
         case = Case.objects.select_related(
             "community", "street", "committee", "mediator", "clinic", "grid"
@@ -242,7 +256,7 @@ def access_case(user: Any, pk: int, *, write: bool = False) -> Case:
     return case
 
 
-def access_party(user: Any, pk: int, *, write: bool = False) -> Party:
+def access_party(user: User | AnonymousUser, pk: int, *, write: bool = False) -> Party:
     party = Party.objects.filter(pk=pk).only("case_id").first()
     if party is None:
         raise NotVisible("party", pk)
@@ -252,7 +266,7 @@ def access_party(user: Any, pk: int, *, write: bool = False) -> Party:
     return party
 
 
-def access_follow_up(user: Any, pk: int, *, write: bool = False) -> FollowUp:
+def access_follow_up(user: User | AnonymousUser, pk: int, *, write: bool = False) -> FollowUp:
     """A follow-up: visible with its case, or to its assignee (a grid worker sees only it)."""
     follow_up = FollowUp.objects.select_related("case", "assignee").filter(pk=pk).first()
     if follow_up is None:
@@ -264,7 +278,7 @@ def access_follow_up(user: Any, pk: int, *, write: bool = False) -> FollowUp:
     return follow_up
 
 
-def may_see_personal_data(user: Any, case: Case) -> bool:
+def may_see_personal_data(user: User | AnonymousUser, case: Case) -> bool:
     """Who may reveal residents' full ID numbers and phones: the case's mediator, the
     coordinator of its community and the district admin. Everyone else sees masks only."""
     return "change_case" in grants(user, case) or covers_case(
@@ -272,11 +286,8 @@ def may_see_personal_data(user: Any, case: Case) -> bool:
     )
 
 
-def open_work_for(user: Any) -> list[tuple[str, str]]:
+def open_work_for(user: User) -> list[tuple[str, str]]:
     """Open cases and follow-ups assigned to a person, for the deactivation page."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
     items = [
         (str(case), case.get_absolute_url())
         for case in Case.objects.open().filter(
@@ -295,10 +306,10 @@ def open_work_for(user: Any) -> list[tuple[str, str]]:
 # --- Home visits and invitations -------------------------------------------------------------
 
 
-def visit_scope(user: Any) -> Q:
+def visit_scope(user: User | AnonymousUser) -> Q:
     """Requests a user may see: their own (a grid worker), their community's (coordinator),
     their district's (district admin), the ones they are sent on (professionals)."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return Q(pk__in=[])
     q = Q(requested_by=user) | Q(assignees__user=user)
     for m in memberships(user):
@@ -309,7 +320,7 @@ def visit_scope(user: Any) -> Q:
     return q
 
 
-def may_triage(user: Any, request: Any | None = None) -> bool:
+def may_triage(user: User | AnonymousUser, request: VisitRequest | None = None) -> bool:
     """The coordinator of the request's community and the district admin triage it (with no
     request: whether the user triages any)."""
     roles = (Role.COORDINATOR, Role.DISTRICT_ADMIN)
@@ -323,9 +334,7 @@ def may_triage(user: Any, request: Any | None = None) -> bool:
     )
 
 
-def access_visit(user: Any, pk: int, *, triage: bool = False) -> Any:
-    from cases.models import VisitRequest
-
+def access_visit(user: User | AnonymousUser, pk: int, *, triage: bool = False) -> VisitRequest:
     found = (
         VisitRequest.objects.filter(visit_scope(user), pk=pk)
         .select_related("community__street", "grid", "requested_by", "case")
@@ -339,14 +348,14 @@ def access_visit(user: Any, pk: int, *, triage: bool = False) -> Any:
     return found
 
 
-def is_visiting(user: Any, request: Any) -> bool:
-    return request.assignees.filter(user=user).exists()
+def is_visiting(user: User | AnonymousUser, request: VisitRequest) -> bool:
+    return user.is_authenticated and request.assignees.filter(user=user).exists()
 
 
-def access_invitation(user: Any, consultation_pk: int) -> Any:
+def access_invitation(user: User | AnonymousUser, consultation_pk: int) -> ConsultationInvitee:
     """The invitee's own invitation to a consultation (nobody else's)."""
-    from cases.models import ConsultationInvitee
-
+    if not user.is_authenticated:
+        raise NotVisible("consultation", consultation_pk)
     found = (
         ConsultationInvitee.objects.filter(consultation_id=consultation_pk, user=user)
         .select_related("consultation__case", "consultation__convened_by")
@@ -360,10 +369,8 @@ def access_invitation(user: Any, consultation_pk: int) -> Any:
 # --- Statistics scopes ----------------------------------------------------------------------
 
 
-def statistics_scopes(user: Any) -> list[tuple[str, str]]:
+def statistics_scopes(user: User | AnonymousUser) -> list[tuple[str, str]]:
     """The scopes a user may see figures for, broadest first: ``(key, label)``."""
-    from clinic.models import Community, Street
-
     cached = getattr(user, "_statistics_scopes", None)
     if cached is not None:
         return cached
@@ -377,7 +384,7 @@ def statistics_scopes(user: Any) -> list[tuple[str, str]]:
                 street__district_id=m.district_id
             ).select_related("street"):
                 keys.append((f"community:{community.pk}", f"{community.street} · {community}"))
-        elif m.role == Role.STREET_OFFICER:
+        elif m.role == Role.STREET_OFFICER and m.street_id is not None:
             keys.append((f"street:{m.street_id}", str(m.street)))
             for community in Community.objects.filter(street_id=m.street_id):
                 keys.append((f"community:{community.pk}", f"{m.street} · {community}"))
@@ -386,16 +393,17 @@ def statistics_scopes(user: Any) -> list[tuple[str, str]]:
     seen: dict[str, str] = {}
     for key, label in keys:
         seen.setdefault(key, label)
-    user._statistics_scopes = list(seen.items())
-    return user._statistics_scopes
+    scopes = list(seen.items())
+    user.__dict__["_statistics_scopes"] = scopes
+    return scopes
 
 
-def access_scope(user: Any, key: str) -> tuple[str, list[Any], Any]:
+def access_scope(
+    user: User | AnonymousUser, key: str
+) -> tuple[str, list[Community], Street | None]:
     """``(label, communities, street or None)`` of a scope the user may see; 404 otherwise
     (a coordinator never gets another community's figures, a street officer another
     street's)."""
-    from clinic.models import Community, Street
-
     allowed = dict(statistics_scopes(user))
     if key not in allowed:
         raise NotVisible("statistics", key)
@@ -408,7 +416,7 @@ def access_scope(user: Any, key: str) -> tuple[str, list[Any], Any]:
     return allowed[key], list(communities.filter(pk=pk)), None
 
 
-def may_file(user: Any, street: Any) -> bool:
+def may_file(user: User | AnonymousUser, street: Street | None) -> bool:
     """The street officer of the street files its figures."""
     return street is not None and covers(user, (Role.STREET_OFFICER,), street_id=street.pk)
 
@@ -416,14 +424,16 @@ def may_file(user: Any, street: Any) -> bool:
 # --- Registering ------------------------------------------------------------------------------
 
 
-def may_register(user: Any) -> bool:
+def may_register(user: User | AnonymousUser) -> bool:
     """Whether ``register_communities(user)`` holds any community, from the memberships
     alone (every list page asks, to show its "register" buttons)."""
     held = clinic_access.memberships(user)
     if any(m.role == Role.DISTRICT_ADMIN for m in held):
         return True
     local = {
-        m.community_id: m.community.street_id for m in held if m.level == RegionLevel.COMMUNITY
+        m.community_id: m.community.street_id
+        for m in held
+        if m.level == RegionLevel.COMMUNITY and m.community is not None
     }
     for m in held:
         if m.role not in (Role.MEDIATOR, Role.COORDINATOR):
@@ -435,7 +445,7 @@ def may_register(user: Any) -> bool:
     return False
 
 
-def register_communities(user: Any) -> Any:
+def register_communities(user: User | AnonymousUser) -> QuerySet[Community]:
     return (
         Community.objects.filter(
             clinic_access.community_scope(

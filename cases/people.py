@@ -3,17 +3,18 @@ police, and the choices offered in forms."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from django.db.models import (
-    Q,
-)
+from django.db.models import Q, QuerySet
 
 from cases.models import Case
 from clinic import access as clinic_access
 from clinic.access import roles
 from clinic.choices import PROFESSIONAL_ROLES, Role
 from clinic.models import Community, Grid, Membership, User
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 
 def coordinators_and_police(case: Case) -> list[User]:
@@ -32,12 +33,12 @@ def roles_of(user: User) -> set[str]:
     return set(roles(user))
 
 
-def community_managers(community: Any, *roles: str) -> list[User]:
+def community_managers(community: Community, *roles: str) -> list[User]:
     members = Membership.objects.active().filter(community=community, role__in=roles)
     return list(User.objects.filter(pk__in=members.values("user_id"), is_active=True))
 
 
-def grid_workers(case: Case) -> Any:
+def grid_workers(case: Case) -> QuerySet[User]:
     """Grid workers of the case's grid (or of its community when no grid is recorded)."""
     members = Membership.objects.active().filter(role=Role.GRID_WORKER)
     members = (
@@ -46,7 +47,7 @@ def grid_workers(case: Case) -> Any:
     return User.objects.filter(pk__in=members.values("user_id"), is_active=True)
 
 
-def mediators_for(case: Case) -> Any:
+def mediators_for(case: Case) -> QuerySet[User]:
     committee = case.committee
     if committee.level == "street":
         members = Membership.objects.active().filter(
@@ -59,7 +60,7 @@ def mediators_for(case: Case) -> Any:
     return User.objects.filter(pk__in=members.values("user_id"), is_active=True)
 
 
-def my_grids(user: Any) -> Any:
+def my_grids(user: User | AnonymousUser) -> QuerySet[Grid]:
     ids = [m.grid_id for m in clinic_access.memberships(user) if m.role == Role.GRID_WORKER]
     return Grid.objects.filter(pk__in=ids).select_related("community")
 

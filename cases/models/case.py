@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db import models
@@ -36,20 +36,30 @@ from cases.choices import (
 from clinic.models import Clinic, Community, Grid, MediationCommittee, Street
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django_fsm import UserWithPermissions
+    from django_stubs_ext import StrOrPromise
+
     from cases.models.consultations import JointConsultation
     from cases.models.mediation import Agreement
+    from clinic.models import User
+
+    # What django-fsm takes: a condition of any model, a permission of any model and user.
+    # Ours are declared on the case, so django-fsm calls them with a case (and our users).
+    Condition = Callable[[models.Model], bool]
+    Permission = Callable[[models.Model, UserWithPermissions], bool]
 
 
 def guard(
-    message: str, *, from_form: bool = False
-) -> Callable[[Callable[[Case], bool]], Callable[[Case], bool]]:
+    message: StrOrPromise, *, from_form: bool = False
+) -> Callable[[Callable[[Case], bool]], Condition]:
     """Attach the message shown when a transition's condition does not hold. ``from_form``
     marks a condition that the transition's own form fulfils (a reason, an opinion)."""
 
-    def mark(condition: Callable[[Case], bool]) -> Callable[[Case], bool]:
-        condition.message = message  # type: ignore[attr-defined]
-        condition.from_form = from_form  # type: ignore[attr-defined]
-        return condition
+    def mark(condition: Callable[[Case], bool]) -> Condition:
+        condition.message = message  # type: ignore[attr-defined]  # read by unmet_conditions
+        condition.from_form = from_form  # type: ignore[attr-defined]  # the same
+        return cast("Condition", condition)
 
     return mark
 
@@ -132,14 +142,14 @@ def reopen_allowed(case: Case) -> bool:
     return refused or case.both_parties_ask_again
 
 
-def _permission(rule: str) -> Callable[[Case, Any], bool]:
-    def check(case: Case, user: Any) -> bool:
-        from cases import access
+def _permission(rule: str) -> Permission:
+    def check(case: Case, user: User | AnonymousUser) -> bool:
+        from cases import access  # noqa: PLC0415  a cycle: cases.access reads the models
 
         return access.may_fire(user, case, rule)
 
     check.__name__ = f"may_{rule}"
-    return check
+    return cast("Permission", check)
 
 
 def overdue_cases(today: date) -> Q:
@@ -167,9 +177,9 @@ LIST_FIELDS = (
 )
 
 
-class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> CaseQuerySet:
-        from cases import access
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, user: User | AnonymousUser) -> CaseQuerySet:
+        from cases import access  # noqa: PLC0415  a cycle: cases.access reads the models
 
         return self.filter(access.case_scope(user))
 
@@ -186,7 +196,7 @@ class CaseQuerySet(models.QuerySet):
         """What a list row shows and no more (``LIST_FIELDS``; building wide case rows was
         much of a list page's time): community, mediator, party names (never their encrypted
         ID numbers and phones, which would only be decrypted to be thrown away)."""
-        from cases.models.parties import Party
+        from cases.models.parties import Party  # noqa: PLC0415  a cycle: Party's key is a Case
 
         return (
             self.select_related("community", "mediator")
@@ -322,6 +332,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
     history = HistoricalRecords(excluded_fields=["version"])
     objects = CaseQuerySet.as_manager()
 
+    if TYPE_CHECKING:
+        # django-fsm's mixin decorates its __init__ with typing.override, which Python 3.11
+        # lacks: without this, mypy takes the class itself (Case.objects, …) for Any.
+        def __init__(self, *args: Any, **kwargs: Any) -> None: ...
+
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
@@ -375,7 +390,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         reader of django-fsm's internals."""
         return getattr(self, name)._django_fsm.get_transition(self.state)
 
-    def permits(self, name: str, user: Any) -> bool:
+    def permits(self, name: str, user: User | AnonymousUser) -> bool:
         """Whether ``user`` holds the permission of transition ``name`` from the current
         state (conditions aside: those say *when*, this says *who*)."""
         found = self.declared(name)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -12,6 +14,9 @@ from cases.choices import (
 )
 from cases.models.case import Case
 from scheduling.models import Commitment
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class JointConsultation(models.Model):
@@ -61,7 +66,7 @@ class ConsultationInvitee(models.Model):
         _("answer"), max_length=10, choices=InviteResponse.choices, blank=True, default=""
     )
     responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
-    available = models.ManyToManyField(
+    available: models.ManyToManyField[ConsultationSlot, Any] = models.ManyToManyField(
         "ConsultationSlot", blank=True, related_name="available", verbose_name=_("can attend")
     )
     opinion = models.TextField(_("own opinion (观点)"), blank=True)
@@ -69,6 +74,9 @@ class ConsultationInvitee(models.Model):
     commitment = models.OneToOneField(
         Commitment, models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    if TYPE_CHECKING:
+        role_label: StrOrPromise  # set by the papers that list the invitees
 
     class Meta:
         verbose_name = _("invited professional")

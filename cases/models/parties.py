@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +19,7 @@ from cases.models.case import Case
 from clinic.lib.encrypted import EncryptedCharField
 
 
-class PartyQuerySet(models.QuerySet):
+class PartyQuerySet(models.QuerySet["Party"]):
     def named_in_lists(self) -> PartyQuerySet:
         """The parties a case's row in a list names: not the agents, applicants first."""
         return self.exclude(side=Side.AGENT).order_by("side", "pk")
@@ -78,6 +80,12 @@ class Party(models.Model):
 
     history = HistoricalRecords()
     objects = PartyQuerySet.as_manager()
+
+    if TYPE_CHECKING:
+        # Set by the pages and papers that show a party: masked, or in full to those allowed.
+        shown_id: str
+        shown_phone: str
+        shown_address: str
 
     class Meta:
         verbose_name = _("party")

@@ -22,7 +22,7 @@ from clinic.models import Community, Grid
 from scheduling.models import Commitment
 
 
-class VisitRequestQuerySet(models.QuerySet):
+class VisitRequestQuerySet(models.QuerySet["VisitRequest"]):
     def for_board(self) -> VisitRequestQuerySet:
         return self.select_related("grid__community", "community", "requested_by").prefetch_related(
             models.Prefetch("assignees", queryset=VisitAssignee.objects.select_related("user")),
