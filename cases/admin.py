@@ -12,16 +12,14 @@ from cases.models import Agreement, Case, CaseEvent, Party
 class PartyInline(admin.TabularInline):
     model = Party
     extra = 0
-    fields = ["side", "name", "gender", "address"]
-    readonly_fields = fields
+    fields = readonly_fields = ("side", "name", "gender", "address")
     can_delete = False
 
 
 class EventInline(admin.TabularInline):
     model = CaseEvent
     extra = 0
-    fields = ["at", "actor", "kind", "from_state", "to_state", "note"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "actor", "kind", "from_state", "to_state", "note")
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:

@@ -34,13 +34,13 @@ def run_job(model: type[Job], job_id: str, work: Callable[[Job, Progress], dict[
     file's name, a row count); an exception it raises fails the job, then propagates so the
     worker logs it."""
     now = timezone.now()
-    claimed = model.objects.filter(pk=job_id, status=JobStatus.PENDING).update(
+    claimed = model._default_manager.filter(pk=job_id, status=JobStatus.PENDING).update(
         status=JobStatus.RUNNING, progress=5, started_at=now, heard_at=now
     )
     if not claimed:
         return
-    job = model.objects.get(pk=job_id)
-    running = model.objects.filter(pk=job_id, status=JobStatus.RUNNING)
+    job = model._default_manager.get(pk=job_id)
+    running = model._default_manager.filter(pk=job_id, status=JobStatus.RUNNING)
 
     def progress(percent: int) -> None:
         running.update(progress=max(0, min(percent, 99)), heard_at=timezone.now())
@@ -69,7 +69,7 @@ def expire_if_silent(job: BackgroundJob) -> None:
     silent = Q(heard_at__lt=cutoff) | Q(heard_at__isnull=True, created_at__lt=cutoff)
     expired = (
         type(job)
-        .objects.filter(silent, pk=job.pk, status=JobStatus.RUNNING)
+        ._default_manager.filter(silent, pk=job.pk, status=JobStatus.RUNNING)
         .update(status=JobStatus.FAILED, error=message, finished_at=now)
     )
     if expired:

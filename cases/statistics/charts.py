@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 
+from cases.statistics.figures import Report
 from clinic.lib import charts
 
 
-def report_charts(report: Any) -> dict[str, str]:
+def report_charts(report: Report) -> dict[str, str]:
     return {
         "levels": charts.share_bar(
             [

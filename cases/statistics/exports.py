@@ -6,11 +6,21 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import IO, Any
 
+from django.db import connection
+from django.db.models import Case as When_
+from django.db.models import CharField, F, Q, QuerySet, Value, When
+from django.db.models.functions import Concat, TruncDate
+from django.utils import timezone
+
+from cases.choices import DisputeType, Kind, Level, Outcome, Risk, Source, State
+from cases.models import Case
 from cases.statistics.figures import Period, Report, Row
 from clinic.lib.export import safe_cell
+from clinic.lib.pdf import render_pdf
+from clinic.models import Community
 
 FIGURE_COLUMNS: list[tuple[str, str]] = [
     ("name", "社区"),
@@ -67,7 +77,7 @@ def _cell(row: Row, key: str) -> Any:
 def figures_xlsx(report: Report) -> bytes:
     """First sheet: the official people's-mediation monthly report (15 types and 合计);
     second: the 矛盾不上交 figures per community."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # noqa: PLC0415  heavy: ~0.3 s, only for Excel
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("人民调解统计")
@@ -154,17 +164,17 @@ def figures_xlsx(report: Report) -> bytes:
             "未在本地化解占比(%)",
         ]
     )
-    for row in [*report.rows, report.total]:
+    for line in [*report.rows, report.total]:
         local.append(
             [
-                safe_cell(row.name),
-                row.concluded,
-                row.settled_community,
-                row.community_share,
-                row.settled_street,
-                row.street_share,
-                row.failed + row.referred,
-                row.not_local_share,
+                safe_cell(line.name),
+                line.concluded,
+                line.settled_community,
+                line.community_share,
+                line.settled_street,
+                line.street_share,
+                line.failed + line.referred,
+                line.not_local_share,
             ]
         )
     out = io.BytesIO()
@@ -197,9 +207,6 @@ CASE_COLUMNS = [
 
 
 def _labelled(field_name: str, choices: list[tuple[str, Any]]) -> Any:
-    from django.db.models import Case as When_
-    from django.db.models import CharField, F, Value, When
-
     return When_(
         *[When(**{field_name: code}, then=Value(str(label))) for code, label in choices],
         default=F(field_name),
@@ -209,10 +216,6 @@ def _labelled(field_name: str, choices: list[tuple[str, Any]]) -> Any:
 
 def _safe(field_name: str) -> Any:
     """Formula injection neutralised in SQL: a leading = + - @ tab or CR gets an apostrophe."""
-    from django.db.models import Case as When_
-    from django.db.models import CharField, F, Q, Value, When
-    from django.db.models.functions import Concat
-
     risky = Q()
     for start in ("=", "+", "-", "@", "\t", "\r"):
         risky |= Q(**{f"{field_name}__startswith": start})
@@ -223,16 +226,9 @@ def _safe(field_name: str) -> Any:
     )
 
 
-def case_export_queryset(cases: Any) -> Any:
+def case_export_queryset(cases: QuerySet[Case]) -> QuerySet[Case, tuple[Any, ...]]:
     """The anonymous case-level rows, every column final (labels, local dates, formula-safe)
     so the database does all the work: no parties, no ID numbers, phones or addresses."""
-    from django.db.models import Case as When_
-    from django.db.models import CharField, Value, When
-    from django.db.models.functions import TruncDate
-    from django.utils import timezone
-
-    from cases.choices import DisputeType, Kind, Level, Outcome, Risk, Source, State
-
     tz = timezone.get_current_timezone()
 
     def yes(field_name: str) -> Any:
@@ -287,16 +283,14 @@ def case_export_queryset(cases: Any) -> Any:
     )
 
 
-def case_rows(cases: Any) -> Iterator[list[Any]]:
+def case_rows(cases: QuerySet[Case]) -> Iterator[list[Any]]:
     """The rows one by one (a server-side cursor keeps memory flat)."""
     for row in case_export_queryset(cases).iterator(chunk_size=5000):
         yield ["" if value is None else value for value in row]
 
 
-def cases_csv(cases: Any) -> Iterator[str]:
+def cases_csv(cases: QuerySet[Case]) -> Iterator[str]:
     """Streamed CSV. On PostgreSQL the rows come straight from ``COPY … TO STDOUT``."""
-    from django.db import connection
-
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(CASE_COLUMNS)
     if connection.vendor == "postgresql":
@@ -311,12 +305,14 @@ def cases_csv(cases: Any) -> Iterator[str]:
         yield writer.writerow(row)
 
 
-def cases_xlsx(cases: Any, out: Any, progress: Any = None) -> int:
+def cases_xlsx(
+    cases: QuerySet[Case], out: IO[bytes], progress: Callable[[int], None] | None = None
+) -> int:
     """The same rows as an Excel workbook, written row by row (openpyxl's write-only mode
     keeps memory flat); ``progress(rows)`` is called every 2,000 rows. Returns the count."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from openpyxl import Workbook  # noqa: PLC0415  heavy: ~0.3 s, only for Excel
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415  the same
+    from openpyxl.styles import Font  # noqa: PLC0415  the same
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("案件明细")
@@ -339,18 +335,14 @@ def cases_xlsx(cases: Any, out: Any, progress: Any = None) -> int:
 
 
 def report_pdf(report: Report, charts: dict[str, str]) -> bytes:
-    from clinic.lib.pdf import render_pdf
-
     return render_pdf(
         "documents/statistics.html",
         {"report": report, "charts": charts, "columns": FIGURE_COLUMNS},
     )
 
 
-def period_cases(communities: list[Any], period: Period) -> Any:
+def period_cases(communities: list[Community], period: Period) -> QuerySet[Case]:
     """Cases registered in the period in these communities (the case-level export)."""
-    from cases.models import Case
-
     return Case.objects.filter(
         community__in=communities,
         registered_at__gte=period.start,

@@ -50,6 +50,7 @@ from cases.choices import (
     VisitStatus,
 )
 from cases.models import Case, CaseEvent, FollowUp, JointConsultation, VisitRequest
+from clinic.choices import Role
 from clinic.models import Community
 from scheduling.choices import BookingStatus, SessionStatus
 from scheduling.models import Booking, ClinicSession
@@ -544,8 +545,6 @@ def _hours_by_role(ids: list[int], period: Period) -> list[tuple[str, float]]:
         .annotate(hours=Sum(on_site))
         .order_by("role")
     )
-    from clinic.choices import Role
-
     return [
         (
             str(Role(row["role"]).label) if row["role"] in Role.values else row["role"],
