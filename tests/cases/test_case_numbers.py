@@ -13,6 +13,7 @@ from tests.cases.factories import fresh, in_state, registered_dispute, user
 
 def test_numbers_read_like_the_committees_own(demo: None) -> None:
     case = in_state(State.SIT_IN)
+    assert case.accepted_at is not None
     year = case.accepted_at.year
     assert case.number == f"({year})盘金人调字第1号"
     second = in_state(State.PATROL)

@@ -26,11 +26,13 @@ def test_the_demo_cases_cover_every_state_kind_type_source_level_and_outcome() -
     assert FollowUp.objects.filter(urged=True).exists()
     # numbers per committee and year are 1..N with the sequence at N
     for sequence in CaseNumberSequence.objects.filter(kind="case"):
-        numbers = sorted(
+        numbers = list(
             Case.objects.filter(
                 number__contains=f"{sequence.committee.case_prefix}人调字",
                 number_year=sequence.year,
-            ).values_list("number_seq", flat=True)
+            )
+            .order_by("number_seq")
+            .values_list("number_seq", flat=True)
         )
         assert numbers == list(range(1, sequence.last + 1))
     before = cases.count()

@@ -47,7 +47,8 @@ def test_follow_up_reminders_reach_the_assignee_once_a_day(demo: None) -> None:
     call_command("send_followup_reminders", stdout=io.StringIO())
     notes = Notification.objects.filter(key__startswith="follow_up:")
     assert set(notes.values_list("user__username", flat=True)) == {"mediator", "coordinator"}
-    assert notes.count() == 2 and "逾期" in notes.first().title
+    first = notes.first()
+    assert notes.count() == 2 and first is not None and "逾期" in first.title
 
 
 def test_a_new_risk_at_a_follow_up_alerts_the_coordinator(demo: None) -> None:

@@ -7,7 +7,7 @@ from cases.models import Party
 from tests.cases.factories import registered_dispute, user
 
 
-def _raw(sql: str, params: list[object]) -> list[tuple]:
+def _raw(sql: str, params: list[int]) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -37,6 +37,7 @@ def test_a_mediator_registers_a_dispute_with_both_parties(demo: None) -> None:
     case = Case.objects.get()
     assert response.status_code == 302 and response["Location"] == case.get_absolute_url()
     assert case.state == "registered" and case.number == ""
+    assert case.mediator is not None
     assert case.mediator.username == "mediator" and case.street.name == "联盟街道"
     assert sorted(case.parties.values_list("name", flat=True)) == ["吴先生", "周大妈"]
     assert case.events.get().kind == "registered"

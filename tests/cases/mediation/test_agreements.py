@@ -43,6 +43,7 @@ def test_a_signed_agreement_is_read_only_and_corrected_by_a_new_version(demo: No
     )
     assert response.status_code == 302
     corrected = fresh(case).current_agreement
+    assert corrected is not None
     assert corrected.version == 2 and corrected.supersedes == agreement
     assert corrected.signed_on is None and corrected.correction_reason == "赔偿金额笔误"
     assert Agreement.objects.get(pk=agreement.pk).terms.endswith("800 元，并于 7 日内修复防水层")
@@ -53,7 +54,7 @@ def test_signing_opens_the_thirty_day_confirmation_window(demo: None) -> None:
     case = in_state(State.SIT_IN)
     signed_agreement(fresh(case))
     due = fresh(case).confirmation_due
-    assert due >= timezone.localdate() + timedelta(days=30)
+    assert due is not None and due >= timezone.localdate() + timedelta(days=30)
 
 
 def test_an_incomplete_written_agreement_cannot_be_signed(demo: None) -> None:
@@ -101,6 +102,7 @@ def test_settling_schedules_one_follow_up_per_instalment(demo: None) -> None:
 def test_a_court_refusal_allows_mediating_again(demo: None) -> None:
     case = in_state(State.FOLLOW_UP)
     agreement = fresh(case).current_agreement
+    assert agreement is not None
     do_update_confirmation(
         agreement,
         actor=user("mediator"),
@@ -128,6 +130,7 @@ def test_an_extension_needs_a_later_date_and_is_logged(demo: None) -> None:
         {"version": case.version, "new_due": "2020-01-01", "reason": "x", "consent": "x"},
     )
     assert past.status_code == 400 and "新期限须晚于今天" in past.content.decode()
+    assert case.mediation_due is not None
     new_due = case.mediation_due + timedelta(days=15)
     ok = client.post(
         reverse("cases:extend_deadline", args=[case.pk]),

@@ -53,7 +53,7 @@ def _request(**overrides: object) -> VisitRequest:
     return VisitRequest.objects.latest("pk")
 
 
-def _schedule(visit: VisitRequest, hour: int = 10) -> object:
+def _schedule(visit: VisitRequest, hour: int = 10) -> Any:
     start = at(days=2, hour=hour)
     return client_for("coordinator").post(
         reverse("cases:schedule_visit", args=[visit.pk]),
@@ -149,6 +149,7 @@ def test_the_whole_path_to_a_dispute_in_patrol(demo: None) -> None:
     assert response.status_code == 302
     visit.refresh_from_db()
     case = visit.case
+    assert case is not None
     assert visit.status == "visited" and case.state == "patrol" and case.number
     assert case.source == "grid_referral" and case.dispute_type == "marriage_family"
     assert sorted(case.parties.values_list("name", flat=True)) == ["王大军", "王奶奶"]
@@ -167,6 +168,7 @@ def test_the_path_to_advice_closed_on_the_spot(demo: None) -> None:
     )
     assert response.status_code == 302
     case = VisitRequest.objects.get(pk=visit.pk).case
+    assert case is not None
     assert (case.kind, case.state, case.number) == ("advice", "closed", "")
 
 
@@ -184,8 +186,11 @@ def test_the_path_to_an_oral_agreement(demo: None) -> None:
         },
     )
     assert response.status_code == 302
-    case = Case.objects.get(pk=VisitRequest.objects.get(pk=visit.pk).case_id)
+    case_id = VisitRequest.objects.get(pk=visit.pk).case_id
+    assert case_id is not None
+    case = Case.objects.get(pk=case_id)
     agreement = case.current_agreement
+    assert agreement is not None
     assert case.state == "patrol" and agreement.form == "oral" and agreement.is_signed
     # the community's mediator settles it
     assert case.permits("settle", user("mediator"))
