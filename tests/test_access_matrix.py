@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import io
 import re
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 from pathlib import Path
@@ -21,17 +23,22 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from PIL import Image
+from pypdf import PdfReader
 
 from cases.actions import do_assign_professional
 from cases.choices import State
 from cases.consultations.actions import do_convene_consultation
+from cases.documents import papers
 from cases.documents.actions import do_request_case_file
 from cases.mediation.actions import do_add_attachment, do_save_agreement
-from cases.models import FollowUp, VisitRequest
+from cases.models import FollowUp, Party, VisitRequest
+from cases.statistics import figures
 from cases.statistics.actions import do_request_case_export
 from cases.visits.actions import do_request_visit, do_schedule_visit
 from clinic.actions import do_notify
-from clinic.models import Clinic, Community, Grid, Holiday, Membership, User
+from clinic.lib.ids import is_valid_resident_id
+from clinic.models import Clinic, Community, District, Grid, Holiday, Membership, User
 from scheduling import actions as roster
 from tests.cases.factories import in_state, signed_agreement
 from tests.conftest import client_for
@@ -73,11 +80,10 @@ class Rule:
 
 
 def R(kind: str, method: str = "GET", **kw: Any) -> Rule:
-    return Rule(
-        kind,
-        method,
-        **{k: frozenset(v) if isinstance(v, set | frozenset) else v for k, v in kw.items()},
-    )
+    fields: dict[str, Any] = {
+        k: frozenset(v) if isinstance(v, set | frozenset) else v for k, v in kw.items()
+    }
+    return Rule(kind, method, **fields)
 
 
 def page(roles: set[str] | frozenset[str], method: str = "GET", **kw: Any) -> Rule:
@@ -371,7 +377,7 @@ def _patterns() -> list[str]:
                     continue  # the Django admin: staff only, read-only audit (test_audit.py)
                 walk(p.url_patterns, p.namespace or namespace)
             elif isinstance(p, URLPattern):
-                names.append(f"{namespace}:{p.name}" if namespace else p.name)
+                names.append(f"{namespace}:{p.name}" if namespace else str(p.name))
 
     walk(get_resolver().url_patterns, None)
     return names
@@ -384,8 +390,6 @@ def test_every_url_pattern_is_in_the_table() -> None:
 
 
 def _scan() -> SimpleUploadedFile:
-    from PIL import Image
-
     out = io.BytesIO()
     Image.new("RGB", (20, 20), "white").save(out, format="PNG")
     return SimpleUploadedFile("scan.png", out.getvalue())
@@ -548,8 +552,6 @@ def world(
             other["case"], actor=User.objects.get(username="mediator_jinse"), reveal_ids=False
         )
         jinjiang = Community.objects.get(name="金江路社区")
-        from cases.statistics import figures
-
         period = figures.parse_period("2026")
         own["export_job"] = do_request_case_export(
             actor=User.objects.get(username="coordinator"),
@@ -583,6 +585,7 @@ def world(
 def _kwargs(rule: Rule, name: str, objects: dict[str, Any] | None, role: str) -> dict[str, Any]:
     """URL arguments for a target; ``objects`` None means an object that does not exist."""
     missing = objects is None
+    objects = {} if objects is None else objects
     kind = rule.kind
     if kind == "none":
         return dict(rule.extra)
@@ -599,8 +602,6 @@ def _kwargs(rule: Rule, name: str, objects: dict[str, Any] | None, role: str) ->
     if kind == "feed_token":
         return {"token": "no-such-token" if missing else objects["feed_token"]}
     if kind in ("document_job", "export_job"):
-        import uuid
-
         return {"job_id": uuid.uuid4() if missing else objects[kind].pk}
     if kind == "case_step":
         return {"pk": 999999 if missing else objects["case"].pk, "name": "switch_mode"}
@@ -670,7 +671,7 @@ def _request(client: Client, rule: Rule, url: str) -> int:
 
 def test_every_role_gets_exactly_what_the_table_says(world: dict[str, Any]) -> None:
     surprises = []
-    clients = {role: client_for(role) for role in ROLES}
+    clients: dict[str | None, Client] = {role: client_for(role) for role in ROLES}
     clients[None] = Client()
     # destructive requests last, so they cannot change what the others see
     last = {"cases:remove_professional", "scheduling:take_swap", "clinic:delete_holiday"}
@@ -718,7 +719,7 @@ def render_table() -> str:
         "|---|---|---|---|---|---|",
     ]
 
-    def roles(names: set[str]) -> str:
+    def roles(names: Iterable[str]) -> str:
         return ", ".join(sorted(names)) or "—"
 
     for name, rule in sorted(TABLE.items()):
@@ -756,10 +757,8 @@ PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
 def _text(response: Any) -> str:
-    body = b"".join(response.streaming_content) if response.streaming else response.content
+    body = response.getvalue()
     if response.get("Content-Type", "").startswith("application/pdf"):
-        from pypdf import PdfReader
-
         return "".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
     return body.decode("utf-8", errors="replace")
 
@@ -767,10 +766,7 @@ def _text(response: Any) -> str:
 def test_no_role_sees_a_full_id_number_or_phone_where_it_should_see_masks(
     world: dict[str, Any],
 ) -> None:
-    from cases.models import Party
-    from clinic.lib.ids import is_valid_resident_id
-
-    secrets = set()
+    secrets: set[str] = set()
     for party in Party.objects.all():
         secrets.update(v for v in (party.id_number, party.phone) if v)
     secrets.update(VisitRequest.objects.values_list("resident_phone", flat=True))
@@ -795,14 +791,10 @@ def test_no_role_sees_a_full_id_number_or_phone_where_it_should_see_masks(
 
 
 def test_statistics_and_case_exports_carry_no_personal_data(world: dict[str, Any]) -> None:
-    from cases.models import Party
-
     secrets = {p.name for p in Party.objects.all()} | {
         v for p in Party.objects.all() for v in (p.id_number, p.phone) if v
     }
     client = client_for("admin")
-    from clinic.models import District
-
     query = f"?scope=district:{District.objects.get().pk}&period=2026"
     for fmt in ("csv", "xlsx", "pdf"):
         response = client.get(reverse("cases:statistics_export", args=[fmt]) + query)
@@ -813,8 +805,6 @@ def test_statistics_and_case_exports_carry_no_personal_data(world: dict[str, Any
 def test_every_document_of_a_case_masks_personal_data_for_those_who_do_not_manage_it(
     world: dict[str, Any],
 ) -> None:
-    from cases.documents import papers
-
     case = world["own"]["case"]
     party = case.parties.exclude(id_number="").first()
     kinds = [k for k in papers.available(papers._loaded(case)) if k != "casefile"]
@@ -852,7 +842,7 @@ def test_no_page_has_inline_script_or_style_the_policy_would_block(world: dict[s
             response = client.get(reverse(name, kwargs=_kwargs(rule, name, world["own"], role)))
             if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
                 continue
-            body = b"".join(response.streaming_content) if response.streaming else response.content
+            body = response.getvalue()
             for match in INLINE.finditer(body.decode()):
                 found.append(f"{name} as {role}: {match.group(0)}")
     assert not found, "\n".join(sorted(set(found)))

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 
 from cases.choices import State
 from cases.models import Case, CaseEvent
@@ -36,8 +36,6 @@ DROP FUNCTION IF EXISTS test_stall_event();
 
 def _kill_the_stalled_backend(killed: list[int]) -> None:
     """Wait until a backend sleeps inside the trigger, then terminate it."""
-    from django.db import connections
-
     deadline = time.monotonic() + 20
     try:
         with connections["default"].cursor() as cursor:

@@ -4,6 +4,8 @@ from django.urls import reverse
 
 from cases.choices import State
 from cases.models import FollowUp
+from clinic.actions import do_grant_role
+from clinic.models import Community, User
 from tests.cases.factories import fresh, in_state, user
 from tests.conftest import client_for
 
@@ -19,9 +21,6 @@ def test_a_mediator_with_open_cases_is_not_deactivated_before_reassignment(demo:
         reverse("clinic:deactivate_person", args=[mediator.pk]), {"reason": "退休"}
     )
     assert refused.status_code == 400 and user("mediator").is_active
-
-    from clinic.actions import do_grant_role
-    from clinic.models import Community, User
 
     successor = User.objects.create(username="new.mediator", display_name="新调解员")
     do_grant_role(

@@ -16,6 +16,7 @@ from cases.choices import State
 from cases.intake.actions import do_log_advice, do_record_refusal
 from cases.mediation.actions import do_switch_mode, do_terminate_case
 from cases.models import Case, CaseEvent
+from clinic.models import Community
 from tests.cases.factories import fresh, in_state, signed_agreement, user
 from tests.conftest import client_for
 
@@ -36,8 +37,6 @@ MANAGERS = {"admin", "coordinator", "mediator"}
 
 
 def _advice_question() -> Case:
-    from clinic.models import Community
-
     return do_log_advice(
         actor=user("mediator"),
         community=Community.objects.get(name="金江路社区"),
@@ -72,7 +71,7 @@ def _setup(name: str) -> Case:
 
 def _data(name: str, case: Case) -> dict[str, Any]:
     data: dict[str, Any] = {"version": case.version}
-    data |= {
+    steps: dict[str, dict[str, Any]] = {
         "decline": {"outcome": "declined_scope", "note": "属于行政复议范围，已引导至区政府"},
         "switch_mode": {"note": "当事人行动不便，改为上门"},
         "convene": {
@@ -87,7 +86,8 @@ def _data(name: str, case: Case) -> dict[str, Any]:
         "reopen": {"reason": "双方均要求重新调解", "both_parties_ask": "on"},
         "terminate": {"outcome": "failed", "note": "双方分歧较大，已引导诉讼"},
         "answer_question": {"answer": "可先协商，协商不成可请物业或社区协调"},
-    }.get(name, {})
+    }
+    data |= steps.get(name, {})
     return data
 
 

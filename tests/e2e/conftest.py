@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from playwright.sync_api import sync_playwright
 
 from tests.conftest import IN_CI
 
@@ -40,8 +42,6 @@ def chromium() -> Iterator[Any]:
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         with sync_playwright() as playwright:
@@ -131,8 +131,6 @@ def journey(
     request: pytest.FixtureRequest, chromium: Any, live_server: Any, settings: Any, tmp_path: Path
 ) -> Iterator[Any]:
     """People of the demo district at their devices, for one journey."""
-    from django.core.management import call_command
-
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
     settings.MEDIA_ROOT = tmp_path / "uploads"
     call_command("seed_demo", "--base-only", stdout=open(os.devnull, "w"))  # noqa: SIM115

@@ -4,12 +4,20 @@ through the sign-in page on their own device."""
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
 from PIL import Image
+from pypdf import PdfReader
+
+from cases.models import Case, FollowUp, JointConsultation, VisitRequest
+from clinic.models import Clinic, User
+from scheduling import actions
+from scheduling.choices import SessionKind, SessionStatus
+from scheduling.models import Booking
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,8 +29,6 @@ def _stats_row(page: Any, community: str) -> dict[str, str]:
 
 
 def test_walk_in_advice_is_logged_in_one_form_and_counted_as_advice(journey: Any) -> None:
-    from cases.models import Case
-
     mediator = journey("mediator")
     mediator.go("/cases/advice/")
     page = mediator.page
@@ -49,13 +55,8 @@ def test_walk_in_advice_is_logged_in_one_form_and_counted_as_advice(journey: Any
 
 
 def test_a_judge_books_a_shift_seen_on_the_duty_board_and_in_the_calendar(journey: Any) -> None:
-    from clinic.models import Clinic
-    from scheduling import actions
-    from scheduling.choices import SessionKind, SessionStatus
-    from scheduling.models import Booking
-
     day = timezone.localdate() + timedelta(days=1)
-    start = timezone.make_aware(timezone.datetime(day.year, day.month, day.day, 9, 0))
+    start = datetime(day.year, day.month, day.day, 9, 0, tzinfo=timezone.get_current_timezone())
     sessions = {
         slug: actions.do_create_session(
             Clinic.objects.get(slug=slug),
@@ -113,12 +114,6 @@ def _photo() -> bytes:
 def test_a_home_visit_becomes_a_dispute_settled_in_the_community(
     journey: Any, tmp_path: Any
 ) -> None:
-    from openpyxl import load_workbook
-    from pypdf import PdfReader
-
-    from cases.models import Case, FollowUp, JointConsultation, VisitRequest
-    from clinic.models import User
-
     people = {u.username: u for u in User.objects.all()}
 
     # 1. The grid worker, on the street with a phone, asks for a home visit with a photo.

@@ -10,7 +10,7 @@ from django.urls import reverse
 from cases.choices import State
 from cases.models import ConsultationInvitee, JointConsultation
 from scheduling.models import Commitment
-from tests.cases.factories import fresh, in_state, registered_dispute, user
+from tests.cases.factories import fresh, in_state, registered_dispute, signed_agreement, user
 from tests.conftest import client_for
 from tests.scheduling.factories import at
 
@@ -65,9 +65,11 @@ def test_a_declined_invitee_gets_no_meeting_in_their_calendar(demo: None) -> Non
     case = in_state(State.SIT_IN)
     consultation = _convene(case)
     url = reverse("cases:consultation", args=[consultation.pk])
-    client_for("judge").post(url, {"answer": "accepted", "slots": [consultation.slots.first().pk]})
+    slot = consultation.slots.first()
+    assert slot is not None
+    client_for("judge").post(url, {"answer": "accepted", "slots": [slot.pk]})
     client_for("police").post(url, {"answer": "declined"})
-    client_for("mediator").post(url, {"slot": consultation.slots.first().pk})
+    client_for("mediator").post(url, {"slot": slot.pk})
     people = set(Commitment.objects.active().values_list("person__username", flat=True))
     assert "police" not in people and "judge" in people
 
@@ -88,8 +90,6 @@ def test_an_invitee_sees_the_case_but_no_other(demo: None) -> None:
 
 
 def test_the_convener_may_settle_straight_after_the_consultation(demo: None) -> None:
-    from tests.cases.factories import signed_agreement
-
     case = in_state(State.SIT_IN)
     signed_agreement(fresh(case))
     _convene(fresh(case))

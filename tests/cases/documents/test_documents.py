@@ -15,11 +15,12 @@ from pypdf import PdfReader
 from cases.actions import do_assign_professional
 from cases.choices import State
 from cases.consultations.actions import do_conclude_consultation
+from cases.documents import papers
 from cases.follow_ups.actions import do_record_follow_up
 from cases.mediation.actions import do_add_record
 from cases.models import Case
 from clinic.models import AuditEntry
-from tests.cases.factories import fresh, in_state, user
+from tests.cases.factories import fresh, in_state, settle, user
 from tests.conftest import client_for
 
 KEY_CLAUSES = {
@@ -71,8 +72,6 @@ def complete_case() -> Case:
         joint_opinion="按实际损失赔偿",
         attended="王志刚、刘强",
     )
-    from tests.cases.factories import settle
-
     settle(fresh(case))
     follow_up = fresh(case).follow_ups.get()
     do_record_follow_up(
@@ -109,8 +108,6 @@ def test_each_document_carries_the_case_the_parties_and_its_clauses_in_chinese(
     demo: None, kind: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     case = complete_case()
-    from cases.documents import papers
-
     with caplog.at_level(logging.WARNING):
         pdf = papers.render(case, kind, reveal_ids=False)
     text = _text(pdf)
@@ -190,7 +187,7 @@ def test_the_case_file_is_bound_in_the_background_and_downloaded(
     job_page = client.get(response["Location"])
     assert "下载卷宗" in job_page.content.decode()
     download = client.get(response["Location"] + "download/")
-    pdf = b"".join(download.streaming_content)
-    text = _text(pdf)
+    assert download.streaming
+    text = _text(download.getvalue())
     assert "卷内目录" in text and "协议签字页" in text
     assert client_for("coordinator").get(response["Location"]).status_code == 404  # not theirs

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
+from pypdf import PdfWriter
 
 from cases.models import Attachment
 from clinic.models import AuditEntry
@@ -31,8 +32,6 @@ def _jpeg_with_gps() -> bytes:
 
 
 def _pdf() -> bytes:
-    from pypdf import PdfWriter
-
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
     out = io.BytesIO()
@@ -106,7 +105,7 @@ def test_files_are_served_only_to_those_who_see_the_case_and_downloads_are_recor
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
-    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert response.streaming and response.getvalue().startswith(b"%PDF")
     assert AuditEntry.objects.filter(event="download", object_id=str(attachment.pk)).count() == 1
 
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,17 +18,19 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from cases.models import Case
 from cases.statistics import exports, figures
-from clinic.models import AuditEntry, Community, User
+from clinic.models import AuditEntry, Community, District, Street, User
+from tests.cases.factories import in_state
 from tests.conftest import client_for
 
 SEPT = "2026-09"
 
 
 def at(day: int, month: int = 9) -> datetime:
-    return timezone.make_aware(datetime(2026, month, day, 10))
+    return datetime(2026, month, day, 10, tzinfo=timezone.get_current_timezone())
 
 
 def make_case(
@@ -109,8 +112,6 @@ def september(demo: None) -> None:
 
 
 def _query(scope: str = "") -> str:
-    from clinic.models import Street
-
     street = Street.objects.get(name="联盟街道")
     return f"?scope={scope or f'street:{street.pk}'}&period={SEPT}"
 
@@ -156,9 +157,7 @@ def test_days_to_settlement_types_and_sources_are_the_hand_counted_ones(septembe
 
 def test_a_dispute_settled_the_day_it_was_accepted_counts_zero_days_not_none(demo: None) -> None:
     """Walk-in disputes are often settled on the spot: 0.0 days is a figure, "—" means none."""
-    from clinic.models import Street
-
-    march = timezone.make_aware(datetime(2020, 3, 5, 10))
+    march = datetime(2020, 3, 5, 10, tzinfo=timezone.get_current_timezone())
     make_case("金江路社区", accepted=march, outcome="settled_oral", settled=march)
     street = Street.objects.get(name="联盟街道")
     query = f"?scope=street:{street.pk}&period=2020-03"
@@ -175,7 +174,8 @@ def test_a_dispute_settled_the_day_it_was_accepted_counts_zero_days_not_none(dem
 def test_csv_and_xlsx_carry_the_same_figures(september: None) -> None:
     client = client_for("street")
     response = client.get(reverse("cases:statistics_export", args=["csv"]) + _query())
-    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert response.streaming
+    lines = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     header, total = lines[1], lines[-1]
     assert total[0] == "合计"
     figures = dict(zip(header, total, strict=True))
@@ -214,8 +214,6 @@ def test_csv_and_xlsx_carry_the_same_figures(september: None) -> None:
 
 
 def test_the_pdf_report_draws_the_charts(september: None) -> None:
-    from pypdf import PdfReader
-
     response = client_for("street").get(reverse("cases:statistics_export", args=["pdf"]) + _query())
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "人民调解统计报告" in "".join(text.split()) and "50.0%" in text
@@ -236,8 +234,6 @@ def test_a_coordinator_cannot_get_another_communitys_figures(september: None) ->
 
 
 def test_a_street_officer_cannot_get_another_streets_figures(september: None) -> None:
-    from clinic.models import Street
-
     donghua = Street.objects.get(name="东华街道")
     assert (
         client_for("street")
@@ -249,8 +245,6 @@ def test_a_street_officer_cannot_get_another_streets_figures(september: None) ->
 
 
 def test_the_command_refuses_a_user_outside_the_scope(september: None, tmp_path) -> None:
-    from django.core.management import CommandError, call_command
-
     out = tmp_path / "s.xlsx"
     with pytest.raises(CommandError):
         call_command(
@@ -295,8 +289,6 @@ def test_filed_figures_are_frozen_and_later_changes_show_as_corrections(septembe
 
 
 def test_the_page_runs_the_same_queries_for_few_or_many_communities_and_cases(demo: None) -> None:
-    from clinic.models import District, Street
-
     client = client_for("admin")
     query = f"?scope=district:{District.objects.get().pk}&period={SEPT}"
     make_case("金江路社区", accepted=at(2), outcome="settled_written", settled=at(12))
@@ -320,12 +312,10 @@ def test_formula_injection_is_neutralised_in_exports(demo: None) -> None:
     Community.objects.filter(name="金江路社区").update(name='=HYPERLINK("x")')
     make_case('=HYPERLINK("x")', accepted=at(2), outcome="settled_written", settled=at(12))
     client = client_for("admin")
-    from clinic.models import District
-
     query = f"?scope=district:{District.objects.get().pk}&period={SEPT}"
-    body = b"".join(
-        client.get(reverse("cases:statistics_export", args=["csv"]) + query).streaming_content
-    ).decode("utf-8-sig")
+    streamed = client.get(reverse("cases:statistics_export", args=["csv"]) + query)
+    assert streamed.streaming
+    body = streamed.getvalue().decode("utf-8-sig")
     assert "'=HYPERLINK" in body and "\n=HYPERLINK" not in body
     book = load_workbook(
         io.BytesIO(client.get(reverse("cases:statistics_export", args=["xlsx"]) + query).content)
@@ -338,10 +328,9 @@ def test_the_case_level_export_holds_no_personal_data(
     demo: None, django_capture_on_commit_callbacks, settings, tmp_path
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
-    from tests.cases.factories import in_state
-
     case = in_state("sit_in")
     party = case.parties.first()
+    assert party is not None
     client = client_for("coordinator")
     own = Community.objects.get(name="金江路社区")
     today = timezone.localdate()
@@ -349,7 +338,8 @@ def test_the_case_level_export_holds_no_personal_data(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("cases:request_case_export") + query)
     download = client.get(response["Location"] + "download/")
-    body = b"".join(download.streaming_content).decode("utf-8-sig")
+    assert download.streaming
+    body = download.getvalue().decode("utf-8-sig")
     assert case.number in body
     for secret in (party.name, party.id_number, party.phone, party.address):
         assert secret not in body
@@ -359,8 +349,6 @@ def test_the_case_level_export_comes_as_excel_too(
     demo: None, django_capture_on_commit_callbacks, settings, tmp_path
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
-    from tests.cases.factories import in_state
-
     cases = [in_state("sit_in") for _ in range(3)]
     Community.objects.filter(name="金江路社区").update(name="=1+1社区")
     client = client_for("coordinator")
@@ -371,12 +359,14 @@ def test_the_case_level_export_comes_as_excel_too(
     download = client.get(response["Location"] + "download/")
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
     assert 'filename="cases-' in download["Content-Disposition"]
-    book = load_workbook(io.BytesIO(b"".join(download.streaming_content)), read_only=True)
+    assert download.streaming
+    book = load_workbook(io.BytesIO(download.getvalue()), read_only=True)
     rows = list(book["案件明细"].iter_rows(values_only=True))
     assert rows[0][0] == "案号" and len(rows[0]) == 20
-    assert sorted(r[0] for r in rows[1:]) == sorted(c.number for c in cases)
+    assert sorted((r[0] for r in rows[1:]), key=str) == sorted(c.number for c in cases)
     assert {r[3] for r in rows[1:]} == {"'=1+1社区"}
     party = cases[0].parties.first()
+    assert party is not None
     flat = repr(rows)
     assert party.name not in flat and party.phone not in flat
 
