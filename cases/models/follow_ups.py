@@ -13,6 +13,7 @@ from cases.choices import (
 )
 from cases.models.case import Case
 from cases.models.mediation import Agreement
+from scheduling.models import Commitment
 
 
 class FollowUp(models.Model):
@@ -55,6 +56,14 @@ class FollowUp(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("done by"),
+    )
+    appointment = models.OneToOneField(
+        Commitment,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("visit planned"),
     )
 
     class Meta:
