@@ -6,6 +6,7 @@ timeline event; views authorise with ``cases.access`` and validate with forms fi
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -16,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from cases import deadlines
-from cases.changes import add_event, alert_risk, claim, grant_mediator, revoke_all, save_case
+from cases import deadlines, timeline
+from cases.changes import alert_risk, claim, grant_mediator, revoke_all, save_case
 from cases.choices import (
     ACTIVE_STATES,
     EventKind,
@@ -33,15 +34,15 @@ def do_update_case(
 ) -> list[str]:
     """Save edits of the case's own fields; returns the names of the fields that changed."""
     claim(case, version)
-    changed: dict[str, list[str]] = {}
+    changed: dict[str, tuple[Any, Any]] = {}
     for field, value in changes.items():
         old = getattr(case, field)
         if old != value:
-            changed[field] = [str(old), str(value)]
+            changed[field] = (old, value)
             setattr(case, field, value)
     if changed:
         save_case(case, actor, list(changed))
-        add_event(case, actor=actor, kind=EventKind.EDITED, payload={"changes": changed})
+        timeline.case_edited(case, actor=actor, changes=changed)
         if "risk" in changed:
             alert_risk(case)
     return sorted(changed)
@@ -52,6 +53,14 @@ def do_assign_mediator(case: Case, *, actor: User, mediator: User, note: str = "
     previous = case.mediator
     if previous == mediator:
         return
+    hand_to(case, mediator, actor=actor)
+    timeline.assigned(case, actor=actor, mediator=mediator, previous=previous, note=note)
+
+
+def hand_to(case: Case, mediator: User, *, actor: User) -> None:
+    """The case goes to ``mediator`` (the previous one loses it), who is told; no event: the
+    caller writes the one that says why."""
+    previous = case.mediator
     if previous is not None:
         remove_perm("change_case", previous, case)
         remove_perm("view_case", previous, case)
@@ -59,13 +68,6 @@ def do_assign_mediator(case: Case, *, actor: User, mediator: User, note: str = "
     claim(case, None)
     save_case(case, actor, ["mediator"])
     grant_mediator(case, mediator)
-    add_event(
-        case,
-        actor=actor,
-        kind=EventKind.ASSIGNED,
-        note=note,
-        payload={"mediator": str(mediator), "previous": str(previous or "")},
-    )
     do_notify(
         [mediator],
         key=f"case:{case.pk}:mediator:{mediator.pk}",
@@ -78,12 +80,7 @@ def do_assign_mediator(case: Case, *, actor: User, mediator: User, note: str = "
 def do_assign_professional(case: Case, *, actor: User, professional: User, role: str) -> None:
     for perm in ("view_case", "advise_case"):
         assign_perm(perm, professional, case)
-    add_event(
-        case,
-        actor=actor,
-        kind=EventKind.ASSIGNED,
-        payload={"professional": str(professional), "role": role},
-    )
+    timeline.professional_assigned(case, actor=actor, professional=professional, role=role)
     do_notify(
         [professional],
         key=f"case:{case.pk}:professional:{professional.pk}",
@@ -95,7 +92,7 @@ def do_assign_professional(case: Case, *, actor: User, professional: User, role:
 @transaction.atomic
 def do_unassign_professional(case: Case, *, actor: User, professional: User) -> None:
     revoke_all(case, professional)
-    add_event(case, actor=actor, kind=EventKind.ASSIGNED, payload={"removed": str(professional)})
+    timeline.professional_unassigned(case, actor=actor, professional=professional)
 
 
 @transaction.atomic
@@ -111,38 +108,58 @@ def do_recuse_mediator(
     """A party objects to the mediator (回避): the case goes to another mediator."""
     claim(case, version)
     previous = case.mediator
-    add_event(
-        case,
-        actor=actor,
-        kind=EventKind.RECUSED,
-        note=reason,
-        payload={"party": party.name, "mediator": str(previous or "")},
-    )
     if previous is not None:
         revoke_all(case, previous)
         case.mediator = None
-    do_assign_mediator(case, actor=actor, mediator=new_mediator, note=reason)
+    hand_to(case, new_mediator, actor=actor)
+    timeline.recused(
+        case,
+        actor=actor,
+        party=party,
+        mediator=previous,
+        new_mediator=new_mediator,
+        reason=reason,
+    )
 
 
 @transaction.atomic
 def do_reassign_open_work(person: User, *, actor: User, to: User) -> int:
-    """Someone leaves: their open cases and follow-ups go to another person."""
-    moved = 0
-    for case in Case.objects.open().filter(mediator=person):
-        do_assign_mediator(case, actor=actor, mediator=to, note=_("Reassigned: the mediator left"))
+    """Someone leaves: their open cases and follow-ups go to another person. Each case that
+    changed gets one event saying what moved. Returns how many cases, follow-ups and advisory
+    roles moved."""
+    cases: dict[int, Case] = {}
+    mediated: set[int] = set()
+    follow_ups: Counter[int] = Counter()
+    advised: set[int] = set()
+    for case in Case.objects.open().filter(mediator=person).order_by("pk"):
+        hand_to(case, to, actor=actor)
         revoke_all(case, person)
-        moved += 1
-    for follow_up in FollowUp.objects.filter(assignee=person, done_at__isnull=True):
+        cases[case.pk] = case
+        mediated.add(case.pk)
+    for follow_up in FollowUp.objects.filter(assignee=person, done_at__isnull=True).select_related(
+        "case"
+    ):
         FollowUp.objects.filter(pk=follow_up.pk).update(assignee=to)
-        moved += 1
+        cases.setdefault(follow_up.case_id, follow_up.case)
+        follow_ups[follow_up.case_id] += 1
     for case in Case.objects.open().filter(
         caseuserobjectpermission__user=person,
         caseuserobjectpermission__permission__codename="advise_case",
     ):
         revoke_all(case, person)
-        add_event(case, actor=actor, kind=EventKind.ASSIGNED, payload={"removed": str(person)})
-        moved += 1
-    return moved
+        cases.setdefault(case.pk, case)
+        advised.add(case.pk)
+    for pk, case in sorted(cases.items()):
+        timeline.work_reassigned(
+            case,
+            actor=actor,
+            person=person,
+            to=to,
+            mediator=pk in mediated,
+            follow_ups=follow_ups[pk],
+            adviser=pk in advised,
+        )
+    return len(mediated) + sum(follow_ups.values()) + len(advised)
 
 
 @transaction.atomic
@@ -197,15 +214,7 @@ def _move_deadline(
     save_case(case, actor, [field, flag])
     if old == due:
         return 0
-    add_event(
-        case,
-        actor=actor,
-        kind=EventKind.DEADLINE_MOVED,
-        payload={
-            "field": field,
-            "from": old.isoformat() if old else "",
-            "to": due.isoformat(),
-            "provisional": provisional,
-        },
+    timeline.deadline_moved(
+        case, actor=actor, field=field, old=old, new=due, provisional=provisional
     )
     return 1

@@ -1,5 +1,6 @@
 """How every change to a case is made: claim its version (a stale form loses cleanly),
-check and fire a transition, save, log; case numbers; risk alerts; per-case grants.
+check and fire a transition, save, log (through ``cases.timeline``); case numbers; risk
+alerts; per-case grants.
 
 The workflows' ``do_*`` actions build on these. ``fire`` is the only code that reads
 django-fsm's transition metadata (through ``transition_for``).
@@ -18,8 +19,8 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 from guardian.shortcuts import assign_perm, remove_perm
 
+from cases import timeline
 from cases.choices import (
-    EventKind,
     Risk,
     State,
 )
@@ -62,29 +63,6 @@ def touch(case: Case) -> None:
     case.version += 1
 
 
-def add_event(
-    case: Case,
-    *,
-    actor: User | None,
-    kind: str,
-    note: str = "",
-    transition: str = "",
-    from_state: str = "",
-    to_state: str = "",
-    payload: dict[str, Any] | None = None,
-) -> CaseEvent:
-    return CaseEvent.objects.create(
-        case=case,
-        actor=actor,
-        kind=kind,
-        transition=transition,
-        from_state=from_state,
-        to_state=to_state,
-        note=note,
-        payload=payload or {},
-    )
-
-
 def unmet_conditions(case: Case, name: str, *, before_form: bool = False) -> list[str]:
     """Why the transition ``name`` cannot fire now (empty when it can). ``before_form``
     leaves out what the transition's own form will supply."""
@@ -108,13 +86,13 @@ def fire(
     actor: User,
     version: int | None,
     note: str = "",
-    payload: dict[str, Any] | None = None,
+    details: dict[str, Any] | None = None,
     prepare: Any = None,
 ) -> CaseEvent:
     """Claim the case, check the transition's permission and guards, fire it, save, log.
 
     ``prepare()`` runs after the transition and before the save (e.g. to issue the number);
-    what it returns is added to the event's details."""
+    what it returns is added to the event's ``details``."""
     method = getattr(case, name)
     if version is not None and case.version != version:
         # Someone changed the case since the user's form was shown: say so, rather than
@@ -129,25 +107,18 @@ def fire(
     from_state = case.state
     method()
     if prepare is not None:
-        payload = {**(payload or {}), **(prepare() or {})}
+        details = {**(details or {}), **(prepare() or {})}
     if case.state == State.CLOSED and case.closed_at is None:
         case.closed_at = timezone.now()
     save_case(case, actor)
-    return add_event(
-        case,
-        actor=actor,
-        kind=EventKind.TRANSITION,
-        transition=name,
-        from_state=from_state,
-        to_state=case.state,
-        note=note,
-        payload=payload,
+    return timeline.transition(
+        case, actor=actor, name=name, from_state=from_state, note=note, details=details
     )
 
 
 def save_case(case: Case, actor: User | None, fields: list[str] | None = None) -> None:
     """Save the case (its field history records ``actor``)."""
-    case._history_user = actor
+    case._history_user = actor  # type: ignore[attr-defined]  # simple_history reads it
     try:
         if fields is None:
             case.save()

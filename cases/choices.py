@@ -165,6 +165,10 @@ class EventKind(models.TextChoices):
     CONSULTATION = "consultation", _("Joint consultation")
     FOLLOW_UP = "follow_up", _("Follow-up")
     ATTACHMENT = "attachment", _("Attachment")
+    VISIT = "visit", pgettext_lazy("timeline", "Home visit")
+    REASSIGNED = "reassigned", _("Open work handed on")
+    REMINDER = "reminder", _("Reminder sent")
+    ARCHIVED = "archived", _("Archived")
 
 
 class VisitStatus(models.TextChoices):

@@ -13,11 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
-from cases.changes import add_event, fire
-from cases.choices import (
-    EventKind,
-    InviteResponse,
-)
+from cases import timeline
+from cases.changes import ActionRefused, fire, unmet_conditions
+from cases.choices import InviteResponse
 from cases.mediation.actions import do_settle_case
 from cases.models import Case, CaseEvent, ConsultationInvitee, ConsultationSlot, JointConsultation
 from clinic.actions import do_notify
@@ -53,14 +51,14 @@ def do_convene_consultation(
     for user in sorted(invited, key=lambda user: user.pk):
         for perm in ("view_case", "advise_case"):
             assign_perm(perm, user, case)
-    case._prefetched_objects_cache = {}
+    case._prefetched_objects_cache = {}  # type: ignore[attr-defined]  # the guards read afresh
     fire(
         case,
         "convene",
         actor=actor,
         version=version,
         note=question[:200],
-        payload={"invited": [f"{u}" for u in invited]},
+        details={"invited": [str(user) for user in invited]},
     )
     do_notify(
         invited,
@@ -83,6 +81,8 @@ def do_conclude_consultation(
     settle_now: bool = False,
 ) -> CaseEvent:
     consultation = case.open_consultation
+    if consultation is None:
+        raise ActionRefused(unmet_conditions(case, "conclude"))
     consultation.joint_opinion = joint_opinion
     consultation.attended = attended
     consultation.save(update_fields=["joint_opinion", "attended"])
@@ -96,13 +96,18 @@ def do_conclude_consultation(
 
 @transaction.atomic
 def do_answer_invitation(
-    invitee: ConsultationInvitee, *, accepted: bool, slots: Iterable[Any] = ()
+    invitee: ConsultationInvitee, *, actor: User, accepted: bool, slots: Iterable[Any] = ()
 ) -> None:
+    """The invited professional accepts (with the proposed times that suit) or declines."""
+    available = list(slots) if accepted else []
     invitee.response = InviteResponse.ACCEPTED if accepted else InviteResponse.DECLINED
     invitee.responded_at = timezone.now()
     invitee.save(update_fields=["response", "responded_at"])
-    invitee.available.set(list(slots) if accepted else [])
+    invitee.available.set(available)
     consultation = invitee.consultation
+    timeline.invitation_answered(
+        consultation.case, actor=actor, invitee=invitee, slots=len(available)
+    )
     do_notify(
         [consultation.convened_by],
         key=f"consultation:{consultation.pk}:answer:{invitee.pk}:{invitee.response}",
@@ -124,7 +129,8 @@ def do_fix_meeting(consultation: JointConsultation, *, actor: User, slot: Any) -
         i for i in consultation.invitees.select_related("user") if i.response == "accepted"
     ]
     for invitee in consultation.invitees.exclude(commitment=None).select_related("commitment"):
-        do_release_commitment(invitee.commitment)
+        if invitee.commitment is not None:
+            do_release_commitment(invitee.commitment)
         ConsultationInvitee.objects.filter(pk=invitee.pk).update(commitment=None)
     title = _("Joint consultation on %(case)s") % {"case": consultation.case}
     lock_calendars([actor, *(invitee.user for invitee in attendees)])
@@ -151,6 +157,14 @@ def do_fix_meeting(consultation: JointConsultation, *, actor: User, slot: Any) -
     except Clash:
         pass  # the convener's own calendar is theirs to sort out
     JointConsultation.objects.filter(pk=consultation.pk).update(meeting=slot)
+    timeline.meeting_fixed(
+        consultation.case,
+        actor=actor,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        place=slot.place,
+        attendees=[invitee.user for invitee in attendees],
+    )
     when = timezone.localtime(slot.starts_at)
     do_notify(
         [i.user for i in attendees],
@@ -162,14 +176,10 @@ def do_fix_meeting(consultation: JointConsultation, *, actor: User, slot: Any) -
 
 
 @transaction.atomic
-def do_record_opinion(invitee: ConsultationInvitee, *, opinion: str) -> None:
+def do_record_opinion(invitee: ConsultationInvitee, *, actor: User, opinion: str) -> None:
     invitee.opinion = opinion
     invitee.opinion_at = timezone.now()
     invitee.save(update_fields=["opinion", "opinion_at"])
-    add_event(
-        invitee.consultation.case,
-        actor=invitee.user,
-        kind=EventKind.CONSULTATION,
-        note=opinion[:200],
-        payload={"opinion_of": str(invitee.user), "role": invitee.role},
+    timeline.opinion_recorded(
+        invitee.consultation.case, actor=actor, invitee=invitee, opinion=opinion
     )

@@ -9,11 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.changes import ActionRefused, add_event, claim, save_case
-from cases.choices import (
-    EventKind,
-    State,
-)
+from cases import timeline
+from cases.changes import ActionRefused, claim, save_case
+from cases.choices import State
 from cases.documents import papers
 from cases.jobs import Progress, run_job
 from cases.models import Case, DocumentJob
@@ -30,8 +28,9 @@ def do_request_case_file(case: Case, *, actor: User, reveal_ids: bool) -> Docume
     return job
 
 
-def do_render_case_file(job_id: str) -> None:
-    """Render a queued case file, recording progress as it goes."""
+def do_render_case_file(job_id: str, *, actor: User | None) -> None:
+    """Render a queued case file, recording progress as it goes. ``actor`` is ``None`` when a
+    worker renders it (the job names who asked)."""
 
     def work(job: DocumentJob, progress: Progress) -> dict[str, Any]:
         job = DocumentJob.objects.select_related("case", "requested_by").get(pk=job.pk)
@@ -63,4 +62,4 @@ def do_archive_case(case: Case, *, actor: User, volume_no: str) -> None:
     case.archived_at = timezone.now()
     case.volume_no = volume_no
     save_case(case, actor, ["archived_at", "volume_no"])
-    add_event(case, actor=actor, kind=EventKind.EDITED, payload={"archived": volume_no})
+    timeline.archived(case, actor=actor, volume_no=volume_no)

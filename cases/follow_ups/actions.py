@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cases.changes import StaleCase, add_event, fire
+from cases import timeline
+from cases.changes import StaleCase, fire
 from cases.choices import (
-    EventKind,
     Performance,
     State,
 )
@@ -70,13 +70,7 @@ def do_record_follow_up(
         raise StaleCase(_("This follow-up was already recorded by someone else."))
     follow_up.refresh_from_db()
     case = Case.objects.get(pk=follow_up.case_id)
-    add_event(
-        case,
-        actor=actor,
-        kind=EventKind.FOLLOW_UP,
-        note=findings[:200],
-        payload={"performance": performance, "satisfaction": satisfaction, "method": method},
-    )
+    timeline.follow_up_recorded(case, actor=actor, follow_up=follow_up)
     successor = None
     if performance == Performance.FULL:
         if case.state == State.FOLLOW_UP and not case.follow_ups.filter(done_at__isnull=True):
@@ -101,9 +95,11 @@ def do_record_follow_up(
 
 @transaction.atomic
 def do_schedule_follow_up_visit(
-    follow_up: FollowUp, *, starts_at: datetime, ends_at: datetime, place: str
+    follow_up: FollowUp, *, actor: User, starts_at: datetime, ends_at: datetime, place: str
 ) -> None:
-    if follow_up.appointment_id:
+    """Plan the return visit in the assignee's calendar (a clash refuses it), in place of one
+    planned before; the case's timeline says when."""
+    if follow_up.appointment is not None:
         do_release_commitment(follow_up.appointment)
     commitment = do_book_commitment(
         follow_up.assignee,
@@ -114,17 +110,27 @@ def do_schedule_follow_up_visit(
         place=place,
     )
     FollowUp.objects.filter(pk=follow_up.pk).update(appointment=commitment)
+    follow_up.appointment = commitment
+    timeline.follow_up_visit_planned(
+        follow_up.case,
+        actor=actor,
+        follow_up=follow_up,
+        starts_at=starts_at,
+        ends_at=ends_at,
+    )
 
 
-def do_send_followup_reminders(today: date | None = None) -> int:
-    """Reminders are written in the site's language (a worker has no request)."""
+def do_send_followup_reminders(today: date | None = None, *, actor: User | None) -> int:
+    """Reminders are written in the site's language (a worker has no request). ``actor`` is
+    ``None`` when the daily job sends them."""
     with translation.override(settings.LANGUAGE_CODE):
-        return _do_send_followup_reminders(today)
+        return _do_send_followup_reminders(today, actor=actor)
 
 
-def _do_send_followup_reminders(today: date | None = None) -> int:
+def _do_send_followup_reminders(today: date | None, *, actor: User | None) -> int:
     """Follow-ups due within 3 days go to their assignee; overdue ones also to the
-    coordinator. Keys carry the day: a second run the same day sends nothing new."""
+    coordinator; the case's timeline says who was reminded. Keys carry the day: a second run
+    the same day sends nothing new (and writes no event)."""
     today = today or timezone.localdate()
     sent = 0
     due = FollowUp.objects.filter(
@@ -139,12 +145,20 @@ def _do_send_followup_reminders(today: date | None = None) -> int:
         else:
             title = _("Follow-up due on %(due)s: %(case)s")
         with transaction.atomic():
-            sent += len(
-                do_notify(
-                    recipients,
-                    key=f"follow_up:{follow_up.pk}:due:{today.isoformat()}",
-                    title=title % {"due": follow_up.due_on, "case": follow_up.case},
-                    url=reverse("cases:record_follow_up", args=[follow_up.pk]),
-                )
+            notified = do_notify(
+                recipients,
+                key=f"follow_up:{follow_up.pk}:due:{today.isoformat()}",
+                title=title % {"due": follow_up.due_on, "case": follow_up.case},
+                url=reverse("cases:record_follow_up", args=[follow_up.pk]),
             )
+            if notified:
+                timeline.reminder_sent(
+                    follow_up.case,
+                    actor=actor,
+                    about="follow_up",
+                    due=follow_up.due_on,
+                    overdue=overdue,
+                    recipients=[n.user for n in notified],
+                )
+            sent += len(notified)
     return sent

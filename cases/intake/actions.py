@@ -9,9 +9,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from cases import deadlines
+from cases import deadlines, timeline
 from cases.changes import (
-    add_event,
     alert_risk,
     fire,
     grant_mediator,
@@ -20,7 +19,6 @@ from cases.changes import (
     work_calendar,
 )
 from cases.choices import (
-    EventKind,
     Kind,
     Outcome,
     Side,
@@ -82,13 +80,7 @@ def do_register_dispute(
     created = [create_party(case, p, actor=actor) for p in parties]
     if mediator is not None:
         grant_mediator(case, mediator)
-    add_event(
-        case,
-        actor=actor,
-        kind=EventKind.REGISTERED,
-        to_state=case.state,
-        payload={"parties": [p.name for p in created], "mediator": str(mediator or "")},
-    )
+    timeline.registered(case, actor=actor, parties=created, mediator=mediator)
     alert_risk(case)
     return case
 
@@ -119,10 +111,11 @@ def do_log_advice(
         **fields,
     )
     case.save()
+    askers = []
     if asker and asker.get("name"):
-        create_party(case, {**asker, "side": Side.APPLICANT}, actor=actor)
+        askers.append(create_party(case, {**asker, "side": Side.APPLICANT}, actor=actor))
     grant_mediator(case, actor)
-    add_event(case, actor=actor, kind=EventKind.REGISTERED, to_state=case.state)
+    timeline.registered(case, actor=actor, parties=askers, mediator=actor)
     if answer.strip():
         fire(case, "answer_question", actor=actor, version=case.version, note=answer[:200])
     return case
@@ -132,12 +125,7 @@ def do_log_advice(
 def do_add_party(case: Case, *, actor: User, data: dict[str, Any]) -> Party:
     party = create_party(case, data, actor=actor)
     touch(case)
-    add_event(
-        case,
-        actor=actor,
-        kind=EventKind.PARTY,
-        payload={"added": party.name, "side": party.side},
-    )
+    timeline.party_added(case, actor=actor, party=party)
     return party
 
 
@@ -145,22 +133,18 @@ def do_add_party(case: Case, *, actor: User, data: dict[str, Any]) -> Party:
 def do_update_party(party: Party, *, actor: User, changes: dict[str, Any]) -> None:
     if changes.get("id_number") and changes.get("id_type", party.id_type) == "resident_id":
         changes["id_number"] = normalise_id_number(changes["id_number"])
-    changed = []
+    changed: dict[str, tuple[Any, Any]] = {}
     for field, value in changes.items():
-        if getattr(party, field) != value:
-            changed.append(field)
+        old = getattr(party, field)
+        if old != value:
+            changed[field] = (old, value)
             setattr(party, field, value)
     if not changed:
         return
     party.id_number_hash, party.phone_hash = party_hashes(party.id_number, party.phone)
     party.save()
     touch(party.case)
-    add_event(
-        party.case,
-        actor=actor,
-        kind=EventKind.PARTY,
-        payload={"changed": party.name, "fields": sorted(changed)},
-    )
+    timeline.party_changed(party.case, actor=actor, party=party, changes=changed)
 
 
 @transaction.atomic
@@ -176,12 +160,13 @@ def do_record_consent(
         party.notified_at, party.notice_method, party.notified_by = now, notice_method, actor
     party.save()
     touch(party.case)
-    add_event(
+    timeline.consent_recorded(
         party.case,
         actor=actor,
-        kind=EventKind.CONSENT,
+        party=party,
+        consented=consented,
+        notice_method=notice_method,
         note=note,
-        payload={"party": party.name, "consented": consented, "notice": notice_method},
     )
 
 
@@ -193,13 +178,7 @@ def do_record_refusal(party: Party, *, actor: User, note: str) -> None:
     party.consented_at = None
     party.save()
     touch(party.case)
-    add_event(
-        party.case,
-        actor=actor,
-        kind=EventKind.CONSENT,
-        note=note,
-        payload={"party": party.name, "refused": True},
-    )
+    timeline.refusal_recorded(party.case, actor=actor, party=party, note=note)
 
 
 def accept_dispute(case: Case, name: str, *, actor: User, version: int | None) -> CaseEvent:

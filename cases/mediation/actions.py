@@ -16,20 +16,19 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cases import deadlines
+from cases import deadlines, timeline
 from cases.changes import (
     ActionRefused,
     StaleCase,
-    add_event,
     claim,
     fire,
     save_case,
     touch,
+    unmet_conditions,
     work_calendar,
 )
 from cases.choices import (
     AgreementForm,
-    EventKind,
     Level,
     Outcome,
     State,
@@ -69,6 +68,8 @@ def do_settle_case(
     """调解成功: the effective agreement settles the case; follow-ups are due on the
     performance dates (one per instalment), or 30 days after settlement."""
     agreement = case.current_agreement
+    if agreement is None:
+        raise ActionRefused(unmet_conditions(case, "settle"))
     case.outcome = (
         Outcome.SETTLED_WRITTEN if agreement.form == AgreementForm.WRITTEN else Outcome.SETTLED_ORAL
     )
@@ -80,7 +81,7 @@ def do_settle_case(
         "settle",
         actor=actor,
         version=version,
-        payload={"agreement": agreement.pk, "form": agreement.form},
+        details={"agreement": agreement.pk, "form": agreement.form},
     )
     assignee = follow_up_assignee or case.mediator or actor
     dates = follow_up_dates(agreement, timezone.localdate())
@@ -139,7 +140,7 @@ def do_escalate_case(case: Case, *, actor: User, version: int | None, reason: st
     case.escalated_at = timezone.now()
     case.escalation_reason = reason
     save_case(case, actor, ["level", "committee", "escalated_at", "escalation_reason"])
-    add_event(case, actor=actor, kind=EventKind.ESCALATED, note=reason)
+    timeline.escalated(case, actor=actor, reason=reason)
     officers = Membership.objects.active().filter(street=case.street, role=Role.STREET_OFFICER)
     do_notify(
         User.objects.filter(pk__in=officers.values("user_id"), is_active=True),
@@ -171,7 +172,7 @@ def do_refer_out(
         actor=actor,
         version=version,
         note=note,
-        payload={"referred_to": referred_to, "reference": reference},
+        details={"referred_to": referred_to, "reference": reference},
     )
     return event
 
@@ -185,23 +186,15 @@ def do_extend_deadline(
     old = case.mediation_due
     case.mediation_due = new_due
     save_case(case, actor, ["mediation_due"])
-    add_event(
-        case,
-        actor=actor,
-        kind=EventKind.EXTENDED,
-        note=reason,
-        payload={
-            "from": old.isoformat() if old else "",
-            "to": new_due.isoformat(),
-            "consent": consent,
-        },
+    timeline.deadline_extended(
+        case, actor=actor, old=old, new=new_due, reason=reason, consent=consent
     )
 
 
 @transaction.atomic
 def do_add_record(case: Case, *, actor: User, data: dict[str, Any]) -> MediationRecord:
     record = MediationRecord.objects.create(case=case, recorded_by=actor, **data)
-    add_event(case, actor=actor, kind=EventKind.RECORD, payload={"record": record.pk})
+    timeline.record_added(case, actor=actor, record=record)
     return record
 
 
@@ -212,16 +205,27 @@ def do_save_agreement(
     """Draft a new agreement or change an unsigned draft. Signed agreements are read-only."""
     if agreement is None:
         agreement = Agreement.objects.create(case=case, created_by=actor, **data)
-        add_event(case, actor=actor, kind=EventKind.AGREEMENT, payload={"drafted": agreement.pk})
+        timeline.agreement_drafted(case, actor=actor, agreement=agreement)
         return agreement
     locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if locked.is_signed:
         raise ActionRefused([_("A signed agreement cannot be changed; correct it instead.")])
+    changes = changed_fields(locked, data)
     for field, value in data.items():
         setattr(locked, field, value)
     locked.save()
-    add_event(case, actor=actor, kind=EventKind.AGREEMENT, payload={"edited": locked.pk})
+    if changes:
+        timeline.agreement_edited(case, actor=actor, agreement=locked, changes=changes)
     return locked
+
+
+def changed_fields(instance: Any, data: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """``{field: (old, new)}`` for each value of ``data`` that differs from ``instance``'s."""
+    return {
+        field: (getattr(instance, field), value)
+        for field, value in data.items()
+        if getattr(instance, field) != value
+    }
 
 
 @transaction.atomic
@@ -232,7 +236,7 @@ def do_sign_agreement(agreement: Agreement, *, actor: User, signed_on: date) -> 
     if locked.signed_on is not None:
         raise StaleCase(_("Someone else recorded the signing meanwhile."))
     locked.signed_on = signed_on
-    locked._history_user = actor
+    locked._history_user = actor  # type: ignore[attr-defined]  # simple_history reads it
     locked.save(update_fields=["signed_on"])
     agreement.signed_on = signed_on
     case = agreement.case
@@ -241,12 +245,7 @@ def do_sign_agreement(agreement: Agreement, *, actor: User, signed_on: date) -> 
     )
     claim(case, None)
     save_case(case, actor, ["confirmation_due", "confirmation_due_provisional"])
-    add_event(
-        case,
-        actor=actor,
-        kind=EventKind.AGREEMENT,
-        payload={"signed": agreement.pk, "on": signed_on.isoformat()},
-    )
+    timeline.agreement_signed(case, actor=actor, agreement=locked)
 
 
 @transaction.atomic
@@ -268,6 +267,7 @@ def do_correct_agreement(
             "copies",
         )
     }
+    changes = {f: (fields.get(f), value) for f, value in data.items() if fields.get(f) != value}
     fields.update(data)
     corrected = Agreement.objects.create(
         case=agreement.case,
@@ -286,12 +286,8 @@ def do_correct_agreement(
             performed_on=item.performed_on,
         )
     touch(agreement.case)
-    add_event(
-        agreement.case,
-        actor=actor,
-        kind=EventKind.AGREEMENT,
-        note=reason,
-        payload={"corrected": agreement.pk, "version": corrected.version},
+    timeline.agreement_corrected(
+        agreement.case, actor=actor, agreement=corrected, reason=reason, changes=changes
     )
     return corrected
 
@@ -303,28 +299,24 @@ def do_add_performance_item(
     if agreement.is_signed:
         raise ActionRefused([_("A signed agreement cannot be changed; correct it instead.")])
     item = PerformanceItem.objects.create(agreement=agreement, **data)
-    add_event(agreement.case, actor=actor, kind=EventKind.AGREEMENT, payload={"item": item.pk})
+    timeline.performance_item_added(agreement.case, actor=actor, item=item)
     return item
 
 
 @transaction.atomic
 def do_update_confirmation(agreement: Agreement, *, actor: User, data: dict[str, Any]) -> None:
     """Judicial confirmation (司法确认): applied, confirmed or refused, with court and number."""
+    changes = changed_fields(agreement, data)
     for field, value in data.items():
         setattr(agreement, field, value)
     agreement.save()
-    add_event(
-        agreement.case,
-        actor=actor,
-        kind=EventKind.CONFIRMATION,
-        payload={"status": agreement.confirmation, "court": agreement.confirmation_court},
-    )
+    timeline.confirmation_updated(agreement.case, actor=actor, agreement=agreement, changes=changes)
 
 
 @transaction.atomic
 def do_add_advice(case: Case, *, actor: User, role: str, text: str) -> Advice:
     advice = Advice.objects.create(case=case, author=actor, role=role, text=text)
-    add_event(case, actor=actor, kind=EventKind.ADVICE, note=text[:200], payload={"role": role})
+    timeline.advice_given(case, actor=actor, role=role, text=text)
     return advice
 
 
@@ -354,24 +346,21 @@ def do_add_attachment(
     except Exception:
         attachment.file.delete(save=False)
         raise
-    add_event(
-        case,
-        actor=actor,
-        kind=EventKind.ATTACHMENT,
-        payload={"attachment": attachment.pk, "kind": kind, "name": attachment.original_name},
-    )
+    timeline.attachment_added(case, actor=actor, attachment=attachment)
     return attachment
 
 
-def do_send_case_reminders(today: date | None = None) -> int:
-    """Reminders are written in the site's language (a worker has no request)."""
+def do_send_case_reminders(today: date | None = None, *, actor: User | None) -> int:
+    """Reminders are written in the site's language (a worker has no request). ``actor`` is
+    ``None`` when the daily job sends them."""
     with translation.override(settings.LANGUAGE_CODE):
-        return _do_send_case_reminders(today)
+        return _do_send_case_reminders(today, actor=actor)
 
 
-def _do_send_case_reminders(today: date | None = None) -> int:
-    """Tell mediators and coordinators of cases due within 3 days and of overdue ones. The
-    key carries the day, so a second run on the same day sends nothing new."""
+def _do_send_case_reminders(today: date | None, *, actor: User | None) -> int:
+    """Tell mediators and coordinators of cases due within 3 days and of overdue ones; the
+    case's timeline says who was reminded. The key carries the day, so a second run on the
+    same day sends nothing new (and writes no event)."""
     today = today or timezone.localdate()
     soon = today + timedelta(days=3)
     sent = 0
@@ -384,25 +373,30 @@ def _do_send_case_reminders(today: date | None = None) -> int:
         .order_by("pk")
     )
     for case in cases:
+        due = case.mediation_due
+        if due is None:  # the filter found a date: this tells the type checker
+            continue
         with transaction.atomic():
-            overdue = case.mediation_due < today
+            overdue = due < today
             recipients = [u for u in [case.mediator] if u and u.is_active] + coordinators(case)
             if overdue:
-                title = _("Overdue since %(due)s: %(case)s") % {
-                    "due": case.mediation_due,
-                    "case": case,
-                }
+                title = _("Overdue since %(due)s: %(case)s") % {"due": due, "case": case}
             else:
-                title = _("Mediation due on %(due)s: %(case)s") % {
-                    "due": case.mediation_due,
-                    "case": case,
-                }
-            sent += len(
-                do_notify(
-                    recipients,
-                    key=f"case:{case.pk}:due:{today.isoformat()}",
-                    title=title,
-                    url=case.get_absolute_url(),
-                )
+                title = _("Mediation due on %(due)s: %(case)s") % {"due": due, "case": case}
+            notified = do_notify(
+                recipients,
+                key=f"case:{case.pk}:due:{today.isoformat()}",
+                title=title,
+                url=case.get_absolute_url(),
             )
+            if notified:
+                timeline.reminder_sent(
+                    case,
+                    actor=actor,
+                    about="mediation_due",
+                    due=due,
+                    overdue=overdue,
+                    recipients=[n.user for n in notified],
+                )
+            sent += len(notified)
     return sent

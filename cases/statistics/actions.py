@@ -45,8 +45,9 @@ def do_request_case_export(*, actor: User, scope: str, period: Any, format: str 
     return job
 
 
-def do_export_cases(job_id: str) -> None:
-    """Write the anonymous case-level CSV or XLSX of a job, streaming rows to a file."""
+def do_export_cases(job_id: str, *, actor: User | None) -> None:
+    """Write the anonymous case-level CSV or XLSX of a job, streaming rows to a file.
+    ``actor`` is ``None`` when a worker writes it (the job names who asked)."""
 
     def work(job: ExportJob, progress: Progress) -> dict[str, Any]:
         first, last = job.period.split("_")
@@ -65,18 +66,18 @@ def do_export_cases(job_id: str) -> None:
             progress(min(95, 10 + 85 * rows // max(total, 1)))
 
         if job.format == "xlsx":
-            with tempfile.TemporaryFile("w+b") as handle:
-                exports.cases_xlsx(cases, handle, written)
-                handle.seek(0)
-                job.file.save("cases.xlsx", File(handle), save=False)
+            with tempfile.TemporaryFile("w+b") as binary:
+                exports.cases_xlsx(cases, binary, written)
+                binary.seek(0)
+                job.file.save("cases.xlsx", File(binary), save=False)
         else:
-            with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as handle:
+            with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as text:
                 for number, chunk in enumerate(exports.cases_csv(cases)):
-                    handle.write(chunk)
+                    text.write(chunk)
                     if number % 2000 == 1999:
                         written(number + 1)
-                handle.seek(0)
-                job.file.save("cases.csv", File(handle), save=False)
+                text.seek(0)
+                job.file.save("cases.csv", File(text), save=False)
         return {"file": job.file.name, "rows": total}
 
     run_job(ExportJob, job_id, work)

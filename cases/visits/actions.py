@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import timeline
 from cases.actions import do_assign_professional
 from cases.changes import StaleCase, next_in_sequence
 from cases.choices import (
@@ -26,6 +27,7 @@ from cases.mediation.actions import do_save_agreement, do_sign_agreement
 from cases.models import Case, VisitAssignee, VisitPhoto, VisitRequest
 from cases.people import community_managers, roles_of
 from clinic.actions import do_notify
+from clinic.audit import record as audit
 from clinic.choices import Role
 from clinic.lib.uploads import CheckedUpload
 from clinic.models import User
@@ -95,7 +97,7 @@ def do_schedule_visit(
     if locked.status not in (VisitStatus.SUBMITTED, VisitStatus.SCHEDULED):
         raise StaleCase(_("This request was visited or cancelled meanwhile."))
     for assignee in locked.assignees.select_related("commitment"):
-        if assignee.commitment_id:
+        if assignee.commitment is not None:
             do_release_commitment(assignee.commitment)
     locked.assignees.all().delete()
     chosen = list(professionals)
@@ -117,6 +119,28 @@ def do_schedule_visit(
         place=place,
         scheduled_by=actor,
     )
+    visitors = [user for user, _role in chosen]
+    if locked.case is not None:
+        timeline.visit_scheduled(
+            locked.case,
+            actor=actor,
+            request=locked,
+            visitors=visitors,
+            starts_at=starts_at,
+            ends_at=ends_at,
+        )
+    else:
+        # A request without a case yet has no timeline: the audit log keeps the change.
+        audit(
+            "visit_scheduled",
+            user=actor,
+            obj=locked,
+            detail={
+                "starts_at": timeline.plain(starts_at),
+                "ends_at": timeline.plain(ends_at),
+                "visitors": [timeline.named(user) for user in visitors],
+            },
+        )
     when = timezone.localtime(starts_at)
     do_notify(
         [locked.requested_by],
@@ -141,11 +165,16 @@ def do_cancel_visit(request: VisitRequest, *, actor: User, reason: str) -> None:
     if locked.status in (VisitStatus.VISITED, VisitStatus.CANCELLED):
         raise StaleCase(_("This request can no longer be cancelled."))
     for assignee in locked.assignees.select_related("commitment"):
-        if assignee.commitment_id:
+        if assignee.commitment is not None:
             do_release_commitment(assignee.commitment)
     VisitRequest.objects.filter(pk=locked.pk).update(
         status=VisitStatus.CANCELLED, cancel_reason=reason[:200]
     )
+    if locked.case is not None:
+        timeline.visit_cancelled(locked.case, actor=actor, request=locked, reason=reason[:200])
+    else:
+        # A request without a case yet has no timeline: the audit log keeps the change.
+        audit("visit_cancelled", user=actor, obj=locked, detail={"reason": reason[:200]})
     if actor.pk != locked.requested_by_id:
         do_notify(
             [locked.requested_by],
@@ -251,7 +280,7 @@ def do_record_visit_outcome(
         [locked.requested_by],
         key=f"visit:{locked.pk}:done",
         title=_("Home visit %(reference)s done") % {"reference": locked.reference},
-        body=VisitOutcome(outcome).label,
+        body=str(VisitOutcome(outcome).label),
         url=locked.get_absolute_url(),
     )
     return case

@@ -12,8 +12,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from cases import access
 from cases.statistics import exports, figures
 from cases.statistics.charts import report_charts
+from clinic.access import NotVisible
 from clinic.models import Community, District, Street, User
 
 
@@ -35,9 +37,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         communities, label, key = self._scope(options)
         if options["as_user"]:
-            from cases import access
-            from clinic.access import NotVisible
-
             user = User.objects.filter(username=options["as_user"], is_active=True).first()
             if user is None:
                 raise CommandError("No such active user.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -46,7 +47,7 @@ from cases.mediation.actions import (
     do_terminate_case,
     do_update_confirmation,
 )
-from cases.models import Case, ConsultationSlot, FollowUp, JointConsultation
+from cases.models import Agreement, Case, ConsultationSlot, FollowUp, JointConsultation
 from cases.visits.actions import (
     do_cancel_visit,
     do_record_visit_outcome,
@@ -365,7 +366,7 @@ SETTLING = {"金江路社区", "金色社区"}
 class Demo:
     def __init__(self, travel: Any) -> None:
         self.travel = travel
-        self.rng = random.Random(2026)
+        self.rng = random.Random(2026)  # noqa: S311  demo data, the same on every run
         self.serial = 0
         self.now = timezone.localtime()
 
@@ -445,7 +446,7 @@ class Command(BaseCommand):
             self.stdout.write("Cases exist already: no demo cases added.")
             return
         try:
-            import time_machine
+            import time_machine  # noqa: PLC0415  optional: only the development extras have it
         except ImportError as error:
             raise CommandError("Demo cases need the development extras (time-machine).") from error
         demo = Demo(time_machine.travel)
@@ -650,14 +651,14 @@ class Command(BaseCommand):
                 _fresh(case),
                 actor=actor,
                 version=None,
-                amount_agreed=(amount * 9 // 10) if amount else None,
+                amount_agreed=Decimal(amount * 9 // 10) if amount else None,
                 follow_up_assignee=demo.user("gridworker") if path == "follow_up_grid" else None,
             )
         if path in {"follow_up", "follow_up_grid"}:
             return
         follow_ups = FollowUp.objects.filter(case=case, done_at__isnull=True).order_by("due_on")
         if path == "urged":
-            first = follow_ups.first()
+            first = follow_ups[0]
             with demo.at(max(days - 35, 1)):
                 do_record_follow_up(
                     first,
@@ -671,7 +672,7 @@ class Command(BaseCommand):
         if path == "reopened":
             with demo.at(days - 25):
                 do_update_confirmation(
-                    _fresh(case).current_agreement,
+                    Agreement.objects.get(pk=agreement.pk),
                     actor=actor,
                     data={
                         "confirmation": "refused",
@@ -828,9 +829,10 @@ class Command(BaseCommand):
                 )
                 day = calendar.next_working_day(timezone.localdate(starts))
             invitees = list(consultation.invitees.order_by("pk"))
-            do_answer_invitation(invitees[0], accepted=True, slots=slots)
+            first, second = invitees[0], invitees[1]
+            do_answer_invitation(first, actor=first.user, accepted=True, slots=slots)
             if number == 0:
-                do_answer_invitation(invitees[1], accepted=True, slots=slots[:1])
+                do_answer_invitation(second, actor=second.user, accepted=True, slots=slots[:1])
                 do_fix_meeting(consultation, actor=consultation.convened_by, slot=slots[0])
             else:
-                do_answer_invitation(invitees[1], accepted=False)
+                do_answer_invitation(second, actor=second.user, accepted=False)

@@ -13,5 +13,5 @@ class Command(BaseCommand):
     help = "Remind mediators and coordinators of cases due within 3 days and overdue ones."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        sent = do_send_case_reminders()
+        sent = do_send_case_reminders(actor=None)
         self.stdout.write(f"{sent} reminders sent.")

@@ -13,4 +13,4 @@ class Command(BaseCommand):
     help = "Remind assignees of follow-ups due within 3 days, and coordinators of overdue ones."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(f"{do_send_followup_reminders()} reminders sent.")
+        self.stdout.write(f"{do_send_followup_reminders(actor=None)} reminders sent.")
