@@ -64,9 +64,6 @@ class ConcludeForm(VersionedForm):
     settle_now = forms.BooleanField(
         label=_("Settle straight away (the agreement is signed)"), required=False
     )
-    settle_now = forms.BooleanField(
-        label=_("Settle straight away (the agreement is signed)"), required=False
-    )
 
 
 class InvitationForm(forms.Form):
