@@ -3,9 +3,10 @@ fields, notes and assignment. Each workflow's forms live in its package."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import (
@@ -60,7 +61,8 @@ class CaseFieldsForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for flag in ("prevented_criminal", "prevented_petition"):
             persons = data.get(f"{flag}_persons") or 0
             if data.get(flag) and persons < 1:
@@ -74,7 +76,10 @@ class CaseEditForm(VersionedForm, CaseFieldsForm):
 
     def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = Grid.objects.filter(community=community)
+        # self.fields holds this form's copies of the fields declared above
+        cast(forms.ModelChoiceField, self.fields["grid"]).queryset = Grid.objects.filter(
+            community=community
+        )
 
 
 class NoteForm(VersionedForm):
@@ -93,9 +98,9 @@ def parse_professional(value: str) -> tuple[User, str]:
 class AssignMediatorForm(forms.Form):
     mediator = forms.ModelChoiceField(label=_("Mediator"), queryset=User.objects.none())
 
-    def __init__(self, *args: Any, mediators: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, mediators: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["mediator"].queryset = mediators
+        cast(forms.ModelChoiceField, self.fields["mediator"]).queryset = mediators
 
 
 class AssignProfessionalForm(forms.Form):
@@ -103,7 +108,9 @@ class AssignProfessionalForm(forms.Form):
 
     def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["professional"].choices = professional_choices(community)
+        cast(forms.ChoiceField, self.fields["professional"]).choices = professional_choices(
+            community
+        )
 
     def clean_professional(self) -> tuple[User, str]:
         return parse_professional(self.cleaned_data["professional"])
@@ -114,15 +121,17 @@ class RecuseForm(VersionedForm):
     reason = forms.CharField(label=_("Reason for the objection"), widget=textarea(2))
     new_mediator = forms.ModelChoiceField(label=_("New mediator"), queryset=User.objects.none())
 
-    def __init__(self, *args: Any, parties: Any, mediators: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, parties: QuerySet[Party], mediators: QuerySet[User], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["party"].queryset = parties
-        self.fields["new_mediator"].queryset = mediators
+        cast(forms.ModelChoiceField, self.fields["party"]).queryset = parties
+        cast(forms.ModelChoiceField, self.fields["new_mediator"]).queryset = mediators
 
 
 class ReassignForm(forms.Form):
     to = forms.ModelChoiceField(label=_("Give the work to"), queryset=User.objects.none())
 
-    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, people: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to"].queryset = people
+        cast(forms.ModelChoiceField, self.fields["to"]).queryset = people

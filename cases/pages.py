@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
@@ -41,32 +41,51 @@ from cases.choices import (
 from cases.documents import papers
 from cases.models import Case, Party
 from cases.selectors import available_steps
+from clinic.access import AuthenticatedHttpRequest
 from clinic.audit import record as audit
 from clinic.choices import AuditEvent
 from clinic.lib.masking import mask_id_number, mask_phone
 from scheduling.actions import Clash
+
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
 
 STALE = gettext_lazy("This case was updated by someone else, please reload it.")
 
 T = TypeVar("T")
 
 
+class HtmxRequest(AuthenticatedHttpRequest):
+    """A signed-in request as django-htmx's middleware leaves it (``request.htmx`` is true for
+    a request htmx sent). Only for annotations."""
+
+    htmx: HtmxDetails
+
+
 @dataclass
 class Submitted(Generic[T]):
-    """How a submission went: ``done`` (true when the action ran), what the action returned,
-    and the status to show the form again with."""
+    """How a submission went: ``done`` (true when the action ran), what the action returned
+    (``result``, once it ran), and the status to show the form again with."""
 
     status: int = 200
     done: bool = False
-    result: T | None = None
+    returned: T | None = None
 
     def __bool__(self) -> bool:
         return self.done
 
+    @property
+    def result(self) -> T:
+        """What the action returned; there is none before it ran."""
+        if not self.done:
+            raise ValueError("the action did not run")
+        # it ran: ``returned`` is its own return value (None only where T allows it)
+        return cast(T, self.returned)
+
 
 def submit(
     request: HttpRequest,
-    form: forms.Form,
+    form: forms.BaseForm,
     action: Callable[[dict[str, Any]], T],
     *,
     stale: str = "",
@@ -89,13 +108,13 @@ def submit(
         for reason in refused.reasons:
             form.add_error(None, reason)
         return Submitted(status=400)
-    return Submitted(done=True, result=result)
+    return Submitted(done=True, returned=result)
 
 
 def form_page(
     request: HttpRequest,
-    case: Any,
-    form: forms.Form,
+    case: Case | None,
+    form: forms.BaseForm,
     *,
     title: str,
     submit: str,
@@ -122,7 +141,7 @@ def form_page(
 
 
 def case_detail_page(
-    request: HttpRequest, case: Case, revealed: Party | None = None, status: int = 200
+    request: AuthenticatedHttpRequest, case: Case, revealed: Party | None = None, status: int = 200
 ) -> HttpResponse:
     """The case page; ``revealed``'s ID number, phone and room are shown in full (the caller
     checked and audited the reveal), every other party's masked. Opening it is audited."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import heapq
 import operator
+from collections.abc import Callable
 from datetime import date, timedelta
 from functools import cache, reduce
 from typing import Any
@@ -19,6 +20,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Subquery,
     Value,
     Window,
@@ -56,17 +58,17 @@ from cases.transitions import TRANSITIONS
 from clinic import access as clinic_access
 from clinic.access import memberships
 from clinic.choices import Level, Role
-from clinic.models import Community
+from clinic.models import Community, User
 
 LIST_ROLES = (Role.DISTRICT_ADMIN, Role.STREET_OFFICER, Role.COORDINATOR, Role.MEDIATOR)
 
 
-def list_communities(user: Any) -> list[Community]:
+def list_communities(user: User) -> list[Community]:
     """The case list's community filter: the communities of the viewer's list roles (taken
     from their memberships, without a query, when every one is a community's)."""
     held = [m for m in clinic_access.memberships(user) if m.role in LIST_ROLES]
     if all(m.level == Level.COMMUNITY for m in held):
-        own = {m.community_id: m.community for m in held}
+        own = {m.community_id: m.community for m in held if m.community}  # each has one
         return sorted(own.values(), key=lambda community: community.code)
     return list(clinic_access.communities_for(user, *LIST_ROLES))
 
@@ -102,12 +104,17 @@ class NewestFirst:
     ORDER = ("-registered_at", "-pk")
 
     def __init__(
-        self, qs: Any, parts: list[Q], rows: Any, expected: slice, ahead: Q | None = None
+        self,
+        qs: QuerySet[Case],
+        parts: list[Q],
+        rows: Callable[..., QuerySet[Case, dict[str, Any]]],
+        expected: slice,
+        ahead: Q | None = None,
     ) -> None:
         self.rows = rows
         self.expected = expected
         self.read: tuple[slice, list[dict[str, Any]]] | None = None
-        self.parts = []
+        self.parts: list[QuerySet[Case]] = []
         for n, part in enumerate([*parts, *([ahead] if ahead is not None else [])]):
             own = qs.filter(part)
             for earlier in parts[:n]:
@@ -116,7 +123,7 @@ class NewestFirst:
         self.ahead = self.parts.pop() if ahead is not None else None
         self.ahead_count = 0
 
-    def _parts(self, stop: int) -> list[Any]:
+    def _parts(self, stop: int) -> list[QuerySet[Case]]:
         """The parts to page through: the part read ahead stands as its newest ``stop``."""
         if self.ahead is None:
             return self.parts
@@ -146,7 +153,7 @@ class NewestFirst:
             return []
         asked = window
         if len(parts) == 1:
-            page: Any = parts[0].values("pk")[window]
+            page: QuerySet[Case, Any] | list[int] = parts[0].values("pk")[window]
             window = slice(None)
         elif connection.features.supports_slicing_ordering_in_compound:
             first, *rest = (part.values("pk")[: window.stop] for part in parts)
@@ -180,7 +187,7 @@ def filter_options(choices: type[Choices], selected: str) -> list[tuple[str, str
     return [(value, label, value == selected) for value, label in labels(choices).items()]
 
 
-def row_values(cases: Any, *also: str) -> Any:
+def row_values(cases: QuerySet[Case], *also: str) -> QuerySet[Case, dict[str, Any]]:
     """The case list's rows as plain values (and the annotations named in ``also``), marked
     when overdue; on PostgreSQL with their parties' names (one query for the page)."""
     late = ExpressionWrapper(overdue_cases(timezone.localdate()), output_field=BooleanField())
@@ -247,7 +254,7 @@ def due_text(due: date | None, wording: str, provisional: str, is_provisional: b
     return provisional % {"deadline": text} if is_provisional else text
 
 
-def detail_queryset() -> Any:
+def detail_queryset() -> QuerySet[Case]:
     return Case.objects.select_related(
         "community", "street", "committee", "mediator", "clinic", "grid", "registered_by"
     ).prefetch_related(
@@ -268,7 +275,9 @@ def detail_queryset() -> Any:
     )
 
 
-def available_steps(case: Case, user: Any) -> tuple[list[tuple[str, str]], list[tuple[str, list]]]:
+def available_steps(
+    case: Case, user: User
+) -> tuple[list[tuple[str, str]], list[tuple[str, list[str]]]]:
     """Transitions the user may fire now, and those they may fire once conditions hold."""
     ready, blocked = [], []
     for name, (_form, _action, label, _intro) in TRANSITIONS.items():
@@ -286,7 +295,7 @@ def available_steps(case: Case, user: Any) -> tuple[list[tuple[str, str]], list[
 LIMIT = 8
 
 
-def my_work(user: Any, role: str) -> dict[str, Any]:
+def my_work(user: User, role: str) -> dict[str, Any]:
     """The cases part of ``user``'s home page in ``role``: due and overdue cases and cases
     waiting for them (as case-list rows, drawn by the list's own renderer), their visits,
     invitations, follow-ups, and for a street officer this month's headline and alerts."""
@@ -294,7 +303,7 @@ def my_work(user: Any, role: str) -> dict[str, Any]:
     soon = today + timedelta(days=7)
     visible = Case.objects.visible_to(user).for_list()
     communities = [m.community_id for m in memberships(user) if m.role == Role.COORDINATOR]
-    panels: list[tuple[str, Any, str]] = []
+    panels: list[tuple[str, QuerySet[Case], str]] = []
     headline = None
     street_alerts: dict[str, int] = {}
     if role == Role.MEDIATOR:

@@ -6,8 +6,10 @@ only says how each is offered on a page (``cases.views.fire_transition``).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
+from django import forms
 from django.utils.translation import gettext_lazy
 
 from cases.consultations.actions import do_conclude_consultation, do_convene_consultation
@@ -23,9 +25,14 @@ from cases.mediation.actions import (
 )
 from cases.mediation.forms import ReopenForm, SettleForm, TerminateForm
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 #: name → (form, action, button label, explanation). The form's fields are the action's
 #: keyword arguments.
-TRANSITIONS: dict[str, tuple[type, Any, Any, Any]] = {
+TRANSITIONS: dict[
+    str, tuple[type[forms.Form], Callable[..., object], StrOrPromise, StrOrPromise]
+] = {
     "accept": (
         VersionedForm,
         do_accept_case,

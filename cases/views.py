@@ -5,7 +5,7 @@ their packages (``cases/<workflow>/views.py``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,7 +15,7 @@ from django.db.models import (
     OuterRef,
     Q,
 )
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -59,12 +59,12 @@ from cases.selectors import (
 )
 from cases.transitions import TRANSITIONS
 from clinic import access as clinic_access
-from clinic.access import NotPermitted, NotVisible
+from clinic.access import AuthenticatedHttpRequest, NotPermitted, NotVisible
 from clinic.choices import Role
 from clinic.models import User
 
 
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Cases the viewer may see, filtered and searchable, 25 (or 50, 100) a page."""
     user = request.user
     if not any(role != Role.GRID_WORKER for role in clinic_access.roles(user)):
@@ -113,13 +113,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
     expected = slice(first, first + size)
     parts, many_grants = access.case_scope_parts(user)
     cases = NewestFirst(qs, parts, row_values, expected, ahead=many_grants)
-    page = Paginator(cases, size).get_page(number)
+    # The paginator reads only count() and a slice (a list of rows) of NewestFirst.
+    paginator: Paginator[dict[str, Any]] = Paginator(cases, size)  # type: ignore[arg-type]
+    page = paginator.get_page(number)
     return render(
         request,
         "cases/case_list.html",
         {
             "page": page,
-            "rows": list_rows(page.object_list),
+            "rows": list_rows(cast(list[dict[str, Any]], page.object_list)),
             "params": params,
             "states": filter_options(State, state),
             "types": filter_options(DisputeType, dispute_type),
@@ -131,7 +133,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = access.access_case(request.user, pk)
     case = detail_queryset().get(pk=case.pk)
     return case_detail_page(request, case)
@@ -152,7 +154,7 @@ EDITABLE = [
 ]
 
 
-def edit_case(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_case(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = access.access_case(request.user, pk, write=True)
     initial = {field: getattr(case, field) for field in EDITABLE} | {"version": case.version}
     form = CaseEditForm(request.POST or None, initial=initial, community=case.community)
@@ -170,7 +172,7 @@ def edit_case(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def fire_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+def fire_transition(request: AuthenticatedHttpRequest, pk: int, name: str) -> HttpResponse:
     """One page per transition: its form, and on POST the action behind it."""
     if name not in TRANSITIONS:
         raise NotVisible("transition", name)
@@ -217,7 +219,7 @@ def fire_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     )
 
 
-def assign_case(request: HttpRequest, pk: int) -> HttpResponse:
+def assign_case(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Choose the mediator and the professionals who advise."""
     case = access.access_case(request.user, pk)
     if not access.may_assign(request.user, case):
@@ -260,7 +262,7 @@ def assign_case(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def remove_professional(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+def remove_professional(request: AuthenticatedHttpRequest, pk: int, user_pk: int) -> HttpResponse:
     case = access.access_case(request.user, pk)
     if not access.may_assign(request.user, case):
         raise NotPermitted("case", pk, "assign")
@@ -274,7 +276,7 @@ def remove_professional(request: HttpRequest, pk: int, user_pk: int) -> HttpResp
     return redirect("cases:assign_case", pk=case.pk)
 
 
-def recuse_mediator(request: HttpRequest, pk: int) -> HttpResponse:
+def recuse_mediator(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A party objects to the mediator (回避): record it and hand the case to another."""
     case = access.access_case(request.user, pk)
     if not access.may_assign(request.user, case) or not case.is_open:
@@ -301,7 +303,7 @@ def recuse_mediator(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def reassign_person(request: HttpRequest, user_pk: int) -> HttpResponse:
+def reassign_person(request: AuthenticatedHttpRequest, user_pk: int) -> HttpResponse:
     """Before someone leaves: hand all their open cases and follow-ups to another person."""
     person = clinic_access.access_person(request.user, user_pk, write=True)
     work = access.open_work_for(person)

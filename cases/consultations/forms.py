@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,7 @@ from cases.forms import (
     parse_professional,
     textarea,
 )
+from cases.models import ConsultationSlot
 from cases.people import professional_choices
 from clinic.models import Community, User
 
@@ -35,11 +37,13 @@ class ConveneForm(VersionedForm):
 
     def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["invitees"].choices = professional_choices(community)
+        # self.fields holds this form's copies of the fields declared above
+        cast(forms.ChoiceField, self.fields["invitees"]).choices = professional_choices(community)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        slots = [data.get(f"slot{i}") for i in (1, 2, 3) if data.get(f"slot{i}")]
+        super().clean()
+        data = self.cleaned_data
+        slots: list[datetime] = [data[f"slot{i}"] for i in (1, 2, 3) if data.get(f"slot{i}")]
         if any(slot < timezone.now() for slot in slots):
             raise forms.ValidationError(_("Proposed times must be in the future."))
         hours = data.get("hours")
@@ -74,14 +78,14 @@ class InvitationForm(forms.Form):
     )
     slots = forms.ModelMultipleChoiceField(
         label=_("Times I can attend"),
-        queryset=None,
+        queryset=ConsultationSlot.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, slots: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, slots: QuerySet[ConsultationSlot], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["slots"].queryset = slots
+        cast(forms.ModelMultipleChoiceField, self.fields["slots"]).queryset = slots
 
 
 class OpinionForm(forms.Form):
@@ -89,8 +93,12 @@ class OpinionForm(forms.Form):
 
 
 class FixMeetingForm(forms.Form):
-    slot = forms.ModelChoiceField(label=_("Meeting time"), queryset=None, widget=forms.RadioSelect)
+    slot = forms.ModelChoiceField(
+        label=_("Meeting time"),
+        queryset=ConsultationSlot.objects.none(),
+        widget=forms.RadioSelect,
+    )
 
-    def __init__(self, *args: Any, slots: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, slots: QuerySet[ConsultationSlot], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["slot"].queryset = slots
+        cast(forms.ModelChoiceField, self.fields["slot"]).queryset = slots

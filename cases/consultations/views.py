@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -12,10 +12,10 @@ from cases.consultations.actions import do_answer_invitation, do_fix_meeting, do
 from cases.consultations.forms import FixMeetingForm, InvitationForm, OpinionForm
 from cases.models import JointConsultation
 from cases.pages import Submitted, submit
-from clinic.access import NotPermitted, NotVisible
+from clinic.access import AuthenticatedHttpRequest, NotPermitted, NotVisible
 
 
-def consultation(request: HttpRequest, pk: int) -> HttpResponse:
+def consultation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An invitee answers, says when they can come and gives their own opinion; the convener
     fixes the meeting time. Each form posts its own button's name."""
     found = (
@@ -50,10 +50,7 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 answer_form,
                 lambda data: do_answer_invitation(
-                    invitee,
-                    actor=request.user,
-                    accepted=data["answer"] == "accepted",
-                    slots=data["slots"],
+                    invitee, accepted=data["answer"] == "accepted", slots=data["slots"]
                 ),
             )
             done = _("Your answer was sent.")
@@ -61,9 +58,7 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse:
             submitted = submit(
                 request,
                 opinion_form,
-                lambda data: do_record_opinion(
-                    invitee, actor=request.user, opinion=data["opinion"]
-                ),
+                lambda data: do_record_opinion(invitee, opinion=data["opinion"]),
             )
             done = _("Your opinion was recorded.")
         elif meeting_form.is_bound and convener:

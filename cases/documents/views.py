@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,13 +20,13 @@ from cases.documents.actions import do_archive_case, do_request_case_file
 from cases.documents.forms import ArchiveForm
 from cases.jobs import expire_if_silent
 from cases.models import DocumentJob
-from cases.pages import submit
-from clinic.access import NotVisible
+from cases.pages import HtmxRequest, submit
+from clinic.access import AuthenticatedHttpRequest, NotVisible
 from clinic.audit import record as audit
 from clinic.choices import AuditEvent
 
 
-def document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def document(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     """One document of a case as a PDF, rendered within the request."""
 
     case = access.access_case(request.user, pk)
@@ -51,7 +51,7 @@ def document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 @require_POST
-def request_case_file(request: HttpRequest, pk: int) -> HttpResponse:
+def request_case_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = access.access_case(request.user, pk)
     job = do_request_case_file(
         case, actor=request.user, reveal_ids=access.may_see_personal_data(request.user, case)
@@ -59,7 +59,7 @@ def request_case_file(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("cases:document_job", job_id=job.pk)
 
 
-def _job(request: HttpRequest, job_id: Any) -> DocumentJob:
+def _job(request: AuthenticatedHttpRequest, job_id: UUID) -> DocumentJob:
     job = DocumentJob.objects.select_related("case").filter(pk=job_id).first()
     if job is None or job.requested_by_id != request.user.pk:
         raise NotVisible("document_job", job_id)
@@ -67,7 +67,7 @@ def _job(request: HttpRequest, job_id: Any) -> DocumentJob:
     return job
 
 
-def document_job(request: HttpRequest, job_id: Any) -> HttpResponse:
+def document_job(request: HtmxRequest, job_id: UUID) -> HttpResponse:
     """The case file's progress; the page refreshes itself (htmx) until the file is ready."""
     job = _job(request, job_id)
     expire_if_silent(job)
@@ -79,7 +79,7 @@ def document_job(request: HttpRequest, job_id: Any) -> HttpResponse:
     return render(request, template, {"job": job, "case": job.case})
 
 
-def download_document_job(request: HttpRequest, job_id: Any) -> FileResponse:
+def download_document_job(request: AuthenticatedHttpRequest, job_id: UUID) -> FileResponse:
     job = _job(request, job_id)
     if job.status != JobStatus.DONE:
         raise NotVisible("document_job", job_id)
@@ -92,7 +92,7 @@ def download_document_job(request: HttpRequest, job_id: Any) -> FileResponse:
     return response
 
 
-def archive_case(request: HttpRequest, pk: int) -> HttpResponse:
+def archive_case(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = access.access_case(request.user, pk, write=True)
     form = ArchiveForm(request.POST or None)
     gaps = papers.missing(case)

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -17,11 +17,11 @@ from cases.choices import (
 from cases.follow_ups.actions import do_record_follow_up, do_schedule_follow_up_visit
 from cases.follow_ups.forms import FollowUpForm, FollowUpVisitForm
 from cases.pages import form_page, submit
-from clinic.access import NotPermitted
+from clinic.access import AuthenticatedHttpRequest, NotPermitted
 from clinic.lib.masking import mask_phone
 
 
-def record_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+def record_follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     follow_up = access.access_follow_up(request.user, pk)
     case = follow_up.case
     if follow_up.done_at is not None:
@@ -64,7 +64,7 @@ def record_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def schedule_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+def schedule_follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     follow_up = access.access_follow_up(request.user, pk)
     if follow_up.assignee_id != request.user.pk or follow_up.done_at is not None:
         raise NotPermitted("follow_up", pk, "schedule")
@@ -73,7 +73,6 @@ def schedule_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     def plan(data: dict[str, Any]) -> None:
         do_schedule_follow_up_visit(
             follow_up,
-            actor=request.user,
             starts_at=data["starts_at"],
             ends_at=data["starts_at"] + timedelta(hours=float(data["hours"])),
             place=data["place"],

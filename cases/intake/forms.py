@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import (
@@ -54,13 +55,17 @@ class PartyForm(forms.ModelForm):
         self.fields["gender"].required = False
         self.fields["id_type"].required = False
         if sides:
-            self.fields["side"].choices = [(s, Side(s).label) for s in sides]
+            # self.fields holds this form's copies of the model's fields
+            cast(forms.ChoiceField, self.fields["side"]).choices = [
+                (s, Side(s).label) for s in sides
+            ]
         if self.instance.pk:
             del self.fields["consented"]
             del self.fields["notice_method"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         id_type, number = data.get("id_type"), (data.get("id_number") or "").strip()
         if number and not id_type:
             self.add_error("id_type", _("Say which document this number is from."))
@@ -85,7 +90,8 @@ class ConsentForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("consented") and not data.get("notice_method"):
             raise forms.ValidationError(_("Record the consent, the notice, or both."))
         return data
@@ -107,11 +113,14 @@ class RegisterDisputeForm(CaseFieldsForm):
 
     field_order = ["community", "clinic", "grid", "source", "dispute_type", "summary", "risk"]
 
-    def __init__(self, *args: Any, communities: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, communities: QuerySet[Community], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = communities
-        self.fields["clinic"].queryset = Clinic.objects.filter(community__in=communities)
-        self.fields["grid"].queryset = Grid.objects.filter(
+        # self.fields holds this form's copies of the fields declared above
+        cast(forms.ModelChoiceField, self.fields["community"]).queryset = communities
+        cast(forms.ModelChoiceField, self.fields["clinic"]).queryset = Clinic.objects.filter(
+            community__in=communities
+        )
+        cast(forms.ModelChoiceField, self.fields["grid"]).queryset = Grid.objects.filter(
             community__in=communities
         ).select_related("community")
         if communities.count() == 1:
@@ -141,9 +150,9 @@ class AdviceForm(forms.Form):
         label=_("Their phone"), max_length=20, required=False, validators=[phone_validator]
     )
 
-    def __init__(self, *args: Any, communities: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, communities: QuerySet[Community], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = communities
+        cast(forms.ModelChoiceField, self.fields["community"]).queryset = communities
         if communities.count() == 1:
             self.fields["community"].initial = communities.first()
 

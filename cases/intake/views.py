@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.db.models import (
     Q,
 )
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,13 +31,13 @@ from cases.models import Case, Party
 from cases.pages import case_detail_page, form_page, submit
 from cases.selectors import detail_queryset
 from clinic import access as clinic_access
-from clinic.access import NotPermitted
+from clinic.access import AuthenticatedHttpRequest, NotPermitted
 from clinic.audit import record as audit
 from clinic.choices import AuditEvent, Role
 from clinic.models import Community
 
 
-def _duplicates(community: Community, party_forms: list[Any]) -> list[Case]:
+def _duplicates(community: Community, party_forms: list[PartyForm]) -> list[Case]:
     """Open cases in the same street with a party of the same ID number or phone."""
     hashes: set[str] = set()
     for party_form in party_forms:
@@ -58,7 +58,7 @@ def _duplicates(community: Community, party_forms: list[Any]) -> list[Case]:
     )
 
 
-def register_dispute(request: HttpRequest) -> HttpResponse:
+def register_dispute(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     communities = access.register_communities(user)
     if not communities.exists():
@@ -105,7 +105,7 @@ def register_dispute(request: HttpRequest) -> HttpResponse:
     )
 
 
-def log_advice(request: HttpRequest) -> HttpResponse:
+def log_advice(request: AuthenticatedHttpRequest) -> HttpResponse:
     """法律咨询: a walk-in question and its answer, logged in under a minute."""
     user = request.user
     communities = access.register_communities(user)
@@ -135,7 +135,7 @@ def log_advice(request: HttpRequest) -> HttpResponse:
     )
 
 
-def add_party(request: HttpRequest, pk: int) -> HttpResponse:
+def add_party(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = access.access_case(request.user, pk, write=True)
     if not case.is_open:
         raise NotPermitted("case", pk, "add party")
@@ -151,11 +151,11 @@ def add_party(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def edit_party(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_party(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     party = access.access_party(request.user, pk, write=True)
     form = PartyForm(request.POST or None, instance=party)
 
-    def save(data: dict[str, Any]) -> Any:
+    def save(data: dict[str, Any]) -> None:
         changes = {f: data[f] for f in form.Meta.fields}
         do_update_party(Party.objects.get(pk=pk), actor=request.user, changes=changes)
 
@@ -169,7 +169,7 @@ def edit_party(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def party_consent(request: HttpRequest, pk: int) -> HttpResponse:
+def party_consent(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     party = access.access_party(request.user, pk, write=True)
     form = ConsentForm(request.POST or None)
     submitted = submit(
@@ -192,7 +192,7 @@ def party_consent(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def party_refusal(request: HttpRequest, pk: int) -> HttpResponse:
+def party_refusal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     party = access.access_party(request.user, pk, write=True)
     form = RefusalForm(request.POST or None)
     submitted = submit(
@@ -215,7 +215,7 @@ def party_refusal(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def reveal_party(request: HttpRequest, pk: int) -> HttpResponse:
+def reveal_party(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show one party's full ID number and phone, to those who may; each reveal is audited."""
     party = access.access_party(request.user, pk)
     if not access.may_see_personal_data(request.user, party.case):

@@ -3,10 +3,12 @@ judicial confirmation, advice notes and files."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +22,9 @@ from cases.forms import DATE_INPUT, DATETIME_INPUT, VersionedForm, textarea
 from cases.models import Agreement, MediationRecord, PerformanceItem
 from clinic.lib.uploads import HEIC, JPEG, PDF, PNG, UploadRejected, check_upload, clean_filename
 from clinic.models import User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -64,10 +69,14 @@ class SettleForm(VersionedForm):
         help_text=_("Or the grid worker of the parties' grid."),
     )
 
-    def __init__(self, *args: Any, grid_workers: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, grid_workers: QuerySet[User] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if grid_workers is not None:
-            self.fields["follow_up_assignee"].queryset = grid_workers
+            # self.fields holds this form's copies of the fields declared above
+            field = cast(forms.ModelChoiceField, self.fields["follow_up_assignee"])
+            field.queryset = grid_workers
 
 
 class ReopenForm(VersionedForm):
@@ -112,7 +121,7 @@ class RecordForm(forms.ModelForm):
             "result": textarea(3),
         }
 
-    def clean_held_at(self) -> Any:
+    def clean_held_at(self) -> datetime:
         held_at = self.cleaned_data["held_at"]
         if held_at > timezone.now() + timedelta(hours=1):
             raise forms.ValidationError(_("A record is written of a meeting that took place."))
@@ -140,7 +149,8 @@ class AgreementDraftForm(forms.ModelForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("form") == AgreementForm.WRITTEN:
             for field in ("responsibilities", "performance_manner"):
                 if not (data.get(field) or "").strip():
@@ -187,7 +197,8 @@ class ConfirmationForm(forms.ModelForm):
         widgets = {"confirmation_applied_on": DATE_INPUT, "confirmation_decided_on": DATE_INPUT}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         status = data.get("confirmation")
         if status and not data.get("confirmation_court"):
             self.add_error("confirmation_court", _("Which court?"))
@@ -206,9 +217,9 @@ class AdviceNoteForm(forms.Form):
     role = forms.ChoiceField(label=_("Advising as"))
     text = forms.CharField(label=_("Advice"), widget=textarea(5))
 
-    def __init__(self, *args: Any, roles: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, roles: list[tuple[str, StrOrPromise]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = roles
+        cast(forms.ChoiceField, self.fields["role"]).choices = roles
 
 
 class AttachmentForm(forms.Form):
@@ -216,7 +227,7 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File (PDF, JPEG, PNG or HEIC, up to 20 MB)"))
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
 
-    def clean_file(self) -> Any:
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         try:
             self.checked = check_upload(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,12 +46,12 @@ from cases.models import Agreement, Attachment
 from cases.pages import form_page, submit
 from cases.selectors import detail_queryset
 from clinic import access as clinic_access
-from clinic.access import NotPermitted, NotVisible
+from clinic.access import AuthenticatedHttpRequest, NotPermitted, NotVisible
 from clinic.audit import record as audit
 from clinic.choices import PROFESSIONAL_ROLES, AuditEvent, Role
 
 
-def escalate_case(request: HttpRequest, pk: int) -> HttpResponse:
+def escalate_case(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = access.access_case(request.user, pk)
     if not access.may_escalate(request.user, case):
         raise NotPermitted("case", pk, "escalate")
@@ -74,7 +74,7 @@ def escalate_case(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def refer_out(request: HttpRequest, pk: int) -> HttpResponse:
+def refer_out(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = access.access_case(request.user, pk)
     case = detail_queryset().get(pk=case.pk)
     if not access.may_refer_out(request.user, case):
@@ -97,7 +97,7 @@ def refer_out(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def extend_deadline(request: HttpRequest, pk: int) -> HttpResponse:
+def extend_deadline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = access.access_case(request.user, pk, write=True)
     if case.state not in ACTIVE_STATES:
         raise NotPermitted("case", pk, "extend")
@@ -120,7 +120,7 @@ def extend_deadline(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def add_record(request: HttpRequest, pk: int) -> HttpResponse:
+def add_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = access.access_case(request.user, pk, write=True)
     form = RecordForm(
         request.POST or None,
@@ -137,7 +137,7 @@ def add_record(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _agreement(request: HttpRequest, pk: int) -> Agreement:
+def _agreement(request: AuthenticatedHttpRequest, pk: int) -> Agreement:
     agreement = Agreement.objects.filter(pk=pk).only("case_id").first()
     if agreement is None:
         raise NotVisible("agreement", pk)
@@ -147,7 +147,7 @@ def _agreement(request: HttpRequest, pk: int) -> Agreement:
     return agreement
 
 
-def new_agreement(request: HttpRequest, pk: int) -> HttpResponse:
+def new_agreement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = access.access_case(request.user, pk, write=True)
     if case.state not in ACTIVE_STATES:
         raise NotPermitted("case", pk, "agreement")
@@ -177,7 +177,7 @@ def new_agreement(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def edit_agreement(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_agreement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk)
     if agreement.is_signed:
         raise NotPermitted("agreement", pk, "edit signed")
@@ -202,7 +202,7 @@ def edit_agreement(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def sign_agreement(request: HttpRequest, pk: int) -> HttpResponse:
+def sign_agreement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk)
     if agreement.is_signed:
         raise NotPermitted("agreement", pk, "sign twice")
@@ -230,7 +230,7 @@ def sign_agreement(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def correct_agreement(request: HttpRequest, pk: int) -> HttpResponse:
+def correct_agreement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk)
     if not agreement.is_signed:
         raise NotPermitted("agreement", pk, "correct unsigned")
@@ -256,7 +256,7 @@ def correct_agreement(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def add_performance_item(request: HttpRequest, pk: int) -> HttpResponse:
+def add_performance_item(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk)
     if agreement.is_signed:
         raise NotPermitted("agreement", pk, "edit signed")
@@ -279,7 +279,7 @@ def add_performance_item(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def update_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
+def update_confirmation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk)
     if not agreement.is_signed:
         raise NotPermitted("agreement", pk, "confirm unsigned")
@@ -305,7 +305,7 @@ def update_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def add_advice(request: HttpRequest, pk: int) -> HttpResponse:
+def add_advice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = access.access_case(request.user, pk)
     if not access.may_advise(request.user, case):
         raise NotPermitted("case", pk, "advise")
@@ -320,7 +320,7 @@ def add_advice(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def upload_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+def upload_attachment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = access.access_case(request.user, pk, write=True)
     form = AttachmentForm(request.POST or None, request.FILES or None)
     submitted = submit(
@@ -349,7 +349,7 @@ def upload_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def download_attachment(request: HttpRequest, pk: int) -> FileResponse:
+def download_attachment(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     attachment = Attachment.objects.filter(pk=pk).only("case_id").first()
     if attachment is None:
         raise NotVisible("attachment", pk)

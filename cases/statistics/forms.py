@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -25,10 +25,12 @@ class StatisticsForm(forms.Form):
 
     def __init__(self, *args: Any, scopes: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scope"].choices = scopes
+        # self.fields holds this form's copy of the field declared above
+        cast(forms.ChoiceField, self.fields["scope"]).choices = scopes
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         try:
             if data.get("first") and data.get("last"):
                 data["period_obj"] = figures.custom_period(data["first"], data["last"])

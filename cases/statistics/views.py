@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,16 +20,21 @@ from cases.choices import (
 )
 from cases.jobs import expire_if_silent
 from cases.models import ExportJob, StatisticsFiling
+from cases.pages import HtmxRequest
 from cases.statistics import exports, figures
 from cases.statistics.actions import do_file_report, do_request_case_export
 from cases.statistics.charts import report_charts
+from cases.statistics.figures import Report
 from cases.statistics.forms import StatisticsForm
-from clinic.access import NotPermitted, NotVisible
+from clinic.access import AuthenticatedHttpRequest, NotPermitted, NotVisible
 from clinic.audit import record as audit
 from clinic.choices import AuditEvent
+from clinic.models import Community, Street
 
 
-def _statistics_request(request: HttpRequest) -> tuple[Any, Any, Any, Any]:
+def _statistics_request(
+    request: AuthenticatedHttpRequest,
+) -> tuple[StatisticsForm, Report | None, Street | None, list[Community] | None]:
     """(form, report, street, communities) from the query string, scope checked."""
 
     scopes = access.statistics_scopes(request.user)
@@ -46,7 +52,7 @@ def _statistics_request(request: HttpRequest) -> tuple[Any, Any, Any, Any]:
     return form, report, street, communities
 
 
-def statistics_page(request: HttpRequest) -> HttpResponse:
+def statistics_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, report, street, _communities = _statistics_request(request)
     context: dict[str, Any] = {"form": form, "report": report}
     if report is not None:
@@ -83,7 +89,9 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def statistics_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def statistics_export(
+    request: AuthenticatedHttpRequest, fmt: str
+) -> HttpResponse | StreamingHttpResponse:
     form, report, _street, _communities = _statistics_request(request)
     if report is None:
         return redirect(f"{reverse('cases:statistics_page')}?{request.GET.urlencode()}")
@@ -95,6 +103,7 @@ def statistics_export(request: HttpRequest, fmt: str) -> HttpResponse:
         detail={"format": fmt, "scope": report.scope_label, "period": report.period.label},
     )
     name = f"{report.scope_label}-{report.period.label}"
+    response: HttpResponse | StreamingHttpResponse
     if fmt == "csv":
         response = StreamingHttpResponse(exports.figures_csv(report), content_type="text/csv")
         filename = f"{name}.csv"
@@ -117,7 +126,7 @@ def statistics_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @require_POST
-def request_case_export(request: HttpRequest) -> HttpResponse:
+def request_case_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The case-level export (every case of the scope and period, anonymous) is written by a
     background job; the page shows its progress."""
     form, report, _street, _communities = _statistics_request(request)
@@ -141,7 +150,7 @@ def request_case_export(request: HttpRequest) -> HttpResponse:
     return redirect("cases:export_job", job_id=job.pk)
 
 
-def _export_job(request: HttpRequest, job_id: Any) -> ExportJob:
+def _export_job(request: AuthenticatedHttpRequest, job_id: UUID) -> ExportJob:
     job = ExportJob.objects.filter(pk=job_id, requested_by=request.user).first()
     if job is None:
         raise NotVisible("export", job_id)
@@ -149,7 +158,7 @@ def _export_job(request: HttpRequest, job_id: Any) -> ExportJob:
     return job
 
 
-def export_job(request: HttpRequest, job_id: Any) -> HttpResponse:
+def export_job(request: HtmxRequest, job_id: UUID) -> HttpResponse:
     job = _export_job(request, job_id)
     expire_if_silent(job)
     template = (
@@ -158,7 +167,7 @@ def export_job(request: HttpRequest, job_id: Any) -> HttpResponse:
     return render(request, template, {"job": job})
 
 
-def download_export_job(request: HttpRequest, job_id: Any) -> FileResponse:
+def download_export_job(request: AuthenticatedHttpRequest, job_id: UUID) -> FileResponse:
     job = _export_job(request, job_id)
     if job.status != JobStatus.DONE:
         raise NotVisible("export", job_id)
@@ -175,7 +184,7 @@ def download_export_job(request: HttpRequest, job_id: Any) -> FileResponse:
 
 
 @require_POST
-def file_report(request: HttpRequest) -> HttpResponse:
+def file_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     _form, report, street, _communities = _statistics_request(request)
     if report is None or not access.may_file(request.user, street):
         raise NotPermitted("statistics", request.GET.get("scope", ""), "file")

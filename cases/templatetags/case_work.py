@@ -8,10 +8,12 @@ from typing import Any
 from django import template
 
 from cases.selectors import my_work as work_of
+from clinic.access import AuthenticatedHttpRequest
 
 register = template.Library()
 
 
 @register.inclusion_tag("cases/_my_work.html", takes_context=True)
 def my_work(context: dict[str, Any], role: str) -> dict[str, Any]:
-    return work_of(context["request"].user, role)
+    request: AuthenticatedHttpRequest = context["request"]  # the home pages are behind login
+    return work_of(request.user, role)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +17,15 @@ from cases.choices import (
 )
 from cases.forms import DATE_INPUT, parse_professional, textarea
 from cases.people import mediator_choices, professional_choices
-from clinic.lib.uploads import HEIC, JPEG, PNG, UploadRejected, check_upload, clean_filename
+from clinic.lib.uploads import (
+    HEIC,
+    JPEG,
+    PNG,
+    CheckedUpload,
+    UploadRejected,
+    check_upload,
+    clean_filename,
+)
 from clinic.models import Community, Grid, phone_validator
 
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
@@ -36,7 +45,7 @@ class PhotosField(forms.FileField):
         attrs={"accept": "image/jpeg,image/png,image/heic", "multiple": True}
     )
 
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+    def clean(self, data: Any, initial: Any = None) -> list[CheckedUpload]:
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         if len(files) > 6:
             raise forms.ValidationError(_("At most 6 photos."))
@@ -83,9 +92,10 @@ class VisitRequestForm(forms.Form):
     )
     photos = PhotosField(label=_("Photos (optional)"), required=False)
 
-    def __init__(self, *args: Any, grids: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, grids: QuerySet[Grid], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = grids
+        # self.fields holds this form's copies of the fields declared above
+        cast(forms.ModelChoiceField, self.fields["grid"]).queryset = grids
         if grids.count() == 1:
             self.fields["grid"].initial = grids.first()
 
@@ -101,12 +111,14 @@ class ScheduleVisitForm(forms.Form):
 
     def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["professionals"].choices = professional_choices(community) + mediator_choices(
-            community
-        )
+        #: who may be chosen, as ``("<user id>:<role>", label)``
+        self.people = professional_choices(community) + mediator_choices(community)
+        # self.fields holds this form's copy of the field declared above
+        cast(forms.ChoiceField, self.fields["professionals"]).choices = self.people
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         day, starts, ends = data.get("day"), data.get("starts"), data.get("ends")
         if day and starts and ends:
             start = timezone.make_aware(datetime.combine(day, starts))
@@ -140,7 +152,8 @@ class VisitOutcomeForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         outcome = data.get("outcome")
         if outcome == VisitOutcome.ADVICE and not (data.get("answer") or "").strip():
             self.add_error("answer", _("Write down the advice given."))

@@ -12,7 +12,7 @@ from django.db.models import Case as SqlCase
 from django.db.models import (
     When,
 )
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -32,7 +32,7 @@ from cases.visits.actions import (
     do_schedule_visit,
 )
 from cases.visits.forms import ScheduleVisitForm, VisitOutcomeForm, VisitRequestForm
-from clinic.access import NotPermitted, NotVisible
+from clinic.access import AuthenticatedHttpRequest, NotPermitted, NotVisible
 from clinic.audit import record as audit
 from clinic.choices import AuditEvent
 from clinic.lib.masking import mask_phone
@@ -40,7 +40,7 @@ from clinic.models import User
 from scheduling.actions import busy_periods
 
 
-def request_visit(request: HttpRequest) -> HttpResponse:
+def request_visit(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A grid worker, on a phone, asks for a home visit in under two minutes."""
     grids = my_grids(request.user)
     if not grids.exists():
@@ -64,7 +64,7 @@ def request_visit(request: HttpRequest) -> HttpResponse:
     )
 
 
-def my_visits(request: HttpRequest) -> HttpResponse:
+def my_visits(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not my_grids(request.user).exists():
         raise NotPermitted("visit", "", "mine")
     visits = VisitRequest.objects.filter(requested_by=request.user).select_related("grid")
@@ -72,7 +72,7 @@ def my_visits(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/visits/my_visits.html", {"page": page})
 
 
-def visit_board(request: HttpRequest) -> HttpResponse:
+def visit_board(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The coordinator's triage board: open requests by urgency, then age."""
     if not access.may_triage(request.user):
         raise NotPermitted("visit", "", "triage")
@@ -99,7 +99,7 @@ def visit_board(request: HttpRequest) -> HttpResponse:
     )
 
 
-def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = access.access_visit(request.user, pk)
     triage = access.may_triage(request.user, visit)
     visiting = access.is_visiting(request.user, visit)
@@ -123,7 +123,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def schedule_visit(request: HttpRequest, pk: int) -> HttpResponse:
+def schedule_visit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Choose professionals and a time; who is busy then is shown, and a clash refused."""
 
     visit = access.access_visit(request.user, pk, triage=True)
@@ -136,7 +136,7 @@ def schedule_visit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     busy: list[tuple[str, list]] = []
     if form.is_bound and form.is_valid() and "starts_at" in form.cleaned_data:
-        people = {int(v.split(":")[0]): label for v, label in form.fields["professionals"].choices}
+        people = {int(v.split(":")[0]): label for v, label in form.people}
         day_start = form.cleaned_data["starts_at"].replace(hour=0, minute=0)
         found = busy_periods(
             list(User.objects.filter(pk__in=people)), day_start, day_start + timedelta(days=1)
@@ -164,7 +164,7 @@ def schedule_visit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def cancel_visit(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel_visit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = access.access_visit(request.user, pk)
     if visit.requested_by_id != request.user.pk and not access.may_triage(request.user, visit):
         raise NotPermitted("visit", pk, "cancel")
@@ -188,7 +188,7 @@ def cancel_visit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def visit_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The visiting professional records the outcome, on a phone, at the door."""
     visit = access.access_visit(request.user, pk)
     if not access.is_visiting(request.user, visit):
@@ -224,7 +224,7 @@ def visit_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def visit_photo(request: HttpRequest, pk: int) -> FileResponse:
+def visit_photo(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     photo = VisitPhoto.objects.filter(pk=pk).only("request_id").first()
     if photo is None:
         raise NotVisible("photo", pk)
