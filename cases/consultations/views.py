@@ -50,7 +50,10 @@ def consultation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 request,
                 answer_form,
                 lambda data: do_answer_invitation(
-                    invitee, accepted=data["answer"] == "accepted", slots=data["slots"]
+                    invitee,
+                    actor=request.user,
+                    accepted=data["answer"] == "accepted",
+                    slots=data["slots"],
                 ),
             )
             done = _("Your answer was sent.")
@@ -58,7 +61,9 @@ def consultation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             submitted = submit(
                 request,
                 opinion_form,
-                lambda data: do_record_opinion(invitee, opinion=data["opinion"]),
+                lambda data: do_record_opinion(
+                    invitee, actor=request.user, opinion=data["opinion"]
+                ),
             )
             done = _("Your opinion was recorded.")
         elif meeting_form.is_bound and convener:

@@ -73,6 +73,7 @@ def schedule_follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     def plan(data: dict[str, Any]) -> None:
         do_schedule_follow_up_visit(
             follow_up,
+            actor=request.user,
             starts_at=data["starts_at"],
             ends_at=data["starts_at"] + timedelta(hours=float(data["hours"])),
             place=data["place"],
