@@ -82,6 +82,8 @@ class AuditEvent(models.TextChoices):
     ROLE_GRANTED = "role_granted", _("Role granted")
     ROLE_ENDED = "role_ended", _("Role ended")
     HOLIDAY_CHANGED = "holiday_changed", _("Holiday calendar changed")
+    VISIT_SCHEDULED = "visit_scheduled", _("Home visit scheduled")
+    VISIT_CANCELLED = "visit_cancelled", _("Home visit cancelled")
 
 
 class AuditResult(models.TextChoices):

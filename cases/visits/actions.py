@@ -28,7 +28,7 @@ from cases.models import Case, VisitAssignee, VisitPhoto, VisitRequest
 from cases.people import community_managers, roles_of
 from clinic.actions import do_notify
 from clinic.audit import record as audit
-from clinic.choices import Role
+from clinic.choices import AuditEvent, Role
 from clinic.lib.uploads import CheckedUpload
 from clinic.models import User
 from scheduling.actions import do_book_commitment, do_release_commitment, lock_calendars
@@ -132,7 +132,7 @@ def do_schedule_visit(
     else:
         # A request without a case yet has no timeline: the audit log keeps the change.
         audit(
-            "visit_scheduled",
+            AuditEvent.VISIT_SCHEDULED,
             user=actor,
             obj=locked,
             detail={
@@ -174,7 +174,7 @@ def do_cancel_visit(request: VisitRequest, *, actor: User, reason: str) -> None:
         timeline.visit_cancelled(locked.case, actor=actor, request=locked, reason=reason[:200])
     else:
         # A request without a case yet has no timeline: the audit log keeps the change.
-        audit("visit_cancelled", user=actor, obj=locked, detail={"reason": reason[:200]})
+        audit(AuditEvent.VISIT_CANCELLED, user=actor, obj=locked, detail={"reason": reason[:200]})
     if actor.pk != locked.requested_by_id:
         do_notify(
             [locked.requested_by],

@@ -68,6 +68,7 @@ def media(settings: Any, tmp_path: Path) -> Path:
 def _add_files() -> None:
     """An evidence photo and a bound case file: the demo itself uploads nothing."""
     case = Case.objects.filter(state="sit_in").first()
+    assert case is not None, "the demo has a case in sit-in mediation"
     picture = io.BytesIO()
     Image.new("RGB", (40, 30), "red").save(picture, format="PNG")
     do_add_attachment(
