@@ -24,10 +24,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -179,3 +179,14 @@ def case_detail_page(
         },
         status=status,
     )
+
+
+def private_file(file: IO[bytes], *, content_type: str, filename: str = "") -> FileResponse:
+    """A stored file served to the one person who may see it: as a download when ``filename``
+    is given (else inline), its declared type not sniffed, and kept by no cache on the way."""
+    response = FileResponse(
+        file, as_attachment=bool(filename), filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

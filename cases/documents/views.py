@@ -20,7 +20,7 @@ from cases.documents.actions import do_archive_case, do_request_case_file
 from cases.documents.forms import ArchiveForm
 from cases.jobs import expire_if_silent
 from cases.models import DocumentJob
-from cases.pages import HtmxRequest, submit
+from cases.pages import HtmxRequest, private_file, submit
 from clinic.access import AuthenticatedHttpRequest, NotVisible
 from clinic.audit import record as audit
 from clinic.choices import AuditEvent
@@ -85,11 +85,7 @@ def download_document_job(request: AuthenticatedHttpRequest, job_id: UUID) -> Fi
         raise NotVisible("document_job", job_id)
     audit(AuditEvent.DOWNLOAD, request=request, obj=job.case, detail={"document": "casefile"})
     name = f"{job.case.number or job.case.pk}-人民调解卷宗.pdf"
-    response = FileResponse(
-        job.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(job.file.open("rb"), content_type="application/pdf", filename=name)
 
 
 def archive_case(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:

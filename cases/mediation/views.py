@@ -43,7 +43,7 @@ from cases.mediation.forms import (
     SignForm,
 )
 from cases.models import Agreement, Attachment
-from cases.pages import form_page, submit
+from cases.pages import form_page, private_file, submit
 from cases.selectors import detail_queryset
 from clinic import access as clinic_access
 from clinic.access import AuthenticatedHttpRequest, NotPermitted, NotVisible
@@ -356,12 +356,8 @@ def download_attachment(request: AuthenticatedHttpRequest, pk: int) -> FileRespo
     access.access_case(request.user, attachment.case_id)
     attachment = Attachment.objects.get(pk=pk)
     audit(AuditEvent.DOWNLOAD, request=request, obj=attachment, detail={"case": attachment.case_id})
-    response = FileResponse(
+    return private_file(
         attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
         content_type=attachment.content_type,
+        filename=attachment.original_name,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -20,7 +20,7 @@ from cases.choices import (
 )
 from cases.jobs import expire_if_silent
 from cases.models import ExportJob, StatisticsFiling
-from cases.pages import HtmxRequest
+from cases.pages import HtmxRequest, private_file
 from cases.statistics import exports, figures
 from cases.statistics.actions import do_file_report, do_request_case_export
 from cases.statistics.charts import report_charts
@@ -175,11 +175,8 @@ def download_export_job(request: AuthenticatedHttpRequest, job_id: UUID) -> File
     content_type = {
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     }.get(job.format, "text/csv")
-    return FileResponse(
-        job.file.open("rb"),
-        as_attachment=True,
-        filename=f"cases-{job.period}.{job.format}",
-        content_type=content_type,
+    return private_file(
+        job.file.open("rb"), content_type=content_type, filename=f"cases-{job.period}.{job.format}"
     )
 
 

@@ -23,7 +23,7 @@ from cases.choices import (
 )
 from cases.intake.forms import RefusalForm
 from cases.models import Case, VisitPhoto, VisitRequest
-from cases.pages import form_page, submit
+from cases.pages import form_page, private_file, submit
 from cases.people import my_grids
 from cases.visits.actions import (
     do_cancel_visit,
@@ -230,7 +230,4 @@ def visit_photo(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
         raise NotVisible("photo", pk)
     access.access_visit(request.user, photo.request_id)
     photo = VisitPhoto.objects.get(pk=pk)
-    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(photo.file.open("rb"), content_type=photo.content_type)

@@ -339,6 +339,7 @@ def test_the_case_level_export_holds_no_personal_data(
         response = client.post(reverse("cases:request_case_export") + query)
     download = client.get(response["Location"] + "download/")
     assert download.streaming
+    assert download["Cache-Control"] == "private, no-store"  # kept by no cache on the way
     body = download.getvalue().decode("utf-8-sig")
     assert case.number in body
     for secret in (party.name, party.id_number, party.phone, party.address):
