@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -16,6 +17,8 @@ from clinic.celery import app as celery_app
 from clinic.models import User
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+#: The checks CI runs once, not in both database passes: browser journeys and form fuzzing.
+ONCE_PER_RUN = re.compile(r"^tests/(e2e/|test_fuzz_forms\.py)")
 
 pytest_plugins = ("celery.contrib.pytest",)
 
@@ -27,11 +30,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     with_broker = bool(os.environ.get("CELERY_BROKER_URL"))
     no_postgres = pytest.mark.skip(reason="needs PostgreSQL (run with DATABASE_URL; CI does)")
     no_broker = pytest.mark.skip(reason="needs a broker (CELERY_BROKER_URL; CI's second run)")
+    # CI runs the browser journeys and the form fuzzing in its first pass only (.ci/run sets
+    # CI_SECOND_PASS for the second): they test pages, not the database under them.
+    second_pass = os.environ.get("CI_SECOND_PASS") == "1"
+    ran_already = pytest.mark.skip(reason="browser and fuzzing checks ran in CI's first pass")
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(no_postgres)
         if "broker" in item.keywords and not (with_broker and on_postgres):
             item.add_marker(no_broker)
+        if second_pass and ONCE_PER_RUN.search(item.nodeid):
+            item.add_marker(ran_already)
 
 
 @pytest.fixture(autouse=True, scope="session")
