@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from itertools import count
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.choices import AgreementForm, State
@@ -13,9 +14,11 @@ from cases.consultations.actions import do_convene_consultation
 from cases.follow_ups.actions import do_record_follow_up
 from cases.intake.actions import do_accept_case, do_dispatch_case, do_register_dispute
 from cases.mediation.actions import do_save_agreement, do_settle_case, do_sign_agreement
-from cases.models import Case, FollowUp
+from cases.models import Case, FollowUp, JointConsultation
 from clinic.lib.ids import with_check_character
 from clinic.models import Community, User
+from tests.conftest import client_for
+from tests.scheduling.factories import at
 
 _serial = count(1)
 
@@ -143,3 +146,23 @@ def settle(case: Case, *, by: str = "mediator") -> Case:
 
 def today() -> date:
     return timezone.localdate()
+
+
+def convened(case: Case) -> JointConsultation:
+    """The case taken into joint consultation through its page: a judge and a police officer
+    invited, two times proposed three and four days on at 15:00."""
+    slot = at(days=3, hour=15)
+    response = client_for("mediator").post(
+        reverse("cases:fire_transition", args=[case.pk, "convene"]),
+        {
+            "version": case.version,
+            "question": "赡养费数额如何确定？",
+            "invitees": [f"{user('judge').pk}:judge", f"{user('police').pk}:police"],
+            "place": "诊所调解室",
+            "slot1": slot.strftime("%Y-%m-%dT%H:%M"),
+            "slot2": (slot + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+            "hours": "1.5",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:600]
+    return JointConsultation.objects.get(case=case)

@@ -13,8 +13,7 @@ from cases.follow_ups.actions import do_record_follow_up
 from cases.mediation.actions import do_save_agreement, do_sign_agreement
 from cases.models import Agreement, FollowUp, JointConsultation
 from scheduling.actions import do_book_commitment
-from tests.cases.consultations.test_consultation import _convene
-from tests.cases.factories import fresh, in_state, signed_agreement, today, user
+from tests.cases.factories import convened, fresh, in_state, signed_agreement, today, user
 from tests.conftest import client_for
 
 
@@ -119,7 +118,7 @@ def test_a_follow_up_recorded_meanwhile_is_409_with_the_findings_kept(
 
 def test_a_meeting_that_clashes_is_409_naming_who_is_busy(demo: None) -> None:
     case = in_state(State.SIT_IN)
-    consultation = _convene(case)
+    consultation = convened(case)
     first, _second = consultation.slots.all()
     url = reverse("cases:consultation", args=[consultation.pk])
     client_for("judge").post(url, {"answer": "accepted", "slots": [first.pk]})

@@ -16,11 +16,11 @@ from django.urls import reverse
 from cases.choices import State
 from cases.intake.actions import do_update_party
 from cases.mediation.actions import do_save_agreement
-from cases.models import Case, CaseEvent, ConsultationInvitee, FollowUp, JointConsultation, Party
+from cases.models import Case, CaseEvent, ConsultationInvitee, FollowUp, Party
 from cases.visits.actions import do_request_visit, do_schedule_visit
 from clinic.actions import do_grant_role
 from clinic.models import AuditEntry, Community, Grid, User
-from tests.cases.factories import in_state, party, registered_dispute, today, user
+from tests.cases.factories import convened, in_state, party, registered_dispute, today, user
 from tests.conftest import client_for
 from tests.scheduling.factories import at
 
@@ -92,28 +92,9 @@ def test_editing_an_agreement_draft_shows_the_field_and_old_and_new(demo: None) 
     assert f"协议：履行期限 {before:%Y-%m-%d} → {after:%Y-%m-%d}" in timeline
 
 
-def _convened(case: Case) -> JointConsultation:
-    """The case in joint consultation, with two proposed times."""
-    slot = at(days=3, hour=15)
-    response = client_for("mediator").post(
-        reverse("cases:fire_transition", args=[case.pk, "convene"]),
-        {
-            "version": case.version,
-            "question": "赡养费数额如何确定？",
-            "invitees": [f"{user('judge').pk}:judge", f"{user('police').pk}:police"],
-            "place": "诊所调解室",
-            "slot1": slot.strftime("%Y-%m-%dT%H:%M"),
-            "slot2": (slot + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
-            "hours": "1.5",
-        },
-    )
-    assert response.status_code == 302, response.content.decode()[:600]
-    return JointConsultation.objects.get(case=case)
-
-
 def test_answering_an_invitation_and_fixing_the_meeting_each_add_a_line(demo: None) -> None:
     case = in_state(State.SIT_IN)
-    consultation = _convened(case)
+    consultation = convened(case)
     first = consultation.slots.order_by("starts_at")[0]
     url = reverse("cases:consultation", args=[consultation.pk])
     client_for("judge").post(url, {"answer": "accepted", "slots": [first.pk]})

@@ -3,39 +3,24 @@ and the joint one recorded; invitees see that case and no other."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.urls import reverse
 
 from cases.choices import State
 from cases.models import ConsultationInvitee, JointConsultation
 from scheduling.models import Commitment
-from tests.cases.factories import fresh, in_state, registered_dispute, signed_agreement, user
+from tests.cases.factories import (
+    convened,
+    fresh,
+    in_state,
+    registered_dispute,
+    signed_agreement,
+)
 from tests.conftest import client_for
-from tests.scheduling.factories import at
-
-
-def _convene(case) -> JointConsultation:
-    slot = at(days=3, hour=15)
-    response = client_for("mediator").post(
-        reverse("cases:fire_transition", args=[case.pk, "convene"]),
-        {
-            "version": case.version,
-            "question": "赡养费数额如何确定？",
-            "invitees": [f"{user('judge').pk}:judge", f"{user('police').pk}:police"],
-            "place": "诊所调解室",
-            "slot1": slot.strftime("%Y-%m-%dT%H:%M"),
-            "slot2": (slot + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
-            "hours": "1.5",
-        },
-    )
-    assert response.status_code == 302, response.content.decode()[:600]
-    return JointConsultation.objects.get(case=case)
 
 
 def test_invitees_answer_the_meeting_is_fixed_and_opinions_recorded(demo: None) -> None:
     case = in_state(State.SIT_IN)
-    consultation = _convene(case)
+    consultation = convened(case)
     assert fresh(case).state == State.JOINT_CONSULTATION
     first, second = consultation.slots.all()
     url = reverse("cases:consultation", args=[consultation.pk])
@@ -63,7 +48,7 @@ def test_invitees_answer_the_meeting_is_fixed_and_opinions_recorded(demo: None) 
 
 def test_a_declined_invitee_gets_no_meeting_in_their_calendar(demo: None) -> None:
     case = in_state(State.SIT_IN)
-    consultation = _convene(case)
+    consultation = convened(case)
     url = reverse("cases:consultation", args=[consultation.pk])
     slot = consultation.slots.first()
     assert slot is not None
@@ -77,7 +62,7 @@ def test_a_declined_invitee_gets_no_meeting_in_their_calendar(demo: None) -> Non
 def test_an_invitee_sees_the_case_but_no_other(demo: None) -> None:
     case = in_state(State.SIT_IN)
     other = registered_dispute(summary="另一起纠纷")
-    _convene(case)
+    convened(case)
     judge = client_for("judge")
     assert judge.get(case.get_absolute_url()).status_code == 200
     assert judge.get(other.get_absolute_url()).status_code == 404
@@ -92,7 +77,7 @@ def test_an_invitee_sees_the_case_but_no_other(demo: None) -> None:
 def test_the_convener_may_settle_straight_after_the_consultation(demo: None) -> None:
     case = in_state(State.SIT_IN)
     signed_agreement(fresh(case))
-    _convene(fresh(case))
+    convened(fresh(case))
     response = client_for("mediator").post(
         reverse("cases:fire_transition", args=[case.pk, "conclude"]),
         {
