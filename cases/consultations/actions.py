@@ -125,10 +125,10 @@ def do_answer_invitation(
 def do_fix_meeting(consultation: JointConsultation, *, actor: User, slot: Any) -> None:
     """The convener fixes the meeting at a proposed time: it enters the calendars of the
     convener and everyone who accepted (a clash refuses it and nothing is booked)."""
-    attendees = [
-        i for i in consultation.invitees.select_related("user") if i.response == "accepted"
-    ]
-    for invitee in consultation.invitees.exclude(commitment=None).select_related("commitment"):
+    # in id order: the calendars are booked, and the timeline names them, the same way each time
+    invitees = consultation.invitees.order_by("pk")
+    attendees = [i for i in invitees.select_related("user") if i.response == "accepted"]
+    for invitee in invitees.exclude(commitment=None).select_related("commitment"):
         if invitee.commitment is not None:
             do_release_commitment(invitee.commitment)
         ConsultationInvitee.objects.filter(pk=invitee.pk).update(commitment=None)

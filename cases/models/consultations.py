@@ -81,6 +81,7 @@ class ConsultationInvitee(models.Model):
     class Meta:
         verbose_name = _("invited professional")
         verbose_name_plural = _("invited professionals")
+        ordering = ["pk"]  # in the order invited, on the page, the papers and the calendars
         constraints = [models.UniqueConstraint(fields=["consultation", "user"], name="invite_once")]
 
     def __str__(self) -> str:
