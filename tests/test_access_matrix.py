@@ -807,7 +807,7 @@ def test_every_document_of_a_case_masks_personal_data_for_those_who_do_not_manag
 ) -> None:
     case = world["own"]["case"]
     party = case.parties.exclude(id_number="").first()
-    kinds = [k for k in papers.available(papers._loaded(case)) if k != "casefile"]
+    kinds = [k for k in papers.available(papers.load(case)) if k != "casefile"]
     assert "agreement" in kinds, kinds
     shown: dict[tuple[str, str], bool] = {}
     for role in SEEN_CASE:

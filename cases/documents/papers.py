@@ -52,7 +52,9 @@ KINDS: dict[str, DocumentKind] = {
 }
 
 
-def _loaded(case: Case) -> Case:
+def load(case: Case) -> Case:
+    """The case with everything its papers print, read in one go (views and the command use it
+    to ask which papers the case has)."""
     return (
         Case.objects.select_related("committee", "community", "street", "mediator", "registered_by")
         .prefetch_related(
@@ -113,7 +115,7 @@ def required(case: Case) -> list[tuple[str, str]]:
 
 def missing(case: Case) -> list[str]:
     """Labels of what the case file still lacks (empty when complete)."""
-    case = _loaded(case)
+    case = load(case)
     have = set(available(case))
     scans = {a.kind for a in case.attachments.all()}
     gaps = []
@@ -141,7 +143,7 @@ def _parties(case: Case, reveal: bool) -> list[Party]:
 def context(case: Case, kind: str, *, reveal_ids: bool) -> dict[str, Any]:
     """The template context of a document. ID numbers and phones appear in full only in the
     documents that legally need them, and only when the viewer may see them."""
-    case = _loaded(case)
+    case = load(case)
     spec = KINDS[kind]
     reveal = reveal_ids and spec.full_ids
     parties = _parties(case, reveal)

@@ -32,7 +32,7 @@ def document(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpRespo
     case = access.access_case(request.user, pk)
     if kind not in papers.KINDS or kind == "casefile":
         raise NotVisible("document", kind)
-    loaded = papers._loaded(case)
+    loaded = papers.load(case)
     if kind not in papers.available(loaded):
         raise NotVisible("document", kind)
     reveal = access.may_see_personal_data(request.user, case)

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         case = Case.objects.filter(number=case_number).first()
         if case is None:
             raise CommandError(f"No case numbered {case_number}.")
-        if kind != "casefile" and kind not in papers.available(papers._loaded(case)):
+        if kind != "casefile" and kind not in papers.available(papers.load(case)):
             raise CommandError(f"{case_number} has no {kind} to print.")
         pdf = papers.render(case, kind, reveal_ids=options["full_ids"])
         Path(output).write_bytes(pdf)
