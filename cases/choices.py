@@ -184,6 +184,11 @@ class VisitOutcome(models.TextChoices):
     DISPUTE = "dispute", _("A dispute opened for mediation on patrol")
 
 
+class VisitNoteKind(models.TextChoices):
+    MERGED = "merged", _("Merged from a second request")
+    DISTINCT = "distinct", _("Not the same as a similar request")
+
+
 class InviteResponse(models.TextChoices):
     PENDING = "", _("No answer yet")
     ACCEPTED = "accepted", _("Accepted")

@@ -63,6 +63,7 @@ from cases.models.timeline import (
 )
 from cases.models.visits import (
     VisitAssignee,
+    VisitNote,
     VisitPhoto,
     VisitRequest,
     VisitRequestQuerySet,
@@ -93,6 +94,7 @@ __all__ = [
     "PerformanceItem",
     "StatisticsFiling",
     "VisitAssignee",
+    "VisitNote",
     "VisitPhoto",
     "VisitRequest",
     "VisitRequestQuerySet",

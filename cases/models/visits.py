@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.choices import (
     DisputeType,
     Risk,
+    VisitNoteKind,
     VisitOutcome,
     VisitStatus,
 )
@@ -163,3 +164,35 @@ class VisitPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request} #{self.pk}"
+
+
+class VisitNote(models.Model):
+    """A line added to a request after it was sent: what a second request for the same
+    resident said, merged into this one (``merged``), or the grid worker's word that this
+    request, though like ``other``, is about someone or something else (``distinct``)."""
+
+    request = models.ForeignKey(
+        VisitRequest, models.CASCADE, related_name="notes", verbose_name=_("request")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=VisitNoteKind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+    text = models.TextField(_("note"), blank=True)
+    other = models.ForeignKey(
+        VisitRequest,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("similar request"),
+    )
+
+    class Meta:
+        verbose_name = _("note on a home-visit request")
+        verbose_name_plural = _("notes on home-visit requests")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.request} {self.get_kind_display()}"
