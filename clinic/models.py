@@ -541,3 +541,28 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task}{tuple(self.args)}"
+
+
+class Submission(models.Model):
+    """One sending of a form by a person, named by the random ``submission_id`` every form
+    carries (``clinic.submissions``): claimed while the first sending is answered
+    (``answered_at`` empty), then the redirect it answered with, so the same form sent again
+    (a double tap, a resend after a lost connection, a Back) gets that answer instead of
+    making a second record. Forgotten after a day."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="+", verbose_name=_("user"))
+    token = models.UUIDField(_("submission id"))
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    location = models.CharField(_("answered with"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="submission_once_per_user")
+        ]
+        indexes = [models.Index(fields=["user", "created_at"], name="submission_user_age")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.token}"
