@@ -13,12 +13,14 @@ import secrets
 from datetime import datetime
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clinic.lib import limits
 from clinic.models import WEEKDAYS, Clinic
 from scheduling.choices import (
     Attendance,
@@ -42,9 +44,17 @@ class RosterSettings(models.Model):
     police_seats = models.PositiveSmallIntegerField(_("police seats"), default=1)
     lawyer_seats = models.PositiveSmallIntegerField(_("lawyer or mediator seats"), default=1)
     minimum_hours = models.DecimalField(
-        _("monthly minimum of on-site hours"), max_digits=5, decimal_places=1, default=4
+        _("monthly minimum of on-site hours"),
+        max_digits=5,
+        decimal_places=1,
+        default=4,
+        validators=[MinValueValidator(0), MaxValueValidator(limits.MONTHLY_HOURS)],
     )
-    max_shifts = models.PositiveSmallIntegerField(_("most shifts per person a month"), default=4)
+    max_shifts = models.PositiveSmallIntegerField(
+        _("most shifts per person a month"),
+        default=4,
+        validators=[MaxValueValidator(limits.MONTHLY_SHIFTS)],
+    )
 
     class Meta:
         verbose_name = _("roster settings")
@@ -71,7 +81,7 @@ class WeeklyPattern(models.Model):
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=WEEKDAYS)
     starts = models.TimeField(_("from"))
     ends = models.TimeField(_("until"))
-    place = models.CharField(_("place"), max_length=100, blank=True)
+    place = models.CharField(_("place"), max_length=limits.PLACE, blank=True)
     kind = models.CharField(
         _("kind"), max_length=10, choices=SessionKind.choices, default=SessionKind.REGULAR
     )
@@ -120,7 +130,7 @@ class ClinicSession(models.Model):
     )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
-    place = models.CharField(_("place"), max_length=100, blank=True)
+    place = models.CharField(_("place"), max_length=limits.PLACE, blank=True)
     kind = models.CharField(
         _("kind"), max_length=10, choices=SessionKind.choices, default=SessionKind.REGULAR
     )
@@ -130,7 +140,7 @@ class ClinicSession(models.Model):
     pattern = models.ForeignKey(
         WeeklyPattern, models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=limits.LINE, blank=True)
 
     objects = SessionQuerySet.as_manager()
 
@@ -211,8 +221,8 @@ class Commitment(models.Model):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     kind = models.CharField(_("kind"), max_length=10, choices=CommitmentKind.choices)
-    title = models.CharField(_("title"), max_length=200)
-    place = models.CharField(_("place"), max_length=200, blank=True)
+    title = models.CharField(_("title"), max_length=limits.LINE)
+    place = models.CharField(_("place"), max_length=limits.ADDRESS, blank=True)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -256,7 +266,7 @@ class Booking(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("booked by")
     )
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
-    cancel_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    cancel_reason = models.CharField(_("reason"), max_length=limits.LINE, blank=True)
     swap_offered_at = models.DateTimeField(_("swap offered"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     checked_out_at = models.DateTimeField(_("checked out"), null=True, blank=True)
@@ -297,7 +307,7 @@ class Leave(models.Model):
     )
     starts_at = models.DateTimeField(_("from"))
     ends_at = models.DateTimeField(_("until"))
-    reason = models.CharField(_("reason"), max_length=200)
+    reason = models.CharField(_("reason"), max_length=limits.LINE)
     commitment = models.OneToOneField(Commitment, models.PROTECT, related_name="leave")
 
     class Meta:

@@ -10,6 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -33,6 +34,7 @@ from cases.choices import (
     Source,
     State,
 )
+from clinic.lib import limits
 from clinic.models import Clinic, Community, Grid, MediationCommittee, Street
 
 if TYPE_CHECKING:
@@ -251,13 +253,27 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     dispute_type = models.CharField(_("dispute type"), max_length=25, choices=DisputeType.choices)
-    summary = models.TextField(_("summary"), help_text=_("What the dispute or question is about."))
-    answer = models.TextField(_("answer given"), blank=True)
+    summary = models.TextField(
+        _("summary"),
+        max_length=limits.SUMMARY,
+        help_text=_("What the dispute or question is about."),
+    )
+    answer = models.TextField(_("answer given"), max_length=limits.ANSWER, blank=True)
     amount_involved = models.DecimalField(
-        _("amount involved (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("amount involved (yuan)"),
+        max_digits=limits.AMOUNT_DIGITS,
+        decimal_places=limits.AMOUNT_PLACES,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(limits.AMOUNT_MIN)],
     )
     amount_agreed = models.DecimalField(
-        _("amount agreed (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("amount agreed (yuan)"),
+        max_digits=limits.AMOUNT_DIGITS,
+        decimal_places=limits.AMOUNT_PLACES,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(limits.AMOUNT_MIN)],
     )
     persons_involved = models.PositiveIntegerField(_("persons involved"), default=0)
     prevented_criminal = models.BooleanField(
@@ -274,7 +290,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
         _("level"), max_length=15, choices=Level.choices, default=Level.COMMUNITY
     )
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
-    escalation_reason = models.TextField(_("reason for escalation"), blank=True)
+    escalation_reason = models.TextField(
+        _("reason for escalation"), max_length=limits.SUMMARY, blank=True
+    )
 
     mediator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -321,13 +339,16 @@ class Case(ConcurrentTransitionMixin, models.Model):
     outcome = models.CharField(_("outcome"), max_length=25, choices=Outcome.choices, blank=True)
     outcome_note = models.TextField(
         _("reason and advice given"),
+        max_length=limits.SUMMARY,
         blank=True,
         help_text=_("Why, and where the parties were guided (e.g. to litigation)."),
     )
-    referred_to = models.CharField(_("referred to"), max_length=100, blank=True)
-    referral_reference = models.CharField(_("referral reference"), max_length=100, blank=True)
+    referred_to = models.CharField(_("referred to"), max_length=limits.ORGANISATION, blank=True)
+    referral_reference = models.CharField(
+        _("referral reference"), max_length=limits.REFERENCE, blank=True
+    )
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
-    volume_no = models.CharField(_("volume number"), max_length=40, blank=True)
+    volume_no = models.CharField(_("volume number"), max_length=limits.REFERENCE, blank=True)
 
     history = HistoricalRecords(excluded_fields=["version"])
     objects = CaseQuerySet.as_manager()

@@ -13,6 +13,7 @@ from cases.choices import (
     InviteResponse,
 )
 from cases.models.case import Case
+from clinic.lib import limits
 from scheduling.models import Commitment
 
 if TYPE_CHECKING:
@@ -26,13 +27,13 @@ class JointConsultation(models.Model):
     case = models.ForeignKey(
         Case, models.CASCADE, related_name="consultations", verbose_name=_("case")
     )
-    question = models.TextField(_("question put to the professionals"))
+    question = models.TextField(_("question put to the professionals"), max_length=limits.SUMMARY)
     convened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("convened by")
     )
     convened_at = models.DateTimeField(_("convened"), default=timezone.now)
-    joint_opinion = models.TextField(_("joint opinion"), blank=True)
-    attended = models.TextField(_("who attended"), blank=True)
+    joint_opinion = models.TextField(_("joint opinion"), max_length=limits.ANSWER, blank=True)
+    attended = models.TextField(_("who attended"), max_length=limits.NOTE, blank=True)
     concluded_at = models.DateTimeField(_("concluded"), null=True, blank=True)
     meeting = models.OneToOneField(
         "ConsultationSlot",
@@ -69,7 +70,7 @@ class ConsultationInvitee(models.Model):
     available: models.ManyToManyField[ConsultationSlot, Any] = models.ManyToManyField(
         "ConsultationSlot", blank=True, related_name="available", verbose_name=_("can attend")
     )
-    opinion = models.TextField(_("own opinion (观点)"), blank=True)
+    opinion = models.TextField(_("own opinion (观点)"), max_length=limits.ANSWER, blank=True)
     opinion_at = models.DateTimeField(_("opinion given"), null=True, blank=True)
     commitment = models.OneToOneField(
         Commitment, models.SET_NULL, null=True, blank=True, related_name="+"
@@ -96,7 +97,7 @@ class ConsultationSlot(models.Model):
     )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
-    place = models.CharField(_("place"), max_length=100)
+    place = models.CharField(_("place"), max_length=limits.PLACE)
 
     class Meta:
         verbose_name = _("proposed time")

@@ -13,6 +13,7 @@ from cases.choices import (
 )
 from cases.models.case import Case
 from cases.models.mediation import Agreement
+from clinic.lib import limits
 from scheduling.models import Commitment
 
 
@@ -45,8 +46,8 @@ class FollowUp(models.Model):
         _("agreement performed"), max_length=10, choices=Performance.choices, blank=True
     )
     satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1–5)"), null=True, blank=True)
-    findings = models.TextField(_("findings"), blank=True)
-    new_risk = models.TextField(_("new risk"), blank=True)
+    findings = models.TextField(_("findings"), max_length=limits.SUMMARY, blank=True)
+    new_risk = models.TextField(_("new risk"), max_length=limits.SUMMARY, blank=True)
     urged = models.BooleanField(_("performance urged (督促履行)"), default=False)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     done_by = models.ForeignKey(

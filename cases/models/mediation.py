@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,7 @@ from cases.choices import (
     Confirmation,
 )
 from cases.models.case import Case
+from clinic.lib import limits
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
@@ -30,7 +32,7 @@ class Attachment(models.Model):
         Case, models.CASCADE, related_name="attachments", verbose_name=_("case")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=AttachmentKind.choices)
-    description = models.CharField(_("description"), max_length=200, blank=True)
+    description = models.CharField(_("description"), max_length=limits.LINE, blank=True)
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=50)
@@ -55,10 +57,10 @@ class MediationRecord(models.Model):
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="records", verbose_name=_("case"))
     held_at = models.DateTimeField(_("held at"))
-    place = models.CharField(_("place"), max_length=100)
-    attendees = models.TextField(_("attendees"))
-    statements = models.TextField(_("what each side said"))
-    result = models.TextField(_("result"))
+    place = models.CharField(_("place"), max_length=limits.PLACE)
+    attendees = models.TextField(_("attendees"), max_length=limits.NOTE)
+    statements = models.TextField(_("what each side said"), max_length=limits.RECORD)
+    result = models.TextField(_("result"), max_length=limits.ANSWER)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )
@@ -90,11 +92,17 @@ class Agreement(models.Model):
         related_name="superseded_by",
         verbose_name=_("corrects"),
     )
-    correction_reason = models.CharField(_("reason for correction"), max_length=200, blank=True)
-    facts = models.TextField(_("facts and the dispute"))
-    responsibilities = models.TextField(_("each side's responsibility"), blank=True)
-    terms = models.TextField(_("agreed terms"))
-    performance_manner = models.TextField(_("how the terms are performed"), blank=True)
+    correction_reason = models.CharField(
+        _("reason for correction"), max_length=limits.LINE, blank=True
+    )
+    facts = models.TextField(_("facts and the dispute"), max_length=limits.ANSWER)
+    responsibilities = models.TextField(
+        _("each side's responsibility"), max_length=limits.SUMMARY, blank=True
+    )
+    terms = models.TextField(_("agreed terms"), max_length=limits.ANSWER)
+    performance_manner = models.TextField(
+        _("how the terms are performed"), max_length=limits.SUMMARY, blank=True
+    )
     performance_deadline = models.DateField(_("performed by"), null=True, blank=True)
     copies = models.PositiveSmallIntegerField(
         _("copies"), default=3, help_text=_("One for each party and one for the committee.")
@@ -111,8 +119,10 @@ class Agreement(models.Model):
     confirmation = models.CharField(
         _("judicial confirmation"), max_length=10, choices=Confirmation.choices, blank=True
     )
-    confirmation_court = models.CharField(_("court"), max_length=100, blank=True)
-    confirmation_reference = models.CharField(_("court reference"), max_length=100, blank=True)
+    confirmation_court = models.CharField(_("court"), max_length=limits.ORGANISATION, blank=True)
+    confirmation_reference = models.CharField(
+        _("court reference"), max_length=limits.REFERENCE, blank=True
+    )
     confirmation_applied_on = models.DateField(_("applied on"), null=True, blank=True)
     confirmation_decided_on = models.DateField(_("decided on"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -150,9 +160,14 @@ class PerformanceItem(models.Model):
     agreement = models.ForeignKey(
         Agreement, models.CASCADE, related_name="items", verbose_name=_("agreement")
     )
-    description = models.CharField(_("what"), max_length=200)
+    description = models.CharField(_("what"), max_length=limits.LINE)
     amount = models.DecimalField(
-        _("amount (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("amount (yuan)"),
+        max_digits=limits.AMOUNT_DIGITS,
+        decimal_places=limits.AMOUNT_PLACES,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(limits.AMOUNT_MIN)],
     )
     due_on = models.DateField(_("due on"))
     performed_on = models.DateField(_("performed on"), null=True, blank=True)
@@ -175,7 +190,7 @@ class Advice(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("given by")
     )
     role = models.CharField(_("role"), max_length=20)
-    text = models.TextField(_("advice"))
+    text = models.TextField(_("advice"), max_length=limits.ANSWER)
     given_at = models.DateTimeField(_("given"), default=timezone.now)
 
     class Meta:

@@ -16,7 +16,9 @@ from cases.choices import (
     Side,
 )
 from cases.models.case import Case
+from clinic.lib import limits
 from clinic.lib.encrypted import EncryptedCharField
+from clinic.lib.phones import phone_validator
 
 
 class PartyQuerySet(models.QuerySet["Party"]):
@@ -41,22 +43,26 @@ class Party(models.Model):
         related_name="agents",
         verbose_name=_("agent of"),
     )
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(_("name"), max_length=limits.NAME)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     id_type = models.CharField(
         _("identity document"), max_length=15, choices=IdType.choices, blank=True
     )
-    id_number = EncryptedCharField(_("document number"), blank=True, max_plain_length=30)
+    id_number = EncryptedCharField(
+        _("document number"), blank=True, max_plain_length=limits.ID_NUMBER
+    )
     id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    phone = EncryptedCharField(_("phone"), blank=True, max_plain_length=20)
+    phone = EncryptedCharField(
+        _("phone"), blank=True, max_plain_length=limits.PHONE, validators=[phone_validator]
+    )
     phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     address = models.CharField(
         _("address (to the building)"),
-        max_length=200,
+        max_length=limits.ADDRESS,
         blank=True,
         help_text=_("For example 金江路社区 12 栋"),
     )
-    room = models.CharField(_("unit and room"), max_length=50, blank=True)
+    room = models.CharField(_("unit and room"), max_length=limits.ROOM, blank=True)
     elderly_alone = models.BooleanField(_("elderly living alone"), default=False)
     disabled = models.BooleanField(_("disabled"), default=False)
     minor = models.BooleanField(_("minor"), default=False)
@@ -76,7 +82,7 @@ class Party(models.Model):
         verbose_name=_("told by"),
     )
     refused_at = models.DateTimeField(_("refused mediation"), null=True, blank=True)
-    refusal_note = models.CharField(_("refusal"), max_length=200, blank=True)
+    refusal_note = models.CharField(_("refusal"), max_length=limits.LINE, blank=True)
 
     history = HistoricalRecords()
     objects = PartyQuerySet.as_manager()

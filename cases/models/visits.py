@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -18,7 +21,9 @@ from cases.choices import (
     VisitStatus,
 )
 from cases.models.case import Case
+from clinic.lib import limits
 from clinic.lib.encrypted import EncryptedCharField
+from clinic.lib.phones import phone_validator
 from clinic.models import Community, Grid
 from scheduling.models import Commitment
 
@@ -29,6 +34,43 @@ class VisitRequestQuerySet(models.QuerySet["VisitRequest"]):
             models.Prefetch("assignees", queryset=VisitAssignee.objects.select_related("user")),
             "photos",
         )
+
+    def similar_to(
+        self, *, grid: Grid, resident_name: str, resident_phone: str, address: str
+    ) -> list[VisitRequest]:
+        """Open requests of the last 24 hours in ``grid`` that may be about the same resident:
+        the same phone, or the same name and building (spaces and full-width forms aside).
+        One query: phones are encrypted, so they are compared after reading the grid's day of
+        requests (a handful)."""
+        since = timezone.now() - SIMILAR_WITHIN
+        recent = (
+            self.filter(grid=grid, created_at__gte=since)
+            .filter(status__in=[VisitStatus.SUBMITTED, VisitStatus.SCHEDULED])
+            .select_related("requested_by")
+            .order_by("-created_at", "-pk")
+        )
+        phone, name, building = _digits(resident_phone), _plain(resident_name), _plain(address)
+        return [
+            other
+            for other in recent
+            if (phone and _digits(other.resident_phone) == phone)
+            or (name == _plain(other.resident_name) and building == _plain(other.address))
+        ]
+
+
+#: How far back a request counts as a possible duplicate of a new one.
+SIMILAR_WITHIN = timedelta(hours=24)
+
+
+def _plain(text: str) -> str:
+    """``text`` compared loosely: full-width forms as ASCII, no spaces, no case."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "")).casefold()
+
+
+def _digits(phone: str) -> str:
+    """A phone's digits, without China's country code (``+86 138-1234-5678`` → 11 digits)."""
+    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", phone or ""))
+    return re.sub(r"^(?:0086|86)(?=1\d{10}$)", "", digits)
 
 
 def visit_photo_path(instance: VisitPhoto, filename: str) -> str:
@@ -52,26 +94,31 @@ class VisitRequest(models.Model):
         verbose_name=_("requested by"),
     )
     created_at = models.DateTimeField(_("requested"), default=timezone.now)
-    resident_name = models.CharField(_("resident"), max_length=60)
-    resident_phone = EncryptedCharField(_("resident's phone"), blank=True, max_plain_length=20)
-    address = models.CharField(_("address (to the building)"), max_length=200)
-    room = models.CharField(_("unit and room"), max_length=50, blank=True)
+    resident_name = models.CharField(_("resident"), max_length=limits.NAME)
+    resident_phone = EncryptedCharField(
+        _("resident's phone"),
+        blank=True,
+        max_plain_length=limits.PHONE,
+        validators=[phone_validator],
+    )
+    address = models.CharField(_("address (to the building)"), max_length=limits.ADDRESS)
+    room = models.CharField(_("unit and room"), max_length=limits.ROOM, blank=True)
     elderly_alone = models.BooleanField(_("elderly living alone"), default=False)
     disabled = models.BooleanField(_("disabled"), default=False)
     minor = models.BooleanField(_("minor"), default=False)
     needs_interpreter = models.BooleanField(_("needs an interpreter or dialect"), default=False)
-    problem = models.TextField(_("what the problem is"))
+    problem = models.TextField(_("what the problem is"), max_length=limits.SUMMARY)
     dispute_type = models.CharField(
         _("dispute type"), max_length=25, choices=DisputeType.choices, blank=True
     )
     risk = models.CharField(_("urgency"), max_length=10, choices=Risk.choices, blank=True)
-    preferred_times = models.CharField(_("preferred times"), max_length=200, blank=True)
+    preferred_times = models.CharField(_("preferred times"), max_length=limits.LINE, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=VisitStatus.choices, default=VisitStatus.SUBMITTED
     )
     visit_starts_at = models.DateTimeField(_("visit from"), null=True, blank=True)
     visit_ends_at = models.DateTimeField(_("visit until"), null=True, blank=True)
-    place = models.CharField(_("place"), max_length=200, blank=True)
+    place = models.CharField(_("place"), max_length=limits.ADDRESS, blank=True)
     scheduled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
@@ -84,7 +131,7 @@ class VisitRequest(models.Model):
     outcome = models.CharField(
         _("outcome"), max_length=10, choices=VisitOutcome.choices, blank=True
     )
-    outcome_note = models.TextField(_("what was done"), blank=True)
+    outcome_note = models.TextField(_("what was done"), max_length=limits.SUMMARY, blank=True)
     case = models.ForeignKey(
         Case,
         models.SET_NULL,
@@ -93,7 +140,7 @@ class VisitRequest(models.Model):
         related_name="visit_requests",
         verbose_name=_("case"),
     )
-    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=limits.LINE, blank=True)
 
     objects = VisitRequestQuerySet.as_manager()
 
