@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -17,17 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clinic.choices import AuditEvent, AuditResult, CommitteeLevel, DayKind, Level, Role
+from clinic.lib import limits
+from clinic.lib.phones import phone_validator
 from clinic.lib.workdays import WorkCalendar
 
 
 def new_access_stamp() -> int:
     """A new random ``User.access_stamp`` (the database triggers draw theirs alike)."""
     return secrets.randbits(62)
-
-
-phone_validator = RegexValidator(
-    r"^\+?[0-9][0-9 -]{4,19}$", _("Enter a phone number: digits, spaces and dashes.")
-)
 
 
 #: The person's columns kept by database triggers (``clinic.lib.triggers``), never by a save.
@@ -40,15 +36,20 @@ class User(AbstractUser):
     Residents are not users; they are parties of cases. The profile fields live here.
     """
 
-    display_name = models.CharField(_("name"), max_length=50)
-    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
-    organisation = models.CharField(
-        _("organisation"), max_length=100, blank=True, help_text=_("For example 盘龙区人民法院")
+    display_name = models.CharField(_("name"), max_length=limits.NAME)
+    phone = models.CharField(
+        _("phone"), max_length=limits.PHONE, blank=True, validators=[phone_validator]
     )
-    specialism = models.CharField(_("specialism"), max_length=100, blank=True)
+    organisation = models.CharField(
+        _("organisation"),
+        max_length=limits.ORGANISATION,
+        blank=True,
+        help_text=_("For example 盘龙区人民法院"),
+    )
+    specialism = models.CharField(_("specialism"), max_length=limits.LINE, blank=True)
     qualification_no = models.CharField(
         _("qualification number"),
-        max_length=50,
+        max_length=limits.REFERENCE,
         blank=True,
         help_text=_("Practising certificate of a lawyer, or a mediator's certificate number."),
     )
@@ -170,7 +171,7 @@ class Grid(models.Model):
     )
     name = models.CharField(_("name"), max_length=50)
     code = models.CharField(_("grid code"), max_length=20, unique=True)
-    description = models.CharField(_("buildings covered"), max_length=200, blank=True)
+    description = models.CharField(_("buildings covered"), max_length=limits.LINE, blank=True)
 
     class Meta:
         verbose_name = _("grid")
@@ -197,8 +198,8 @@ class MediationCommittee(models.Model):
         related_name="committee",
         verbose_name=_("community"),
     )
-    name = models.CharField(_("name"), max_length=100)
-    seal_name = models.CharField(_("name on the seal"), max_length=100)
+    name = models.CharField(_("name"), max_length=limits.ORGANISATION)
+    seal_name = models.CharField(_("name on the seal"), max_length=limits.ORGANISATION)
     case_prefix = models.CharField(
         _("case-number prefix"), max_length=10, unique=True, help_text=_("For example 盘金")
     )
@@ -236,11 +237,15 @@ class Clinic(models.Model):
         related_name="clinics",
         verbose_name=_("mediation committee"),
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=limits.ORGANISATION)
     slug = models.SlugField(_("short name in addresses"), unique=True)
-    address = models.CharField(_("address"), max_length=200)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
-    opening_notes = models.TextField(_("opening hours and notes"), blank=True)
+    address = models.CharField(_("address"), max_length=limits.ADDRESS)
+    phone = models.CharField(
+        _("phone"), max_length=limits.PHONE, blank=True, validators=[phone_validator]
+    )
+    opening_notes = models.TextField(
+        _("opening hours and notes"), max_length=limits.NOTE, blank=True
+    )
     is_active = models.BooleanField(_("open"), default=True)
 
     class Meta:
@@ -379,7 +384,7 @@ class Membership(models.Model):
     ended_by = models.ForeignKey(
         User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("ended by")
     )
-    end_reason = models.CharField(_("reason for ending"), max_length=200, blank=True)
+    end_reason = models.CharField(_("reason for ending"), max_length=limits.LINE, blank=True)
 
     objects = MembershipQuerySet.as_manager()
 
