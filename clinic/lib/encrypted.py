@@ -16,7 +16,7 @@ import hashlib
 import hmac
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django import forms
@@ -98,5 +98,12 @@ class EncryptedCharField(models.TextField):
         choices_form_class: type[forms.ChoiceField] | None = None,
         **kwargs: Any,
     ) -> forms.Field:
-        """A plain text box as long as the plain value may be (the stored token is longer)."""
-        return forms.CharField(max_length=self.max_plain_length, required=not self.blank)
+        """A plain text box as long as the plain value may be (the stored token is longer),
+        labelled with the field's verbose name like any other field."""
+        field = models.Field.formfield(
+            self,
+            form_class=form_class or forms.CharField,
+            choices_form_class=choices_form_class,
+            **{"max_length": self.max_plain_length, **kwargs},
+        )
+        return cast(forms.Field, field)  # None only for a field that opts out of forms
