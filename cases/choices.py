@@ -191,8 +191,8 @@ class VisitNoteKind(models.TextChoices):
 
 class InviteResponse(models.TextChoices):
     PENDING = "", _("No answer yet")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
+    ACCEPTED = "accepted", pgettext_lazy("answer to an invitation", "Accepted")
+    DECLINED = "declined", pgettext_lazy("answer to an invitation", "Declined")
 
 
 #: Urgency order of the triage board: red first.

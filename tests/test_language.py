@@ -2,9 +2,34 @@
 
 from __future__ import annotations
 
-from django.utils import translation
+from typing import cast
 
-from cases.models import Party
+from django.db.models import Field, Model
+from django.utils import translation
+from django.utils.translation import gettext, pgettext
+
+from cases.choices import InviteResponse
+from cases.models import CaseEvent, Party, StatisticsFiling
+from scheduling.models import Leave, WeeklyPattern
+
+
+def _label(model: type[Model], name: str) -> str:
+    return str(cast(Field, model._meta.get_field(name)).verbose_name)
+
+
+def test_one_english_word_with_two_meanings_gets_two_chinese_words() -> None:
+    with translation.override("zh-hans"):
+        # an invitation accepted is not the day a case was accepted (受理日期)
+        assert InviteResponse.ACCEPTED.label == "已接受"
+        assert gettext("Accepted") == "受理日期"
+        # a start time is not the state a case left (原状态)
+        assert _label(CaseEvent, "from_state") == "原状态"
+        assert _label(Leave, "starts_at") == _label(WeeklyPattern, "starts") == "开始时间"
+        assert _label(StatisticsFiling, "first") == "起始日期"
+        # the statistics' failed and declined cases are not a failed sign-in or a declined
+        # invitation
+        assert pgettext("number of cases", "Failed") == "调解不成"
+        assert pgettext("number of cases", "Declined") == "不予受理"
 
 
 def test_an_encrypted_field_keeps_its_label_on_forms() -> None:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clinic.models import Street
 
@@ -17,8 +18,8 @@ class StatisticsFiling(models.Model):
     street = models.ForeignKey(
         Street, models.PROTECT, related_name="filings", verbose_name=_("street")
     )
-    first = models.DateField(_("from"))
-    last = models.DateField(_("until"))
+    first = models.DateField(pgettext_lazy("first day of a period", "from"))
+    last = models.DateField(pgettext_lazy("last day of a period", "until"))
     label = models.CharField(_("period"), max_length=40)
     snapshot = models.JSONField(_("figures as filed"))
     filed_by = models.ForeignKey(

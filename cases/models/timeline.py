@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.choices import (
     EventKind,
@@ -32,8 +33,18 @@ class CaseEvent(models.Model):
     )
     kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
     transition = models.CharField(_("transition"), max_length=30, blank=True)
-    from_state = models.CharField(_("from"), max_length=20, choices=State.choices, blank=True)
-    to_state = models.CharField(_("to"), max_length=20, choices=State.choices, blank=True)
+    from_state = models.CharField(
+        pgettext_lazy("the state a case left", "from"),
+        max_length=20,
+        choices=State.choices,
+        blank=True,
+    )
+    to_state = models.CharField(
+        pgettext_lazy("the state a case entered", "to"),
+        max_length=20,
+        choices=State.choices,
+        blank=True,
+    )
     note = models.TextField(_("note"), blank=True)
     payload = models.JSONField(_("details"), default=dict, blank=True)
 
