@@ -6,14 +6,66 @@ from __future__ import annotations
 from typing import Any
 
 from axes.signals import user_locked_out
+from django.apps import apps
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models import Model
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from clinic.access import roles
-from clinic.choices import AuditEvent, AuditResult
+from clinic.choices import AuditEvent, AuditResult, Role
 from clinic.models import AuditEntry, User
+
+#: Object types written by name rather than from a model (``record(object_type=…)`` and the
+#: ``access_*`` refusals), in the reader's words.
+OBJECT_TYPES = {
+    "audit": _("audit log"),
+    "cases": _("case-level export"),
+    "document": _("document"),
+    "feed": _("calendar feed"),
+    "holidays": _("holiday calendar"),
+    "home": _("home page"),
+    "people": _("people and roles"),
+    "roster": _("roster"),
+    "statistics": _("statistics"),
+    "transition": _("case step"),
+    "two_factor": _("two-step sign-in"),
+}
+#: Object types that name a model in their own words: the model's verbose name shows.
+MODEL_OF_TYPE = {
+    "consultation": "jointconsultation",
+    "document_job": "documentjob",
+    "export": "exportjob",
+    "follow_up": "followup",
+    "pattern": "weeklypattern",
+    "person": "user",
+    "photo": "visitphoto",
+    "session": "clinicsession",
+    "visit": "visitrequest",
+}
+
+
+def object_type_label(object_type: str) -> str:
+    """An entry's object type as the reader calls it (the stored key when it is unknown)."""
+    if object_type in OBJECT_TYPES:
+        return str(OBJECT_TYPES[object_type])
+    model_name = MODEL_OF_TYPE.get(object_type, object_type)
+    for model in apps.get_models():
+        if model._meta.model_name == model_name and model._meta.app_label in (
+            "clinic",
+            "cases",
+            "scheduling",
+        ):
+            return str(model._meta.verbose_name)
+    return object_type
+
+
+def roles_label(keys: str) -> str:
+    """An entry's roles (stored as ``coordinator,mediator``) by their names."""
+    names = [str(Role(key).label) if key in Role.values else key for key in keys.split(",") if key]
+    return pgettext("between the items of a list", ", ").join(names)
 
 
 def client_address(request: HttpRequest | None) -> str | None:

@@ -451,6 +451,9 @@ class AuditEntry(models.Model):
     detail = models.JSONField(_("detail"), default=dict, blank=True)
 
     objects = AuditQuerySet.as_manager()
+    #: The object type and the roles in the reader's words, set by the audit log page.
+    object_type_label: str
+    roles_label: str
 
     class Meta:
         verbose_name = _("audit entry")

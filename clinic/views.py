@@ -30,7 +30,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from clinic import access, actions, forms
 from clinic.access import AuthenticatedHttpRequest
-from clinic.audit import record
+from clinic.audit import object_type_label, record, roles_label
 from clinic.celery import app as celery_app
 from clinic.choices import AuditEvent, DayKind, Role
 from clinic.forms import (
@@ -535,6 +535,10 @@ def _audit_entries(
 def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, entries = _audit_entries(request)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for entry in page.object_list:
+        entry.object_type_label = object_type_label(entry.object_type)
+        entry.roles_label = roles_label(entry.roles)
     return render(
         request,
         "clinic/audit_log.html",
@@ -577,10 +581,10 @@ def audit_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
                 [
                     timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
                     safe_cell(entry.username),
-                    entry.roles,
+                    roles_label(entry.roles),
                     entry.get_event_display(),
                     entry.get_result_display(),
-                    entry.object_type,
+                    object_type_label(entry.object_type),
                     safe_cell(entry.object_id),
                     safe_cell(entry.object_repr),
                     entry.ip or "",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext, pgettext
 
 from cases.choices import InviteResponse
 from cases.models import CaseEvent, Party, StatisticsFiling
+from clinic.audit import object_type_label, roles_label
 from scheduling.models import Leave, WeeklyPattern
 
 
@@ -36,3 +37,11 @@ def test_an_encrypted_field_keeps_its_label_on_forms() -> None:
     with translation.override("zh-hans"):
         assert Party._meta.get_field("id_number").formfield().label == "证件号码"
         assert Party._meta.get_field("phone").formfield().label == "电话"
+
+
+def test_the_audit_log_names_object_types_and_roles_in_words() -> None:
+    with translation.override("zh-hans"):
+        assert object_type_label("visit") == "上门巡诊申请"  # a model, by another name
+        assert object_type_label("attachment") == "附件"  # a model, by its own name
+        assert object_type_label("statistics") == "统计"  # not a model
+        assert roles_label("coordinator,mediator") == "社区综治专干、人民调解员"
