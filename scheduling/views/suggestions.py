@@ -51,14 +51,15 @@ def _accept_suggestion(request: AuthenticatedHttpRequest, form: forms.SuggestFor
     clinics = form.cleaned_data["scope"]
     pairs = []
     for key, value in request.POST.dict().items():
-        if not key.startswith("seat-") or not value:
+        seat_id, person_id = _row_id(key.removeprefix("seat-")), _row_id(value)
+        if not key.startswith("seat-") or seat_id is None or person_id is None:
             continue
         seat = (
             Seat.objects.select_related("session__clinic__community__street")
-            .filter(pk=key.removeprefix("seat-"), session__clinic__in=clinics)
+            .filter(pk=seat_id, session__clinic__in=clinics)
             .first()
         )
-        person = User.objects.filter(pk=value, is_active=True).first()
+        person = User.objects.filter(pk=person_id, is_active=True).first()
         if seat is not None and person is not None:
             pairs.append((seat, person))
     booked, problems = do_accept_suggestion(pairs, actor=request.user)
@@ -69,3 +70,9 @@ def _accept_suggestion(request: AuthenticatedHttpRequest, form: forms.SuggestFor
     if len(clinics) == 1:
         return redirect("scheduling:month_calendar", slug=clinics[0].slug, year=year, month=month)
     return redirect("scheduling:roster_home")
+
+
+def _row_id(text: str) -> int | None:
+    """A seat's or a person's id as the page sends it; None for anything else (a lookup by a
+    value that is no number raised ValueError, a server error)."""
+    return int(text) if text.isascii() and text.isdecimal() and len(text) < 19 else None
