@@ -16,6 +16,8 @@ from cases.choices import (
 )
 from cases.models import Party
 from cases.people import professional_choices
+from clinic.lib import limits
+from clinic.lib.inputs import AmountField, WholeNumberInput
 from clinic.models import Community, Grid, User
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -39,25 +41,33 @@ class CaseFieldsForm(forms.Form):
 
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
     dispute_type = forms.ChoiceField(label=_("Dispute type"), choices=DisputeType.choices)
-    summary = forms.CharField(label=_("What the dispute is about"), widget=textarea(5))
-    risk = forms.ChoiceField(label=_("Risk"), choices=Risk.choices, required=False)
-    amount_involved = forms.DecimalField(
-        label=_("Amount involved (yuan)"),
-        required=False,
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
+    summary = forms.CharField(
+        label=_("What the dispute is about"), max_length=limits.SUMMARY, widget=textarea(5)
     )
+    risk = forms.ChoiceField(label=_("Risk"), choices=Risk.choices, required=False)
+    amount_involved = AmountField(label=_("Amount involved (yuan)"))
     persons_involved = forms.IntegerField(
-        label=_("Persons involved"), min_value=0, max_value=100000, initial=2
+        label=_("Persons involved"),
+        min_value=0,
+        max_value=100000,
+        initial=2,
+        widget=WholeNumberInput,
     )
     prevented_criminal = forms.BooleanField(label=_("Kept from turning criminal"), required=False)
     prevented_criminal_persons = forms.IntegerField(
-        label=_("Persons (criminal)"), min_value=0, max_value=100000, required=False
+        label=_("Persons (criminal)"),
+        min_value=0,
+        max_value=100000,
+        required=False,
+        widget=WholeNumberInput,
     )
     prevented_petition = forms.BooleanField(label=_("Mass petition prevented"), required=False)
     prevented_petition_persons = forms.IntegerField(
-        label=_("Persons (petition)"), min_value=0, max_value=100000, required=False
+        label=_("Persons (petition)"),
+        min_value=0,
+        max_value=100000,
+        required=False,
+        widget=WholeNumberInput,
     )
 
     def clean(self) -> dict[str, Any]:
@@ -83,7 +93,9 @@ class CaseEditForm(VersionedForm, CaseFieldsForm):
 
 
 class NoteForm(VersionedForm):
-    note = forms.CharField(label=_("Note"), max_length=500, required=False, widget=textarea(2))
+    note = forms.CharField(
+        label=_("Note"), max_length=limits.NOTE, required=False, widget=textarea(2)
+    )
 
 
 class ProfessionalChoiceField(forms.MultipleChoiceField):
@@ -118,7 +130,9 @@ class AssignProfessionalForm(forms.Form):
 
 class RecuseForm(VersionedForm):
     party = forms.ModelChoiceField(label=_("Party who objects"), queryset=Party.objects.none())
-    reason = forms.CharField(label=_("Reason for the objection"), widget=textarea(2))
+    reason = forms.CharField(
+        label=_("Reason for the objection"), max_length=limits.NOTE, widget=textarea(2)
+    )
     new_mediator = forms.ModelChoiceField(label=_("New mediator"), queryset=User.objects.none())
 
     def __init__(

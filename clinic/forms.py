@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic import access
 from clinic.choices import ROLE_LEVELS, AuditEvent, AuditResult, DayKind, Level, Role
-from clinic.models import WEEKDAYS, Community, District, Grid, Street, User, phone_validator
+from clinic.lib import limits
+from clinic.lib.inputs import NameInput, PhoneField
+from clinic.models import WEEKDAYS, Community, District, Grid, Street, User
 
 PROFILE_FIELDS = [
     "display_name",
@@ -99,15 +101,17 @@ class PersonCreateForm(RegionRoleFields):
         help_text=_("Letters, digits and . _ @ + - only."),
         error_messages={"invalid": _("Use letters, digits and . _ @ + - only.")},
     )
-    display_name = forms.CharField(label=_("Name"), max_length=50)
-    phone = forms.CharField(
-        label=_("Phone"), max_length=20, required=False, validators=[phone_validator]
+    display_name = forms.CharField(label=_("Name"), max_length=limits.NAME, widget=NameInput)
+    phone = PhoneField(label=_("Phone"), required=False)
+    email = forms.EmailField(
+        label=_("Email"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "off"})
     )
-    email = forms.EmailField(label=_("Email"), required=False)
-    organisation = forms.CharField(label=_("Organisation"), max_length=100, required=False)
-    specialism = forms.CharField(label=_("Specialism"), max_length=100, required=False)
+    organisation = forms.CharField(
+        label=_("Organisation"), max_length=limits.ORGANISATION, required=False
+    )
+    specialism = forms.CharField(label=_("Specialism"), max_length=limits.LINE, required=False)
     qualification_no = forms.CharField(
-        label=_("Qualification number"), max_length=50, required=False
+        label=_("Qualification number"), max_length=limits.REFERENCE, required=False
     )
     password1 = forms.CharField(
         label=_("Initial password"), strip=False, widget=forms.PasswordInput
@@ -156,14 +160,16 @@ class PersonCreateForm(RegionRoleFields):
 
 class PersonForm(forms.ModelForm):
     fingerprint = forms.CharField(widget=forms.HiddenInput)
+    phone = PhoneField(label=_("Phone"), required=False)
 
     class Meta:
         model = User
         fields = PROFILE_FIELDS
+        widgets = {"display_name": NameInput}
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=200)
+    reason = forms.CharField(label=_("Reason"), max_length=limits.LINE)
 
 
 class HolidayForm(forms.Form):

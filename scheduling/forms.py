@@ -5,12 +5,15 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clinic.lib import limits
+from clinic.lib.inputs import DecimalInput, WholeNumberInput
 from clinic.models import Clinic, Street
 from scheduling.choices import Attendance, SessionKind
 from scheduling.models import RosterSettings, WeeklyPattern
@@ -31,6 +34,30 @@ class SettingsForm(forms.ModelForm):
             "minimum_hours",
             "max_shifts",
         ]
+        widgets = {
+            **{field: WholeNumberInput(attrs={"min": 0, "max": 10}) for field in fields[:4]},
+            "minimum_hours": DecimalInput(attrs={"min": 0, "max": limits.MONTHLY_HOURS}),
+            "max_shifts": WholeNumberInput(attrs={"min": 0, "max": limits.MONTHLY_SHIFTS}),
+        }
+
+    def clean_minimum_hours(self) -> Decimal:
+        hours = self.cleaned_data["minimum_hours"]
+        if hours < 0:
+            raise forms.ValidationError(_("The monthly minimum cannot be negative."))
+        if hours > limits.MONTHLY_HOURS:
+            raise forms.ValidationError(
+                _("The monthly minimum is at most %(hours)s hours."),
+                params={"hours": limits.MONTHLY_HOURS},
+            )
+        return hours
+
+    def clean_max_shifts(self) -> int:
+        shifts = self.cleaned_data["max_shifts"]
+        if shifts > limits.MONTHLY_SHIFTS:
+            raise forms.ValidationError(
+                _("At most %(shifts)s shifts a month."), params={"shifts": limits.MONTHLY_SHIFTS}
+            )
+        return shifts
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -41,6 +68,18 @@ class SettingsForm(forms.ModelForm):
         for field in self.Meta.fields[:4]:
             if (data.get(field) or 0) > 10:
                 self.add_error(field, _("At most 10 seats of one role."))
+        hours, shifts = data.get("minimum_hours"), data.get("max_shifts")
+        if hours is not None and shifts is not None and hours > shifts * limits.SESSION_HOURS:
+            self.add_error(
+                "minimum_hours",
+                forms.ValidationError(
+                    _(
+                        "The minimum cannot be reached in %(shifts)s shifts of at most "
+                        "%(hours)s hours: lower it or allow more shifts."
+                    ),
+                    params={"shifts": shifts, "hours": limits.SESSION_HOURS},
+                ),
+            )
         return data
 
 
@@ -61,9 +100,9 @@ class PatternForm(forms.ModelForm):
 class SessionForm(forms.Form):
     starts_at = forms.DateTimeField(label=_("Starts"), widget=DATETIME)
     ends_at = forms.DateTimeField(label=_("Ends"), widget=DATETIME)
-    place = forms.CharField(label=_("Place"), max_length=100)
+    place = forms.CharField(label=_("Place"), max_length=limits.PLACE)
     kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices)
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    note = forms.CharField(label=_("Note"), max_length=limits.LINE, required=False)
     publish = forms.BooleanField(label=_("Publish at once"), required=False, initial=True)
 
     def clean(self) -> dict[str, Any]:
@@ -75,19 +114,19 @@ class SessionForm(forms.Form):
         if starts and ends:
             if ends <= starts:
                 self.add_error("ends_at", _("The end must be after the start."))
-            elif ends - starts > timedelta(hours=12):
+            elif ends - starts > timedelta(hours=limits.SESSION_HOURS):
                 self.add_error("ends_at", _("A session lasts at most 12 hours."))
         return data
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=200)
+    reason = forms.CharField(label=_("Reason"), max_length=limits.LINE)
 
 
 class LeaveForm(forms.Form):
     starts_at = forms.DateTimeField(label=_("From"), widget=DATETIME)
     ends_at = forms.DateTimeField(label=_("Until"), widget=DATETIME)
-    reason = forms.CharField(label=_("Reason"), max_length=200)
+    reason = forms.CharField(label=_("Reason"), max_length=limits.LINE)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -108,7 +147,9 @@ class AttendanceForm(forms.Form):
 
 
 class MonthForm(forms.Form):
-    month = forms.CharField(label=_("Month"), widget=forms.TextInput(attrs={"type": "month"}))
+    month = forms.CharField(
+        label=_("Month"), max_length=7, widget=forms.TextInput(attrs={"type": "month"})
+    )
 
     def clean_month(self) -> tuple[int, int]:
         value = self.cleaned_data["month"]

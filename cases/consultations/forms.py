@@ -19,20 +19,29 @@ from cases.forms import (
 )
 from cases.models import ConsultationSlot
 from cases.people import professional_choices
+from clinic.lib import limits
+from clinic.lib.inputs import DecimalInput
 from clinic.models import Community, User
 
 
 class ConveneForm(VersionedForm):
-    question = forms.CharField(label=_("Question for the professionals"), widget=textarea(3))
+    question = forms.CharField(
+        label=_("Question for the professionals"), max_length=limits.SUMMARY, widget=textarea(3)
+    )
     invitees = ProfessionalChoiceField(label=_("Invite"), widget=forms.CheckboxSelectMultiple)
     place = forms.CharField(
-        label=_("Meeting place"), max_length=100, initial=_("Clinic mediation room")
+        label=_("Meeting place"), max_length=limits.PLACE, initial=_("Clinic mediation room")
     )
     slot1 = forms.DateTimeField(label=_("Proposed time 1"), widget=DATETIME_INPUT)
     slot2 = forms.DateTimeField(label=_("Proposed time 2"), widget=DATETIME_INPUT, required=False)
     slot3 = forms.DateTimeField(label=_("Proposed time 3"), widget=DATETIME_INPUT, required=False)
     hours = forms.DecimalField(
-        label=_("Length (hours)"), min_value=0.5, max_value=8, initial=1.5, decimal_places=1
+        label=_("Length (hours)"),
+        min_value=0.5,
+        max_value=8,
+        initial=1.5,
+        decimal_places=1,
+        widget=DecimalInput,
     )
 
     def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
@@ -63,8 +72,10 @@ class ConveneForm(VersionedForm):
 
 
 class ConcludeForm(VersionedForm):
-    joint_opinion = forms.CharField(label=_("Joint opinion"), widget=textarea(5))
-    attended = forms.CharField(label=_("Who attended"), max_length=500, widget=textarea(2))
+    joint_opinion = forms.CharField(
+        label=_("Joint opinion"), max_length=limits.ANSWER, widget=textarea(5)
+    )
+    attended = forms.CharField(label=_("Who attended"), max_length=limits.NOTE, widget=textarea(2))
     settle_now = forms.BooleanField(
         label=_("Settle straight away (the agreement is signed)"), required=False
     )
@@ -89,7 +100,7 @@ class InvitationForm(forms.Form):
 
 
 class OpinionForm(forms.Form):
-    opinion = forms.CharField(label=_("My opinion"), widget=textarea(5))
+    opinion = forms.CharField(label=_("My opinion"), max_length=limits.ANSWER, widget=textarea(5))
 
 
 class FixMeetingForm(forms.Form):

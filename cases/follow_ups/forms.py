@@ -13,6 +13,8 @@ from cases.choices import (
     Performance,
 )
 from cases.forms import DATETIME_INPUT, textarea
+from clinic.lib import limits
+from clinic.lib.inputs import DecimalInput
 
 
 class FollowUpForm(forms.Form):
@@ -27,14 +29,23 @@ class FollowUpForm(forms.Form):
         required=False,
         empty_value=None,
     )
-    findings = forms.CharField(label=_("What was found"), widget=textarea(3))
-    new_risk = forms.CharField(label=_("New risk (if any)"), required=False, widget=textarea(2))
+    findings = forms.CharField(
+        label=_("What was found"), max_length=limits.SUMMARY, widget=textarea(3)
+    )
+    new_risk = forms.CharField(
+        label=_("New risk (if any)"),
+        max_length=limits.SUMMARY,
+        required=False,
+        widget=textarea(2),
+    )
 
 
 class FollowUpVisitForm(forms.Form):
     starts_at = forms.DateTimeField(label=_("Visit at"), widget=DATETIME_INPUT)
-    hours = forms.DecimalField(label=_("Length (hours)"), min_value=0.5, max_value=4, initial=1)
-    place = forms.CharField(label=_("Place"), max_length=200)
+    hours = forms.DecimalField(
+        label=_("Length (hours)"), min_value=0.5, max_value=4, initial=1, widget=DecimalInput
+    )
+    place = forms.CharField(label=_("Place"), max_length=limits.ADDRESS)
 
     def clean_starts_at(self) -> datetime:
         starts_at = self.cleaned_data["starts_at"]

@@ -18,13 +18,16 @@ from cases.choices import (
 )
 from cases.forms import CaseFieldsForm, VersionedForm, textarea
 from cases.models import Party
+from clinic.lib import limits
 from clinic.lib.ids import is_valid_resident_id, normalise_id_number
-from clinic.models import Clinic, Community, Grid, phone_validator
+from clinic.lib.inputs import NameInput, PhoneField
+from clinic.models import Clinic, Community, Grid
 
 
 class PartyForm(forms.ModelForm):
     """A party as the mediator writes it down; the ID number's check digit is verified."""
 
+    phone = PhoneField(label=_("Phone"), required=False)
     consented = forms.BooleanField(label=_("Agrees to mediation"), required=False, initial=True)
     notice_method = forms.ChoiceField(
         label=_("Told their rights and duties"),
@@ -48,10 +51,10 @@ class PartyForm(forms.ModelForm):
             "minor",
             "needs_interpreter",
         ]
+        widgets = {"name": NameInput}
 
     def __init__(self, *args: Any, sides: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["phone"].validators.append(phone_validator)
         self.fields["gender"].required = False
         self.fields["id_type"].required = False
         if sides:
@@ -87,7 +90,7 @@ class ConsentForm(forms.Form):
         choices=[("", _("Not yet")), *NoticeMethod.choices],
         required=False,
     )
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    note = forms.CharField(label=_("Note"), max_length=limits.LINE, required=False)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -98,7 +101,9 @@ class ConsentForm(forms.Form):
 
 
 class RefusalForm(forms.Form):
-    note = forms.CharField(label=_("What the party said"), max_length=200, widget=textarea(2))
+    note = forms.CharField(
+        label=_("What the party said"), max_length=limits.LINE, widget=textarea(2)
+    )
 
 
 class RegisterDisputeForm(CaseFieldsForm):
@@ -143,12 +148,15 @@ class AdviceForm(forms.Form):
         label=_("Subject"), choices=DisputeType.choices, initial=DisputeType.OTHER
     )
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices, initial=Source.WALK_IN)
-    question = forms.CharField(label=_("Question"), widget=textarea(3))
-    answer = forms.CharField(label=_("Answer given"), widget=textarea(4))
-    name = forms.CharField(label=_("Name of the person asking"), max_length=60, required=False)
-    phone = forms.CharField(
-        label=_("Their phone"), max_length=20, required=False, validators=[phone_validator]
+    question = forms.CharField(label=_("Question"), max_length=limits.SUMMARY, widget=textarea(3))
+    answer = forms.CharField(label=_("Answer given"), max_length=limits.ANSWER, widget=textarea(4))
+    name = forms.CharField(
+        label=_("Name of the person asking"),
+        max_length=limits.NAME,
+        required=False,
+        widget=NameInput,
     )
+    phone = PhoneField(label=_("Their phone"), required=False)
 
     def __init__(self, *args: Any, communities: QuerySet[Community], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -158,11 +166,15 @@ class AdviceForm(forms.Form):
 
 
 class AnswerForm(VersionedForm):
-    answer = forms.CharField(label=_("Answer given"), widget=textarea(4))
+    answer = forms.CharField(label=_("Answer given"), max_length=limits.ANSWER, widget=textarea(4))
 
 
 class DeclineForm(VersionedForm):
     outcome = forms.ChoiceField(
         label=_("Why not accepted"), choices=[(o.value, o.label) for o in DECLINE_OUTCOMES]
     )
-    note = forms.CharField(label=_("Reason and where the parties were guided"), widget=textarea(3))
+    note = forms.CharField(
+        label=_("Reason and where the parties were guided"),
+        max_length=limits.SUMMARY,
+        widget=textarea(3),
+    )

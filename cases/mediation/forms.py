@@ -20,6 +20,8 @@ from cases.choices import (
 )
 from cases.forms import DATE_INPUT, DATETIME_INPUT, VersionedForm, textarea
 from cases.models import Agreement, MediationRecord, PerformanceItem
+from clinic.lib import limits
+from clinic.lib.inputs import AmountField, WholeNumberInput
 from clinic.lib.uploads import HEIC, JPEG, PDF, PNG, UploadRejected, check_upload, clean_filename
 from clinic.models import User
 
@@ -37,30 +39,36 @@ class TerminateForm(VersionedForm):
         label=_("How mediation ended"), choices=[(o.value, o.label) for o in TERMINATE_OUTCOMES]
     )
     note = forms.CharField(
-        label=_("Reason and the advice given (e.g. guided to litigation)"), widget=textarea(3)
+        label=_("Reason and the advice given (e.g. guided to litigation)"),
+        max_length=limits.SUMMARY,
+        widget=textarea(3),
     )
 
 
 class ReferOutForm(VersionedForm):
     referred_to = forms.CharField(
-        label=_("Referred to"), max_length=100, help_text=_("For example 盘龙区人民法院")
+        label=_("Referred to"),
+        max_length=limits.ORGANISATION,
+        help_text=_("For example 盘龙区人民法院"),
     )
-    reference = forms.CharField(label=_("Their reference"), max_length=100, required=False)
-    note = forms.CharField(label=_("Why it cannot be settled in the street"), widget=textarea(3))
+    reference = forms.CharField(
+        label=_("Their reference"), max_length=limits.REFERENCE, required=False
+    )
+    note = forms.CharField(
+        label=_("Why it cannot be settled in the street"),
+        max_length=limits.SUMMARY,
+        widget=textarea(3),
+    )
 
 
 class EscalateForm(VersionedForm):
-    reason = forms.CharField(label=_("Why the street should take it"), widget=textarea(3))
+    reason = forms.CharField(
+        label=_("Why the street should take it"), max_length=limits.SUMMARY, widget=textarea(3)
+    )
 
 
 class SettleForm(VersionedForm):
-    amount_agreed = forms.DecimalField(
-        label=_("Amount agreed (yuan)"),
-        required=False,
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
-    )
+    amount_agreed = AmountField(label=_("Amount agreed (yuan)"))
     follow_up_assignee = forms.ModelChoiceField(
         label=_("Who does the follow-up"),
         queryset=User.objects.none(),
@@ -80,7 +88,9 @@ class SettleForm(VersionedForm):
 
 
 class ReopenForm(VersionedForm):
-    reason = forms.CharField(label=_("Why mediate again"), widget=textarea(3))
+    reason = forms.CharField(
+        label=_("Why mediate again"), max_length=limits.SUMMARY, widget=textarea(3)
+    )
     both_parties_ask = forms.BooleanField(
         label=_("Both parties ask to mediate again"), required=False
     )
@@ -88,10 +98,10 @@ class ReopenForm(VersionedForm):
 
 class ExtendForm(VersionedForm):
     new_due = forms.DateField(label=_("New due date"), widget=DATE_INPUT)
-    reason = forms.CharField(label=_("Reason"), max_length=300)
+    reason = forms.CharField(label=_("Reason"), max_length=limits.LINE)
     consent = forms.CharField(
         label=_("Both parties' consent"),
-        max_length=300,
+        max_length=limits.LINE,
         help_text=_("How and when both parties agreed to the extension."),
     )
 
@@ -146,6 +156,7 @@ class AgreementDraftForm(forms.ModelForm):
             "terms": textarea(5),
             "performance_manner": textarea(3),
             "performance_deadline": DATE_INPUT,
+            "copies": WholeNumberInput,
         }
 
     def clean(self) -> dict[str, Any]:
@@ -164,7 +175,7 @@ class AgreementDraftForm(forms.ModelForm):
 
 
 class CorrectionForm(AgreementDraftForm):
-    reason = forms.CharField(label=_("Reason for the correction"), max_length=200)
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=limits.LINE)
 
 
 class SignForm(forms.Form):
@@ -181,6 +192,7 @@ class PerformanceItemForm(forms.ModelForm):
     class Meta:
         model = PerformanceItem
         fields = ["description", "amount", "due_on"]
+        field_classes = {"amount": AmountField}
         widgets = {"due_on": DATE_INPUT}
 
 
@@ -215,7 +227,7 @@ class ConfirmationForm(forms.ModelForm):
 
 class AdviceNoteForm(forms.Form):
     role = forms.ChoiceField(label=_("Advising as"))
-    text = forms.CharField(label=_("Advice"), widget=textarea(5))
+    text = forms.CharField(label=_("Advice"), max_length=limits.ANSWER, widget=textarea(5))
 
     def __init__(self, *args: Any, roles: list[tuple[str, StrOrPromise]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -225,7 +237,7 @@ class AdviceNoteForm(forms.Form):
 class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("What it is"), choices=AttachmentKind.choices)
     file = forms.FileField(label=_("File (PDF, JPEG, PNG or HEIC, up to 20 MB)"))
-    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    description = forms.CharField(label=_("Description"), max_length=limits.LINE, required=False)
 
     def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]

@@ -17,6 +17,8 @@ from cases.choices import (
 )
 from cases.forms import DATE_INPUT, parse_professional, textarea
 from cases.people import mediator_choices, professional_choices
+from clinic.lib import limits
+from clinic.lib.inputs import NameInput, PhoneField
 from clinic.lib.uploads import (
     HEIC,
     JPEG,
@@ -26,7 +28,7 @@ from clinic.lib.uploads import (
     check_upload,
     clean_filename,
 )
-from clinic.models import Community, Grid, phone_validator
+from clinic.models import Community, Grid
 
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 
@@ -61,23 +63,25 @@ class PhotosField(forms.FileField):
 
 class VisitRequestForm(forms.Form):
     grid = forms.ModelChoiceField(label=_("Grid"), queryset=Grid.objects.none())
-    resident_name = forms.CharField(label=_("Resident's name"), max_length=60)
-    resident_phone = forms.CharField(
-        label=_("Resident's phone"), max_length=20, required=False, validators=[phone_validator]
+    resident_name = forms.CharField(
+        label=_("Resident's name"), max_length=limits.NAME, widget=NameInput
     )
+    resident_phone = PhoneField(label=_("Resident's phone"), required=False)
     address = forms.CharField(
         label=_("Address (to the building)"),
-        max_length=200,
+        max_length=limits.ADDRESS,
         help_text=_("For example 金江路社区 12 栋"),
     )
-    room = forms.CharField(label=_("Unit and room"), max_length=50, required=False)
+    room = forms.CharField(label=_("Unit and room"), max_length=limits.ROOM, required=False)
     elderly_alone = forms.BooleanField(label=_("Elderly living alone"), required=False)
     disabled = forms.BooleanField(label=_("Disabled"), required=False)
     minor = forms.BooleanField(label=_("Minor"), required=False)
     needs_interpreter = forms.BooleanField(
         label=_("Needs an interpreter or dialect"), required=False
     )
-    problem = forms.CharField(label=_("What the problem is"), widget=textarea(3))
+    problem = forms.CharField(
+        label=_("What the problem is"), max_length=limits.SUMMARY, widget=textarea(3)
+    )
     dispute_type = forms.ChoiceField(
         label=_("Dispute type (if known)"),
         choices=[("", _("Not sure")), *DisputeType.choices],
@@ -86,7 +90,7 @@ class VisitRequestForm(forms.Form):
     risk = forms.ChoiceField(label=_("Urgency"), choices=Risk.choices, required=False)
     preferred_times = forms.CharField(
         label=_("Preferred times"),
-        max_length=200,
+        max_length=limits.LINE,
         required=False,
         help_text=_("For example 工作日上午"),
     )
@@ -104,7 +108,7 @@ class ScheduleVisitForm(forms.Form):
     day = forms.DateField(label=_("Day"), widget=DATE_INPUT)
     starts = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
     ends = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
-    place = forms.CharField(label=_("Place"), max_length=200)
+    place = forms.CharField(label=_("Place"), max_length=limits.ADDRESS)
     professionals = forms.MultipleChoiceField(
         label=_("Professionals"), widget=forms.CheckboxSelectMultiple
     )
@@ -137,18 +141,23 @@ class VisitOutcomeForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=VisitOutcome.choices, widget=forms.RadioSelect
     )
-    note = forms.CharField(label=_("What was done"), widget=textarea(3))
-    answer = forms.CharField(label=_("Advice given"), widget=textarea(3), required=False)
-    respondent_name = forms.CharField(label=_("Other party's name"), max_length=60, required=False)
-    respondent_phone = forms.CharField(
-        label=_("Other party's phone"), max_length=20, required=False, validators=[phone_validator]
+    note = forms.CharField(label=_("What was done"), max_length=limits.SUMMARY, widget=textarea(3))
+    answer = forms.CharField(
+        label=_("Advice given"), max_length=limits.ANSWER, widget=textarea(3), required=False
     )
+    respondent_name = forms.CharField(
+        label=_("Other party's name"), max_length=limits.NAME, required=False, widget=NameInput
+    )
+    respondent_phone = PhoneField(label=_("Other party's phone"), required=False)
     consented = forms.BooleanField(
         label=_("Both parties agree to mediation and were told their rights and duties"),
         required=False,
     )
     agreement_terms = forms.CharField(
-        label=_("Terms agreed on the spot"), widget=textarea(3), required=False
+        label=_("Terms agreed on the spot"),
+        max_length=limits.ANSWER,
+        widget=textarea(3),
+        required=False,
     )
 
     def clean(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from cases.models import Case
+from clinic.lib import limits
 from clinic.models import Community, Notification
 from tests.cases.factories import registered_dispute, resident_id
 from tests.conftest import client_for
@@ -106,4 +107,49 @@ def test_grid_workers_and_professionals_cannot_register(demo: None) -> None:
     for username in ["gridworker", "judge", "lawyer"]:
         response = client_for(username).post(reverse("cases:register_dispute"), _form())
         assert response.status_code == 403
+    assert not Case.objects.exists()
+
+
+def test_an_over_long_summary_is_refused_in_chinese_and_nothing_is_written(demo: None) -> None:
+    response = client_for("mediator").post(
+        reverse("cases:register_dispute"), _form(summary="噪" * (limits.SUMMARY + 1))
+    )
+    assert response.status_code == 400
+    assert f"不超过 {limits.SUMMARY} 字符" in response.content.decode()
+    assert not Case.objects.exists()
+    longest = client_for("mediator").post(
+        reverse("cases:register_dispute"), _form(summary="噪" * limits.SUMMARY)
+    )
+    assert longest.status_code == 302
+    assert len(Case.objects.get().summary) == limits.SUMMARY
+
+
+def test_the_summary_box_says_how_long_it_may_be(demo: None) -> None:
+    page = client_for("mediator").get(reverse("cases:register_dispute")).content.decode()
+    assert f'maxlength="{limits.SUMMARY}"' in page
+
+
+def test_an_amount_of_zero_is_refused_and_nothing_is_written(demo: None) -> None:
+    response = client_for("mediator").post(
+        reverse("cases:register_dispute"), _form(amount_involved="0")
+    )
+    assert response.status_code == 400
+    assert not Case.objects.exists()
+
+
+def test_a_partys_phone_is_kept_in_one_form(demo: None) -> None:
+    response = client_for("mediator").post(
+        reverse("cases:register_dispute"),
+        _form(**{"applicant-phone": "+86 138 8812-3456", "respondent-phone": "(0871)65123456"}),
+    )
+    assert response.status_code == 302
+    phones = {party.name: party.phone for party in Case.objects.get().parties.all()}
+    assert phones == {"周大妈": "13888123456", "吴先生": "0871-65123456"}
+
+
+def test_a_partys_phone_without_its_area_code_is_refused(demo: None) -> None:
+    response = client_for("mediator").post(
+        reverse("cases:register_dispute"), _form(**{"respondent-phone": "65123456"})
+    )
+    assert response.status_code == 400
     assert not Case.objects.exists()
