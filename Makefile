@@ -10,6 +10,10 @@ STAMP := $(VENV)/.installed
 # Pango (weasyprint), poppler (PDF checks), Chromium (browser tests).
 APT_PACKAGES := python3-venv gettext fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 \
 	libpangoft2-1.0-0 poppler-utils chromium
+# Node tools of the checks (axe-core, vnu-jar; exact versions in package-lock.json) and Java for
+# vnu.jar: their Debian packages are added only when the command is missing (Node may come from
+# elsewhere, with its own npm). npm ci runs no install scripts (vnu-jar's would fetch a JDK).
+NODE_STAMP := node_modules/.installed
 PROD_ENV := DJANGO_SECRET_KEY=ci-check-$$(date +%s)-a-long-random-looking-secret-value-1234567890 \
 	DJANGO_ALLOWED_HOSTS=clinic.example.org DJANGO_HTTPS=1 DJANGO_DEBUG=0 \
 	CLINIC_FIELD_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
@@ -23,6 +27,9 @@ system-deps:
 	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "install ok installed" \
 	    || missing="$$missing $$pkg"; \
 	done; \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
@@ -35,7 +42,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q ".[dev]"
 	@touch $(STAMP)
 
-deps: system-deps $(STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP)
+
+deps: system-deps $(STAMP) $(NODE_STAMP)
 	@$(PY) manage.py compilemessages --ignore=$(VENV) -v0
 
 run: deps
