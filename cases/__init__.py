@@ -19,7 +19,7 @@ submission), ``selectors`` (reads that span queries) and ``transitions`` (the tr
 
 Imports go one way, each layer using only those above it (``tests/test_layers.py`` checks it):
 
-1. ``choices``, ``models``, ``deadlines``
+1. ``choices``, ``models``, ``deadlines``, ``dates`` (the order of a case's dates)
 2. ``access``, ``people``, ``changes``, ``timeline``, ``jobs``
 3. ``cases.actions`` (the case as a whole), ``cases.forms`` (shared forms), ``intake``
 4. ``follow_ups``

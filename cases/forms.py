@@ -6,9 +6,12 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases import dates
 from cases.choices import (
     DisputeType,
     Risk,
@@ -28,6 +31,32 @@ DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%
 
 def textarea(rows: int = 4) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
+
+
+class CameOnFields(forms.Form):
+    """The day the resident came, when the case is entered later (补录), and why; checked by
+    ``cases.dates`` (today, or up to ``CLINIC_BACKDATE_DAYS`` back with a reason)."""
+
+    came_on = forms.DateField(
+        label=_("Day the resident came"),
+        widget=DATE_INPUT,
+        initial=timezone.localdate,
+        required=False,  # today
+    )
+    backdate_reason = forms.CharField(
+        label=_("Why it is entered later (if not today)"),
+        max_length=200,
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        if data.get("came_on"):
+            try:
+                dates.check_registration_day(data["came_on"], data.get("backdate_reason", ""))
+            except ValidationError as error:
+                self.add_error(None, error)
+        return data
 
 
 class VersionedForm(forms.Form):

@@ -8,6 +8,7 @@ what went wrong                          status  what the person sees
 =======================================  ======  ==========================================
 the form is invalid                      400     the form as typed, with its errors
 a guard is not met (``ActionRefused``)   400     the form as typed, with the reasons
+a date out of order (``dates.check_*``)  400     the form as typed, the reason at its field
 not permitted (``PermissionDenied``)     403     the 403 page
 a stale version (``StaleCase``)          409     the form as typed: "someone else changed it"
 a calendar clash (``Clash``)             409     the form as typed, with the clash
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -108,7 +110,19 @@ def submit(
         for reason in refused.reasons:
             form.add_error(None, reason)
         return Submitted(status=400)
+    except ValidationError as invalid:
+        _show_errors(form, invalid)
+        return Submitted(status=400)
     return Submitted(done=True, returned=result)
+
+
+def _show_errors(form: forms.BaseForm, invalid: ValidationError) -> None:
+    """An action's ``ValidationError`` beside the form's field it names (or above the form)."""
+    if not hasattr(invalid, "error_dict"):
+        form.add_error(None, invalid)
+        return
+    for field, errors in invalid.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 def form_page(
@@ -122,8 +136,11 @@ def form_page(
     status: int = 200,
     multipart: bool = False,
     danger: bool = False,
+    draft: str = "",
 ) -> HttpResponse:
-    """The plain page of one form about a case (``case`` None for pages about no case)."""
+    """The plain page of one form about a case (``case`` None for pages about no case).
+    ``draft`` names the form for the browser's local draft (``static/js/drafts.js``), on the
+    forms filled in away from a desk."""
     return render(
         request,
         "cases/form.html",
@@ -135,6 +152,7 @@ def form_page(
             "intro": intro,
             "multipart": multipart,
             "danger": danger,
+            "draft": draft,
         },
         status=status,
     )

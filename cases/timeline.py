@@ -128,14 +128,28 @@ def _write(
 
 
 def registered(
-    case: Case, *, actor: User | None, parties: Iterable[Party] = (), mediator: User | None = None
+    case: Case,
+    *,
+    actor: User | None,
+    parties: Iterable[Party] = (),
+    mediator: User | None = None,
+    backdate_reason: str = "",
 ) -> CaseEvent:
-    """``parties``: their names; ``mediator``: a name or ``""``."""
+    """``parties``: their names; ``mediator``: a name or ``""``. A case entered after the day
+    the resident came (补录) also keeps ``came_on``, the real ``entered_at`` and the ``reason``."""
+    details: dict[str, Any] = {"parties": [p.name for p in parties], "mediator": named(mediator)}
+    entered = timezone.now()
+    if timezone.localdate(case.registered_at) < timezone.localdate(entered):
+        details.update(
+            came_on=timezone.localdate(case.registered_at),
+            entered_at=entered,
+            reason=backdate_reason,
+        )
     return _write(
         case,
         EventKind.REGISTERED,
         "registered",
-        {"parties": [p.name for p in parties], "mediator": named(mediator)},
+        details,
         actor=actor,
         to_state=case.state,
     )

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 #: ``cases``' layers, lowest first: a module imports only from its own layer or a lower one.
 #: A workflow's ``views`` and ``urls`` belong to the top layer, whatever their package.
 CASES_LAYERS = [
-    {"cases.choices", "cases.models", "cases.deadlines"},
+    {"cases.choices", "cases.models", "cases.deadlines", "cases.dates"},
     {"cases.access", "cases.people", "cases.changes", "cases.timeline", "cases.jobs"},
     {"cases.actions", "cases.forms", "cases.intake"},
     {"cases.follow_ups"},

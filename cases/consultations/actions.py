@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
-from cases import timeline
+from cases import dates, timeline
 from cases.changes import ActionRefused, fire, unmet_conditions
 from cases.choices import InviteResponse
 from cases.mediation.actions import do_settle_case
@@ -83,6 +83,7 @@ def do_conclude_consultation(
     consultation = case.open_consultation
     if consultation is None:
         raise ActionRefused(unmet_conditions(case, "conclude"))
+    dates.check_conclusion(consultation)
     consultation.joint_opinion = joint_opinion
     consultation.attended = attended
     consultation.save(update_fields=["joint_opinion", "attended"])

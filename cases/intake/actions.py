@@ -4,12 +4,13 @@ first transitions (accept, dispatch, answer, decline)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from cases import deadlines, timeline
+from cases import dates, deadlines, timeline
 from cases.changes import (
     alert_risk,
     fire,
@@ -55,6 +56,17 @@ def create_party(case: Case, data: dict[str, Any], *, actor: User) -> Party:
     return party
 
 
+def _registration(came_on: date | datetime | None, reason: str) -> datetime:
+    """When the case counts as registered: the moment given, the day given (checked against
+    the back-dating window), or now."""
+    if isinstance(came_on, datetime):
+        dates.check_registration_day(timezone.localdate(came_on), reason)
+        return came_on
+    if came_on is not None:
+        dates.check_registration_day(came_on, reason)
+    return dates.registration_time(came_on)
+
+
 @transaction.atomic
 def do_register_dispute(
     *,
@@ -62,11 +74,15 @@ def do_register_dispute(
     community: Any,
     parties: Iterable[dict[str, Any]],
     mediator: User | None = None,
+    came_on: date | datetime | None = None,
+    backdate_reason: str = "",
     **fields: Any,
 ) -> Case:
     """Register a dispute (登记): the case, its parties, and its mediator (the registering
-    mediator by default)."""
+    mediator by default). ``came_on``: the day (or the moment) the resident really came, when
+    the case is entered later (``cases.dates``: up to 30 days, with a reason)."""
     committee = community.committee
+    fields["registered_at"] = _registration(came_on, backdate_reason)
     case = Case(
         kind=Kind.DISPUTE,
         committee=committee,
@@ -80,7 +96,9 @@ def do_register_dispute(
     created = [create_party(case, p, actor=actor) for p in parties]
     if mediator is not None:
         grant_mediator(case, mediator)
-    timeline.registered(case, actor=actor, parties=created, mediator=mediator)
+    timeline.registered(
+        case, actor=actor, parties=created, mediator=mediator, backdate_reason=backdate_reason
+    )
     alert_risk(case)
     return case
 
@@ -93,11 +111,14 @@ def do_log_advice(
     question: str,
     answer: str,
     asker: dict[str, Any] | None = None,
+    came_on: date | datetime | None = None,
+    backdate_reason: str = "",
     **fields: Any,
 ) -> Case:
     """A walk-in legal question (法律咨询) asked, answered and closed in one step. No case
     number; never counted as a mediation. Without an answer yet, it stays registered until
-    ``do_answer_advice``."""
+    ``do_answer_advice``. ``came_on`` as for a dispute."""
+    fields["registered_at"] = _registration(came_on, backdate_reason)
     case = Case(
         kind=Kind.ADVICE,
         committee=community.committee,
@@ -115,7 +136,9 @@ def do_log_advice(
     if asker and asker.get("name"):
         askers.append(create_party(case, {**asker, "side": Side.APPLICANT}, actor=actor))
     grant_mediator(case, actor)
-    timeline.registered(case, actor=actor, parties=askers, mediator=actor)
+    timeline.registered(
+        case, actor=actor, parties=askers, mediator=actor, backdate_reason=backdate_reason
+    )
     if answer.strip():
         fire(case, "answer_question", actor=actor, version=case.version, note=answer[:200])
     return case

@@ -16,7 +16,7 @@ from cases.choices import (
     Side,
     Source,
 )
-from cases.forms import CaseFieldsForm, VersionedForm, textarea
+from cases.forms import CameOnFields, CaseFieldsForm, VersionedForm, textarea
 from cases.models import Party
 from clinic.lib import limits
 from clinic.lib.ids import is_valid_resident_id, normalise_id_number
@@ -106,7 +106,7 @@ class RefusalForm(forms.Form):
     )
 
 
-class RegisterDisputeForm(CaseFieldsForm):
+class RegisterDisputeForm(CameOnFields, CaseFieldsForm):
     community = forms.ModelChoiceField(label=_("Community"), queryset=Community.objects.none())
     clinic = forms.ModelChoiceField(
         label=_("Clinic"), queryset=Clinic.objects.none(), required=False
@@ -116,7 +116,17 @@ class RegisterDisputeForm(CaseFieldsForm):
         label=_("I have checked the open cases above; register this one as well"), required=False
     )
 
-    field_order = ["community", "clinic", "grid", "source", "dispute_type", "summary", "risk"]
+    field_order = [
+        "community",
+        "came_on",
+        "backdate_reason",
+        "clinic",
+        "grid",
+        "source",
+        "dispute_type",
+        "summary",
+        "risk",
+    ]
 
     def __init__(self, *args: Any, communities: QuerySet[Community], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -140,7 +150,7 @@ class RegisterDisputeForm(CaseFieldsForm):
         return data
 
 
-class AdviceForm(forms.Form):
+class AdviceForm(CameOnFields, forms.Form):
     """法律咨询 in one screen: the question, the answer, and who asked (optional)."""
 
     community = forms.ModelChoiceField(label=_("Community"), queryset=Community.objects.none())
@@ -157,6 +167,8 @@ class AdviceForm(forms.Form):
         widget=NameInput,
     )
     phone = PhoneField(label=_("Their phone"), required=False)
+
+    field_order = ["community", "came_on", "backdate_reason"]
 
     def __init__(self, *args: Any, communities: QuerySet[Community], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -122,6 +122,8 @@ def log_advice(request: AuthenticatedHttpRequest) -> HttpResponse:
             asker={"name": data["name"], "phone": data["phone"]} if data["name"] else None,
             dispute_type=data["dispute_type"],
             source=data["source"],
+            came_on=data["came_on"],
+            backdate_reason=data["backdate_reason"],
         )
         messages.success(request, _("The advice was recorded."))
         if "another" in request.POST:

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cases import deadlines, timeline
+from cases import dates, deadlines, timeline
 from cases.changes import (
     ActionRefused,
     StaleCase,
@@ -193,6 +193,7 @@ def do_extend_deadline(
 
 @transaction.atomic
 def do_add_record(case: Case, *, actor: User, data: dict[str, Any]) -> MediationRecord:
+    dates.check_record(case, data["held_at"])
     record = MediationRecord.objects.create(case=case, recorded_by=actor, **data)
     timeline.record_added(case, actor=actor, record=record)
     return record
@@ -203,6 +204,7 @@ def do_save_agreement(
     case: Case, *, actor: User, data: dict[str, Any], agreement: Agreement | None = None
 ) -> Agreement:
     """Draft a new agreement or change an unsigned draft. Signed agreements are read-only."""
+    dates.check_agreement_terms(case, data.get("performance_deadline"))
     if agreement is None:
         agreement = Agreement.objects.create(case=case, created_by=actor, **data)
         timeline.agreement_drafted(case, actor=actor, agreement=agreement)
@@ -235,6 +237,7 @@ def do_sign_agreement(agreement: Agreement, *, actor: User, signed_on: date) -> 
     locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if locked.signed_on is not None:
         raise StaleCase(_("Someone else recorded the signing meanwhile."))
+    dates.check_signing(locked, signed_on)
     locked.signed_on = signed_on
     locked._history_user = actor  # type: ignore[attr-defined]  # simple_history reads it
     locked.save(update_fields=["signed_on"])
@@ -253,6 +256,7 @@ def do_correct_agreement(
     agreement: Agreement, *, actor: User, reason: str, data: dict[str, Any]
 ) -> Agreement:
     """A correction of a signed agreement is a new version that supersedes it."""
+    dates.check_agreement_terms(agreement.case, data.get("performance_deadline"))
     if Agreement.objects.filter(supersedes=agreement).exists():
         raise StaleCase(_("Someone else corrected this agreement meanwhile."))
     fields = {
@@ -298,6 +302,7 @@ def do_add_performance_item(
 ) -> PerformanceItem:
     if agreement.is_signed:
         raise ActionRefused([_("A signed agreement cannot be changed; correct it instead.")])
+    dates.check_performance_item(agreement, data["due_on"])
     item = PerformanceItem.objects.create(agreement=agreement, **data)
     timeline.performance_item_added(agreement.case, actor=actor, item=item)
     return item
@@ -306,6 +311,9 @@ def do_add_performance_item(
 @transaction.atomic
 def do_update_confirmation(agreement: Agreement, *, actor: User, data: dict[str, Any]) -> None:
     """Judicial confirmation (司法确认): applied, confirmed or refused, with court and number."""
+    dates.check_confirmation(
+        agreement, data.get("confirmation_applied_on"), data.get("confirmation_decided_on")
+    )
     changes = changed_fields(agreement, data)
     for field, value in data.items():
         setattr(agreement, field, value)

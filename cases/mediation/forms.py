@@ -3,7 +3,7 @@ judicial confirmation, advice notes and files."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
@@ -131,12 +131,6 @@ class RecordForm(forms.ModelForm):
             "result": textarea(3),
         }
 
-    def clean_held_at(self) -> datetime:
-        held_at = self.cleaned_data["held_at"]
-        if held_at > timezone.now() + timedelta(hours=1):
-            raise forms.ValidationError(_("A record is written of a meeting that took place."))
-        return held_at
-
 
 class AgreementDraftForm(forms.ModelForm):
     class Meta:
@@ -168,9 +162,6 @@ class AgreementDraftForm(forms.ModelForm):
                     self.add_error(field, _("A written agreement must state this."))
             if (data.get("copies") or 0) < 2:
                 self.add_error("copies", _("At least one copy for each party and the committee."))
-        deadline = data.get("performance_deadline")
-        if deadline and deadline < timezone.localdate():
-            self.add_error("performance_deadline", _("The deadline cannot be in the past."))
         return data
 
 
@@ -180,12 +171,6 @@ class CorrectionForm(AgreementDraftForm):
 
 class SignForm(forms.Form):
     signed_on = forms.DateField(label=_("Signed and sealed on"), widget=DATE_INPUT)
-
-    def clean_signed_on(self) -> date:
-        signed_on = self.cleaned_data["signed_on"]
-        if signed_on > timezone.localdate():
-            raise forms.ValidationError(_("An agreement cannot be signed in the future."))
-        return signed_on
 
 
 class PerformanceItemForm(forms.ModelForm):
@@ -218,10 +203,6 @@ class ConfirmationForm(forms.ModelForm):
             "confirmation_decided_on"
         ):
             self.add_error("confirmation_decided_on", _("When did the court decide?"))
-        today = timezone.localdate()
-        for field in ("confirmation_applied_on", "confirmation_decided_on"):
-            if data.get(field) and data[field] > today:
-                self.add_error(field, _("This date cannot be in the future."))
         return data
 
 

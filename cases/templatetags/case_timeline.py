@@ -128,6 +128,14 @@ def _changes(model: type[models.Model], payload: Payload) -> Lines:
 
 
 def _registered(payload: Payload) -> Lines:
+    if payload.get("came_on"):
+        yield _(
+            "Entered late: the resident came on %(day)s; entered %(entered)s. Reason: %(reason)s"
+        ) % {
+            "day": payload["came_on"],
+            "entered": _moment(payload.get("entered_at", "")),
+            "reason": payload.get("reason", ""),
+        }
     if payload.get("parties"):
         yield _("Parties: %(names)s") % {"names": _names(payload["parties"])}
     if payload.get("mediator"):

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.utils import timezone
 from openpyxl import load_workbook
 from PIL import Image
@@ -112,8 +113,11 @@ def _photo() -> bytes:
 
 
 def test_a_home_visit_becomes_a_dispute_settled_in_the_community(
-    journey: Any, tmp_path: Any
+    journey: Any, tmp_path: Any, request: pytest.FixtureRequest
 ) -> None:
+    """Days pass in it: the clock moves to the visit, then to the consultation's meeting (an
+    outcome follows the visit's start, a conclusion the meeting); whoever acts after a move
+    signs in again, as their half-hour session has lapsed."""
     people = {u.username: u for u in User.objects.all()}
 
     # 1. The grid worker, on the street with a phone, asks for a home visit with a photo.
@@ -157,6 +161,9 @@ def test_a_home_visit_becomes_a_dispute_settled_in_the_community(
     assert visit.status == "scheduled"
 
     # 3. The lawyer visits, records the outcome and opens a dispute in patrol.
+    clock = time_machine.travel(visit.visit_starts_at + timedelta(minutes=30), tick=True)
+    hands = clock.start()
+    request.addfinalizer(clock.stop)
     lawyer = journey("lawyer", phone=True)
     page = lawyer.page
     lawyer.go(f"/cases/visits/{visit.pk}/outcome/")
@@ -208,6 +215,10 @@ def test_a_home_visit_becomes_a_dispute_settled_in_the_community(
         professional.page.fill("[name=opinion]", opinion)
         professional.submit("main form[method=post]:has([name=opinion])")
         assert opinion in professional.page.content()
+    consultation.refresh_from_db()
+    hands.move_to(consultation.meeting.starts_at + timedelta(hours=2))
+    mediator = journey("mediator")
+    page = mediator.page
     mediator.go(f"/cases/{case.pk}/step/conclude/")
     page.fill("[name=joint_opinion]", "赡养费每月 800 元，于每月 5 日前支付")
     page.fill("[name=attended]", "王志刚、刘强、张丽")
@@ -243,6 +254,7 @@ def test_a_home_visit_becomes_a_dispute_settled_in_the_community(
 
     # 6. The grid worker records the follow-up: the agreement is being performed.
     follow_up = FollowUp.objects.get(case=case)
+    grid = journey("gridworker", phone=True)
     grid.go(f"/cases/follow-ups/{follow_up.pk}/")
     page = grid.page
     page.select_option("[name=method]", "visit")

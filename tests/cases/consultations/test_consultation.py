@@ -3,6 +3,9 @@ and the joint one recorded; invitees see that case and no other."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import time_machine
 from django.urls import reverse
 
 from cases.choices import State
@@ -35,14 +38,15 @@ def test_invitees_answer_the_meeting_is_fixed_and_opinions_recorded(demo: None) 
     judge.post(url, {"opinion": "建议参照当地人均消费支出确定赡养费"})
     police.post(url, {"opinion": "注意防范家庭矛盾激化"})
     assert all(i.opinion for i in ConsultationInvitee.objects.all())
-    response = client_for("mediator").post(
-        reverse("cases:fire_transition", args=[case.pk, "conclude"]),
-        {
-            "version": fresh(case).version,
-            "joint_opinion": "每月 800 元为宜",
-            "attended": "王志刚、刘强",
-        },
-    )
+    with time_machine.travel(first.starts_at + timedelta(hours=2), tick=False):  # they met
+        response = client_for("mediator").post(
+            reverse("cases:fire_transition", args=[case.pk, "conclude"]),
+            {
+                "version": fresh(case).version,
+                "joint_opinion": "每月 800 元为宜",
+                "attended": "王志刚、刘强",
+            },
+        )
     assert response.status_code == 302 and fresh(case).state == State.SIT_IN
 
 
@@ -88,3 +92,27 @@ def test_the_convener_may_settle_straight_after_the_consultation(demo: None) -> 
         },
     )
     assert response.status_code == 302 and fresh(case).state == State.FOLLOW_UP
+
+
+def test_concluding_and_settling_without_an_agreement_keeps_the_typed_joint_opinion(
+    demo: None,
+) -> None:
+    """Named regression: 结束会诊 with 随即调解成功 ticked on a case with no agreement was a
+    server error (the settlement read the missing agreement), and the joint opinion was lost."""
+    case = in_state(State.SIT_IN)
+    convened(fresh(case))
+    response = client_for("mediator").post(
+        reverse("cases:fire_transition", args=[case.pk, "conclude"]),
+        {
+            "version": fresh(case).version,
+            "joint_opinion": "建议按照评估价赔偿，双方各让一步",
+            "attended": "王志刚、刘强",
+            "settle_now": "on",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "建议按照评估价赔偿，双方各让一步" in page  # the opinion comes back as typed
+    assert "协议" in page  # the reason names the missing agreement
+    assert fresh(case).state == State.JOINT_CONSULTATION
+    assert JointConsultation.objects.get(case=case).concluded_at is None
