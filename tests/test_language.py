@@ -10,6 +10,7 @@ from django.utils.translation import gettext, pgettext
 
 from cases.choices import InviteResponse
 from cases.models import CaseEvent, Party, StatisticsFiling
+from cases.statistics import figures
 from clinic.audit import object_type_label, roles_label
 from scheduling.models import Leave, WeeklyPattern
 
@@ -45,3 +46,10 @@ def test_the_audit_log_names_object_types_and_roles_in_words() -> None:
         assert object_type_label("attachment") == "附件"  # a model, by its own name
         assert object_type_label("statistics") == "统计"  # not a model
         assert roles_label("coordinator,mediator") == "社区综治专干、人民调解员"
+
+
+def test_every_filed_figure_has_a_name_for_its_correction() -> None:
+    row = figures.Row(name="金江路社区")
+    period = figures.parse_period("2026")
+    report = figures.Report(period, "联盟街道", [row], figures.Row(name="合计"), [], [], [], [])
+    assert set(figures.as_snapshot(report)["total"]) <= set(figures.SNAPSHOT_LABELS)

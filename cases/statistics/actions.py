@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cases.changes import ActionRefused
@@ -80,4 +81,5 @@ def do_export_cases(job_id: str, *, actor: User | None) -> None:
                 job.file.save("cases.csv", File(text), save=False)
         return {"file": job.file.name, "rows": total}
 
-    run_job(ExportJob, job_id, work)
+    with translation.override(exports.OFFICIAL_LANGUAGE):  # labels in the official language
+        run_job(ExportJob, job_id, work)

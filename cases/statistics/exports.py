@@ -22,6 +22,10 @@ from clinic.lib.export import safe_cell
 from clinic.lib.pdf import render_pdf
 from clinic.models import Community
 
+#: The figures' files are filed upward in Chinese, whatever language the person reads: they
+#: are made under this language (labels of dispute types, sources, states, charts).
+OFFICIAL_LANGUAGE = "zh-hans"
+
 FIGURE_COLUMNS: list[tuple[str, str]] = [
     ("name", "社区"),
     ("accepted", "受理纠纷"),

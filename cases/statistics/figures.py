@@ -36,6 +36,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber, TruncDate, TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.choices import (
     DECLINE_OUTCOMES,
@@ -126,7 +128,7 @@ def custom_period(first: date, last: date) -> Period:
 def last_months(last: Period, count: int = 12) -> list[Period]:
     months = []
     year, month = last.last.year, last.last.month
-    for _ in range(count):
+    for _month in range(count):
         months.append(month_period(year, month))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return list(reversed(months))
@@ -606,6 +608,28 @@ def trend(cases: Any, period: Period, months: int = 12) -> list[dict[str, Any]]:
             }
         )
     return result
+
+
+#: What each filed figure is called on the page (a correction names the figure that changed).
+SNAPSHOT_LABELS = {
+    "accepted": pgettext_lazy("number of cases", "Accepted"),
+    "advice": pgettext_lazy("number of walk-in questions", "Advice"),
+    "settled": _("Settled"),
+    "settled_community": _("Settled in the community"),
+    "settled_street": _("Settled in the street"),
+    "failed": pgettext_lazy("number of cases", "Failed"),
+    "withdrawn": _("Withdrawn"),
+    "declined": pgettext_lazy("number of cases", "Declined"),
+    "referred": _("Referred out"),
+    "still_open": _("Still open"),
+    "overdue": _("Overdue at the period's end"),
+    "amount_involved": _("Amount involved (yuan)"),
+    "amount_agreed": _("Amount agreed (yuan)"),
+    "community_share": _("Settled in the community (%)"),
+    "street_share": _("Settled in the street (%)"),
+    "not_local_share": _("Not settled locally (%)"),
+    "success_rate": _("Success rate (%)"),
+}
 
 
 def as_snapshot(report: Report) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -71,7 +72,8 @@ def statistics_page(request: AuthenticatedHttpRequest) -> HttpResponse:
                 current = now["total"] if name == "合计" else now["rows"].get(name, {})
                 for key, value in filed.items():
                     if current.get(key) != value:
-                        corrections.append((name, key, value, current.get(key)))
+                        label = figures.SNAPSHOT_LABELS.get(key, key)
+                        corrections.append((name, key, label, value, current.get(key)))
         context.update(
             {
                 "charts": report_charts(report),
@@ -90,6 +92,14 @@ def statistics_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def statistics_export(
+    request: AuthenticatedHttpRequest, fmt: str
+) -> HttpResponse | StreamingHttpResponse:
+    """The figures as files for filing upward: in Chinese whatever language the page is in."""
+    with translation.override(exports.OFFICIAL_LANGUAGE):
+        return _statistics_file(request, fmt)
+
+
+def _statistics_file(
     request: AuthenticatedHttpRequest, fmt: str
 ) -> HttpResponse | StreamingHttpResponse:
     form, report, _street, _communities = _statistics_request(request)

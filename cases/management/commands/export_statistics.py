@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from cases import access
 from cases.statistics import exports, figures
@@ -35,6 +36,10 @@ class Command(BaseCommand):
         parser.add_argument("--as-user", help="refuse unless this user may see the scope")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with translation.override(exports.OFFICIAL_LANGUAGE):  # the files filed upward
+            self._export(options)
+
+    def _export(self, options: dict[str, Any]) -> None:
         communities, label, key = self._scope(options)
         if options["as_user"]:
             user = User.objects.filter(username=options["as_user"], is_active=True).first()

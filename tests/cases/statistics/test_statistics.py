@@ -282,7 +282,7 @@ def test_filed_figures_are_frozen_and_later_changes_show_as_corrections(septembe
     page = client.get(reverse("cases:statistics_page") + _query())
     assert page.context["filing"] is not None
     corrections = {
-        (name, key): (filed, now) for name, key, filed, now in page.context["corrections"]
+        (name, key): (filed, now) for name, key, _label, filed, now in page.context["corrections"]
     }
     assert corrections[("合计", "settled")] == (4, 5)
     assert corrections[("合计", "failed")] == (1, 0)
