@@ -209,6 +209,12 @@ class AuditSearchForm(forms.Form):
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        if data.get("first") and data.get("last") and data["last"] < data["first"]:
+            self.add_error("last", _("The end cannot be before the start."))
+        return data
+
 
 class OneTimeCodeForm(forms.Form):
     code = forms.CharField(
