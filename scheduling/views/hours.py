@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clinic.access import AuthenticatedHttpRequest, NotPermitted
+from clinic.choices import Role
 from clinic.lib.export import safe_cell
 from scheduling import access, forms
 from scheduling.actions.sessions import month_bounds, roster_settings
@@ -95,21 +96,25 @@ def _hours_csv(table: list[dict[str, Any]], year: int, month: int) -> StreamingH
         _("Monthly minimum"),
     ]
 
+    # Each cell is made now, in the person's language (the response streams after the view).
+    lines = [
+        [
+            safe_cell(row["clinic"].community.street.name),
+            safe_cell(row["clinic"].name),
+            safe_cell(row["person"].display_name),
+            safe_cell(row["person"].organisation),
+            str(Role(row["role"]).label) if row["role"] in Role.values else row["role"],
+            row["shifts"],
+            f"{row['hours']:.1f}",
+            f"{row['minimum']:.1f}",
+        ]
+        for row in table
+    ]
+
     def rows() -> Iterator[str]:
         yield "\ufeff" + writer.writerow(header)
-        for row in table:
-            yield writer.writerow(
-                [
-                    safe_cell(row["clinic"].community.street.name),
-                    safe_cell(row["clinic"].name),
-                    safe_cell(row["person"].display_name),
-                    safe_cell(row["person"].organisation),
-                    row["role"],
-                    row["shifts"],
-                    f"{row['hours']:.1f}",
-                    f"{row['minimum']:.1f}",
-                ]
-            )
+        for line in lines:
+            yield writer.writerow(line)
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="hours-{year:04d}-{month:02d}.csv"'

@@ -8,12 +8,21 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clinic.access import AuthenticatedHttpRequest, NotPermitted
 from clinic.models import User
 from scheduling import access, forms
 from scheduling.actions.suggestions import do_accept_suggestion, suggestion_for
 from scheduling.models import Seat
+
+#: How far the solver got, in words (it reports optimal, feasible, infeasible or unknown).
+SOLVER_STATUS = {
+    "optimal": gettext_lazy("the best possible"),
+    "feasible": gettext_lazy("good, not proven the best"),
+    "infeasible": gettext_lazy("no roster meets every rule"),
+    "unknown": gettext_lazy("not solved in time"),
+}
 
 
 def suggest_roster(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -43,7 +52,8 @@ def suggest_roster(request: AuthenticatedHttpRequest) -> HttpResponse:
             ]
             why = result.unfilled.get(seat_id)
             rows.append({"seat": seat, "proposed": proposed, "options": options, "why": why})
-        context.update({"result": result, "rows": rows})
+        status = SOLVER_STATUS.get(result.status, result.status)
+        context.update({"result": result, "rows": rows, "status": status})
     return render(request, "scheduling/suggest_roster.html", context)
 
 
