@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from django_otp import user_has_device
 from django_otp.middleware import is_verified
 
+from clinic import submissions
 from clinic.access import NotPermitted, NotVisible, roles
 from clinic.audit import record
 from clinic.choices import AuditEvent, AuditResult
@@ -172,3 +173,54 @@ class RequestSizeMiddleware:
             limit = settings.MAX_REQUEST_BYTES // (1024 * 1024)
             return render(request, "413.html", {"limit": limit}, status=413)
         return self.get_response(request)
+
+
+class SubmissionMiddleware(MiddlewareMixin):
+    """A form sent again gets the first sending's answer instead of making a second record
+    (``clinic.submissions``): a signed-in person's POST carrying a ``submission_id`` is
+    claimed before its view runs, answered with the remembered redirect and "此表单已提交过"
+    when that sending already succeeded, and its own redirect remembered when it is the
+    first. After the CSRF check and the sign-in pages' gates, before the view."""
+
+    def process_view(
+        self, request: HttpRequest, view: Callable, args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        if request.method != "POST" or not request.user.is_authenticated:
+            return None
+        if _url_name(request) in SIGN_IN_PAGES:
+            return None
+        token = submissions.token_of(request.POST.get(submissions.FIELD))
+        if token is None:
+            return None
+        try:
+            first = submissions.claim(request.user, token)
+        except submissions.StillSending:
+            return render(request, "clinic/still_sending.html", status=409)
+        if first is None:
+            request.submission = (request.user, token)  # type: ignore[attr-defined]
+            return None
+        messages.info(request, _("This form was already submitted."))
+        return _sent(redirect(first.location), token)
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        claimed = getattr(request, "submission", None)
+        if claimed is None:
+            return response
+        user, token = claimed
+        del request.submission  # type: ignore[attr-defined]
+        location = response.get("Location") if response.status_code in (301, 302, 303) else None
+        submissions.finish(user, token, location=location)
+        return _sent(response, token) if location else response
+
+
+def _sent(response: HttpResponse, token: object) -> HttpResponse:
+    """Tell the next page which sending succeeded (``static/js/drafts.js`` forgets its draft)."""
+    response.set_cookie(
+        submissions.SENT_COOKIE,
+        str(token),
+        max_age=300,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=False,  # read by drafts.js; it holds only the random id
+        samesite="Lax",
+    )
+    return response

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "clinic.middleware.SecondFactorMiddleware",
     "clinic.middleware.PasswordAgeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "clinic.middleware.SubmissionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -101,6 +102,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% csrf_token %} draws the form's submission id too (clinic.submissions)
+            "builtins": ["clinic.templatetags.form_tokens"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

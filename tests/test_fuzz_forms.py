@@ -22,12 +22,14 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from clinic.submissions import FIELD
 from tests.conftest import client_for
 from tests.test_access_matrix import TABLE, _kwargs, world  # noqa: F401  (world: fixture)
 
 #: Tables an answer with errors may still write: the session (renewed on every request),
-#: the sign-in throttle, and the audit log (a refused object is recorded).
-MAY_WRITE = ("django_session", "axes_", "clinic_auditentry")
+#: the sign-in throttle, the audit log (a refused object is recorded), and the form's
+#: submission id (claimed while the form is answered, let go when it is refused).
+MAY_WRITE = ("django_session", "axes_", "clinic_auditentry", "clinic_submission")
 NOT_FORMS = {"logout", "set_language"}
 SKIPPED_ACTIONS = {"/logout/", "/i18n/setlang/"}
 PREFERRED_ROLES = [
@@ -137,6 +139,8 @@ class FormParser(HTMLParser):
 def _strategy(f: Field) -> st.SearchStrategy[Any]:
     if f.name == "csrfmiddlewaretoken":
         return st.just(f.value)
+    if f.name == FIELD:  # a new sending each time, else the first success answers them all
+        return st.one_of(st.uuids().map(str), TEXT)
     if f.kind == "hidden":
         return st.one_of(st.just(f.value), TEXT)
     if f.kind == "checkbox":
@@ -176,7 +180,7 @@ def _form_pages(objects: dict[str, Any]) -> list[tuple[str, str, str, list[Field
             parser.feed(response.content.decode())
             for action, fields in parser.forms:
                 typed = [f for f in fields if f.kind != "file"]
-                if any(f.name != "csrfmiddlewaretoken" for f in typed):
+                if any(f.name not in ("csrfmiddlewaretoken", FIELD) for f in typed):
                     forms.setdefault(action.split("?")[0], (name, role, action, typed))
     return list(forms.values())
 
