@@ -20,7 +20,7 @@ from cases.choices import (
 from cases.models import Party
 from cases.people import professional_choices
 from clinic.lib import limits
-from clinic.lib.inputs import AmountField, WholeNumberInput
+from clinic.lib.inputs import AmountField, TextBox, WholeNumberInput
 from clinic.models import Community, Grid, User
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -30,7 +30,7 @@ DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%
 
 
 def textarea(rows: int = 4) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows})
+    return TextBox(attrs={"rows": rows})
 
 
 class CameOnFields(forms.Form):

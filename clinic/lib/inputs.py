@@ -49,6 +49,16 @@ class PhoneField(forms.CharField):
         return attrs
 
 
+class TextBox(forms.Textarea):
+    """A text box whose line breaks count as one character each, as the browser counts them
+    for ``maxlength``: a form sends each as CR LF, two characters, and a text the browser let
+    through up to its limit would be refused as too long."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        value = super().value_from_datadict(data, files, name)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 class NameInput(forms.TextInput):
     """A person's name; ``own`` lets the browser fill in the person's own."""
 

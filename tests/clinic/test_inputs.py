@@ -8,7 +8,7 @@ import pytest
 from django import forms
 from django.urls import reverse
 
-from clinic.lib.inputs import AmountField, NameInput, PhoneField
+from clinic.lib.inputs import AmountField, NameInput, PhoneField, TextBox
 from tests.conftest import client_for
 
 FORM_MODULES = [
@@ -73,6 +73,19 @@ def test_every_text_box_in_every_form_has_a_limit() -> None:
         if not isinstance(field.widget, forms.HiddenInput | forms.PasswordInput)
     ]
     assert unlimited == []
+
+
+def test_every_text_box_counts_a_line_break_as_the_browser_does() -> None:
+    boxes = [
+        (form.__name__, name, field.widget)
+        for form in _form_classes()
+        for name, field in form.base_fields.items()
+        if isinstance(field.widget, forms.Textarea)
+    ]
+    assert len(boxes) >= 20
+    assert [(form, name) for form, name, widget in boxes if not isinstance(widget, TextBox)] == []
+    sent = {"note": "第一行\r\n第二行"}
+    assert TextBox().value_from_datadict(sent, {}, "note") == "第一行\n第二行"
 
 
 def test_an_amount_of_zero_is_refused_and_none_is_fine() -> None:

@@ -124,6 +124,17 @@ def test_an_over_long_summary_is_refused_in_chinese_and_nothing_is_written(demo:
     assert len(Case.objects.get().summary) == limits.SUMMARY
 
 
+def test_a_summary_as_long_as_the_browser_allows_is_kept_with_its_line_breaks(
+    demo: None,
+) -> None:
+    lines = ["噪" * 99] * (limits.SUMMARY // 100)  # 2,000 characters in the box, line breaks too
+    response = client_for("mediator").post(
+        reverse("cases:register_dispute"), _form(summary="\r\n".join(lines) + "\r\n")
+    )
+    assert response.status_code == 302
+    assert Case.objects.get().summary == "\n".join(lines)
+
+
 def test_the_summary_box_says_how_long_it_may_be(demo: None) -> None:
     page = client_for("mediator").get(reverse("cases:register_dispute")).content.decode()
     assert f'maxlength="{limits.SUMMARY}"' in page
