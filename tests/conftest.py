@@ -18,7 +18,7 @@ from clinic.models import User
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 #: The checks CI runs once, not in both database passes: browser journeys and form fuzzing.
-ONCE_PER_RUN = re.compile(r"^tests/(e2e/|test_fuzz_forms\.py)")
+ONCE_PER_RUN = re.compile(r"^tests/(e2e/|test_fuzz_forms\.py|test_form_routes\.py)")
 
 pytest_plugins = ("celery.contrib.pytest",)
 
