@@ -133,7 +133,13 @@ def add_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The mediation record was saved."))
         return redirect(case)
     return form_page(
-        request, case, form, title=_("Mediation record"), submit=_("Save"), status=submitted.status
+        request,
+        case,
+        form,
+        title=_("Mediation record"),
+        submit=_("Save"),
+        status=submitted.status,
+        draft="mediation-record",
     )
 
 

@@ -1,5 +1,6 @@
 /* Keeps the session alive while a form is being filled in, so a long mediation record is
-   never lost to the 30-minute idle timeout. No inline scripts: this file is the only one. */
+   never lost to the 30-minute idle timeout. No inline scripts: the policy allows only files
+   (drafts.js keeps what is typed in the street's forms). */
 (function () {
   "use strict";
   var url = document.body.getAttribute("data-keepalive-url");
