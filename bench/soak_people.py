@@ -202,7 +202,7 @@ class GridWorker(Person):
             "grid": grid.pk,
             "resident_name": "王奶奶",
             "resident_phone": f"135{self.random.randrange(10**8):08d}",
-            "address": f"{grid.community.name} 3 栋",
+            "address": f"{grid.community.name} {self.random.randrange(1, 40)} 栋",
             "room": "1 单元 201",
             "elderly_alone": "on",
             "problem": "子女长期不给赡养费，老人行动不便",
@@ -210,7 +210,10 @@ class GridWorker(Person):
             "risk": self.random.choice(["", "yellow", "orange"]),
             "preferred_times": "工作日上午",
         }
-        self.request("request visit", "POST", reverse("cases:request_visit"), data)
+        answer = self.request("request visit", "POST", reverse("cases:request_visit"), data)
+        if answer.status == 409:  # "可能重复": the same name and building; another resident
+            data["similar"] = "new"
+            self.request("request visit", "POST", reverse("cases:request_visit"), data)
 
 
 class Coordinator(Person):

@@ -17,18 +17,21 @@ from cases import timeline
 from cases.actions import do_assign_professional
 from cases.changes import StaleCase, next_in_sequence
 from cases.choices import (
+    RISK_ORDER,
     Risk,
     Side,
+    VisitNoteKind,
     VisitOutcome,
     VisitStatus,
 )
 from cases.intake.actions import do_dispatch_case, do_log_advice, do_register_dispute
 from cases.mediation.actions import do_save_agreement, do_sign_agreement
-from cases.models import Case, VisitAssignee, VisitPhoto, VisitRequest
+from cases.models import Case, VisitAssignee, VisitNote, VisitPhoto, VisitRequest
 from cases.people import community_managers, roles_of
 from clinic.actions import do_notify
 from clinic.audit import record as audit
 from clinic.choices import AuditEvent, Role
+from clinic.lib.masking import mask_phone
 from clinic.lib.uploads import CheckedUpload
 from clinic.models import User
 from scheduling.actions import do_book_commitment, do_release_commitment, lock_calendars
@@ -41,10 +44,12 @@ def do_request_visit(
     actor: User,
     grid: Any,
     photos: Iterable[CheckedUpload] = (),
+    distinct_from: Iterable[VisitRequest] = (),
     **fields: Any,
 ) -> VisitRequest:
     """A grid worker asks for a home visit: a reference number, the coordinators told (a red
-    one also reaches the community police officer at once)."""
+    one also reaches the community police officer at once). ``distinct_from``: similar requests
+    the grid worker said this one is not the same as, each noted on it."""
     community = grid.community
     year = timezone.localdate().year
     seq = next_in_sequence(community.committee, year, "visit")
@@ -57,6 +62,10 @@ def do_request_visit(
     )
     for photo in photos:
         save_photo(request, photo)
+    for other in distinct_from:
+        VisitNote.objects.create(
+            request=request, kind=VisitNoteKind.DISTINCT, author=actor, other=other
+        )
     roles = [Role.COORDINATOR, Role.POLICE] if request.risk == Risk.RED else [Role.COORDINATOR]
     do_notify(
         community_managers(community, *roles),
@@ -67,6 +76,73 @@ def do_request_visit(
         url=request.get_absolute_url(),
     )
     return request
+
+
+#: What a second request may fill in on the first when the first left it blank.
+FILLED_IN = ("resident_phone", "room", "dispute_type", "preferred_times")
+FLAGS = ("elderly_alone", "disabled", "minor", "needs_interpreter")
+
+
+@transaction.atomic
+def do_merge_visit_request(
+    request: VisitRequest,
+    *,
+    actor: User,
+    photos: Iterable[CheckedUpload] = (),
+    **fields: Any,
+) -> VisitNote:
+    """A second request for the same resident, added to ``request`` instead of made anew: what
+    the first left blank is filled in, special needs ticked on either are kept, the more
+    urgent of the two urgencies wins, the photos are added, and what else the second said is
+    a note on the first. The coordinators, and the first requester, are told."""
+    locked = VisitRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status not in (VisitStatus.SUBMITTED, VisitStatus.SCHEDULED):
+        raise StaleCase(_("This request was visited or cancelled meanwhile."))
+    changes: dict[str, Any] = {
+        name: fields[name] for name in FILLED_IN if fields.get(name) and not getattr(locked, name)
+    }
+    changes.update({flag: True for flag in FLAGS if fields.get(flag)})
+    risk = fields.get("risk") or ""
+    if RISK_ORDER.get(risk, 9) < RISK_ORDER.get(locked.risk, 9):
+        changes["risk"] = risk
+    if changes:
+        VisitRequest.objects.filter(pk=locked.pk).update(**changes)
+    note = VisitNote.objects.create(
+        request=locked, kind=VisitNoteKind.MERGED, author=actor, text=_merged_text(locked, fields)
+    )
+    for photo in photos:
+        save_photo(locked, photo)
+    do_notify(
+        [*community_managers(locked.community, Role.COORDINATOR), locked.requested_by],
+        key=f"visit:{locked.pk}:merged:{note.pk}",
+        title=_("More about home visit %(reference)s: a second request was added to it")
+        % {"reference": locked.reference},
+        body=note.text[:300],
+        url=locked.get_absolute_url(),
+    )
+    return note
+
+
+def _merged_text(first: VisitRequest, second: dict[str, Any]) -> str:
+    """What the second request said that the first does not: its problem in its own words, a
+    name, building, room or time put otherwise, another phone (masked: the note is not
+    encrypted)."""
+    lines = []
+    if (second.get("problem") or "").strip() != first.problem.strip():
+        lines.append(second["problem"].strip())
+    for name, label in (
+        ("resident_name", _("Resident")),
+        ("address", _("Address")),
+        ("room", _("Unit and room")),
+        ("preferred_times", _("Preferred times")),
+    ):
+        value = (second.get(name) or "").strip()
+        if value and getattr(first, name) and value != getattr(first, name).strip():
+            lines.append(f"{label}: {value}")
+    phone = second.get("resident_phone") or ""
+    if phone and first.resident_phone and phone != first.resident_phone:
+        lines.append(f"{_('Another phone')}: {mask_phone(phone)}")
+    return "\n".join(lines)
 
 
 def save_photo(request: VisitRequest, photo: CheckedUpload) -> VisitPhoto:

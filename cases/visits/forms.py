@@ -175,3 +175,18 @@ class VisitOutcomeForm(forms.Form):
                 if not (data.get("agreement_terms") or "").strip():
                     self.add_error("agreement_terms", _("Write down the terms agreed."))
         return data
+
+
+class SimilarRequestForm(forms.Form):
+    """The answer to "可能重复": the id of the similar request to add this one to
+    (``merge_into``), or ``new`` to send it as a new request all the same (``distinct``)."""
+
+    similar = forms.RegexField(regex=r"^(new|[1-9][0-9]{0,17})$", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        value = data.get("similar") or ""
+        data["distinct"] = value == "new"
+        data["merge_into"] = int(value) if value.isdigit() else None
+        return data

@@ -27,11 +27,17 @@ from cases.pages import form_page, private_file, submit
 from cases.people import my_grids
 from cases.visits.actions import (
     do_cancel_visit,
+    do_merge_visit_request,
     do_record_visit_outcome,
     do_request_visit,
     do_schedule_visit,
 )
-from cases.visits.forms import ScheduleVisitForm, VisitOutcomeForm, VisitRequestForm
+from cases.visits.forms import (
+    ScheduleVisitForm,
+    SimilarRequestForm,
+    VisitOutcomeForm,
+    VisitRequestForm,
+)
 from clinic.access import AuthenticatedHttpRequest, NotPermitted, NotVisible
 from clinic.audit import record as audit
 from clinic.choices import AuditEvent
@@ -41,23 +47,59 @@ from scheduling.actions import busy_periods
 
 
 def request_visit(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """A grid worker, on a phone, asks for a home visit in under two minutes."""
+    """A grid worker, on a phone, asks for a home visit in under two minutes. A request like
+    an open one of the last 24 hours in the same grid (the same phone, or the same name and
+    building) comes back as "可能重复" (409): they add it to that one, or send it all the
+    same, which is noted on the new request."""
     grids = my_grids(request.user)
     if not grids.exists():
         raise NotPermitted("visit", "", "request")
     form = VisitRequestForm(request.POST or None, request.FILES or None, grids=grids)
+    answer = SimilarRequestForm(request.POST or None)
+    similar: list[VisitRequest] = []
+    merge_into: VisitRequest | None = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        similar = VisitRequest.objects.similar_to(
+            grid=data["grid"],
+            resident_name=data["resident_name"],
+            resident_phone=data["resident_phone"],
+            address=data["address"],
+        )
+        chosen = answer.cleaned_data if answer.is_valid() else {}
+        merge_into = next((v for v in similar if v.pk == chosen.get("merge_into")), None)
+        if similar and merge_into is None and not chosen.get("distinct"):
+            seen = VisitRequest.objects.filter(
+                access.visit_scope(request.user), pk__in=[v.pk for v in similar]
+            )
+            context = {
+                "form": form,
+                "similar": similar,
+                "visible": set(seen.values_list("pk", flat=True)),
+            }
+            return render(request, "cases/visits/request_visit.html", context, status=409)
 
     def send(data: dict[str, Any]) -> VisitRequest:
         fields = dict(data)
         photos = fields.pop("photos")
         fields["risk"] = fields["risk"] or ""
-        return do_request_visit(actor=request.user, photos=photos, **fields)
+        if merge_into is not None:
+            do_merge_visit_request(merge_into, actor=request.user, photos=photos, **fields)
+            return merge_into
+        return do_request_visit(actor=request.user, photos=photos, distinct_from=similar, **fields)
 
     if submitted := submit(request, form, send):
         reference = submitted.result.reference
-        messages.success(
-            request, _("Sent. Your reference is %(reference)s.") % {"reference": reference}
-        )
+        if merge_into is not None:
+            messages.success(
+                request,
+                _("Added to %(reference)s, already requested for this resident.")
+                % {"reference": reference},
+            )
+        else:
+            messages.success(
+                request, _("Sent. Your reference is %(reference)s.") % {"reference": reference}
+            )
         return redirect("cases:my_visits")
     return render(
         request, "cases/visits/request_visit.html", {"form": form}, status=submitted.status
@@ -118,6 +160,7 @@ def visit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "phone": visit.resident_phone if show_phone else mask_phone(visit.resident_phone),
             "assignees": visit.assignees.select_related("user"),
             "photos": visit.photos.all(),
+            "notes": visit.notes.select_related("author", "other"),
             "case_visible": visit.case is not None and access.may_see(request.user, visit.case),
         },
     )

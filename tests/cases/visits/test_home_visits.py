@@ -109,7 +109,7 @@ def test_a_fake_image_is_refused_and_nothing_is_saved(demo: None) -> None:
 
 def test_the_triage_board_puts_urgent_and_old_requests_first(demo: None) -> None:
     calm = _request(risk="", resident_name="甲")
-    urgent = _request(risk="red", resident_name="乙")
+    urgent = _request(risk="red", resident_name="乙", resident_phone="13900001111")
     page = client_for("coordinator").get(reverse("cases:visit_board")).content.decode()
     assert page.index(urgent.reference) < page.index(calm.reference)
     assert {"coordinator", "police"} <= set(
