@@ -38,7 +38,7 @@ class PhoneField(forms.CharField):
         super().__init__(**kwargs)
         self.validators.append(phone_validator)
 
-    def to_python(self, value: Any) -> str:
+    def to_python(self, value: Any) -> str | None:
         text = super().to_python(value)
         return (normalise_phone(text) or text) if text else text
 
