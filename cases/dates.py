@@ -44,7 +44,7 @@ MEETING = gettext_lazy("the consultation meeting")
 
 
 def backdate_days() -> int:
-    return int(getattr(settings, "CLINIC_BACKDATE_DAYS", 30))
+    return int(settings.CLINIC_BACKDATE_DAYS)
 
 
 def _day(value: date | datetime) -> date:

@@ -185,6 +185,9 @@ PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for an hour, once
 # CLINIC_TWO_FACTOR=1: sign-in asks for a one-time code (TOTP app) from everyone who has set
 # one up, and district administrators must set one up.
 TWO_FACTOR = env_bool("CLINIC_TWO_FACTOR")
+
+# How many days after the resident came a case may still be entered (补录, with a reason).
+CLINIC_BACKDATE_DAYS = int(os.environ.get("CLINIC_BACKDATE_DAYS", "30"))
 TWO_FACTOR_REQUIRED_ROLES = ["district_admin"]
 OTP_TOTP_ISSUER = "三官一律诊所"
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import timeline
+from cases import dates, timeline
 from cases.actions import do_assign_professional
 from cases.changes import StaleCase, next_in_sequence
 from cases.choices import (
@@ -272,13 +272,22 @@ def do_record_visit_outcome(
     respondent: dict[str, Any] | None = None,
     consented: bool = False,
     agreement_terms: str = "",
+    visited_at: datetime | None = None,
 ) -> Case:
     """The visiting professional records what happened, through the desk's own actions:
     advice answered and closed; or a dispute registered and dispatched into patrol (consent
-    included), with an oral agreement registered when the parties agreed on the spot."""
+    included), with an oral agreement registered when the parties agreed on the spot. The case
+    is registered at the visit (``visited_at``, now by default), not when it was typed in."""
     locked = VisitRequest.objects.select_for_update().get(pk=request.pk)
     if locked.status != VisitStatus.SCHEDULED:
         raise StaleCase(_("The outcome of this visit is already recorded."))
+    visited_at = visited_at or timezone.now()
+    dates.check_visit_outcome(locked, visited_at)
+    late = (
+        _("Entered after the home visit %(reference)s.") % {"reference": locked.reference}
+        if timezone.localdate(visited_at) < timezone.localdate()
+        else ""
+    )
     resident = {
         "name": locked.resident_name,
         "phone": locked.resident_phone,
@@ -295,6 +304,8 @@ def do_record_visit_outcome(
         "source": "grid_referral",
         "dispute_type": locked.dispute_type or "other",
         "risk": locked.risk,
+        "came_on": visited_at,
+        "backdate_reason": late,
     }
     if outcome == VisitOutcome.ADVICE:
         case = do_log_advice(
@@ -347,7 +358,7 @@ def do_record_visit_outcome(
         case = Case.objects.get(pk=case.pk)
     VisitRequest.objects.filter(pk=locked.pk).update(
         status=VisitStatus.VISITED,
-        visited_at=timezone.now(),
+        visited_at=visited_at,
         outcome=outcome,
         outcome_note=note,
         case=case,

@@ -15,7 +15,7 @@ from cases.choices import (
     Risk,
     VisitOutcome,
 )
-from cases.forms import DATE_INPUT, parse_professional, textarea
+from cases.forms import DATE_INPUT, DATETIME_INPUT, parse_professional, textarea
 from cases.people import mediator_choices, professional_choices
 from clinic.lib import limits
 from clinic.lib.inputs import NameInput, PhoneField
@@ -138,6 +138,7 @@ class ScheduleVisitForm(forms.Form):
 
 
 class VisitOutcomeForm(forms.Form):
+    visited_at = forms.DateTimeField(label=_("Visited at"), widget=DATETIME_INPUT, required=False)
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=VisitOutcome.choices, widget=forms.RadioSelect
     )

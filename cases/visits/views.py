@@ -14,6 +14,7 @@ from django.db.models import (
 )
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import access
@@ -239,7 +240,10 @@ def visit_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET" and visit.status != VisitStatus.SCHEDULED:
         messages.warning(request, _("The outcome of this visit is already recorded."))
         return redirect(visit)
-    form = VisitOutcomeForm(request.POST or None)
+    form = VisitOutcomeForm(
+        request.POST or None,
+        initial={"visited_at": min(visit.visit_starts_at or timezone.now(), timezone.now())},
+    )
 
     def record(data: dict[str, Any]) -> Case:
         respondent = None
@@ -254,6 +258,7 @@ def visit_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             respondent=respondent,
             consented=data["consented"],
             agreement_terms=data["agreement_terms"],
+            visited_at=data["visited_at"],
         )
 
     if submitted := submit(request, form, record):

@@ -4,9 +4,11 @@ professional, each outcome branch; and who may see what."""
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -65,6 +67,13 @@ def _schedule(visit: VisitRequest, hour: int = 10) -> Any:
             "professionals": [f"{user('lawyer').pk}:lawyer", f"{user('police').pk}:police"],
         },
     )
+
+
+def _at_the_door(visit: VisitRequest) -> Any:
+    """The clock half an hour into the scheduled visit: an outcome follows the visit's start."""
+    visit.refresh_from_db()
+    assert visit.visit_starts_at is not None
+    return time_machine.travel(visit.visit_starts_at + timedelta(minutes=30), tick=False)
 
 
 def test_a_grid_worker_requests_a_visit_with_a_photo_and_gets_a_reference(demo: None) -> None:
@@ -136,16 +145,17 @@ def test_the_whole_path_to_a_dispute_in_patrol(demo: None) -> None:
     assert visit.status == "scheduled"
     assert Notification.objects.filter(user__username="gridworker", key__contains="scheduled")
     assert Notification.objects.filter(user__username="lawyer", key__contains="assigned")
-    response = client_for("lawyer").post(
-        reverse("cases:visit_outcome", args=[visit.pk]),
-        {
-            "outcome": "dispute",
-            "note": "双方同意由社区调解",
-            "respondent_name": "王大军",
-            "respondent_phone": "13611112222",
-            "consented": "on",
-        },
-    )
+    with _at_the_door(visit):
+        response = client_for("lawyer").post(
+            reverse("cases:visit_outcome", args=[visit.pk]),
+            {
+                "outcome": "dispute",
+                "note": "双方同意由社区调解",
+                "respondent_name": "王大军",
+                "respondent_phone": "13611112222",
+                "consented": "on",
+            },
+        )
     assert response.status_code == 302
     visit.refresh_from_db()
     case = visit.case
@@ -162,10 +172,11 @@ def test_the_whole_path_to_a_dispute_in_patrol(demo: None) -> None:
 def test_the_path_to_advice_closed_on_the_spot(demo: None) -> None:
     visit = _request()
     _schedule(visit)
-    response = client_for("police").post(
-        reverse("cases:visit_outcome", args=[visit.pk]),
-        {"outcome": "advice", "note": "当场解答", "answer": "可向法院起诉要求支付赡养费"},
-    )
+    with _at_the_door(visit):
+        response = client_for("police").post(
+            reverse("cases:visit_outcome", args=[visit.pk]),
+            {"outcome": "advice", "note": "当场解答", "answer": "可向法院起诉要求支付赡养费"},
+        )
     assert response.status_code == 302
     case = VisitRequest.objects.get(pk=visit.pk).case
     assert case is not None
@@ -175,16 +186,17 @@ def test_the_path_to_advice_closed_on_the_spot(demo: None) -> None:
 def test_the_path_to_an_oral_agreement(demo: None) -> None:
     visit = _request()
     _schedule(visit)
-    response = client_for("lawyer").post(
-        reverse("cases:visit_outcome", args=[visit.pk]),
-        {
-            "outcome": "oral",
-            "note": "当场达成口头协议",
-            "respondent_name": "王大军",
-            "consented": "on",
-            "agreement_terms": "王大军每月 5 日前支付赡养费 800 元",
-        },
-    )
+    with _at_the_door(visit):
+        response = client_for("lawyer").post(
+            reverse("cases:visit_outcome", args=[visit.pk]),
+            {
+                "outcome": "oral",
+                "note": "当场达成口头协议",
+                "respondent_name": "王大军",
+                "consented": "on",
+                "agreement_terms": "王大军每月 5 日前支付赡养费 800 元",
+            },
+        )
     assert response.status_code == 302
     case_id = VisitRequest.objects.get(pk=visit.pk).case_id
     assert case_id is not None
