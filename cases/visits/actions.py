@@ -141,7 +141,8 @@ def _merged_text(first: VisitRequest, second: dict[str, Any]) -> str:
             lines.append(f"{label}: {value}")
     phone = second.get("resident_phone") or ""
     if phone and first.resident_phone and phone != first.resident_phone:
-        lines.append(f"{_('Another phone')}: {mask_phone(phone)}")
+        label = _("Another phone")
+        lines.append(f"{label}: {mask_phone(phone)}")
     return "\n".join(lines)
 
 
