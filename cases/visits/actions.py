@@ -299,7 +299,7 @@ def do_record_visit_outcome(
         "minor": locked.minor,
         "needs_interpreter": locked.needs_interpreter,
     }
-    common = {
+    common: dict[str, Any] = {
         "community": locked.community,
         "grid": locked.grid,
         "source": "grid_referral",

@@ -59,7 +59,7 @@ def registered_dispute(
     **fields: Any,
 ) -> Case:
     actor = user(by)
-    defaults = {
+    defaults: dict[str, Any] = {
         "source": "walk_in",
         "dispute_type": "neighbour",
         "summary": "楼上卫生间漏水，楼下天花板受损",

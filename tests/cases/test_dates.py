@@ -89,7 +89,9 @@ def _record(case: Case, held_at: Any) -> Any:
 
 def test_a_record_lies_between_the_acceptance_and_now(demo: None) -> None:
     case = in_state(State.SIT_IN)
-    before = fresh(case).accepted_at - timedelta(days=1)
+    accepted = fresh(case).accepted_at
+    assert accepted is not None
+    before = accepted - timedelta(days=1)
     response = _record(case, before)
     assert response.status_code == 400 and _errors(response, "held_at")
     response = _record(case, timezone.now() + timedelta(hours=2))
@@ -157,7 +159,7 @@ def test_a_performance_item_is_not_due_before_the_acceptance(demo: None) -> None
 def test_a_consultation_is_concluded_at_or_after_its_meeting(demo: None) -> None:
     case = in_state(State.SIT_IN)
     consultation = convened(case)
-    first = consultation.slots.order_by("starts_at").first()
+    first = consultation.slots.order_by("starts_at")[0]
     url = reverse("cases:consultation", args=[consultation.pk])
     client_for("judge").post(url, {"answer": "accepted", "slots": [first.pk]})
     client_for("police").post(url, {"answer": "accepted", "slots": [first.pk]})
@@ -214,4 +216,5 @@ def test_a_visit_outcome_follows_its_start_and_registers_the_case_on_the_visit_d
         assert response.status_code == 302
     case = VisitRequest.objects.get(pk=visit.pk).case
     assert case is not None and case.registered_at == visited
-    assert fresh(case).accepted_at > visited  # acceptance and its number stay real-time
+    accepted = fresh(case).accepted_at
+    assert accepted is not None and accepted > visited  # acceptance stays real-time

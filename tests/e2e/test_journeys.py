@@ -161,6 +161,7 @@ def test_a_home_visit_becomes_a_dispute_settled_in_the_community(
     assert visit.status == "scheduled"
 
     # 3. The lawyer visits, records the outcome and opens a dispute in patrol.
+    assert visit.visit_starts_at is not None
     clock = time_machine.travel(visit.visit_starts_at + timedelta(minutes=30), tick=True)
     hands = clock.start()
     request.addfinalizer(clock.stop)
@@ -216,6 +217,7 @@ def test_a_home_visit_becomes_a_dispute_settled_in_the_community(
         professional.submit("main form[method=post]:has([name=opinion])")
         assert opinion in professional.page.content()
     consultation.refresh_from_db()
+    assert consultation.meeting is not None
     hands.move_to(consultation.meeting.starts_at + timedelta(hours=2))
     mediator = journey("mediator")
     page = mediator.page

@@ -177,7 +177,7 @@ class Command(BaseCommand):
         applicant = APPLICANTS[index % len(APPLICANTS)]
         respondent = RESPONDENTS[index % len(RESPONDENTS)]
         missing = path == "registered_missing_consent"
-        flags = {}
+        flags: dict[str, Any] = {}
         if index % 7 == 3:
             flags = {"prevented_criminal": True, "prevented_criminal_persons": 2}
         if index % 11 == 2:
