@@ -45,7 +45,7 @@ class CameOnFields(forms.Form):
     )
     backdate_reason = forms.CharField(
         label=_("Why it is entered later (if not today)"),
-        max_length=200,
+        max_length=limits.LINE,
         required=False,
     )
 
