@@ -214,15 +214,21 @@ def _browse(browser: Any, base: str, axe: str, views: dict[str, list[tuple[str, 
     return findings
 
 
+@pytest.fixture
+def tools() -> tuple[str, Path, str]:
+    """axe's source, vnu.jar and java, looked for before the world is built."""
+    axe = _tool(AXE, "npm package axe-core").read_text()
+    return axe, _tool(VNU, "npm package vnu-jar"), _java()
+
+
 def test_every_page_passes_axe_and_the_html_checker(
+    tools: tuple[str, Path, str],
     chromium: Any,
     live_server: Any,
     settings: Any,
     world: dict[str, Any],  # noqa: F811  (the fixture imported above)
 ) -> None:
-    axe = _tool(AXE, "npm package axe-core").read_text()
-    vnu = _tool(VNU, "npm package vnu-jar")
-    java = _java()
+    axe, vnu, java = tools
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
     _every_colour(world["own"])
     shutil.rmtree(REPORTS, ignore_errors=True)
