@@ -79,10 +79,17 @@ HOSTILE = [
     " ",
     "",
 ]
+CHARACTERS = st.characters(exclude_categories=["Cs"])
+#: Hostile text; the long ones (1,000 to 6,000 characters) repeat a short random text, as
+#: drawing thousands of characters one by one cost more than sending them.
 TEXT = st.one_of(
     st.sampled_from(HOSTILE),
-    st.text(st.characters(exclude_categories=["Cs"]), max_size=300),
-    st.text(st.characters(exclude_categories=["Cs"]), min_size=1000, max_size=6000),
+    st.text(CHARACTERS, max_size=300),
+    st.builds(
+        lambda text, length: (text * length)[:length],
+        st.text(CHARACTERS, min_size=1, max_size=20),
+        st.integers(1000, 6000),
+    ),
 )
 
 
