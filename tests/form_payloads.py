@@ -278,7 +278,7 @@ def _add_record(t: Target) -> list[Send]:
     return [
         Send(
             {
-                "held_at": _local(timezone.now() - timedelta(hours=2)),
+                "held_at": _local(timezone.now()),
                 "place": "诊所调解室",
                 "attendees": "孙桂兰、周建军、张丽萍",
                 "statements": "申请人称夜间噪音影响休息；被申请人同意移机。",

@@ -8,10 +8,11 @@ Each has a valid submission in ``tests/form_payloads.py`` (a new form route with
 
 For a case in each state of the README's state diagram, every form route about a case is
 submitted by every role the table lets see it (``own`` and ``own_403``); the other form routes
-once, on the access table's objects (visits: a scheduled and a waiting one). Each form is sent
-as its valid self, then as hypothesis's mutations of it (fields dropped, or replaced by hostile
-text, lists, files): two where the valid form was done, one where it was refused. Every
-request runs in a savepoint rolled back afterwards, so each one meets the same case.
+once, on the access table's objects (and on a visit under way, a waiting one, a booking within
+the hour). Each form is sent as its valid self, then as hypothesis's mutations of it (fields
+dropped, or replaced by hostile text, lists, files): two where the valid form was done, one
+where it was refused. Every request runs in a savepoint rolled back afterwards, so each one
+meets the same case.
 
 - No answer is a server error (≥ 500) or an exception.
 - A valid form is done (a redirect, without an error message) or refused by policy: 400 (a
@@ -25,6 +26,7 @@ The number of requests is written to the terminal at the end (``form routes: …
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
 import re
@@ -56,7 +58,7 @@ from cases.consultations.actions import do_conclude_consultation
 from cases.mediation.actions import do_add_attachment, do_add_record, do_save_agreement
 from cases.models import FollowUp
 from cases.transitions import TRANSITIONS
-from cases.visits.actions import do_request_visit
+from cases.visits.actions import do_request_visit, do_schedule_visit
 from clinic.actions import do_create_person, do_notify
 from clinic.choices import Role
 from clinic.lib.uploads import check_upload
@@ -123,8 +125,9 @@ def takes_post(view: Callable[..., Any]) -> bool:
     return "POST" in inspect.getsource(inspect.unwrap(view))
 
 
-def form_routes() -> list[str]:
-    return sorted(name for name, view in _views().items() if name in TABLE and takes_post(view))
+@functools.cache
+def form_routes() -> tuple[str, ...]:
+    return tuple(sorted(n for n, view in _views().items() if n in TABLE and takes_post(view)))
 
 
 def readme_states() -> list[str]:
@@ -157,8 +160,8 @@ def test_the_readme_names_every_state_of_a_case() -> None:
 @pytest.fixture
 def place(demo: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
     """The access table's objects of 金江路社区, a second mediator there (to hand a case to,
-    and a person with no open work), the judge's seat in a session half an hour on, and a
-    visit request still waiting."""
+    and a person with no open work), the judge's seat in a session half an hour on, a visit
+    request still waiting and one whose visit began an hour ago."""
     settings.MEDIA_ROOT = tmp_path
     own = _build(
         "金江路社区", "mediator", "coordinator", "gridworker", "jinjianglu", "lawyer", "lawyer",
@@ -182,13 +185,26 @@ def place(demo: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
     own["booking_soon"] = roster.do_book_seat(
         seat(soon, "judge"), person=person("judge"), actor=person("judge")
     )
-    own["waiting_visit"] = do_request_visit(
-        actor=person("gridworker"),
-        grid=Grid.objects.filter(community=community).order_by("code").first(),
-        resident_name="居民",
-        resident_phone="13900000001",
-        address="2 栋",
-        problem="p",
+    grid = Grid.objects.filter(community=community).order_by("code").first()
+    own["waiting_visit"], own["visit_under_way"] = (
+        do_request_visit(
+            actor=person("gridworker"),
+            grid=grid,
+            resident_name="居民",
+            resident_phone=phone,
+            address="2 栋",
+            problem="p",
+        )
+        for phone in ("13900000001", "13900000002")
+    )
+    started = timezone.now() - timedelta(hours=1)
+    do_schedule_visit(
+        own["visit_under_way"],
+        actor=person("coordinator"),
+        professionals=[(person("lawyer"), "lawyer")],
+        starts_at=started,
+        ends_at=started + timedelta(hours=2),
+        place="2 栋",
     )
     return own
 
@@ -456,7 +472,8 @@ def _targets(
 ) -> list[tuple[str, dict[str, Any], set[str]]]:
     """(what, its objects, roles that may not see it) for each object a route is sent to: a
     case in each state that has the route's object, a booking (one within the hour too, to
-    check in), a visit request (a waiting one too), else the access table's objects."""
+    check in), a visit request (one under way, to record its outcome, and a waiting one), else
+    the access table's objects."""
     if rule.kind in CASE_KINDS:
         return [
             (state, objects, set())
@@ -468,7 +485,12 @@ def _targets(
         return [("booking in 3 days", place, set()), ("booking within the hour", soon, set())]
     if rule.kind == "visit":
         waiting = place | {"visit": place["waiting_visit"]}
-        return [("scheduled visit", place, set()), ("waiting visit", waiting, {"lawyer"})]
+        under_way = place | {"visit": place["visit_under_way"]}
+        return [
+            ("visit in 5 days", place, set()),
+            ("visit under way", under_way, set()),
+            ("waiting visit", waiting, {"lawyer"}),
+        ]
     return [("", place, set())]
 
 
