@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clinic.lib import limits
-from clinic.lib.inputs import DecimalInput, WholeNumberInput
+from clinic.lib.inputs import DecimalInput, MonthInput, WholeNumberInput
 from clinic.models import Clinic, Street
 from scheduling.choices import Attendance, SessionKind
 from scheduling.models import RosterSettings, WeeklyPattern
@@ -147,9 +147,7 @@ class AttendanceForm(forms.Form):
 
 
 class MonthForm(forms.Form):
-    month = forms.CharField(
-        label=_("Month"), max_length=7, widget=forms.TextInput(attrs={"type": "month"})
-    )
+    month = forms.CharField(label=_("Month"), max_length=7, widget=MonthInput)
 
     def clean_month(self) -> tuple[int, int]:
         value = self.cleaned_data["month"]

@@ -59,6 +59,18 @@ class TextBox(forms.Textarea):
         return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
+class MonthInput(forms.TextInput):
+    """A year and a month (``YYYY-MM``, the browser's month picker). A month input takes no
+    ``maxlength`` (the HTML standard forbids it there); the field's own limit still holds."""
+
+    input_type = "month"
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("maxlength", None)
+        return context
+
+
 class NameInput(forms.TextInput):
     """A person's name; ``own`` lets the browser fill in the person's own."""
 
