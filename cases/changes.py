@@ -156,6 +156,7 @@ def issue_number(case: Case, on: date) -> None:
     seq = next_in_sequence(case.committee, on.year, "case")
     case.number_year = on.year
     case.number_seq = seq
+    case.numbered_by = case.committee
     case.number = format_case_number(on.year, case.committee.case_prefix, seq)
 
 

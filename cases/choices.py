@@ -92,6 +92,7 @@ class Side(models.TextChoices):
     RESPONDENT = "respondent", _("Respondent")
     THIRD_PARTY = "third_party", _("Third party")
     AGENT = "agent", _("Agent")
+    GUARDIAN = "guardian", _("Guardian")
 
 
 class Gender(models.TextChoices):

@@ -6,6 +6,9 @@ Every model (and the upload-path callables that old migrations import) is import
 
 from __future__ import annotations
 
+from cases.models.answers import (
+    CommonAnswer,
+)
 from cases.models.case import (
     LIST_FIELDS,
     Case,
@@ -82,6 +85,7 @@ __all__ = [
     "CaseNumberSequence",
     "CaseQuerySet",
     "CaseUserObjectPermission",
+    "CommonAnswer",
     "ConsultationInvitee",
     "ConsultationSlot",
     "DocumentJob",

@@ -250,6 +250,16 @@ class Case(ConcurrentTransitionMixin, models.Model):
     number = models.CharField(_("case number"), max_length=40, blank=True, db_index=True)
     number_year = models.PositiveSmallIntegerField(_("number year"), null=True, blank=True)
     number_seq = models.PositiveIntegerField(_("number sequence"), null=True, blank=True)
+    # The committee whose register issued the number: an escalated case keeps it (README,
+    # "Escalation and numbering"), so the street's register lists it as 接收上报.
+    numbered_by = models.ForeignKey(
+        MediationCommittee,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="numbered_cases",
+        verbose_name=_("numbered by"),
+    )
 
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     dispute_type = models.CharField(_("dispute type"), max_length=25, choices=DisputeType.choices)
@@ -365,7 +375,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         permissions = [("advise_case", _("Can advise on a case"))]
         constraints = [
             models.UniqueConstraint(
-                fields=["committee", "number_year", "number_seq"], name="one_number_per_case"
+                fields=["numbered_by", "number_year", "number_seq"], name="one_number_per_case"
             ),
             models.CheckConstraint(
                 name="advice_is_never_numbered",

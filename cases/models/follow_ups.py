@@ -32,6 +32,14 @@ class FollowUp(models.Model):
         related_name="+",
         verbose_name=_("agreement"),
     )
+    performance_item = models.ForeignKey(
+        "cases.PerformanceItem",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("performance item checked"),
+    )
     due_on = models.DateField(_("due on"))
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,

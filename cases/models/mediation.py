@@ -33,6 +33,15 @@ class Attachment(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=AttachmentKind.choices)
     description = models.CharField(_("description"), max_length=limits.LINE, blank=True)
+    party = models.ForeignKey(
+        "cases.Party",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("party"),
+        help_text=_("The party a power of attorney or proof of identity belongs to."),
+    )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=50)

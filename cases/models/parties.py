@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +18,7 @@ from cases.choices import (
 from cases.models.case import Case
 from clinic.lib import limits
 from clinic.lib.encrypted import EncryptedCharField
+from clinic.lib.names import name_key
 from clinic.lib.phones import phone_validator
 
 
@@ -44,6 +45,8 @@ class Party(models.Model):
         verbose_name=_("agent of"),
     )
     name = models.CharField(_("name"), max_length=limits.NAME)
+    # The name as the duplicate and conflict checks compare it (clinic.lib.names.name_key).
+    name_key = models.CharField(max_length=limits.NAME, blank=True, db_index=True, editable=False)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     id_type = models.CharField(
         _("identity document"), max_length=15, choices=IdType.choices, blank=True
@@ -67,6 +70,11 @@ class Party(models.Model):
     disabled = models.BooleanField(_("disabled"), default=False)
     minor = models.BooleanField(_("minor"), default=False)
     needs_interpreter = models.BooleanField(_("needs an interpreter or dialect"), default=False)
+    lacks_capacity = models.BooleanField(
+        _("without full legal capacity"),
+        default=False,
+        help_text=_("无民事行为能力或限制民事行为能力人: a guardian consents for them."),
+    )
 
     consented_at = models.DateTimeField(_("consented to mediation"), null=True, blank=True)
     notified_at = models.DateTimeField(_("told rights and duties"), null=True, blank=True)
@@ -80,6 +88,22 @@ class Party(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("told by"),
+    )
+    consent_by = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("consent given by (guardian)"),
+    )
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("consent recorded by"),
     )
     refused_at = models.DateTimeField(_("refused mediation"), null=True, blank=True)
     refusal_note = models.CharField(_("refusal"), max_length=limits.LINE, blank=True)
@@ -101,6 +125,18 @@ class Party(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_key = name_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
+
+    @property
+    def needs_guardian(self) -> bool:
+        """A minor or a person without full capacity consents through a guardian."""
+        return self.minor or self.lacks_capacity
+
     @property
     def special_groups(self) -> list[str]:
         flags = [
@@ -108,5 +144,6 @@ class Party(models.Model):
             (self.disabled, _("disabled")),
             (self.minor, _("minor")),
             (self.needs_interpreter, _("needs an interpreter or dialect")),
+            (self.lacks_capacity, _("without full legal capacity")),
         ]
         return [str(label) for on, label in flags if on]
