@@ -44,6 +44,8 @@ class Party(models.Model):
         related_name="agents",
         verbose_name=_("agent of"),
     )
+    # A guardian's or an agent's tie to the party they act for (父亲, 配偶, 律师 …).
+    relation = models.CharField(_("relation to the party"), max_length=limits.NAME, blank=True)
     name = models.CharField(_("name"), max_length=limits.NAME)
     # The name as the duplicate and conflict checks compare it (clinic.lib.names.name_key).
     name_key = models.CharField(max_length=limits.NAME, blank=True, db_index=True, editable=False)
