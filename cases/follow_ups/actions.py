@@ -4,7 +4,6 @@ assignee's calendar."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -18,14 +17,15 @@ from cases.choices import (
     Performance,
     State,
 )
-from cases.models import Agreement, Case, FollowUp
+from cases.models import Agreement, Case, FollowUp, PerformanceItem
 from cases.people import coordinators
 from clinic.actions import do_notify
 from clinic.models import User
 from scheduling.actions import do_book_commitment, do_release_commitment
 from scheduling.choices import CommitmentKind
 
-#: Days until a new follow-up after performance was urged.
+#: Days until a new follow-up after performance was urged, when no later performance date of
+#: the agreement is still to come.
 URGE_FOLLOW_UP_DAYS = 15
 
 
@@ -33,8 +33,13 @@ URGE_FOLLOW_UP_DAYS = 15
 DEFAULT_FOLLOW_UP_DAYS = 30
 
 
-def follow_up_dates(agreement: Agreement, settled_on: date) -> list[tuple[date, Any]]:
-    items = list(agreement.items.all())
+def follow_up_dates(
+    agreement: Agreement, settled_on: date
+) -> list[tuple[date, PerformanceItem | None]]:
+    """When to go back, and which performance item each visit checks: one follow-up on each
+    due date of an item still to be performed, else the agreement's deadline, else 30 days
+    after settlement."""
+    items = [item for item in agreement.items.all() if item.performed_on is None]
     if items:
         return [(item.due_on, item) for item in items]
     if agreement.performance_deadline:
@@ -53,9 +58,11 @@ def do_record_follow_up(
     findings: str,
     new_risk: str = "",
 ) -> FollowUp | None:
-    """Record a return visit. Fully performed closes the case; partly or not performed records
-    urging (督促履行) and sets a new follow-up, which is returned. A new risk alerts the
-    coordinator."""
+    """Record a return visit. Fully performed marks the item it checks performed and, with no
+    other follow-up open, closes the case; partly or not performed records urging (督促履行)
+    and sets a new follow-up on the agreement's next performance date (returned). Not
+    performed at all is told to the case's mediator and the coordinators at once; a new risk
+    alerts the coordinators."""
     claimed = FollowUp.objects.filter(pk=follow_up.pk, done_at__isnull=True).update(
         done_at=timezone.now(),
         done_by=actor,
@@ -73,14 +80,27 @@ def do_record_follow_up(
     timeline.follow_up_recorded(case, actor=actor, follow_up=follow_up)
     successor = None
     if performance == Performance.FULL:
+        if follow_up.performance_item_id is not None:
+            PerformanceItem.objects.filter(
+                pk=follow_up.performance_item_id, performed_on__isnull=True
+            ).update(performed_on=timezone.localdate())
         if case.state == State.FOLLOW_UP and not case.follow_ups.filter(done_at__isnull=True):
             fire(case, "complete_follow_up", actor=actor, version=case.version)
     else:
         successor = FollowUp.objects.create(
             case=case,
             agreement=follow_up.agreement,
-            due_on=timezone.localdate() + timedelta(days=URGE_FOLLOW_UP_DAYS),
+            performance_item=follow_up.performance_item,
+            due_on=urged_due_on(follow_up),
             assignee=follow_up.assignee,
+        )
+    if performance == Performance.NONE:
+        do_notify(
+            [person for person in [case.mediator, *coordinators(case)] if person is not None],
+            key=f"follow_up:{follow_up.pk}:not_performed",
+            title=_("Agreement not performed: %(case)s") % {"case": case},
+            body=findings[:300],
+            url=case.get_absolute_url(),
         )
     if new_risk.strip():
         do_notify(
@@ -91,6 +111,26 @@ def do_record_follow_up(
             url=case.get_absolute_url(),
         )
     return successor
+
+
+def urged_due_on(follow_up: FollowUp) -> date:
+    """When to go back after urging: the next performance date of the agreement still to be
+    performed (after the one this follow-up checked), or in 15 days when there is none or
+    that date is not still to come."""
+    today = timezone.localdate()
+    fallback = today + timedelta(days=URGE_FOLLOW_UP_DAYS)
+    if follow_up.agreement_id is None:
+        return fallback
+    pending = PerformanceItem.objects.filter(
+        agreement_id=follow_up.agreement_id, performed_on__isnull=True
+    )
+    checked = follow_up.performance_item
+    if checked is not None:
+        pending = pending.exclude(pk=checked.pk).filter(due_on__gte=checked.due_on)
+    following = pending.order_by("due_on", "pk").first()
+    if following is None or following.due_on <= today:
+        return fallback
+    return following.due_on
 
 
 @transaction.atomic

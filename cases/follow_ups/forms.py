@@ -17,17 +17,26 @@ from clinic.lib import limits
 from clinic.lib.inputs import DecimalInput
 
 
+#: The first, empty choice of a list nothing is chosen in until the person chooses.
+CHOOSE = ("", _("Please choose"))
+
+
 class FollowUpForm(forms.Form):
+    """A return visit as found: no answer is chosen for the person (a default performance or
+    satisfaction would inflate both figures)."""
+
     method = forms.ChoiceField(label=_("How"), choices=FollowUpMethod.choices)
     performance = forms.ChoiceField(
-        label=_("Was the agreement performed?"), choices=Performance.choices
+        label=_("Was the agreement performed?"),
+        choices=[CHOOSE, *Performance.choices],
+        error_messages={"required": _("Choose whether the agreement was performed.")},
     )
     satisfaction = forms.TypedChoiceField(
         label=_("Parties' satisfaction"),
-        choices=[(str(n), str(n)) for n in range(5, 0, -1)],
+        choices=[CHOOSE, *((str(n), str(n)) for n in range(5, 0, -1))],
         coerce=int,
-        required=False,
         empty_value=None,
+        error_messages={"required": _("Choose how satisfied the parties are (1 to 5).")},
     )
     findings = forms.CharField(
         label=_("What was found"), max_length=limits.SUMMARY, widget=textarea(3)

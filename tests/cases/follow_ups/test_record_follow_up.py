@@ -3,6 +3,7 @@ new follow-up (never a reopen); a follow-up is recorded once."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from cases.choices import State
 from cases.models import FollowUp
+from clinic.models import Notification
 from scheduling.models import Commitment
 from tests.cases.factories import fresh, in_state
 from tests.conftest import client_for
@@ -74,3 +76,61 @@ def test_planning_the_follow_up_visit_puts_it_in_my_calendar(demo: None) -> None
     visit = Commitment.objects.get(person__username="mediator", starts_at=starts, active=True)
     assert visit.place == "申请人家中"
     assert FollowUp.objects.get(pk=follow_up.pk).appointment == visit
+
+
+def test_the_form_chooses_no_performance_and_no_satisfaction_for_the_visitor(demo: None) -> None:
+    """Named regression: the form arrived with 已全部履行 and 5 chosen, so a visitor who did
+    not change them inflated both figures."""
+    case = in_state(State.FOLLOW_UP)
+    follow_up = FollowUp.objects.get(case=case)
+    page = client_for("mediator").get(reverse("cases:record_follow_up", args=[follow_up.pk]))
+    html = page.content.decode()
+    for name in ("performance", "satisfaction"):
+        select = re.search(rf'<select name="{name}".*?</select>', html, re.S)
+        assert select is not None
+        options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select[0])
+        assert options[0] == ("", " selected", "请选择")
+        assert not [value for value, chosen, _label in options[1:] if chosen]
+
+
+def test_a_follow_up_without_performance_or_satisfaction_is_refused_in_chinese(
+    demo: None,
+) -> None:
+    case = in_state(State.FOLLOW_UP)
+    follow_up = FollowUp.objects.get(case=case)
+    url = reverse("cases:record_follow_up", args=[follow_up.pk])
+    client = client_for("mediator")
+    no_performance = client.post(
+        url, {"method": "phone", "satisfaction": "4", "findings": "电话未说清"}
+    )
+    assert no_performance.status_code == 400
+    assert "请选择协议的履行情况。" in no_performance.content.decode()
+    no_satisfaction = client.post(
+        url, {"method": "phone", "performance": "full", "findings": "已履行"}
+    )
+    assert no_satisfaction.status_code == 400
+    assert "请选择当事人的满意度（1 至 5）。" in no_satisfaction.content.decode()
+    assert FollowUp.objects.get(pk=follow_up.pk).done_at is None
+    assert fresh(case).state == State.FOLLOW_UP
+
+
+def test_not_performed_is_told_to_the_mediator_and_the_coordinator_at_once(demo: None) -> None:
+    case = in_state(State.FOLLOW_UP)
+    follow_up = FollowUp.objects.get(case=case)
+    client_for("mediator").post(
+        reverse("cases:record_follow_up", args=[follow_up.pk]),
+        {"method": "visit", "performance": "none", "satisfaction": "2", "findings": "分文未付"},
+    )
+    told = Notification.objects.filter(key=f"follow_up:{follow_up.pk}:not_performed")
+    assert set(told.values_list("user__username", flat=True)) == {"mediator", "coordinator"}
+    assert all("协议未履行" in n.title for n in told)
+
+
+def test_partly_performed_is_not_announced(demo: None) -> None:
+    case = in_state(State.FOLLOW_UP)
+    follow_up = FollowUp.objects.get(case=case)
+    client_for("mediator").post(
+        reverse("cases:record_follow_up", args=[follow_up.pk]),
+        {"method": "visit", "performance": "partial", "satisfaction": "3", "findings": "付了一半"},
+    )
+    assert not Notification.objects.filter(key__endswith=":not_performed").exists()
