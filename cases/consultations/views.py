@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cases import access
+from cases.choices import InviteResponse
 from cases.consultations.actions import do_answer_invitation, do_fix_meeting, do_record_opinion
 from cases.consultations.forms import FixMeetingForm, InvitationForm, OpinionForm
 from cases.models import JointConsultation
@@ -57,7 +58,7 @@ def consultation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 ),
             )
             done = _("Your answer was sent.")
-        elif opinion_form.is_bound and invitee:
+        elif opinion_form.is_bound and invitee:  # the action refuses one who declined
             submitted = submit(
                 request,
                 opinion_form,
@@ -86,6 +87,7 @@ def consultation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "consultation": found,
             "case": case,
             "invitee": invitee,
+            "may_give_opinion": invitee is not None and invitee.response != InviteResponse.DECLINED,
             "convener": convener,
             "slots": slots,
             "invitees": invitees,

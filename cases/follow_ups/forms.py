@@ -16,7 +16,6 @@ from cases.forms import DATETIME_INPUT, textarea
 from clinic.lib import limits
 from clinic.lib.inputs import DecimalInput
 
-
 #: The first, empty choice of a list nothing is chosen in until the person chooses.
 CHOOSE = ("", _("Please choose"))
 

@@ -4,6 +4,7 @@ and the joint one recorded; invitees see that case and no other."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import time_machine
 from django.urls import reverse
@@ -116,3 +117,80 @@ def test_concluding_and_settling_without_an_agreement_keeps_the_typed_joint_opin
     assert "协议" in page  # the reason names the missing agreement
     assert fresh(case).state == State.JOINT_CONSULTATION
     assert JointConsultation.objects.get(case=case).concluded_at is None
+
+
+def _answered_and_fixed(case: Any) -> tuple[JointConsultation, Any]:
+    """Convened, the judge and the police officer accept the first time, the meeting fixed."""
+    consultation = convened(case)
+    slot = consultation.slots.first()
+    assert slot is not None
+    url = reverse("cases:consultation", args=[consultation.pk])
+    client_for("judge").post(url, {"answer": "accepted", "slots": [slot.pk]})
+    client_for("police").post(url, {"answer": "accepted", "slots": [slot.pk]})
+    assert client_for("mediator").post(url, {"slot": slot.pk}).status_code == 302
+    return consultation, slot
+
+
+def _conclude(case: Any) -> Any:
+    return client_for("mediator").post(
+        reverse("cases:fire_transition", args=[case.pk, "conclude"]),
+        {"version": fresh(case).version, "joint_opinion": "每月 800 元为宜", "attended": "王志刚"},
+    )
+
+
+def test_an_invitee_who_declined_gives_no_opinion(demo: None) -> None:
+    case = in_state(State.SIT_IN)
+    consultation = convened(case)
+    url = reverse("cases:consultation", args=[consultation.pk])
+    police = client_for("police")
+    police.post(url, {"answer": "declined"})
+    page = police.get(url).content.decode()
+    assert 'name="opinion"' not in page  # no opinion form offered
+    refused = police.post(url, {"opinion": "注意防范家庭矛盾激化"})
+    assert refused.status_code == 400
+    assert "您已谢绝参加本次会诊" in refused.content.decode()
+    assert ConsultationInvitee.objects.get(user__username="police").opinion == ""
+    judge_page = client_for("judge").get(url).content.decode()
+    assert 'name="opinion"' in judge_page  # one who has not declined may
+
+
+def test_a_consultation_is_not_concluded_before_its_meeting(demo: None) -> None:
+    case = in_state(State.SIT_IN)
+    _consultation, _slot = _answered_and_fixed(case)
+    response = _conclude(case)
+    assert response.status_code == 400
+    assert "每月 800 元为宜" in response.content.decode()  # kept as typed
+    assert fresh(case).state == State.JOINT_CONSULTATION
+    assert Commitment.objects.active().filter(kind="meeting").count() == 3
+
+
+def test_concluding_releases_the_meeting_from_everyones_calendar(demo: None) -> None:
+    case = in_state(State.SIT_IN)
+    _consultation, slot = _answered_and_fixed(case)
+    meetings = Commitment.objects.active().filter(kind="meeting")
+    assert {c.person.username for c in meetings} == {"judge", "police", "mediator"}
+    with time_machine.travel(slot.starts_at + timedelta(minutes=30), tick=False):
+        assert _conclude(case).status_code == 302
+    assert not Commitment.objects.active().filter(kind="meeting").exists()
+    assert not ConsultationInvitee.objects.exclude(commitment=None).exists()
+
+
+def test_an_invitee_who_declines_after_the_meeting_was_fixed_is_freed(demo: None) -> None:
+    case = in_state(State.SIT_IN)
+    consultation, _slot = _answered_and_fixed(case)
+    client_for("police").post(
+        reverse("cases:consultation", args=[consultation.pk]), {"answer": "declined"}
+    )
+    people = set(Commitment.objects.active().values_list("person__username", flat=True))
+    assert people == {"judge", "mediator"}
+
+
+def test_fixing_the_meeting_again_moves_the_convener_too(demo: None) -> None:
+    case = in_state(State.SIT_IN)
+    consultation, first = _answered_and_fixed(case)
+    second = consultation.slots.exclude(pk=first.pk).get()
+    url = reverse("cases:consultation", args=[consultation.pk])
+    client_for("judge").post(url, {"answer": "accepted", "slots": [second.pk]})
+    client_for("mediator").post(url, {"slot": second.pk})
+    mine = Commitment.objects.active().filter(person__username="mediator", kind="meeting")
+    assert [c.starts_at for c in mine] == [second.starts_at]
