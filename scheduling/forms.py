@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic.lib import limits
 from clinic.lib.inputs import DecimalInput, MonthInput, WholeNumberInput
-from clinic.models import Clinic, Street
+from clinic.models import Clinic, Street, User
 from scheduling.choices import Attendance, SessionKind
 from scheduling.models import RosterSettings, WeeklyPattern
 
@@ -140,6 +140,24 @@ class LeaveForm(forms.Form):
             elif ends - starts > timedelta(days=366):
                 self.add_error("ends_at", _("Record at most a year at a time."))
         return data
+
+
+class AssignForm(forms.Form):
+    """The professional the coordinator puts into an empty seat: one of those free then."""
+
+    person = forms.TypedChoiceField(label=_("Professional"), coerce=int)
+
+    def __init__(self, *args: Any, people: Sequence[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = {p.pk: p for p in people}
+        field = cast(forms.TypedChoiceField, self.fields["person"])
+        field.choices = [("", "—")] + [
+            (p.pk, f"{p.display_name} · {p.organisation}" if p.organisation else p.display_name)
+            for p in people
+        ]
+
+    def clean_person(self) -> User:
+        return self.people[self.cleaned_data["person"]]
 
 
 class AttendanceForm(forms.Form):

@@ -2,7 +2,8 @@
 
 Hard constraints: a seat gets at most one person, of a role the seat accepts, who serves the
 clinic; nobody sits two seats whose times overlap, or a seat while busy (leave, another
-commitment); nobody exceeds the monthly maximum of shifts. Objective, in order of weight: fill
+commitment); nobody sits a seat they cancelled; nobody exceeds the monthly maximum of shifts.
+Objective, in order of weight: fill
 as many seats as possible, bring everyone up to their monthly minimum where possible, and
 spread the shifts fairly (the largest load as small as possible).
 """
@@ -43,6 +44,19 @@ class Candidate:
     already: int = 0  # shifts already booked this month
     minimum: int = 0
     maximum: int = 4
+    cancelled: frozenset[int] = frozenset()  # seats this person cancelled: never again
+
+
+@dataclass(frozen=True)
+class Need:
+    """What would fill the seats of one role left empty for one reason: ``people`` more of
+    that role, each able to take ``shifts`` a month."""
+
+    reason: str
+    role: str
+    seats: int
+    people: int
+    shifts: int
 
 
 @dataclass
@@ -66,8 +80,14 @@ def _overlaps(a: tuple[datetime, datetime], b: tuple[datetime, datetime]) -> boo
     return a[0] < b[1] and b[0] < a[1]
 
 
-def eligible(seat: SeatSlot, candidate: Candidate) -> bool:
+def serves(seat: SeatSlot, candidate: Candidate) -> bool:
+    """The candidate holds a role the seat accepts at the seat's clinic."""
     return seat.role in candidate.seat_roles and seat.clinic_id in candidate.clinics
+
+
+def eligible(seat: SeatSlot, candidate: Candidate) -> bool:
+    """Serves the seat and has not cancelled it."""
+    return serves(seat, candidate) and seat.seat_id not in candidate.cancelled
 
 
 def suggest(
@@ -189,14 +209,56 @@ def explain(
     assignments: dict[int, int],
     seats: list[SeatSlot],
 ) -> tuple[str, int]:
-    """Why a seat stays empty: ``("no_one", 0)`` nobody of that role serves the clinic;
-    ``("busy", n)`` all n who do are on leave or busy then; ``("full", n)`` the n who are free
-    have reached their monthly maximum or sit another seat at that time."""
-    serving = [c for c in candidates if eligible(seat, c)]
+    """Why a seat stays empty, and how many people the reason concerns:
+
+    - ``("no_one", 0)``: nobody of that role serves the clinic;
+    - ``("cancelled", n)``: the n who do have each cancelled this very seat;
+    - ``("busy", n)``: all n who could are on leave, busy or sit another seat then;
+    - ``("full", n)``: the n who are free have reached their monthly maximum;
+    - ``("open", n)``: n could still take it (the search stopped before it got there).
+    """
+    serving = [c for c in candidates if serves(seat, c)]
     if not serving:
         return ("no_one", 0)
+    willing = [c for c in serving if seat.seat_id not in c.cancelled]
+    if not willing:
+        return ("cancelled", len(serving))
     period = (seat.starts_at, seat.ends_at)
-    free = [c for c in serving if not any(_overlaps(period, b) for b in c.busy)]
+    by_id = {s.seat_id: s for s in seats}
+    sitting: dict[int, list[SeatSlot]] = defaultdict(list)
+    for seat_id, person_id in assignments.items():
+        if seat_id in by_id:
+            sitting[person_id].append(by_id[seat_id])
+    free = [
+        c
+        for c in willing
+        if not any(_overlaps(period, b) for b in c.busy)
+        and not any(_overlaps(period, (s.starts_at, s.ends_at)) for s in sitting[c.person_id])
+    ]
     if not free:
-        return ("busy", len(serving))
-    return ("full", len(free))
+        return ("busy", len(willing))
+    under = [c for c in free if c.already + len(sitting[c.person_id]) < c.maximum]
+    if not under:
+        return ("full", len(free))
+    return ("open", len(under))
+
+
+def needs(
+    unfilled: Mapping[int, tuple[str, int]], seats: list[SeatSlot], candidates: list[Candidate]
+) -> list[Need]:
+    """What would make the roster complete: for each role and reason seats stay empty, how
+    many more people of that role (free then, serving the clinic), each taking as many shifts
+    a month as the clinic allows, would fill them. Seats that could still be filled by hand
+    (``open``) need nobody."""
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    role_of = {s.seat_id: s.role for s in seats}
+    for seat_id, (reason, _count) in unfilled.items():
+        if reason != "open" and seat_id in role_of:
+            counts[role_of[seat_id], reason] += 1
+    found = []
+    for (role, reason), empty in sorted(counts.items()):
+        maxima = [c.maximum for c in candidates if role in c.seat_roles and c.maximum > 0]
+        maximum = max(maxima) if maxima else Candidate(0, frozenset(), frozenset()).maximum
+        shifts = min(empty, maximum)
+        found.append(Need(reason, role, empty, -(-empty // shifts), shifts))
+    return found

@@ -7,22 +7,109 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from clinic.actions import do_notify
+from clinic.audit import record
 from clinic.choices import Role
-from clinic.models import Membership, User
+from clinic.models import Clinic, Membership, User
 from scheduling import access
 from scheduling.actions.commitments import do_book_commitment
-from scheduling.choices import BookingStatus, CommitmentKind, SessionStatus
-from scheduling.models import Booking, ClinicSession, Commitment, Seat
+from scheduling.choices import SEAT_ACCEPTS, BookingStatus, CommitmentKind, SessionStatus
+from scheduling.models import Booking, ClinicSession, Commitment, RosterSettings, Seat
+
+#: The audit event of a check-out taken back.
+CHECK_OUT_UNDONE = "check_out_undone"
+#: How long after checking out the person or the coordinator can take it back.
+UNDO_CHECK_OUT = timedelta(minutes=10)
 
 
 class BookingRefused(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+def coordinators_of(clinic: Clinic) -> QuerySet[User]:
+    """The active coordinators of a clinic's community: they hear of its roster's gaps."""
+    held = Membership.objects.active().filter(community=clinic.community, role=Role.COORDINATOR)
+    return User.objects.filter(pk__in=held.values("user_id"), is_active=True)
+
+
+def month_of(moment: datetime) -> tuple[datetime, datetime]:
+    """The local calendar month a moment falls in, as aware datetimes."""
+    local = timezone.localtime(moment)
+    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    following = (start + timedelta(days=32)).replace(day=1)
+    return start, timezone.make_aware(following.replace(tzinfo=None))
+
+
+def check_monthly_maximum(person: User, session: ClinicSession) -> None:
+    """The clinic's most shifts per person a month holds for every booking, the person's own
+    included: ``BookingRefused`` when it is reached."""
+    limits = RosterSettings.objects.filter(clinic=session.clinic_id).first()
+    maximum = limits.max_shifts if limits is not None else RosterSettings().max_shifts
+    start, end = month_of(session.starts_at)
+    taken = Booking.objects.filter(
+        person=person,
+        status=BookingStatus.ACTIVE,
+        seat__session__starts_at__gte=start,
+        seat__session__starts_at__lt=end,
+    ).count()
+    if taken >= maximum:
+        raise BookingRefused(
+            _(
+                "%(person)s already has %(taken)d shifts this month; this clinic allows at most "
+                "%(maximum)d a month."
+            )
+            % {"person": person, "taken": taken, "maximum": maximum}
+        )
+
+
+def free_people_for(seat: Seat) -> list[User]:
+    """Who the coordinator can put into this seat: active professionals of a role it accepts
+    who serve its clinic, are free at its time and below their monthly maximum, and have not
+    cancelled it themselves."""
+    session = seat.session
+    held = (
+        Membership.objects.active()
+        .filter(role__in=SEAT_ACCEPTS[seat.role], user__is_active=True)
+        .select_related("user", "community", "street", "district")
+    )
+    people = {m.user_id: m.user for m in held if access.role_for_seat([m], seat) is not None}
+    busy = set(
+        Commitment.objects.busy(list(people), session.starts_at, session.ends_at).values_list(
+            "person", flat=True
+        )
+    )
+    cancelled = set(
+        Booking.objects.filter(seat=seat, status=BookingStatus.CANCELLED).values_list(
+            "person", flat=True
+        )
+    )
+    limits = RosterSettings.objects.filter(clinic=session.clinic_id).first()
+    maximum = limits.max_shifts if limits is not None else RosterSettings().max_shifts
+    start, end = month_of(session.starts_at)
+    full = {
+        row["person"]
+        for row in Booking.objects.filter(
+            person__in=list(people),
+            status=BookingStatus.ACTIVE,
+            seat__session__starts_at__gte=start,
+            seat__session__starts_at__lt=end,
+        )
+        .values("person")
+        .annotate(n=Count("pk"))
+        if row["n"] >= maximum
+    }
+    return sorted(
+        (p for pk, p in people.items() if pk not in busy | cancelled | full),
+        key=lambda p: (p.display_name, p.pk),
+    )
 
 
 def end_booking(booking: Booking, *, status: str, reason: str = "") -> None:
@@ -54,6 +141,7 @@ def do_book_seat(seat: Seat, *, person: User, actor: User) -> Booking:
         )
     if Booking.objects.filter(seat=seat, status=BookingStatus.ACTIVE).exists():
         raise BookingRefused(_("Someone else has just taken this seat."))
+    check_monthly_maximum(person, session)
     commitment = do_book_commitment(
         person,
         starts_at=session.starts_at,
@@ -85,6 +173,46 @@ def do_cancel_booking(booking: Booking, *, actor: User, reason: str) -> None:
             body=reason,
             url=session.get_absolute_url(),
         )
+    else:
+        do_notify(
+            coordinators_of(session.clinic),
+            key=f"booking:{booking.pk}:cancelled-by-holder",
+            title=_("%(person)s cancelled their shift: %(session)s")
+            % {"person": booking.person, "session": session},
+            body=reason,
+            url=session.get_absolute_url(),
+        )
+
+
+def notify_booked(person: User, bookings: list[Booking], *, actor: User) -> None:
+    """Tell a person the coordinator booked them: one notice listing every session."""
+    if not bookings or person.pk == actor.pk:
+        return
+    sessions = [booking.seat.session for booking in bookings]
+    lines = [
+        _("%(session)s, %(role)s") % {"session": s, "role": b.seat.get_role_display()}
+        for s, b in zip(sessions, bookings, strict=True)
+    ]
+    do_notify(
+        [person],
+        key=f"booking:{bookings[0].pk}:booked-for",
+        title=_("%(actor)s booked you for %(n)d shifts") % {"actor": actor, "n": len(bookings)}
+        if len(bookings) > 1
+        else _("%(actor)s booked you for a shift: %(session)s")
+        % {"actor": actor, "session": sessions[0]},
+        body="\n".join(lines),
+        url=reverse("scheduling:my_roster")
+        if len(bookings) > 1
+        else sessions[0].get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def do_assign_seat(seat: Seat, *, person: User, actor: User) -> Booking:
+    """The coordinator puts a professional into an empty seat; the professional is told."""
+    booking = do_book_seat(seat, person=person, actor=actor)
+    notify_booked(person, [booking], actor=actor)
+    return booking
 
 
 @transaction.atomic
@@ -180,6 +308,38 @@ def do_check_out(booking: Booking) -> None:
     Booking.objects.filter(
         pk=booking.pk, checked_in_at__isnull=False, checked_out_at__isnull=True
     ).update(checked_out_at=timezone.now(), attendance="present")
+
+
+def check_undo_check_out(booking: Booking) -> None:
+    """A check-out can be taken back for ``UNDO_CHECK_OUT`` after it, not later."""
+    if booking.checked_out_at is None:
+        raise BookingRefused(_("This shift has not been checked out."))
+    if timezone.now() - booking.checked_out_at > UNDO_CHECK_OUT:
+        raise BookingRefused(
+            _("A check-out can be undone only within %(minutes)d minutes.")
+            % {"minutes": UNDO_CHECK_OUT.seconds // 60}
+        )
+
+
+@transaction.atomic
+def do_undo_check_out(booking: Booking, *, actor: User, request: HttpRequest | None = None) -> None:
+    """Back to checked in: the check-out and the attendance it set are cleared, and the audit
+    log records who took it back."""
+    updated = Booking.objects.filter(pk=booking.pk, checked_out_at=booking.checked_out_at).update(
+        checked_out_at=None, attendance=""
+    )
+    if updated:
+        record(
+            CHECK_OUT_UNDONE,
+            request=request,
+            user=actor,
+            obj=booking,
+            detail={
+                "checked_out_at": booking.checked_out_at.isoformat()
+                if booking.checked_out_at
+                else ""
+            },
+        )
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from clinic.models import Clinic, Membership, User
 from scheduling import access
-from scheduling.actions.bookings import BookingRefused, do_book_seat
+from scheduling.actions.bookings import BookingRefused, do_book_seat, notify_booked
 from scheduling.actions.commitments import Clash, busy_periods
 from scheduling.actions.sessions import month_bounds, roster_settings
 from scheduling.choices import ROSTER_ROLES, SEAT_ACCEPTS, BookingStatus, SessionStatus
@@ -38,16 +38,24 @@ def do_accept_suggestion(
     assignments: Iterable[tuple[Seat, User]], *, actor: User
 ) -> tuple[int, list[str]]:
     """Book every proposed (seat, person) the coordinator kept; each that can no longer be
-    booked is reported, the others stand."""
-    booked, problems = 0, []
+    booked is reported, the others stand. Each person booked is told once, with the list of
+    their sessions."""
+    booked: dict[int, list[Booking]] = {}
+    people: dict[int, User] = {}
+    problems = []
     for seat, person in assignments:
         try:
             with transaction.atomic():
-                do_book_seat(seat, person=person, actor=actor)
-            booked += 1
+                booking = do_book_seat(seat, person=person, actor=actor)
         except (BookingRefused, Clash) as refused:
             problems.append(f"{seat}: {refused.message}")
-    return booked, problems
+            continue
+        booked.setdefault(person.pk, []).append(booking)
+        people[person.pk] = person
+    for person_id, bookings in booked.items():
+        bookings.sort(key=lambda b: b.seat.session.starts_at)
+        notify_booked(people[person_id], bookings, actor=actor)
+    return sum(len(b) for b in booked.values()), problems
 
 
 def suggestion_for(
@@ -106,6 +114,11 @@ def suggestion_for(
         .values("person")
         .annotate(n=models.Count("pk"))
     }
+    cancelled: dict[int, set[int]] = {}
+    for person_id, seat_id in Booking.objects.filter(
+        seat__in=open_seats, status=BookingStatus.CANCELLED
+    ).values_list("person", "seat"):
+        cancelled.setdefault(person_id, set()).add(seat_id)
     candidates = []
     for person_id, entry in people.items():
         limits = [roster_settings(clinic_by_id[c]) for c in entry["clinics"]]
@@ -120,6 +133,7 @@ def suggestion_for(
                 already=booked.get(person_id, 0),
                 minimum=int(-(-minimum_hours // 2.5)),  # shifts of 2.5 hours to reach it
                 maximum=maximum,
+                cancelled=frozenset(cancelled.get(person_id, ())),
             )
         )
     seat_slots.sort(key=lambda seat: seat.seat_id)

@@ -17,19 +17,24 @@ from clinic.access import AuthenticatedHttpRequest, NotPermitted, NotVisible
 from scheduling import access, forms
 from scheduling.actions.bookings import (
     BookingRefused,
+    check_undo_check_out,
     do_accept_swap,
+    do_assign_seat,
     do_book_seat,
     do_cancel_booking,
     do_check_in,
     do_check_out,
     do_mark_attendance,
     do_offer_swap,
+    do_undo_check_out,
     do_withdraw_swap,
+    free_people_for,
 )
 from scheduling.actions.commitments import Clash
 from scheduling.actions.sessions import month_bounds, roster_settings
 from scheduling.choices import ROSTER_ROLES, BookingStatus
 from scheduling.models import Booking, ClinicSession, Leave
+from scheduling.views.sessions import session_detail
 
 
 def my_roster(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -99,7 +104,7 @@ def book_seat(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         do_book_seat(seat, person=request.user, actor=request.user)
     except (BookingRefused, Clash) as refused:
         messages.error(request, refused.message)
-        return redirect(seat.session)
+        return _refused(request, seat.session)
     messages.success(request, _("Booked: %(session)s.") % {"session": seat.session})
     return redirect(seat.session)
 
@@ -169,6 +174,55 @@ def check_in(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         do_check_out(booking)
         messages.success(request, _("Checked out."))
     return redirect(session)
+
+
+def _refused(request: AuthenticatedHttpRequest, session: ClinicSession) -> HttpResponse:
+    """The session's page again, with the refusal's message, as a 400."""
+    response = session_detail(request, session.pk)
+    response.status_code = 400
+    return response
+
+
+def assign_seat(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The coordinator puts a professional of the seat's role, free at that time, into an empty
+    seat; the professional is told."""
+    seat = access.access_seat(request.user, pk)
+    if not access.manages_clinic(request.user, seat.session.clinic):
+        raise NotPermitted("seat", pk, "assign")
+    choices = free_people_for(seat)
+    form = forms.AssignForm(request.POST or None, people=choices)
+    if request.method == "POST" and form.is_valid():
+        person = form.cleaned_data["person"]
+        try:
+            do_assign_seat(seat, person=person, actor=request.user)
+        except (BookingRefused, Clash) as refused:
+            form.add_error("person", refused.message)
+        else:
+            messages.success(
+                request,
+                _("%(person)s is booked for this seat and has been told.") % {"person": person},
+            )
+            return redirect(seat.session)
+    return render(
+        request,
+        "scheduling/assign_seat.html",
+        {"form": form, "seat": seat, "session": seat.session, "people": choices},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def undo_check_out(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Take back a check-out made a moment ago (the person or a roster manager)."""
+    booking = access.access_booking(request.user, pk)
+    try:
+        check_undo_check_out(booking)
+    except BookingRefused as refused:
+        messages.error(request, refused.message)
+        return _refused(request, booking.seat.session)
+    do_undo_check_out(booking, actor=request.user, request=request)
+    messages.success(request, _("The check-out was undone; you are checked in."))
+    return redirect(booking.seat.session)
 
 
 @require_POST

@@ -12,21 +12,26 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from clinic.models import Clinic
-from scheduling.choices import BookingStatus
+from scheduling.choices import BookingStatus, SessionStatus
 from scheduling.models import Booking, ClinicSession, Seat
 
 
 @login_not_required
 def duty_board(request: HttpRequest, slug: str) -> HttpResponse:
-    """Who is on duty today and this week, for residents: public fields only."""
+    """Who is on duty today and this week, for residents: public fields only. A cancelled
+    session stays on the board, marked as cancelled, so nobody comes in vain."""
     clinic = Clinic.objects.select_related("community").filter(slug=slug, is_active=True).first()
     if clinic is None:
         raise Http404
     today = timezone.localdate()
     start = timezone.make_aware(datetime.combine(today, datetime.min.time()))
     sessions = list(
-        ClinicSession.objects.published()
-        .filter(clinic=clinic, starts_at__gte=start, starts_at__lt=start + timedelta(days=7))
+        ClinicSession.objects.filter(
+            clinic=clinic,
+            status__in=[SessionStatus.PUBLISHED, SessionStatus.CANCELLED],
+            starts_at__gte=start,
+            starts_at__lt=start + timedelta(days=7),
+        )
         .prefetch_related(
             Prefetch(
                 "seats",

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from clinic.access import AuthenticatedHttpRequest, NotPermitted
 from clinic.choices import Role
 from clinic.lib.export import safe_cell
+from clinic.models import Clinic, Membership, User
 from scheduling import access, forms
 from scheduling.actions.sessions import month_bounds, roster_settings
-from scheduling.choices import BookingStatus
+from scheduling.choices import ROSTER_ROLES, BookingStatus
 from scheduling.models import Booking
 
 
@@ -54,8 +55,21 @@ def hours_report(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingH
         )
         row["shifts"] += 1
         row["hours"] += booking.hours_on_site
+    booked_people = {person_id for person_id, _clinic in rows}
+    for person, clinic, role in roster_without_shifts(managed, booked_people):
+        rows[person.pk, clinic.pk] = {
+            "person": person,
+            "clinic": clinic,
+            "role": role,
+            "shifts": 0,
+            "hours": 0.0,
+        }
     minimum = {c.pk: float(roster_settings(c).minimum_hours) for c in managed}
-    table = sorted(rows.values(), key=lambda r: (r["clinic"].name, r["person"].display_name))
+    # those with no shift at all first: they are furthest below the minimum
+    table = sorted(
+        rows.values(),
+        key=lambda r: (r["shifts"] > 0, r["clinic"].name, r["person"].display_name),
+    )
     for row in table:
         row["minimum"] = minimum[row["clinic"].pk]
         row["short"] = row["hours"] < row["minimum"]
@@ -76,6 +90,29 @@ def hours_report(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingH
             "month_value": f"{year:04d}-{month:02d}",
         },
     )
+
+
+def roster_without_shifts(
+    clinics: list[Clinic], booked: set[int]
+) -> list[tuple[User, Clinic, str]]:
+    """Everyone on the roster of these clinics (a professional whose role covers one) who has
+    no shift among ``booked``, each with the first clinic they serve."""
+    found: dict[int, tuple[User, Clinic, str]] = {}
+    held = (
+        Membership.objects.active()
+        .filter(role__in=ROSTER_ROLES, user__is_active=True)
+        .exclude(user__in=booked)
+        .select_related("user")
+        .order_by("pk")
+    )
+    ordered = sorted(clinics, key=lambda c: c.name)
+    for membership in held:
+        if membership.user_id in found:
+            continue
+        clinic = next((c for c in ordered if access._covers(membership, c)), None)
+        if clinic is not None:
+            found[membership.user_id] = (membership.user, clinic, membership.role)
+    return list(found.values())
 
 
 class _Echo:
@@ -103,7 +140,7 @@ def _hours_csv(table: list[dict[str, Any]], year: int, month: int) -> StreamingH
             safe_cell(row["clinic"].name),
             safe_cell(row["person"].display_name),
             safe_cell(row["person"].organisation),
-            str(Role(row["role"]).label) if row["role"] in Role.values else row["role"],
+            str(Role(row["role"]).label) if row["role"] in Role.values else "",
             row["shifts"],
             f"{row['hours']:.1f}",
             f"{row['minimum']:.1f}",

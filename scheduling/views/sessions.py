@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from clinic import access as clinic_access
 from clinic.access import AuthenticatedHttpRequest, NotPermitted, NotVisible
 from scheduling import access, forms
+from scheduling.actions.bookings import UNDO_CHECK_OUT
 from scheduling.actions.sessions import (
     do_cancel_session,
     do_create_session,
@@ -215,6 +216,15 @@ def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if session.status != SessionStatus.PUBLISHED and not manages:
         raise NotVisible("session", pk)
     my_roles = access.seat_roles_for(request.user, session.clinic)
+    now = timezone.now()
+    undoable = {
+        b.pk
+        for seat in session.seats.all()
+        for b in seat.active_bookings
+        if b.checked_out_at
+        and now - b.checked_out_at <= UNDO_CHECK_OUT
+        and (manages or b.person_id == request.user.pk)
+    }
     return render(
         request,
         "scheduling/session_detail.html",
@@ -225,6 +235,10 @@ def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "bookable": session.status == SessionStatus.PUBLISHED
             and session.starts_at > timezone.now(),
             "attendance_form": forms.AttendanceForm(),
+            "undoable": undoable,
+            "assignable": manages
+            and session.status != SessionStatus.CANCELLED
+            and session.starts_at > now,
         },
     )
 

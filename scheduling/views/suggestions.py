@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy
 from clinic.access import AuthenticatedHttpRequest, NotPermitted
 from clinic.models import User
 from scheduling import access, forms
-from scheduling.actions.suggestions import do_accept_suggestion, suggestion_for
+from scheduling.actions.suggestions import RosterSuggestion, do_accept_suggestion, suggestion_for
+from scheduling.choices import SeatRole
 from scheduling.models import Seat
 
 #: How far the solver got, in words (it reports optimal, feasible, infeasible or unknown).
@@ -48,13 +49,95 @@ def suggest_roster(request: AuthenticatedHttpRequest) -> HttpResponse:
             options = [
                 found.people[c.person_id]
                 for c in found.candidates
-                if seat.role in c.seat_roles and seat.session.clinic_id in c.clinics
+                if seat.role in c.seat_roles
+                and seat.session.clinic_id in c.clinics
+                and seat_id not in c.cancelled
             ]
             why = result.unfilled.get(seat_id)
-            rows.append({"seat": seat, "proposed": proposed, "options": options, "why": why})
-        status = SOLVER_STATUS.get(result.status, result.status)
-        context.update({"result": result, "rows": rows, "status": status})
+            reason = unfilled_reason(*why) if why else ""
+            rows.append({"seat": seat, "proposed": proposed, "options": options, "why": reason})
+        status = SOLVER_STATUS.get(result.status, SOLVER_STATUS["unknown"])
+        context.update(
+            {
+                "result": result,
+                "rows": rows,
+                "status": status,
+                "summary": feasibility_summary(found),
+            }
+        )
     return render(request, "scheduling/suggest_roster.html", context)
+
+
+def unfilled_reason(reason: str, count: int) -> str:
+    """Why a seat stays empty, in the coordinator's words."""
+    if reason == "no_one":
+        return _("Nobody of this role serves this clinic.")
+    if reason == "cancelled":
+        return _("Everyone of this role who serves here (%(n)d) cancelled this seat.") % {
+            "n": count
+        }
+    if reason == "busy":
+        return _("All %(n)d who could sit are on leave, busy or on another seat then.") % {
+            "n": count
+        }
+    if reason == "full":
+        return _("The %(n)d who are free have reached their monthly maximum of shifts.") % {
+            "n": count
+        }
+    return _("%(n)d could still sit here: choose one by hand.") % {"n": count}
+
+
+def feasibility_summary(found: RosterSuggestion) -> list[str]:
+    """What would fill every seat, one sentence per role and reason; empty when the
+    suggestion fills them all."""
+    from scheduling.solver import SeatSlot, needs  # noqa: PLC0415  heavy: loads OR-Tools
+
+    slots = [
+        SeatSlot(
+            seat.pk, seat.session.clinic_id, seat.role, seat.session.starts_at, seat.session.ends_at
+        )
+        for seat in found.seats.values()
+    ]
+    lines = []
+    for need in needs(found.result.unfilled, slots, found.candidates):
+        values = {
+            "people": need.people,
+            "role": SeatRole(need.role).label,
+            "shifts": need.shifts,
+            "seats": need.seats,
+        }
+        if need.reason == "busy":
+            lines.append(
+                _(
+                    "%(seats)d seats stay empty because everyone is busy: %(people)d more "
+                    "%(role)s free at those times, able to take %(shifts)d shifts a month, would "
+                    "fill them."
+                )
+                % values
+            )
+        elif need.reason == "full":
+            lines.append(
+                _(
+                    "%(seats)d seats stay empty because everyone has reached the monthly "
+                    "maximum: %(people)d more %(role)s able to take %(shifts)d shifts a month "
+                    "would fill them."
+                )
+                % values
+            )
+        else:
+            lines.append(
+                _(
+                    "%(seats)d seats have nobody who can sit them: %(people)d more %(role)s "
+                    "serving this clinic, able to take %(shifts)d shifts a month, would fill them."
+                )
+                % values
+            )
+    open_by_hand = sum(1 for why, _n in found.result.unfilled.values() if why == "open")
+    if open_by_hand:
+        lines.append(
+            _("%(n)d seats can still be filled by choosing someone below.") % {"n": open_by_hand}
+        )
+    return lines
 
 
 def _accept_suggestion(request: AuthenticatedHttpRequest, form: forms.SuggestForm) -> HttpResponse:

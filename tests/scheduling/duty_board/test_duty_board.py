@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from scheduling.actions.bookings import do_book_seat
+from scheduling.actions.sessions import do_cancel_session
 from tests.scheduling.factories import at, seat, session, user
 
 
@@ -36,3 +37,18 @@ def test_the_duty_board_runs_the_same_queries_for_one_or_many_sessions(demo: Non
         more = session(starts_at=at(days=day))
         do_book_seat(seat(more, "lawyer"), person=user("lawyer"), actor=user("lawyer"))
     assert _board_queries(client) == one
+
+
+def test_a_cancelled_session_stays_on_the_board_marked_cancelled(demo: None) -> None:
+    shift = session(starts_at=at(days=1))
+    do_book_seat(seat(shift, "judge"), person=user("judge"), actor=user("judge"))
+    do_cancel_session(shift, actor=user("coordinator"), reason="停电")
+    page = Client().get(reverse("scheduling:duty_board", args=["jinjianglu"])).content.decode()
+    assert "已取消" in page and shift.starts_at.astimezone().strftime("%H:%M") in page
+    assert "王志刚" not in page  # nobody is on duty at a cancelled session
+
+
+def test_a_draft_session_stays_off_the_board(demo: None) -> None:
+    session(starts_at=at(days=1), status="draft")
+    page = Client().get(reverse("scheduling:duty_board", args=["jinjianglu"])).content.decode()
+    assert "待安排" not in page and "已取消" not in page

@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from bench.generate import street
-from scheduling.solver import Candidate, SeatSlot, eligible, suggest
+from scheduling.solver import Candidate, Need, SeatSlot, eligible, needs, suggest
 
 
 def _overlap(a: SeatSlot, b: SeatSlot) -> bool:
@@ -43,20 +43,50 @@ def test_an_impossible_seat_is_explained() -> None:
     seats = [
         SeatSlot(1, 1, "police", start, end),  # nobody serves clinic 1 as police
         SeatSlot(2, 2, "judge", start, end),  # the only judge is on leave
-        SeatSlot(3, 3, "lawyer", start, end),  # two lawyer seats, one lawyer free
+        SeatSlot(3, 3, "lawyer", start, end),  # two lawyer seats at once, one lawyer
         SeatSlot(4, 4, "lawyer", start, end),
+        SeatSlot(5, 5, "prosecutor", start, end),  # the prosecutor has reached the maximum
     ]
     candidates = [
         Candidate(10, frozenset({"police"}), frozenset({9}), (), 0, 0, 4),
         Candidate(11, frozenset({"judge"}), frozenset({2}), ((start, end),), 0, 0, 4),
         Candidate(12, frozenset({"lawyer"}), frozenset({3, 4}), (), 0, 0, 4),
+        Candidate(13, frozenset({"prosecutor"}), frozenset({5}), (), 2, 0, 2),
     ]
     result = suggest(seats, candidates, seconds=5)
     assert result.status == "optimal"
     assert result.unfilled[1] == ("no_one", 0)
     assert result.unfilled[2] == ("busy", 1)
     assert len([s for s in (3, 4) if s in result.assignments]) == 1
-    assert next(result.unfilled[s] for s in (3, 4) if s in result.unfilled) == ("full", 1)
+    # the lawyer sits the other seat then: busy, told apart from the monthly maximum
+    assert next(result.unfilled[s] for s in (3, 4) if s in result.unfilled) == ("busy", 1)
+    assert result.unfilled[5] == ("full", 1)
+
+
+def test_a_seat_someone_cancelled_is_never_given_back_to_them() -> None:
+    start = datetime(2026, 12, 2, 9, tzinfo=UTC)
+    seats = [SeatSlot(1, 1, "judge", start, start + timedelta(hours=2))]
+    cancelled = Candidate(1, frozenset({"judge"}), frozenset({1}), cancelled=frozenset({1}))
+    result = suggest(seats, [cancelled], seconds=5)
+    assert result.assignments == {}
+    assert result.unfilled[1] == ("cancelled", 1)
+    other = Candidate(2, frozenset({"judge"}), frozenset({1}))
+    assert suggest(seats, [cancelled, other], seconds=5).assignments == {1: 2}
+
+
+def test_what_would_fill_the_roster_counts_people_and_shifts_per_role() -> None:
+    start = datetime(2026, 12, 2, 9, tzinfo=UTC)
+    seats = [
+        SeatSlot(i, 1, "lawyer", start + timedelta(days=i), start + timedelta(days=i, hours=2))
+        for i in range(1, 4)
+    ]
+    lawyer = Candidate(1, frozenset({"lawyer"}), frozenset({1}), maximum=1)
+    result = suggest(seats, [lawyer], seconds=5)
+    assert len(result.unfilled) == 2
+    assert needs(result.unfilled, seats, [lawyer]) == [Need("full", "lawyer", 2, 2, 1)]
+    two_a_month = Candidate(1, frozenset({"lawyer"}), frozenset({1}), already=2, maximum=2)
+    result = suggest(seats, [two_a_month], seconds=5)
+    assert needs(result.unfilled, seats, [two_a_month]) == [Need("full", "lawyer", 3, 2, 2)]
 
 
 def test_the_monthly_maximum_counts_shifts_already_booked() -> None:
