@@ -33,7 +33,14 @@ from cases.intake.actions import (
     do_record_refusal,
     do_register_dispute,
 )
-from cases.management.demo_data import ADVICE, APPLICANTS, PLANS, RESPONDENTS, STORIES
+from cases.management.demo_data import (
+    ADVICE,
+    APPLICANTS,
+    COMMON_ANSWERS,
+    PLANS,
+    RESPONDENTS,
+    STORIES,
+)
 from cases.mediation.actions import (
     do_add_advice,
     do_add_performance_item,
@@ -48,7 +55,14 @@ from cases.mediation.actions import (
     do_terminate_case,
     do_update_confirmation,
 )
-from cases.models import Agreement, Case, ConsultationSlot, FollowUp, JointConsultation
+from cases.models import (
+    Agreement,
+    Case,
+    CommonAnswer,
+    ConsultationSlot,
+    FollowUp,
+    JointConsultation,
+)
 from cases.visits.actions import (
     do_cancel_visit,
     do_record_visit_outcome,
@@ -57,7 +71,7 @@ from cases.visits.actions import (
 )
 from clinic.lib.ids import with_check_character
 from clinic.lib.workdays import WorkCalendar
-from clinic.models import Community, Holiday, User
+from clinic.models import Community, Holiday, MediationCommittee, User
 from scheduling.actions import busy_periods
 
 MEDIATOR = {"金江路社区": "mediator", "金色社区": "mediator_jinse"}
@@ -149,6 +163,7 @@ class Command(BaseCommand):
     help = "Add thirteen months of demo cases (run by seed_demo)."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self._common_answers()
         if Case.objects.exists():
             self.stdout.write("Cases exist already: no demo cases added.")
             return
@@ -166,6 +181,22 @@ class Command(BaseCommand):
             with demo.start_of_today():
                 self._consultation_answers(demo)
         self.stdout.write(f"{Case.objects.count()} demo cases.")
+
+    def _common_answers(self) -> None:
+        """Each demo committee's common answers, once (a second run finds them there)."""
+        for place, mediator in MEDIATOR.items():
+            committee = MediationCommittee.objects.get(community__name=place)
+            for dispute_type, question, answer, used in COMMON_ANSWERS:
+                CommonAnswer.objects.get_or_create(
+                    committee=committee,
+                    question=question,
+                    defaults={
+                        "dispute_type": dispute_type,
+                        "answer": answer,
+                        "times_used": used,
+                        "updated_by": User.objects.get(username=mediator),
+                    },
+                )
 
     # --- One case --------------------------------------------------------------------------
 

@@ -3,13 +3,15 @@ with who and when), offered on the advice form, filled into the answer box and c
 
 from __future__ import annotations
 
+import io
 import re
 
+from django.core.management import call_command
 from django.urls import reverse
 
 from cases.models import Case, CommonAnswer
 from clinic.models import Community, MediationCommittee
-from tests.cases.factories import user
+from tests.cases.factories import registered_dispute, user
 from tests.conftest import client_for
 
 WAGES = "可以先向用人单位书面催告，仍不支付的，可向劳动保障监察大队投诉或申请劳动仲裁。"
@@ -158,3 +160,13 @@ def test_a_refused_advice_counts_nothing(demo: None) -> None:
     assert response.status_code == 400
     answer.refresh_from_db()
     assert answer.times_used == 0
+
+
+def test_the_demo_seeds_common_answers_once(demo: None) -> None:
+    registered_dispute()  # with cases there already, the command adds only what is missing
+    call_command("seed_demo_cases", stdout=io.StringIO())
+    seeded = CommonAnswer.objects.filter(committee=_committee())
+    assert seeded.count() >= 5 and all(a.updated_by == user("mediator") for a in seeded)
+    before = sorted(CommonAnswer.objects.values_list("pk", "times_used", "answer"))
+    call_command("seed_demo_cases", stdout=io.StringIO())
+    assert sorted(CommonAnswer.objects.values_list("pk", "times_used", "answer")) == before
