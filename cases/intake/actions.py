@@ -7,8 +7,10 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cases import dates, deadlines, timeline
 from cases.changes import (
@@ -20,15 +22,18 @@ from cases.changes import (
     work_calendar,
 )
 from cases.choices import (
+    AttachmentKind,
     Kind,
     Outcome,
     Side,
 )
-from cases.models import Case, CaseEvent, Party
+from cases.mediation.actions import do_add_attachment
+from cases.models import Attachment, Case, CaseEvent, Party
 from cases.people import roles_of
 from clinic.choices import Role
 from clinic.lib.encrypted import lookup_hash
 from clinic.lib.ids import normalise_id_number
+from clinic.lib.uploads import CheckedUpload
 from clinic.models import User
 
 
@@ -39,7 +44,22 @@ def party_hashes(id_number: str, phone: str) -> tuple[str, str]:
     )
 
 
+GUARDIAN_CONSENTS = _(
+    "A minor or a person without full legal capacity cannot consent themselves: add their "
+    "guardian, then record the consent the guardian gives."
+)
+
+
+def check_direct_consent(party: Party) -> None:
+    """Consent recorded for a party themselves: refused for one who needs a guardian."""
+    if party.needs_guardian:
+        raise ValidationError({"consented": GUARDIAN_CONSENTS})
+
+
 def create_party(case: Case, data: dict[str, Any], *, actor: User) -> Party:
+    """A party as written down at registration or later; the consent and the rights notice
+    ticked on the same form are recorded as acts of ``actor`` (an agent or a guardian gives
+    none of their own: theirs is recorded on the party they act for)."""
     data = dict(data)
     consented = data.pop("consented", False)
     notice_method = data.pop("notice_method", "")
@@ -48,10 +68,12 @@ def create_party(case: Case, data: dict[str, Any], *, actor: User) -> Party:
     party = Party(case=case, **data)
     party.id_number_hash, party.phone_hash = party_hashes(party.id_number, party.phone)
     now = timezone.now()
-    if consented:
-        party.consented_at = now
-    if notice_method:
-        party.notified_at, party.notice_method, party.notified_by = now, notice_method, actor
+    if party.is_principal:
+        if consented:
+            check_direct_consent(party)
+            party.consented_at, party.consent_recorded_by = now, actor
+        if notice_method:
+            party.notified_at, party.notice_method, party.notified_by = now, notice_method, actor
     party.save()
     return party
 
@@ -76,11 +98,13 @@ def do_register_dispute(
     mediator: User | None = None,
     came_on: date | datetime | None = None,
     backdate_reason: str = "",
+    overrode: Iterable[str] = (),
     **fields: Any,
 ) -> Case:
     """Register a dispute (登记): the case, its parties, and its mediator (the registering
     mediator by default). ``came_on``: the day (or the moment) the resident really came, when
-    the case is entered later (``cases.dates``: up to 30 days, with a reason)."""
+    the case is entered later (``cases.dates``: up to 30 days, with a reason). ``overrode``:
+    the possible duplicates the registering person was shown and registered it despite."""
     committee = community.committee
     fields["registered_at"] = _registration(came_on, backdate_reason)
     case = Case(
@@ -97,7 +121,12 @@ def do_register_dispute(
     if mediator is not None:
         grant_mediator(case, mediator)
     timeline.registered(
-        case, actor=actor, parties=created, mediator=mediator, backdate_reason=backdate_reason
+        case,
+        actor=actor,
+        parties=created,
+        mediator=mediator,
+        backdate_reason=backdate_reason,
+        overrode=overrode,
     )
     alert_risk(case)
     return case
@@ -170,14 +199,34 @@ def do_update_party(party: Party, *, actor: User, changes: dict[str, Any]) -> No
     timeline.party_changed(party.case, actor=actor, party=party, changes=changed)
 
 
+def check_consent(party: Party, guardian: Party | None) -> None:
+    """Consent is recorded for a party to the dispute, by themselves or, for a minor or a
+    person without full capacity, by one of their guardians on the case."""
+    if not party.is_principal:
+        raise ValidationError(_("Consent is recorded for the party an agent or guardian acts for."))
+    if guardian is None:
+        check_direct_consent(party)
+        return
+    if guardian.side != Side.GUARDIAN or guardian.represents_id != party.pk:
+        raise ValidationError({"guardian": _("Choose a guardian of this party.")})
+
+
 @transaction.atomic
 def do_record_consent(
-    party: Party, *, actor: User, consented: bool, notice_method: str, note: str = ""
+    party: Party,
+    *,
+    actor: User,
+    consented: bool,
+    notice_method: str,
+    note: str = "",
+    guardian: Party | None = None,
 ) -> None:
-    """Record that a party agreed to mediation and was told their rights and duties."""
+    """Record that a party agreed to mediation (or, for a ward, that their ``guardian`` agreed
+    for them) and was told their rights and duties: who recorded it, when, how told."""
     now = timezone.now()
-    if consented and party.consented_at is None:
-        party.consented_at = now
+    if consented and (party.consented_at is None or guardian is not None):
+        party.consented_at, party.consent_recorded_by = now, actor
+        party.consent_by = guardian
         party.refused_at, party.refusal_note = None, ""
     if notice_method and party.notified_at is None:
         party.notified_at, party.notice_method, party.notified_by = now, notice_method, actor
@@ -190,7 +239,26 @@ def do_record_consent(
         consented=consented,
         notice_method=notice_method,
         note=note,
+        guardian=guardian if consented else None,
     )
+
+
+@transaction.atomic
+def do_add_power_of_attorney(
+    agent: Party, *, actor: User, upload: CheckedUpload, original_name: str, description: str = ""
+) -> Attachment:
+    """File an agent's power of attorney (授权委托书) on the case, as theirs."""
+    attachment = do_add_attachment(
+        agent.case,
+        actor=actor,
+        kind=AttachmentKind.POWER_OF_ATTORNEY,
+        upload=upload,
+        original_name=original_name,
+        description=description or agent.name,
+    )
+    attachment.party = agent
+    attachment.save(update_fields=["party"])
+    return attachment
 
 
 @transaction.atomic

@@ -17,18 +17,27 @@ from cases.choices import (
     Source,
 )
 from cases.forms import CameOnFields, CaseFieldsForm, VersionedForm, textarea
-from cases.models import Party
+from cases.intake.actions import GUARDIAN_CONSENTS
+from cases.mediation.forms import AttachmentForm
+from cases.models import Case, Party
+from cases.models.parties import ACTING_SIDES
 from clinic.lib import limits
 from clinic.lib.ids import is_valid_resident_id, normalise_id_number
 from clinic.lib.inputs import NameInput, PhoneField
+from clinic.lib.names import name_key
 from clinic.models import Clinic, Community, Grid
 
 
 class PartyForm(forms.ModelForm):
-    """A party as the mediator writes it down; the ID number's check digit is verified."""
+    """A party as the mediator writes it down; the ID number's check digit is verified.
+
+    Consent and the rights notice are never ticked in advance: each is an act the person
+    recording it chooses. On a case's page (``case`` given) an agent or a guardian names the
+    party they act for; a minor or a person without full capacity consents only through a
+    guardian, recorded afterwards."""
 
     phone = PhoneField(label=_("Phone"), required=False)
-    consented = forms.BooleanField(label=_("Agrees to mediation"), required=False, initial=True)
+    consented = forms.BooleanField(label=_("Agrees to mediation"), required=False)
     notice_method = forms.ChoiceField(
         label=_("Told their rights and duties"),
         choices=[("", _("Not yet")), *NoticeMethod.choices],
@@ -39,6 +48,8 @@ class PartyForm(forms.ModelForm):
         model = Party
         fields = [
             "side",
+            "represents",
+            "relation",
             "name",
             "gender",
             "id_type",
@@ -49,11 +60,20 @@ class PartyForm(forms.ModelForm):
             "elderly_alone",
             "disabled",
             "minor",
+            "lacks_capacity",
             "needs_interpreter",
         ]
         widgets = {"name": NameInput}
+        labels = {"represents": _("Acts for (agents and guardians)")}
+        help_texts = {"relation": _("For a guardian or an agent: 父亲, 配偶, 律师 …")}
 
-    def __init__(self, *args: Any, sides: list[str] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        sides: list[str] | None = None,
+        case: Case | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["gender"].required = False
         self.fields["id_type"].required = False
@@ -62,13 +82,37 @@ class PartyForm(forms.ModelForm):
             cast(forms.ChoiceField, self.fields["side"]).choices = [
                 (s, Side(s).label) for s in sides
             ]
+        if case is None:
+            del self.fields["represents"]
+            del self.fields["relation"]
+        else:
+            principals = case.parties.exclude(side__in=ACTING_SIDES)
+            if self.instance.pk:
+                principals = principals.exclude(pk=self.instance.pk)
+            represents = cast(forms.ModelChoiceField, self.fields["represents"])
+            represents.queryset = principals
         if self.instance.pk:
             del self.fields["consented"]
             del self.fields["notice_method"]
 
+    @property
+    def acting_for_someone(self) -> bool:
+        return self.cleaned_data.get("side") in ACTING_SIDES
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        if "represents" in self.fields:
+            if self.acting_for_someone and not data.get("represents"):
+                self.add_error("represents", _("Say which party they act for."))
+            elif not self.acting_for_someone:
+                data["represents"] = None
+        if self.acting_for_someone:
+            # an agent's or a guardian's agreement is recorded on the party they act for
+            data["consented"], data["notice_method"] = False, ""
+        needs_guardian = data.get("minor") or data.get("lacks_capacity")
+        if data.get("consented") and needs_guardian:
+            self.add_error("consented", GUARDIAN_CONSENTS)
         id_type, number = data.get("id_type"), (data.get("id_number") or "").strip()
         if number and not id_type:
             self.add_error("id_type", _("Say which document this number is from."))
@@ -84,6 +128,12 @@ class PartyForm(forms.ModelForm):
 
 
 class ConsentForm(forms.Form):
+    """Consent and the rights notice as they are given; for a minor or a person without full
+    capacity, the guardian who agrees for them."""
+
+    guardian = forms.ModelChoiceField(
+        label=_("Guardian who agrees for them"), queryset=Party.objects.none(), required=False
+    )
     consented = forms.BooleanField(label=_("Agrees to mediation"), required=False)
     notice_method = forms.ChoiceField(
         label=_("Told their rights and duties"),
@@ -92,12 +142,52 @@ class ConsentForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), max_length=limits.LINE, required=False)
 
+    def __init__(self, *args: Any, party: Party, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.party = party
+        if party.needs_guardian:
+            guardians = Party.objects.filter(
+                case_id=party.case_id, side=Side.GUARDIAN, represents=party
+            )
+            field = cast(forms.ModelChoiceField, self.fields["guardian"])
+            field.queryset = guardians
+            self.fields["consented"].label = _("The guardian agrees to mediation for them")
+        else:
+            del self.fields["guardian"]
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         if not data.get("consented") and not data.get("notice_method"):
             raise forms.ValidationError(_("Record the consent, the notice, or both."))
+        if self.party.needs_guardian and data.get("consented") and not data.get("guardian"):
+            self.add_error("guardian", GUARDIAN_CONSENTS)
         return data
+
+
+class PowerOfAttorneyForm(AttachmentForm):
+    """An agent's 授权委托书: the scan, checked like every attachment."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["kind"]
+        self.fields["file"].label = _("Power of attorney (PDF, JPEG, PNG or HEIC, up to 20 MB)")
+
+
+class ResidentSearchForm(forms.Form):
+    """One box: a phone number or an ID number (matched exactly) or a name (its start)."""
+
+    q = forms.CharField(
+        label=_("Phone, ID number or name"),
+        max_length=limits.NAME,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "enterkeyhint": "search"}),
+    )
+
+    def clean_q(self) -> str:
+        text = self.cleaned_data["q"].strip()
+        if not name_key(text):
+            raise forms.ValidationError(_("Type a phone number, an ID number or a name."))
+        return text
 
 
 class RefusalForm(forms.Form):
@@ -113,8 +203,11 @@ class RegisterDisputeForm(CameOnFields, CaseFieldsForm):
     )
     grid = forms.ModelChoiceField(label=_("Grid"), queryset=Grid.objects.none(), required=False)
     register_anyway = forms.BooleanField(
-        label=_("I have checked the open cases above; register this one as well"), required=False
+        label=_("I have checked the possible duplicates above; register this one as well"),
+        required=False,
     )
+    # The warning this page showed (signed): "register anyway" answers that warning only.
+    warned = forms.CharField(widget=forms.HiddenInput, required=False)
 
     field_order = [
         "community",

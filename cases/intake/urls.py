@@ -7,7 +7,9 @@ from django.urls import URLPattern, path
 from cases.intake.views import (
     add_party,
     edit_party,
+    find_resident,
     log_advice,
+    party_authority,
     party_consent,
     party_refusal,
     register_dispute,
@@ -22,4 +24,6 @@ urlpatterns: list[URLPattern] = [
     path("parties/<int:pk>/consent/", party_consent, name="party_consent"),
     path("parties/<int:pk>/refusal/", party_refusal, name="party_refusal"),
     path("parties/<int:pk>/reveal/", reveal_party, name="reveal_party"),
+    path("parties/<int:pk>/authority/", party_authority, name="party_authority"),
+    path("residents/", find_resident, name="find_resident"),
 ]

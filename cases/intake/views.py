@@ -5,82 +5,116 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import (
-    Q,
-)
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import access
+from cases.answers.views import answer_picker
 from cases.choices import (
     Side,
 )
 from cases.intake.actions import (
+    check_consent,
     do_add_party,
+    do_add_power_of_attorney,
     do_log_advice,
     do_record_consent,
     do_record_refusal,
     do_register_dispute,
     do_update_party,
-    party_hashes,
 )
-from cases.intake.forms import AdviceForm, ConsentForm, PartyForm, RefusalForm, RegisterDisputeForm
-from cases.models import Case, Party
+from cases.intake.checks import (
+    Findings,
+    Found,
+    possible_duplicates,
+    probe_allowed,
+    same_person,
+    search_terms,
+)
+from cases.intake.checks import find_resident as find_resident_cases
+from cases.intake.forms import (
+    AdviceForm,
+    ConsentForm,
+    PartyForm,
+    PowerOfAttorneyForm,
+    RefusalForm,
+    RegisterDisputeForm,
+    ResidentSearchForm,
+)
+from cases.models import Party
 from cases.pages import case_detail_page, form_page, submit
 from cases.selectors import detail_queryset
 from clinic import access as clinic_access
-from clinic.access import AuthenticatedHttpRequest, NotPermitted
+from clinic.access import AuthenticatedHttpRequest, NotPermitted, NotVisible
 from clinic.audit import record as audit
-from clinic.choices import AuditEvent, Role
-from clinic.models import Community
+from clinic.choices import PROFESSIONAL_ROLES, AuditEvent, Role
+from clinic.lib.masking import mask_id_number, mask_phone
+
+#: Who may look a resident up: everyone who works cases (not grid workers).
+SEARCH_ROLES = (
+    Role.MEDIATOR,
+    Role.COORDINATOR,
+    Role.STREET_OFFICER,
+    Role.DISTRICT_ADMIN,
+    *PROFESSIONAL_ROLES,
+)
 
 
-def _duplicates(community: Community, party_forms: list[PartyForm]) -> list[Case]:
-    """Open cases in the same street with a party of the same ID number or phone."""
-    hashes: set[str] = set()
-    for party_form in party_forms:
-        if not party_form.is_valid():
-            continue
-        id_hash, phone_hash = party_hashes(
-            party_form.cleaned_data.get("id_number", ""), party_form.cleaned_data.get("phone", "")
-        )
-        hashes.update(h for h in (id_hash, phone_hash) if h)
-    if not hashes:
-        return []
-    return list(
-        Case.objects.open()
-        .filter(street=community.street)
-        .filter(Q(parties__id_number_hash__in=hashes) | Q(parties__phone_hash__in=hashes))
-        .distinct()
-        .select_related("community")[:5]
-    )
+def too_many_checks(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """429: this person looked people up too often in the last minute."""
+    return render(request, "cases/intake/too_many_checks.html", status=429)
 
 
 def register_dispute(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """登记. Before a dispute is written, its parties are looked up (``possible_duplicates``);
+    a possible duplicate is shown and the page asks again, with "register anyway" offered
+    for that very warning only. Each look-up is audited and counted against the limit."""
     user = request.user
     communities = access.register_communities(user)
     if not communities.exists():
         raise NotPermitted("case", "", "register")
-    data = request.POST or None
+    posted = request.POST.copy()  # mutable: the page adds the fingerprint of its warning
+    data = posted if request.method == "POST" else None
     form = RegisterDisputeForm(data, communities=communities)
     applicant = PartyForm(data, prefix="applicant", sides=[Side.APPLICANT])
     respondent = PartyForm(data, prefix="respondent", sides=[Side.RESPONDENT])
-    duplicates: list[Case] = []
+    findings = Findings()
     if request.method == "POST" and all(f.is_valid() for f in (form, applicant, respondent)):
+        if not probe_allowed(user):
+            return too_many_checks(request)
         community = form.cleaned_data["community"]
-        duplicates = _duplicates(community, [applicant, respondent])
-        if duplicates and not form.cleaned_data["register_anyway"]:
+        findings = possible_duplicates(
+            user, community, [applicant.cleaned_data, respondent.cleaned_data]
+        )
+        overriding = (
+            bool(findings)
+            and form.cleaned_data["register_anyway"]
+            and findings.answered_by(form.cleaned_data["warned"])
+        )
+        audit(
+            AuditEvent.VIEW,
+            request=request,
+            object_type="party",
+            detail={
+                "check": "duplicates",
+                "shown": [case.pk for case, _why in findings.shown],
+                "hidden": findings.hidden,
+                "override": overriding,
+            },
+        )
+        if findings and not overriding:
+            posted["warned"] = findings.token()  # the form shows this warning's fingerprint
             form.add_error(
                 "register_anyway",
-                _("A party already has an open case in this street: check it, then tick here."),
+                _("A party may already have a case: check the cases above, then tick here."),
             )
         else:
             fields = {
                 k: v
                 for k, v in form.cleaned_data.items()
-                if k not in ("community", "register_anyway")
+                if k not in ("community", "register_anyway", "warned")
             }
             fields["risk"] = fields["risk"] or ""
             case = do_register_dispute(
@@ -88,10 +122,13 @@ def register_dispute(request: AuthenticatedHttpRequest) -> HttpResponse:
                 community=community,
                 parties=[applicant.cleaned_data, respondent.cleaned_data],
                 mediator=user if clinic_access.has_role(user, Role.MEDIATOR) else None,
+                overrode=findings.overrode() if overriding else (),
                 **fields,
             )
             messages.success(request, _("The dispute was registered."))
             return redirect(case)
+    if not findings:
+        del form.fields["register_anyway"]
     return render(
         request,
         "cases/intake/register_dispute.html",
@@ -99,7 +136,7 @@ def register_dispute(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "applicant": applicant,
             "respondent": respondent,
-            "duplicates": duplicates,
+            "findings": findings,
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -111,7 +148,8 @@ def log_advice(request: AuthenticatedHttpRequest) -> HttpResponse:
     communities = access.register_communities(user)
     if not communities.exists():
         raise NotPermitted("case", "", "advice")
-    form = AdviceForm(request.POST or None, communities=communities)
+    picker = answer_picker(request, communities)  # common answers to fill the answer from
+    form = AdviceForm(request.POST or None, communities=communities, initial=picker.initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         case = do_log_advice(
@@ -125,6 +163,7 @@ def log_advice(request: AuthenticatedHttpRequest) -> HttpResponse:
             came_on=data["came_on"],
             backdate_reason=data["backdate_reason"],
         )
+        picker.used()
         messages.success(request, _("The advice was recorded."))
         if "another" in request.POST:
             return redirect("cases:log_advice")
@@ -132,16 +171,18 @@ def log_advice(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/intake/log_advice.html",
-        {"form": form},
+        {"form": form, "picker": picker},
         status=400 if request.method == "POST" else 200,
     )
 
 
 def add_party(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A party, an agent or a guardian (``?side=guardian&represents=<party>`` starts one)."""
     case = access.access_case(request.user, pk, write=True)
     if not case.is_open:
         raise NotPermitted("case", pk, "add party")
-    form = PartyForm(request.POST or None)
+    initial = {k: request.GET[k] for k in ("side", "represents") if request.GET.get(k)}
+    form = PartyForm(request.POST or None, case=case, initial=initial)
     submitted = submit(
         request, form, lambda data: do_add_party(case, actor=request.user, data=data)
     )
@@ -155,10 +196,10 @@ def add_party(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def edit_party(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     party = access.access_party(request.user, pk, write=True)
-    form = PartyForm(request.POST or None, instance=party)
+    form = PartyForm(request.POST or None, instance=party, case=party.case)
 
     def save(data: dict[str, Any]) -> None:
-        changes = {f: data[f] for f in form.Meta.fields}
+        changes = {f: data[f] for f in form.Meta.fields if f in data}
         do_update_party(Party.objects.get(pk=pk), actor=request.user, changes=changes)
 
     if submitted := submit(request, form, save):
@@ -172,25 +213,122 @@ def edit_party(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def party_consent(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Consent and the rights notice, recorded as given; a ward's through their guardian."""
     party = access.access_party(request.user, pk, write=True)
-    form = ConsentForm(request.POST or None)
-    submitted = submit(
-        request, form, lambda data: do_record_consent(party, actor=request.user, **data)
-    )
+    if not party.is_principal:
+        raise NotPermitted("party", pk, "consent")
+    form = ConsentForm(request.POST or None, party=party)
+
+    def record(data: dict[str, Any]) -> None:
+        guardian = data.get("guardian") if data["consented"] else None
+        if data["consented"]:
+            check_consent(party, guardian)
+        do_record_consent(
+            party,
+            actor=request.user,
+            consented=data["consented"],
+            notice_method=data["notice_method"],
+            note=data["note"],
+            guardian=guardian,
+        )
+
+    submitted = submit(request, form, record)
     if submitted:
         messages.success(request, _("Recorded."))
         return redirect(party.case)
+    intro = _(
+        "Mediation is free and voluntary. Tell the party their rights and duties "
+        "(人民调解法 Art. 23–24) before mediating, and note how."
+    )
+    if party.needs_guardian:
+        intro += " " + _(
+            "%(name)s is a minor or without full legal capacity: their guardian agrees for them. "
+            "If the guardian is not on the case yet, add them first (Add a party, side Guardian)."
+        ) % {"name": party.name}
     return form_page(
         request,
         party.case,
         form,
         title=_("Consent and rights notice: %(name)s") % {"name": party.name},
         submit=_("Record"),
-        intro=_(
-            "Mediation is free and voluntary. Tell the party their rights and duties "
-            "(人民调解法 Art. 23–24) before mediating, and note how."
-        ),
+        intro=intro,
         status=submitted.status,
+    )
+
+
+def party_authority(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """An agent's power of attorney (授权委托书), filed as theirs."""
+    agent = access.access_party(request.user, pk, write=True)
+    if agent.side != Side.AGENT:
+        raise NotPermitted("party", pk, "power of attorney")
+    form = PowerOfAttorneyForm(request.POST or None, request.FILES or None)
+    submitted = submit(
+        request,
+        form,
+        lambda data: do_add_power_of_attorney(
+            agent,
+            actor=request.user,
+            upload=form.checked,
+            original_name=form.checked_name,
+            description=data["description"],
+        ),
+    )
+    if submitted:
+        messages.success(request, _("The power of attorney was filed."))
+        return redirect(agent.case)
+    return form_page(
+        request,
+        agent.case,
+        form,
+        title=_("Power of attorney of %(name)s") % {"name": agent.name},
+        submit=_("Upload"),
+        intro=_("The signed 授权委托书 of the party this agent acts for."),
+        multipart=True,
+        status=submitted.status,
+    )
+
+
+def find_resident(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A resident's earlier cases and advice, within the viewer's scope: by exact phone or ID
+    number, by name, or as "this person's other cases" from a case page (``?party=``). Each
+    search is audited (what was searched by and how much was found, never what was typed) and
+    counted against the limit."""
+    user = request.user
+    if not clinic_access.has_role(user, *SEARCH_ROLES):
+        raise NotPermitted("party", "", "search")
+    form = ResidentSearchForm(request.GET if "q" in request.GET else None)
+    person: Party | None = None
+    found: list[Found] | None = None
+    if request.GET.get("party"):
+        try:
+            pk = int(request.GET["party"])
+        except ValueError:
+            raise NotVisible("party", request.GET["party"]) from None
+        person = access.access_party(user, pk)
+        by, match, exclude = "party", same_person(person), person.case_id
+    elif form.is_bound and form.is_valid():
+        by, match = search_terms(form.cleaned_data["q"])
+        exclude = None
+    if person is not None or (form.is_bound and form.is_valid()):
+        if not probe_allowed(user):
+            return too_many_checks(request)
+        found = find_resident_cases(user, match, exclude_case=exclude)
+        for item in found:
+            for party in item.parties:
+                party.shown_phone = mask_phone(party.phone)
+                party.shown_id = mask_id_number(party.id_number)
+        audit(
+            AuditEvent.VIEW,
+            request=request,
+            object_type="party",
+            object_id=person.pk if person else "",
+            detail={"search": by, "found": len(found)},
+        )
+    return render(
+        request,
+        "cases/intake/find_resident.html",
+        {"form": form, "person": person, "found": found},
+        status=400 if form.is_bound and not form.is_valid() else 200,
     )
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.choices import (
+    AttachmentKind,
     Gender,
     IdType,
     NoticeMethod,
@@ -21,11 +22,15 @@ from clinic.lib.encrypted import EncryptedCharField
 from clinic.lib.names import name_key
 from clinic.lib.phones import phone_validator
 
+#: The sides of those who act for a party rather than being one: agents and guardians.
+ACTING_SIDES = (Side.AGENT, Side.GUARDIAN)
+
 
 class PartyQuerySet(models.QuerySet["Party"]):
     def named_in_lists(self) -> PartyQuerySet:
-        """The parties a case's row in a list names: not the agents, applicants first."""
-        return self.exclude(side=Side.AGENT).order_by("side", "pk")
+        """The parties a case's row in a list names: not agents or guardians, applicants
+        first."""
+        return self.exclude(side__in=ACTING_SIDES).order_by("side", "pk")
 
 
 class Party(models.Model):
@@ -140,6 +145,22 @@ class Party(models.Model):
         return self.minor or self.lacks_capacity
 
     @property
+    def is_principal(self) -> bool:
+        """A party to the dispute itself (not an agent or a guardian acting for one)."""
+        return self.side not in ACTING_SIDES
+
+    @property
+    def consent_complete(self) -> bool:
+        """Told their rights, agreed to mediation and not refused since; for a minor or a
+        person without full capacity, the agreement given by their guardian."""
+        return bool(
+            self.consented_at
+            and self.notified_at
+            and not self.refused_at
+            and (not self.needs_guardian or self.consent_by_id)
+        )
+
+    @property
     def special_groups(self) -> list[str]:
         flags = [
             (self.elderly_alone, _("elderly living alone")),
@@ -149,3 +170,26 @@ class Party(models.Model):
             (self.lacks_capacity, _("without full legal capacity")),
         ]
         return [str(label) for on, label in flags if on]
+
+
+def agents_without_authority(parties: list[Party], attachments: list[Any]) -> list[Party]:
+    """The agents of ``parties`` with no power of attorney (授权委托书) among ``attachments``
+    (their ``party`` is the agent)."""
+    authorised = {a.party_id for a in attachments if a.kind == AttachmentKind.POWER_OF_ATTORNEY}
+    return [p for p in parties if p.side == Side.AGENT and p.pk not in authorised]
+
+
+def consent_ready(case: Case) -> bool:
+    """The parties let the dispute be accepted: an applicant and a respondent, each party's
+    consent and rights notice recorded (a guardian's for those who need one), nobody
+    refusing, and every agent's power of attorney on file. Reads the case's prefetched
+    parties and attachments where the page has them."""
+    parties = list(case.parties.all())
+    principals = [p for p in parties if p.is_principal]
+    sides = {p.side for p in principals}
+    return (
+        Side.APPLICANT in sides
+        and Side.RESPONDENT in sides
+        and all(p.consent_complete for p in principals)
+        and not agents_without_authority(parties, list(case.attachments.all()))
+    )

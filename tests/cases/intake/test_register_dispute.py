@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.urls import reverse
 
 from cases.models import Case
@@ -63,11 +65,14 @@ def test_a_party_with_an_open_case_in_the_street_is_flagged_before_registering(
     client = client_for("mediator")
     response = client.post(reverse("cases:register_dispute"), _form(**{"applicant-phone": phone}))
     assert response.status_code == 400
-    assert "已有未结案件" in response.content.decode()
+    page = response.content.decode()
+    assert "可能重复" in page
     assert Case.objects.count() == 1
+    warned = re.search(r'name="warned" value="([^"]+)"', page)
+    assert warned is not None
     again = client.post(
         reverse("cases:register_dispute"),
-        _form(**{"applicant-phone": phone, "register_anyway": "on"}),
+        _form(**{"applicant-phone": phone, "register_anyway": "on", "warned": warned.group(1)}),
     )
     assert again.status_code == 302 and Case.objects.count() == 2
 
