@@ -259,9 +259,18 @@ def party_consent(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def party_authority(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An agent's power of attorney (授权委托书), filed as theirs."""
     agent = access.access_party(request.user, pk, write=True)
-    if agent.side != Side.AGENT:
-        raise NotPermitted("party", pk, "power of attorney")
     form = PowerOfAttorneyForm(request.POST or None, request.FILES or None)
+    if agent.side != Side.AGENT:
+        return form_page(
+            request,
+            agent.case,
+            form,
+            title=_("Power of attorney of %(name)s") % {"name": agent.name},
+            submit=_("Upload"),
+            intro=_("A power of attorney is filed for an agent only."),
+            multipart=True,
+            status=400,
+        )
     submitted = submit(
         request,
         form,

@@ -221,5 +221,6 @@ def test_a_power_of_attorney_is_filed_only_for_an_agent(demo: None) -> None:
         reverse("cases:party_authority", args=[applicant.pk]),
         {"file": SimpleUploadedFile("委托书.pdf", _pdf())},
     )
-    assert response.status_code == 403
+    assert response.status_code == 400
+    assert "授权委托书只为代理人存档" in response.content.decode()
     assert not Attachment.objects.exists()
