@@ -131,3 +131,24 @@ def access_booking(user: User | AnonymousUser, pk: int, *, own: bool = False) ->
     if seat_roles_for(user, clinic) or manages_clinic(user, clinic):
         raise NotPermitted("booking", pk, "change")
     raise NotVisible("booking", pk)
+
+
+def on_roster_of(person: User, clinics: Iterable[Clinic]) -> bool:
+    """The person holds a roster role serving one of these clinics."""
+    held = [m for m in memberships(person) if m.role in ROSTER_ROLES]
+    return any(_covers(m, clinic) for m in held for clinic in clinics)
+
+
+def access_duty_person(user: User | AnonymousUser, pk: int) -> tuple[User, bool]:
+    """Whose duty statement this user may see, and whether they may confirm it: a
+    professional sees their own; a roster manager sees and confirms those on the roster of
+    the clinics they manage."""
+    person = User.objects.filter(pk=pk, is_active=True).first()
+    if person is None:
+        raise NotVisible("person", pk)
+    managed = list(managed_clinics(user).select_related("community__street"))
+    if managed and person.pk != user.pk and on_roster_of(person, managed):
+        return person, True
+    if person.pk == user.pk and any(m.role in ROSTER_ROLES for m in memberships(user)):
+        return person, False
+    raise NotVisible("person", pk)

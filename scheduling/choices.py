@@ -29,6 +29,7 @@ class SessionKind(models.TextChoices):
     REGULAR = "regular", _("Regular sit-in")
     POPUP = "popup", _("Pop-up clinic (义诊)")
     ONLINE = "online", _("Online")
+    LECTURE = "lecture", _("Legal education lecture (普法讲座)")
 
 
 class SessionStatus(models.TextChoices):
@@ -55,3 +56,8 @@ class CommitmentKind(models.TextChoices):
     VISIT = "visit", _("Home visit")
     MEETING = "meeting", _("Joint consultation meeting")
     FOLLOW_UP = "follow_up", _("Follow-up visit")
+
+
+class StatementPeriod(models.TextChoices):
+    MONTH = "month", _("Month")
+    QUARTER = "quarter", _("Quarter")

@@ -339,3 +339,36 @@ class FeedToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}"
+
+
+class DutyStatement(models.Model):
+    """A professional's duty statement (履职情况) for a month or a quarter, confirmed by the
+    coordinator: the figures as they stood at confirmation, frozen, and the unit the person
+    worked for then."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="duty_statements",
+        verbose_name=_("professional"),
+    )
+    period = models.CharField(_("period"), max_length=7)  # 2026-11 or 2026-Q4
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))  # the last day of the period
+    organisation = models.CharField(_("organisation"), max_length=limits.LINE, blank=True)
+    figures = models.JSONField(_("figures"), default=dict)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("confirmed by")
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("duty statement")
+        verbose_name_plural = _("duty statements")
+        ordering = ["-starts_on", "person"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "period"], name="one_statement_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.period}"

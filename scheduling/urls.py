@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from scheduling.views import bookings, duty_board, feeds, hours, leave, sessions, suggestions
+from scheduling.views import (
+    bookings,
+    duty_board,
+    feeds,
+    hours,
+    leave,
+    sessions,
+    statements,
+    suggestions,
+)
 
 app_name = "scheduling"
 
@@ -15,6 +24,13 @@ urlpatterns = [
     path("feed/<str:token>.ics", feeds.feed, name="feed"),
     path("suggest/", suggestions.suggest_roster, name="suggest_roster"),
     path("hours/", hours.hours_report, name="hours_report"),
+    path("statements/", statements.duty_statements, name="duty_statements"),
+    path("statements/<int:pk>/", statements.duty_statement, name="duty_statement"),
+    path(
+        "statements/<int:pk>/confirm/",
+        statements.confirm_duty_statement,
+        name="confirm_duty_statement",
+    ),
     path("duty/<slug:slug>/", duty_board.duty_board, name="duty_board"),
     path("sessions/<int:pk>/", sessions.session_detail, name="session_detail"),
     path("sessions/<int:pk>/cancel/", sessions.cancel_session, name="cancel_session"),

@@ -34,7 +34,6 @@ from scheduling.actions.commitments import Clash
 from scheduling.actions.sessions import month_bounds, roster_settings
 from scheduling.choices import ROSTER_ROLES, BookingStatus
 from scheduling.models import Booking, ClinicSession, Leave
-from scheduling.views.sessions import session_detail
 
 
 def my_roster(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -103,8 +102,7 @@ def book_seat(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         do_book_seat(seat, person=request.user, actor=request.user)
     except (BookingRefused, Clash) as refused:
-        messages.error(request, refused.message)
-        return _refused(request, seat.session)
+        return _refused(request, seat.session, refused.message)
     messages.success(request, _("Booked: %(session)s.") % {"session": seat.session})
     return redirect(seat.session)
 
@@ -176,11 +174,13 @@ def check_in(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect(session)
 
 
-def _refused(request: AuthenticatedHttpRequest, session: ClinicSession) -> HttpResponse:
-    """The session's page again, with the refusal's message, as a 400."""
-    response = session_detail(request, session.pk)
-    response.status_code = 400
-    return response
+def _refused(
+    request: AuthenticatedHttpRequest, session: ClinicSession, message: str
+) -> HttpResponse:
+    """Why it was refused, with the way back to the session, as a 400."""
+    return render(
+        request, "scheduling/refused.html", {"session": session, "message": message}, status=400
+    )
 
 
 def assign_seat(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -218,8 +218,7 @@ def undo_check_out(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         check_undo_check_out(booking)
     except BookingRefused as refused:
-        messages.error(request, refused.message)
-        return _refused(request, booking.seat.session)
+        return _refused(request, booking.seat.session, refused.message)
     do_undo_check_out(booking, actor=request.user, request=request)
     messages.success(request, _("The check-out was undone; you are checked in."))
     return redirect(booking.seat.session)

@@ -1,0 +1,177 @@
+"""A professional's duty statement (履职情况) for a month or a quarter: what the roster knows
+(sessions attended, on-site hours against the minimum, lectures) and what the apps that
+declare a ``duty_figures`` hook know (the cases app: advice, consultations, home visits);
+confirmed by the coordinator, which freezes the figures."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.apps import apps
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from clinic.models import Clinic, Membership, User
+from scheduling import access
+from scheduling.actions.sessions import roster_settings
+from scheduling.choices import ROSTER_ROLES, BookingStatus, SessionKind, SessionStatus
+from scheduling.models import Booking, DutyStatement
+
+#: The figures of a statement, in the order of the page, the PDF and the workbook.
+FIGURES = {
+    "sessions": gettext_lazy("Clinic sessions attended"),
+    "hours": gettext_lazy("On-site hours"),
+    "minimum": gettext_lazy("Minimum on-site hours"),
+    "advice": gettext_lazy("Advice given on cases"),
+    "consultations": gettext_lazy("Joint consultations"),
+    "home_visits": gettext_lazy("Home visits"),
+    "lectures": gettext_lazy("Legal education lectures"),
+}
+
+
+class StatementRefused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+_PERIOD = re.compile(r"^(\d{4})-(?:(\d{2})|Q([1-4]))$")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A month (``2026-11``) or a quarter (``2026-Q4``)."""
+
+    key: str
+    starts_on: date
+    ends_on: date  # the last day
+    months: int
+
+    @property
+    def label(self) -> str:
+        if self.months == 1:
+            return _("%(year)d-%(month)02d") % {
+                "year": self.starts_on.year,
+                "month": self.starts_on.month,
+            }
+        return _("Q%(quarter)d %(year)d") % {
+            "year": self.starts_on.year,
+            "quarter": (self.starts_on.month - 1) // 3 + 1,
+        }
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """The period as aware datetimes, the end exclusive."""
+        zone = timezone.get_current_timezone()
+        start = datetime(self.starts_on.year, self.starts_on.month, 1, tzinfo=zone)
+        following = self.ends_on + timedelta(days=1)
+        return start, datetime(following.year, following.month, following.day, tzinfo=zone)
+
+
+def check_period(text: str) -> Period:
+    """``YYYY-MM`` or ``YYYY-Qn``; ``ValueError`` with the reader's message otherwise."""
+    found = _PERIOD.match(text.strip())
+    if found is None or not 2000 <= int(found[1]) <= 2100:
+        raise ValueError(_("Give the period as YYYY-MM (a month) or YYYY-Qn (a quarter)."))
+    year = int(found[1])
+    if found[2] is not None:
+        month = int(found[2])
+        if not 1 <= month <= 12:
+            raise ValueError(_("Give the period as YYYY-MM (a month) or YYYY-Qn (a quarter)."))
+        first, months = date(year, month, 1), 1
+    else:
+        first, months = date(year, (int(found[3]) - 1) * 3 + 1, 1), 3
+    last_month = first.month + months - 1
+    following = date(year + last_month // 12, last_month % 12 + 1, 1)
+    return Period(text.strip(), first, following - timedelta(days=1), months)
+
+
+def current_period() -> Period:
+    today = timezone.localdate()
+    return check_period(f"{today.year:04d}-{today.month:02d}")
+
+
+def roster_people(clinics: list[Clinic]) -> list[User]:
+    """Everyone active who holds a roster role serving one of these clinics, by name."""
+    held = (
+        Membership.objects.active()
+        .filter(role__in=ROSTER_ROLES, user__is_active=True)
+        .select_related("user")
+    )
+    people = {m.user_id: m.user for m in held if any(access._covers(m, c) for c in clinics)}
+    return sorted(people.values(), key=lambda p: (p.display_name, p.pk))
+
+
+def case_figures(person: User, starts_at: datetime, ends_at: datetime) -> dict[str, int]:
+    """The figures of every app declaring ``duty_figures`` on its config (a dotted path to a
+    function of the person and the period), added up."""
+    totals: dict[str, int] = {}
+    for config in apps.get_app_configs():
+        path = getattr(config, "duty_figures", None)
+        if path:
+            for key, value in import_string(path)(person, starts_at, ends_at).items():
+                totals[key] = totals.get(key, 0) + value
+    return totals
+
+
+def duty_figures(person: User, period: Period) -> dict[str, Any]:
+    """The statement's figures as they stand now. A session counts as attended when the
+    person checked out or was marked present; a lecture is an attended session of the
+    lecture kind; the minimum is the monthly minimum of the clinics they serve (the highest),
+    times the months of the period."""
+    start, end = period.bounds()
+    attended = [
+        booking
+        for booking in Booking.objects.filter(
+            person=person,
+            status=BookingStatus.ACTIVE,
+            seat__session__starts_at__gte=start,
+            seat__session__starts_at__lt=end,
+        )
+        .exclude(seat__session__status=SessionStatus.CANCELLED)
+        .select_related("seat__session")
+        if booking.hours_on_site > 0
+    ]
+    clinics: list[Clinic] = list(access.served_clinics(person))
+    monthly = max((float(roster_settings(c).minimum_hours) for c in clinics), default=0.0)
+    figures: dict[str, Any] = {
+        "sessions": len(attended),
+        "hours": round(sum(b.hours_on_site for b in attended), 1),
+        "minimum": round(monthly * period.months, 1),
+        "advice": 0,
+        "consultations": 0,
+        "home_visits": 0,
+        "lectures": sum(1 for b in attended if b.seat.session.kind == SessionKind.LECTURE),
+    }
+    figures.update(case_figures(person, start, end))
+    return figures
+
+
+@transaction.atomic
+def do_confirm_duty_statement(person: User, period: Period, *, actor: User) -> DutyStatement:
+    """The coordinator confirms a statement: its figures and the person's unit are frozen as
+    they stand. A period is confirmed once, and not before it has begun."""
+    if period.starts_on > timezone.localdate():
+        raise StatementRefused(_("This period has not begun yet."))
+    try:
+        with transaction.atomic():
+            return DutyStatement.objects.create(
+                person=person,
+                period=period.key,
+                starts_on=period.starts_on,
+                ends_on=period.ends_on,
+                organisation=person.organisation,
+                figures=duty_figures(person, period),
+                confirmed_by=actor,
+                confirmed_at=timezone.now(),
+            )
+    except IntegrityError as error:
+        raise StatementRefused(
+            _("The statement of %(person)s for %(period)s is already confirmed.")
+            % {"person": person, "period": period.label}
+        ) from error
