@@ -18,12 +18,20 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from cases import deadlines, timeline
-from cases.changes import alert_risk, claim, grant_mediator, revoke_all, save_case
+from cases.changes import (
+    alert_risk,
+    claim,
+    grant_mediator,
+    hand_to_street,
+    revoke_all,
+    save_case,
+)
 from cases.choices import (
     ACTIVE_STATES,
     EventKind,
 )
 from cases.models import Case, CaseEvent, FollowUp, Party
+from cases.people import coordinators
 from clinic.actions import do_notify
 from clinic.models import Holiday, User
 
@@ -101,17 +109,24 @@ def do_recuse_mediator(
     *,
     actor: User,
     version: int | None,
-    party: Party,
     reason: str,
-    new_mediator: User,
+    party: Party | None = None,
+    new_mediator: User | None = None,
+    escalate: bool = False,
 ) -> None:
-    """A party objects to the mediator (回避): the case goes to another mediator."""
+    """回避: a party objects to the mediator, or the mediator steps aside (no ``party``). The
+    mediator loses the case (and reading it); the case goes to ``new_mediator`` (one of the
+    same committee), or to the street committee (``escalate``: the committee has no other),
+    or waits for the coordinator to assign one. The coordinators are told."""
     claim(case, version)
     previous = case.mediator
     if previous is not None:
         revoke_all(case, previous)
         case.mediator = None
-    hand_to(case, new_mediator, actor=actor)
+    if new_mediator is not None:
+        hand_to(case, new_mediator, actor=actor)
+    else:
+        save_case(case, actor, ["mediator"])
     timeline.recused(
         case,
         actor=actor,
@@ -119,6 +134,26 @@ def do_recuse_mediator(
         mediator=previous,
         new_mediator=new_mediator,
         reason=reason,
+        escalated=escalate and new_mediator is None,
+    )
+    if escalate and new_mediator is None:
+        hand_to_street(case, actor=actor, reason=reason)
+    if party is None:
+        title = _("Mediator %(name)s stepped aside from %(case)s") % {
+            "name": previous,
+            "case": case,
+        }
+    else:
+        title = _("%(party)s objects to the mediator of %(case)s") % {
+            "party": party.name,
+            "case": case,
+        }
+    do_notify(
+        [u for u in coordinators(case) if u.pk != actor.pk],
+        key=f"case:{case.pk}:recused:{case.version}",
+        title=title,
+        body=reason[:300],
+        url=case.get_absolute_url(),
     )
 
 

@@ -21,13 +21,19 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from cases import timeline
 from cases.choices import (
+    Level,
     Risk,
     State,
 )
 from cases.models import Case, CaseEvent, CaseNumberSequence
-from cases.people import coordinators, coordinators_and_police
+from cases.people import (
+    committee_mediators,
+    coordinators,
+    coordinators_and_police,
+    street_officers,
+)
 from clinic.actions import do_notify
-from clinic.models import Holiday, User
+from clinic.models import Holiday, MediationCommittee, User
 
 
 class StaleCase(Exception):
@@ -188,3 +194,44 @@ def grant_mediator(case: Case, mediator: User) -> None:
 def revoke_all(case: Case, user: User) -> None:
     for perm in ("view_case", "change_case", "advise_case"):
         remove_perm(perm, user, case)
+
+
+def hand_to_street(case: Case, *, actor: User, reason: str) -> None:
+    """The case goes to its street's committee (大事不出街道), claimed by the caller. It keeps
+    the number its community committee issued (``numbered_by``: the community's register
+    shows it as 上报街道, the street's as 接收上报; README, "Escalation and numbering"). The
+    street committee's mediators may open and work it at once and are told, with the street
+    officers; the community mediator who had it keeps read access only, and is told where it
+    went."""
+    street_committee = MediationCommittee.objects.get(street=case.street, level="street")
+    previous = case.mediator
+    case.level = Level.STREET
+    case.committee = street_committee
+    case.escalated_at = timezone.now()
+    case.escalation_reason = reason
+    case.mediator = None
+    save_case(case, actor, ["level", "committee", "escalated_at", "escalation_reason", "mediator"])
+    if previous is not None:
+        remove_perm("change_case", previous, case)
+    # In id order: each grant draws its person a new access stamp (a row lock until the
+    # transaction ends); two actions granting the same people take them in the same order.
+    street_mediators = sorted(committee_mediators(street_committee), key=lambda user: user.pk)
+    for mediator in street_mediators:
+        grant_mediator(case, mediator)
+    timeline.escalated(case, actor=actor, reason=reason)
+    do_notify(
+        [*street_officers(case), *street_mediators],
+        key=f"case:{case.pk}:escalated",
+        title=_("A dispute was escalated to the street: %(case)s") % {"case": case},
+        body=reason[:300],
+        url=case.get_absolute_url(),
+    )
+    if previous is not None and previous not in street_mediators:
+        do_notify(
+            [previous],
+            key=f"case:{case.pk}:escalated:from",
+            title=_("%(case)s was escalated to %(committee)s; you can still read it")
+            % {"case": case, "committee": street_committee.name},
+            body=reason[:300],
+            url=case.get_absolute_url(),
+        )

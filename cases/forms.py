@@ -3,7 +3,7 @@ fields, notes and assignment. Each workflow's forms live in its package."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -22,6 +22,9 @@ from cases.people import professional_choices
 from clinic.lib import limits
 from clinic.lib.inputs import AmountField, TextBox, WholeNumberInput
 from clinic.models import Community, Grid, User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -157,19 +160,59 @@ class AssignProfessionalForm(forms.Form):
         return parse_professional(self.cleaned_data["professional"])
 
 
+#: The choice of ``RecuseForm.hand_to`` that sends the case to the street committee.
+TO_THE_STREET = "street"
+
+
 class RecuseForm(VersionedForm):
+    """回避: who objects and why, and where the case goes: another mediator of the same
+    committee, or, when it has none, the street committee (whose mediators may settle).
+    Mediators of other committees are never offered: they may only be invited to a joint
+    consultation (人民调解法 Art. 20)."""
+
     party = forms.ModelChoiceField(label=_("Party who objects"), queryset=Party.objects.none())
     reason = forms.CharField(
         label=_("Reason for the objection"), max_length=limits.NOTE, widget=textarea(2)
     )
-    new_mediator = forms.ModelChoiceField(label=_("New mediator"), queryset=User.objects.none())
+    hand_to = forms.ChoiceField(label=_("The case goes to"))
 
     def __init__(
-        self, *args: Any, parties: QuerySet[Party], mediators: QuerySet[User], **kwargs: Any
+        self,
+        *args: Any,
+        parties: QuerySet[Party],
+        mediators: QuerySet[User],
+        may_escalate: bool,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["party"]).queryset = parties
-        cast(forms.ModelChoiceField, self.fields["new_mediator"]).queryset = mediators
+        self.mediators = {str(m.pk): m for m in mediators}
+        choices: list[tuple[str, StrOrPromise]] = [(pk, str(m)) for pk, m in self.mediators.items()]
+        if not choices and may_escalate:
+            choices = [
+                (TO_THE_STREET, _("No other mediator here: escalate to the street committee"))
+            ]
+        cast(forms.ChoiceField, self.fields["hand_to"]).choices = choices
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        choice = data.pop("hand_to", None)
+        data["new_mediator"] = self.mediators.get(choice or "")
+        data["escalate"] = choice == TO_THE_STREET
+        return data
+
+
+class StepAsideForm(VersionedForm):
+    """The case's own mediator steps aside (自行回避): the reason is required; the coordinator
+    assigns another mediator."""
+
+    reason = forms.CharField(
+        label=_("Why you step aside"),
+        max_length=limits.NOTE,
+        widget=textarea(2),
+        help_text=_("For example: related to a party, or an interest in the outcome."),
+    )
 
 
 class ReassignForm(forms.Form):

@@ -11,7 +11,7 @@ from cases.models import Case
 from clinic import access as clinic_access
 from clinic.access import roles
 from clinic.choices import PROFESSIONAL_ROLES, Role
-from clinic.models import Community, Grid, Membership, User
+from clinic.models import Community, Grid, MediationCommittee, Membership, User
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -48,16 +48,30 @@ def grid_workers(case: Case) -> QuerySet[User]:
 
 
 def mediators_for(case: Case) -> QuerySet[User]:
-    committee = case.committee
+    """The mediators of the case's committee: the only ones who may be its mediator (and
+    settle it). Mediators of other committees join only as invited participants."""
+    return committee_mediators(case.committee)
+
+
+def committee_mediators(committee: MediationCommittee) -> QuerySet[User]:
+    """The active mediators of a committee: a community committee's hold the mediator role in
+    its community, a street committee's in its street (at street level)."""
     if committee.level == "street":
         members = Membership.objects.active().filter(
-            role=Role.MEDIATOR, level="street", street=committee.street
+            role=Role.MEDIATOR, level="street", street_id=committee.street_id
         )
     else:
         members = Membership.objects.active().filter(
-            role=Role.MEDIATOR, level="community", community=case.community
+            role=Role.MEDIATOR, level="community", community_id=committee.community_id
         )
-    return User.objects.filter(pk__in=members.values("user_id"), is_active=True)
+    return User.objects.filter(pk__in=members.values("user_id"), is_active=True).order_by(
+        "display_name", "pk"
+    )
+
+
+def street_officers(case: Case) -> list[User]:
+    members = Membership.objects.active().filter(street=case.street, role=Role.STREET_OFFICER)
+    return list(User.objects.filter(pk__in=members.values("user_id"), is_active=True))
 
 
 def my_grids(user: User | AnonymousUser) -> QuerySet[Grid]:

@@ -8,7 +8,7 @@ import operator
 from collections.abc import Callable
 from datetime import date, timedelta
 from functools import cache, reduce
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
@@ -59,6 +59,9 @@ from clinic import access as clinic_access
 from clinic.access import memberships
 from clinic.choices import Level, Role
 from clinic.models import Community, User
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 LIST_ROLES = (Role.DISTRICT_ADMIN, Role.STREET_OFFICER, Role.COORDINATOR, Role.MEDIATOR)
 
@@ -200,12 +203,36 @@ def row_values(cases: QuerySet[Case], *also: str) -> QuerySet[Case, dict[str, An
     return cases.values(*ROW_FIELDS, "overdue", *also)
 
 
-def list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def street_side(user: User | AnonymousUser) -> frozenset[int]:
+    """The streets whose committee's register this user keeps (street officers and the street
+    committee's mediators): there an escalated case is 接收上报; everywhere else (the
+    community's coordinator and mediators, district admins) it is 上报街道."""
+    return frozenset(
+        m.street_id
+        for m in clinic_access.memberships(user)
+        if m.street_id is not None
+        and (m.role == Role.STREET_OFFICER or (m.role == Role.MEDIATOR and m.level == Level.STREET))
+    )
+
+
+def register_mark(street_id: int, escalated: bool, streets: frozenset[int]) -> str:
+    """How a committee's register shows an escalated case: the community committee that
+    numbered it 上报街道 (sent up), the street committee 接收上报 (received); the case keeps
+    the community's number either way (README, "Escalation and numbering")."""
+    if not escalated:
+        return ""
+    return _("Received from a community") if street_id in streets else _("Sent up to the street")
+
+
+def list_rows(
+    rows: list[dict[str, Any]], streets: frozenset[int] = frozenset()
+) -> list[dict[str, Any]]:
     """What each row of the case list shows, worked out once per page from the cases' plain
     values (``row_values``; elsewhere than on PostgreSQL one more query for the parties'
     names): labels from dictionaries translated once, links formatted from one reversed URL.
     Building model instances, per-row ``get_FOO_display``, ``reverse`` and lazy translations
-    were most of the page's time."""
+    were most of the page's time. ``streets``: where the viewer keeps the street register
+    (``street_side``)."""
     if rows and "party_names" not in rows[0]:
         names: dict[int, list[str]] = {row["pk"]: [] for row in rows}
         parties = (
@@ -243,6 +270,7 @@ def list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 row["mediation_due_provisional"],
             ),
             overdue=overdue,
+            register=register_mark(row["street"], row["escalated_at"] is not None, streets),
         )
     return rows
 
@@ -256,7 +284,14 @@ def due_text(due: date | None, wording: str, provisional: str, is_provisional: b
 
 def detail_queryset() -> QuerySet[Case]:
     return Case.objects.select_related(
-        "community", "street", "committee", "mediator", "clinic", "grid", "registered_by"
+        "community",
+        "street",
+        "committee",
+        "numbered_by",
+        "mediator",
+        "clinic",
+        "grid",
+        "registered_by",
     ).prefetch_related(
         Prefetch("parties", queryset=Party.objects.select_related("represents", "notified_by")),
         Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
@@ -270,7 +305,10 @@ def detail_queryset() -> QuerySet[Case]:
                 Prefetch("invitees", queryset=ConsultationInvitee.objects.select_related("user"))
             ),
         ),
-        Prefetch("follow_ups", queryset=FollowUp.objects.select_related("assignee", "done_by")),
+        Prefetch(
+            "follow_ups",
+            queryset=FollowUp.objects.select_related("assignee", "done_by", "performance_item"),
+        ),
         Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
     )
 
@@ -386,7 +424,8 @@ def my_work(user: User, role: str) -> dict[str, Any]:
     rows = []
     for key, qs, query in panels:
         values = row_values(qs.order_by("mediation_due", "-registered_at"))
-        rows.append({"key": key, "items": list_rows(list(values[:LIMIT])), "query": query})
+        items = list_rows(list(values[:LIMIT]), street_side(user))
+        rows.append({"key": key, "items": items, "query": query})
     return {
         "rows": rows,
         "follow_ups": follow_ups,

@@ -14,6 +14,7 @@ from cases.views import (
     reassign_person,
     recuse_mediator,
     remove_professional,
+    step_aside,
 )
 
 app_name = "cases"
@@ -29,6 +30,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="remove_professional",
     ),
     path("<int:pk>/recuse/", recuse_mediator, name="recuse_mediator"),
+    path("<int:pk>/step-aside/", step_aside, name="step_aside"),
     path("<int:pk>/step/<str:name>/", fire_transition, name="fire_transition"),
     path("people/<int:user_pk>/reassign/", reassign_person, name="reassign_person"),
     path("", include("cases.intake.urls")),
@@ -38,4 +40,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("cases.visits.urls")),
     path("", include("cases.documents.urls")),
     path("", include("cases.statistics.urls")),
+    path("", include("cases.answers.urls")),
 ]

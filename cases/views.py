@@ -34,6 +34,7 @@ from cases.choices import (
     OPEN_STATES,
     DisputeType,
     Kind,
+    Level,
     Risk,
     Side,
     State,
@@ -44,6 +45,7 @@ from cases.forms import (
     CaseEditForm,
     ReassignForm,
     RecuseForm,
+    StepAsideForm,
 )
 from cases.models import Case, FollowUp, Party
 from cases.pages import case_detail_page, form_page, submit
@@ -56,6 +58,7 @@ from cases.selectors import (
     list_communities,
     list_rows,
     row_values,
+    street_side,
 )
 from cases.transitions import TRANSITIONS
 from clinic import access as clinic_access
@@ -121,7 +124,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "cases/case_list.html",
         {
             "page": page,
-            "rows": list_rows(cast(list[dict[str, Any]], page.object_list)),
+            "rows": list_rows(cast(list[dict[str, Any]], page.object_list), street_side(user)),
             "params": params,
             "states": filter_options(State, state),
             "types": filter_options(DisputeType, dispute_type),
@@ -277,28 +280,62 @@ def remove_professional(request: AuthenticatedHttpRequest, pk: int, user_pk: int
 
 
 def recuse_mediator(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """A party objects to the mediator (回避): record it and hand the case to another."""
+    """A party objects to the mediator (回避): record it and hand the case to another mediator
+    of the same committee, or, when there is none, to the street committee."""
     case = access.access_case(request.user, pk)
     if not access.may_assign(request.user, case) or not case.is_open:
         raise NotPermitted("case", pk, "recuse")
     form = RecuseForm(
         request.POST or None,
         initial={"version": case.version},
-        parties=case.parties.exclude(side=Side.AGENT),
+        parties=case.parties.exclude(side__in=[Side.AGENT, Side.GUARDIAN]),
         mediators=mediators_for(case).exclude(pk=case.mediator_id or 0),
+        may_escalate=case.level == Level.COMMUNITY and case.kind == Kind.DISPUTE,
     )
     submitted = submit(
         request, form, lambda data: do_recuse_mediator(case, actor=request.user, **data)
     )
     if submitted:
-        messages.success(request, _("The mediator stepped aside; the case was reassigned."))
+        messages.success(request, _("The mediator stepped aside; the case was handed on."))
         return redirect(case)
+    intro = ""
+    if not form.fields["hand_to"].choices:  # type: ignore[attr-defined]  # a ChoiceField
+        intro = _(
+            "This committee has no other mediator and the case cannot go further up here: "
+            "assign a mediator of the committee first."
+        )
     return form_page(
         request,
         case,
         form,
         title=_("A party objects to the mediator"),
-        submit=_("Reassign"),
+        submit=_("Hand the case on"),
+        intro=intro,
+        status=submitted.status,
+    )
+
+
+def step_aside(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The case's own mediator steps aside (自行回避), with a reason; the coordinator is told
+    and assigns another."""
+    case = access.access_case(request.user, pk)
+    if case.mediator_id != request.user.pk or not case.is_open:
+        raise NotPermitted("case", pk, "step_aside")
+    form = StepAsideForm(request.POST or None, initial={"version": case.version})
+    submitted = submit(
+        request, form, lambda data: do_recuse_mediator(case, actor=request.user, **data)
+    )
+    if submitted:
+        messages.success(request, _("You stepped aside; the coordinator was told."))
+        return redirect(case) if access.may_see(request.user, case) else redirect("cases:case_list")
+    return form_page(
+        request,
+        case,
+        form,
+        title=_("Step aside from this case"),
+        submit=_("Step aside"),
+        intro=_("You will no longer see this case. The coordinator assigns another mediator."),
+        danger=True,
         status=submitted.status,
     )
 

@@ -22,6 +22,7 @@ from cases.changes import (
     StaleCase,
     claim,
     fire,
+    hand_to_street,
     save_case,
     touch,
     unmet_conditions,
@@ -46,9 +47,8 @@ from cases.models import (
 )
 from cases.people import coordinators
 from clinic.actions import do_notify
-from clinic.choices import Role
 from clinic.lib.uploads import CheckedUpload
-from clinic.models import MediationCommittee, Membership, User
+from clinic.models import User
 
 
 @transaction.atomic
@@ -85,8 +85,10 @@ def do_settle_case(
     )
     assignee = follow_up_assignee or case.mediator or actor
     dates = follow_up_dates(agreement, timezone.localdate())
-    for due_on, _item in dates:
-        FollowUp.objects.create(case=case, agreement=agreement, due_on=due_on, assignee=assignee)
+    for due_on, item in dates:
+        FollowUp.objects.create(
+            case=case, agreement=agreement, performance_item=item, due_on=due_on, assignee=assignee
+        )
     do_notify(
         [assignee],
         key=f"case:{case.pk}:follow_ups:{case.settled_at.isoformat()}",
@@ -130,25 +132,10 @@ def do_terminate_case(
 
 @transaction.atomic
 def do_escalate_case(case: Case, *, actor: User, version: int | None, reason: str) -> None:
-    """Hand a community dispute to the street committee (大事不出街道). The street officers
-    are told; the case keeps its number."""
-
+    """Hand a community dispute to the street committee (大事不出街道): see
+    ``cases.changes.hand_to_street``."""
     claim(case, version)
-    street_committee = MediationCommittee.objects.get(street=case.street, level="street")
-    case.level = Level.STREET
-    case.committee = street_committee
-    case.escalated_at = timezone.now()
-    case.escalation_reason = reason
-    save_case(case, actor, ["level", "committee", "escalated_at", "escalation_reason"])
-    timeline.escalated(case, actor=actor, reason=reason)
-    officers = Membership.objects.active().filter(street=case.street, role=Role.STREET_OFFICER)
-    do_notify(
-        User.objects.filter(pk__in=officers.values("user_id"), is_active=True),
-        key=f"case:{case.pk}:escalated",
-        title=_("A dispute was escalated to the street: %(case)s") % {"case": case},
-        body=reason[:300],
-        url=case.get_absolute_url(),
-    )
+    hand_to_street(case, actor=actor, reason=reason)
 
 
 @transaction.atomic

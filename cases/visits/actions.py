@@ -20,6 +20,7 @@ from cases.choices import (
     RISK_ORDER,
     Risk,
     Side,
+    State,
     VisitNoteKind,
     VisitOutcome,
     VisitStatus,
@@ -271,14 +272,17 @@ def do_record_visit_outcome(
     note: str,
     answer: str = "",
     respondent: dict[str, Any] | None = None,
-    consented: bool = False,
+    consents: tuple[bool, bool] = (False, False),
     agreement_terms: str = "",
     visited_at: datetime | None = None,
 ) -> Case:
     """The visiting professional records what happened, through the desk's own actions:
-    advice answered and closed; or a dispute registered and dispatched into patrol (consent
-    included), with an oral agreement registered when the parties agreed on the spot. The case
-    is registered at the visit (``visited_at``, now by default), not when it was typed in."""
+    advice answered and closed; or a dispute registered, and dispatched into patrol when both
+    parties consented at the door (``consents``: the resident's, the other party's), with an
+    oral agreement registered when the parties agreed on the spot. That is all a visiting
+    professional does with the case: the community's mediator and coordinator are told and
+    take it from there. The case is registered at the visit (``visited_at``, now by
+    default), not when it was typed in."""
     locked = VisitRequest.objects.select_for_update().get(pk=request.pk)
     if locked.status != VisitStatus.SCHEDULED:
         raise StaleCase(_("The outcome of this visit is already recorded."))
@@ -319,22 +323,11 @@ def do_record_visit_outcome(
     else:
         mediators = community_managers(locked.community, Role.MEDIATOR)
         mediator = actor if Role.MEDIATOR in roles_of(actor) else next(iter(mediators), None)
-        notice = "oral" if consented else ""
         case = do_register_dispute(
             actor=actor,
             parties=[
-                {
-                    **resident,
-                    "side": Side.APPLICANT,
-                    "consented": consented,
-                    "notice_method": notice,
-                },
-                {
-                    **(respondent or {}),
-                    "side": Side.RESPONDENT,
-                    "consented": consented,
-                    "notice_method": notice,
-                },
+                _at_the_door(resident, Side.APPLICANT, consents[0], actor),
+                _at_the_door(respondent or {}, Side.RESPONDENT, consents[1], actor),
             ],
             mediator=mediator,
             summary=locked.problem,
@@ -347,7 +340,7 @@ def do_record_visit_outcome(
                 do_assign_professional(
                     case, actor=actor, professional=assignee.user, role=assignee.role
                 )
-        if consented:
+        if all(consents):
             do_dispatch_case(Case.objects.get(pk=case.pk), actor=actor, version=None)
             if outcome == VisitOutcome.ORAL and agreement_terms.strip():
                 agreement = do_save_agreement(
@@ -357,6 +350,7 @@ def do_record_visit_outcome(
                 )
                 do_sign_agreement(agreement, actor=actor, signed_on=timezone.localdate())
         case = Case.objects.get(pk=case.pk)
+        _hand_to_the_community(case, locked, mediator)
     VisitRequest.objects.filter(pk=locked.pk).update(
         status=VisitStatus.VISITED,
         visited_at=visited_at,
@@ -372,3 +366,32 @@ def do_record_visit_outcome(
         url=locked.get_absolute_url(),
     )
     return case
+
+
+def _at_the_door(person: dict[str, Any], side: str, consented: bool, actor: User) -> dict[str, Any]:
+    """A party as registered at the door: their own consent and the rights notice (given
+    orally) only when they gave it there, recorded by the visiting professional."""
+    party = {**person, "side": side, "consented": consented}
+    if consented:
+        party.update(notice_method="oral", consent_recorded_by=actor)
+    return party
+
+
+def _hand_to_the_community(case: Case, visit: VisitRequest, mediator: User | None) -> None:
+    """The dispute a visit registered goes to the community: its mediator (the one assigned)
+    and its coordinators are told."""
+    recipients = [
+        *([mediator] if mediator else []),
+        *community_managers(visit.community, Role.COORDINATOR),
+    ]
+    if case.state == State.REGISTERED:
+        title = _("A dispute from home visit %(reference)s waits to be accepted: %(case)s")
+    else:
+        title = _("A dispute from home visit %(reference)s is mediated on patrol: %(case)s")
+    do_notify(
+        list(dict.fromkeys(recipients)),
+        key=f"visit:{visit.pk}:case:{case.pk}",
+        title=title % {"reference": visit.reference, "case": case},
+        body=case.summary[:300],
+        url=case.get_absolute_url(),
+    )

@@ -150,9 +150,18 @@ class VisitOutcomeForm(forms.Form):
         label=_("Other party's name"), max_length=limits.NAME, required=False, widget=NameInput
     )
     respondent_phone = PhoneField(label=_("Other party's phone"), required=False)
-    consented = forms.BooleanField(
-        label=_("Both parties agree to mediation and were told their rights and duties"),
+    # Each party's own consent, asked at the door; never ticked in advance.
+    applicant_consented = forms.BooleanField(
+        label=_("The resident agrees to mediation and was told their rights and duties"),
         required=False,
+    )
+    respondent_consented = forms.BooleanField(
+        label=_("The other party agrees to mediation and was told their rights and duties"),
+        required=False,
+        help_text=_(
+            "With both consents the dispute is accepted and mediated on patrol; without them "
+            "it waits, registered, for the community's mediator."
+        ),
     )
     agreement_terms = forms.CharField(
         label=_("Terms agreed on the spot"),
@@ -171,8 +180,9 @@ class VisitOutcomeForm(forms.Form):
             if not (data.get("respondent_name") or "").strip():
                 self.add_error("respondent_name", _("Who is the other party?"))
             if outcome == VisitOutcome.ORAL:
-                if not data.get("consented"):
-                    self.add_error("consented", _("An agreement needs both parties' consent."))
+                for field in ("applicant_consented", "respondent_consented"):
+                    if not data.get(field):
+                        self.add_error(field, _("An agreement needs both parties' consent."))
                 if not (data.get("agreement_terms") or "").strip():
                     self.add_error("agreement_terms", _("Write down the terms agreed."))
         return data

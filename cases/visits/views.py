@@ -256,7 +256,7 @@ def visit_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             note=data["note"],
             answer=data["answer"],
             respondent=respondent,
-            consented=data["consented"],
+            consents=(data["applicant_consented"], data["respondent_consented"]),
             agreement_terms=data["agreement_terms"],
             visited_at=data["visited_at"],
         )

@@ -153,7 +153,8 @@ def test_the_whole_path_to_a_dispute_in_patrol(demo: None) -> None:
                 "note": "双方同意由社区调解",
                 "respondent_name": "王大军",
                 "respondent_phone": "13611112222",
-                "consented": "on",
+                "applicant_consented": "on",
+                "respondent_consented": "on",
             },
         )
     assert response.status_code == 302
@@ -193,7 +194,8 @@ def test_the_path_to_an_oral_agreement(demo: None) -> None:
                 "outcome": "oral",
                 "note": "当场达成口头协议",
                 "respondent_name": "王大军",
-                "consented": "on",
+                "applicant_consented": "on",
+                "respondent_consented": "on",
                 "agreement_terms": "王大军每月 5 日前支付赡养费 800 元",
             },
         )
