@@ -176,6 +176,9 @@ LIST_FIELDS = (
     "mediator",
     "mediator__username",
     "mediator__display_name",
+    # the register's mark of an escalated case (上报街道 / 接收上报)
+    "street",
+    "escalated_at",
 )
 
 
@@ -457,7 +460,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         source=State.REGISTERED,
         target=State.PATROL,
         conditions=[is_dispute, parties_ready],
-        permission=_permission("accept"),
+        permission=_permission("dispatch"),
     )
     def dispatch(self) -> None:
         """Accept the dispute and send mediators to the parties (巡诊)."""
@@ -477,7 +480,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         source=State.REGISTERED,
         target=State.CLOSED,
         conditions=[is_dispute, has_outcome_note],
-        permission=_permission("accept"),
+        permission=_permission("decline"),
     )
     def decline(self) -> None:
         """Decline the dispute (不予受理): out of scope, a party refuses, or a duplicate."""
