@@ -350,7 +350,7 @@ def do_record_visit_outcome(
                 )
                 do_sign_agreement(agreement, actor=actor, signed_on=timezone.localdate())
         case = Case.objects.get(pk=case.pk)
-        _hand_to_the_community(case, locked, mediator)
+        _hand_to_the_community(case, locked, mediator, actor=actor)
     VisitRequest.objects.filter(pk=locked.pk).update(
         status=VisitStatus.VISITED,
         visited_at=visited_at,
@@ -377,7 +377,9 @@ def _at_the_door(person: dict[str, Any], side: str, consented: bool, actor: User
     return party
 
 
-def _hand_to_the_community(case: Case, visit: VisitRequest, mediator: User | None) -> None:
+def _hand_to_the_community(
+    case: Case, visit: VisitRequest, mediator: User | None, *, actor: User
+) -> None:
     """The dispute a visit registered goes to the community: its mediator (the one assigned)
     and its coordinators are told."""
     recipients = [
@@ -389,7 +391,7 @@ def _hand_to_the_community(case: Case, visit: VisitRequest, mediator: User | Non
     else:
         title = _("A dispute from home visit %(reference)s is mediated on patrol: %(case)s")
     do_notify(
-        list(dict.fromkeys(recipients)),
+        [user for user in dict.fromkeys(recipients) if user.pk != actor.pk],
         key=f"visit:{visit.pk}:case:{case.pk}",
         title=title % {"reference": visit.reference, "case": case},
         body=case.summary[:300],

@@ -82,10 +82,12 @@ def test_the_visiting_professional_cannot_decline_or_accept_the_case(demo: None)
     response = _step("lawyer", case, "decline", outcome="declined_scope", note="不属于调解范围")
     assert response.status_code == 403
     assert _step("lawyer", case, "accept").status_code == 403
+    # dispatching is done from the outcome form, not later from the case page
+    assert _step("lawyer", case, "dispatch").status_code == 403
     case.refresh_from_db()
     assert case.state == State.REGISTERED
     page = client_for("lawyer").get(case.get_absolute_url()).content.decode()
-    assert "不予受理" not in page
+    assert "不予受理" not in page and "step/dispatch/" not in page
     # the community's mediator still may
     assert "不予受理" in client_for("mediator").get(case.get_absolute_url()).content.decode()
 
