@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -163,7 +164,7 @@ def log_advice(request: AuthenticatedHttpRequest) -> HttpResponse:
             came_on=data["came_on"],
             backdate_reason=data["backdate_reason"],
         )
-        picker.used()
+        picker.used(user)
         messages.success(request, _("The advice was recorded."))
         if "another" in request.POST:
             return redirect("cases:log_advice")
@@ -308,17 +309,18 @@ def find_resident(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ResidentSearchForm(request.GET if "q" in request.GET else None)
     person: Party | None = None
     found: list[Found] | None = None
+    search: tuple[str, Q, int | None] | None = None  # by what, the filter, a case left out
     if request.GET.get("party"):
         try:
             pk = int(request.GET["party"])
         except ValueError:
             raise NotVisible("party", request.GET["party"]) from None
         person = access.access_party(user, pk)
-        by, match, exclude = "party", same_person(person), person.case_id
+        search = ("party", same_person(person), person.case_id)
     elif form.is_bound and form.is_valid():
-        by, match = search_terms(form.cleaned_data["q"])
-        exclude = None
-    if person is not None or (form.is_bound and form.is_valid()):
+        search = (*search_terms(form.cleaned_data["q"]), None)
+    if search is not None:
+        by, match, exclude = search
         if not probe_allowed(user):
             return too_many_checks(request)
         found = find_resident_cases(user, match, exclude_case=exclude)
