@@ -44,6 +44,7 @@ def do_retire_common_answer(answer: CommonAnswer, *, actor: User) -> None:
     do_edit_common_answer(answer, actor=actor, data={"active": False})
 
 
-def do_count_common_answer_use(answer: CommonAnswer) -> None:
-    """One more walk-in question answered from it (the count orders the picker)."""
+def do_count_common_answer_use(answer: CommonAnswer, *, actor: User) -> None:
+    """One more walk-in question answered from it, by ``actor`` (the count orders the
+    picker; who changed the answer itself stays as it was)."""
     CommonAnswer.objects.filter(pk=answer.pk).update(times_used=F("times_used") + 1)

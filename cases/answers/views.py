@@ -25,7 +25,7 @@ from cases.choices import DisputeType
 from cases.models import CommonAnswer
 from cases.pages import form_page, submit
 from clinic.access import AuthenticatedHttpRequest, NotPermitted
-from clinic.models import Community, MediationCommittee
+from clinic.models import Community, MediationCommittee, User
 
 
 def _kept_by(request: AuthenticatedHttpRequest) -> QuerySet[MediationCommittee]:
@@ -98,7 +98,7 @@ def retire_common_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 class AnswerPicker:
     """The common answers offered on the advice form (of the committees of the communities one
     may log advice in), filtered by subject (``?type=``); ``?answer=<id>`` fills the answer
-    box without JavaScript. ``used()`` counts the picked one once the advice is saved."""
+    box without JavaScript. ``used(actor)`` counts the picked one once the advice is saved."""
 
     answers: list[CommonAnswer]
     subject: str = ""
@@ -107,10 +107,10 @@ class AnswerPicker:
     chosen_id: str = ""
     keeps: bool = False  # may manage the committee's common answers
 
-    def used(self) -> None:
+    def used(self, actor: User) -> None:
         for answer in self.answers:
             if str(answer.pk) == self.chosen_id:
-                do_count_common_answer_use(answer)
+                do_count_common_answer_use(answer, actor=actor)
 
     @property
     def subjects(self) -> list[tuple[str, str]]:
