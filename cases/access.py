@@ -21,10 +21,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 import clinic.lib.lookups  # noqa: F401  (registers __any_of)
-from cases.choices import ACTIVE_STATES, Level
+from cases.choices import ACTIVE_STATES, Level, VisitStatus
 from cases.models import (
     Case,
     CaseUserObjectPermission,
+    CommonAnswer,
     ConsultationInvitee,
     FollowUp,
     Party,
@@ -35,7 +36,7 @@ from clinic import access as clinic_access
 from clinic.access import NotPermitted, NotVisible, has_role, memberships, stamped
 from clinic.choices import PROFESSIONAL_ROLES, CommitteeLevel, Role
 from clinic.choices import Level as RegionLevel
-from clinic.models import Community, Membership, Street, User
+from clinic.models import Community, MediationCommittee, Membership, Street, User
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -165,8 +166,12 @@ def _region_manager(user: User | AnonymousUser, case: Case) -> bool:
 
 
 def visited(user: User, case: Case) -> bool:
-    """The professional sent on the home visit that opened this case may dispatch it."""
-    return VisitAssignee.objects.filter(request__case=case, user=user).exists()
+    """The professional sent on the home visit that opened this case may dispatch it, while
+    recording the visit's outcome (the request is still scheduled until that is saved): from
+    the outcome form only, never later from the case page."""
+    return VisitAssignee.objects.filter(
+        request__case=case, request__status=VisitStatus.SCHEDULED, user=user
+    ).exists()
 
 
 def may_see(user: User | AnonymousUser, case: Case) -> bool:
@@ -207,9 +212,12 @@ def may_fire(user: User | AnonymousUser, case: Case, rule: str) -> bool:
     """The permission of each transition (see ``Case``'s ``@transition`` declarations)."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if rule == "accept":
+    if rule == "dispatch":
+        # the professional who made the home visit registers and dispatches from its outcome
+        # (consent recorded at the door), and nothing more: never 受理 for sit-in, 不予受理,
+        # terminate or settle (README, "Roles and scopes")
         return manages(user, case) or visited(user, case)
-    if rule in {"answer", "manage"}:
+    if rule in {"accept", "decline", "answer", "manage"}:
         return manages(user, case)
     if rule == "settle":
         return is_committee_mediator(user, case) and manages(user, case)
@@ -466,3 +474,30 @@ def register_communities(user: User | AnonymousUser) -> QuerySet[Community]:
         )
         .select_related("street")
     )
+
+
+def answer_committees(user: User | AnonymousUser) -> QuerySet[MediationCommittee]:
+    """The committees whose common answers this user keeps: a community's mediators and
+    coordinator keep its committee's, a street's mediators the street committee's, a district
+    admin every committee's of the district."""
+    parts = Q(pk__in=[])
+    for m in memberships(user):
+        if m.role in (Role.MEDIATOR, Role.COORDINATOR) and m.level == RegionLevel.COMMUNITY:
+            parts |= Q(community_id=m.community_id)
+        elif m.role == Role.MEDIATOR and m.level == RegionLevel.STREET:
+            parts |= Q(level=CommitteeLevel.STREET, street_id=m.street_id)
+        elif m.role == Role.DISTRICT_ADMIN:
+            parts |= Q(street__district_id=m.district_id)
+    return MediationCommittee.objects.filter(parts).select_related("community")
+
+
+def access_common_answer(user: User | AnonymousUser, pk: int) -> CommonAnswer:
+    """A common answer of a committee this user keeps (404 for any other)."""
+    found = (
+        CommonAnswer.objects.filter(pk=pk, committee__in=answer_committees(user))
+        .select_related("committee")
+        .first()
+    )
+    if found is None:
+        raise NotVisible("common_answer", pk)
+    return found

@@ -134,10 +134,15 @@ def registered(
     parties: Iterable[Party] = (),
     mediator: User | None = None,
     backdate_reason: str = "",
+    overrode: Iterable[str] = (),
 ) -> CaseEvent:
     """``parties``: their names; ``mediator``: a name or ``""``. A case entered after the day
-    the resident came (补录) also keeps ``came_on``, the real ``entered_at`` and the ``reason``."""
+    the resident came (补录) also keeps ``came_on``, the real ``entered_at`` and the ``reason``.
+    One registered despite a possible duplicate keeps the warning it overrode (``overrode``:
+    the cases it named)."""
     details: dict[str, Any] = {"parties": [p.name for p in parties], "mediator": named(mediator)}
+    if overrode:
+        details["overrode"] = list(overrode)
     entered = timezone.now()
     if timezone.localdate(case.registered_at) < timezone.localdate(entered):
         details.update(
@@ -222,13 +227,20 @@ def consent_recorded(
     consented: bool,
     notice_method: str,
     note: str = "",
+    guardian: Party | None = None,
 ) -> CaseEvent:
-    """``party``, ``consented`` and ``notice`` (how they were told, or ``""``)."""
+    """``party``, ``consented``, ``notice`` (how they were told, or ``""``) and ``guardian``
+    (the guardian who consented for them, or ``""``)."""
     return _write(
         case,
         EventKind.CONSENT,
         "consent_recorded",
-        {"party": party.name, "consented": consented, "notice": notice_method},
+        {
+            "party": party.name,
+            "consented": consented,
+            "notice": notice_method,
+            "guardian": named(guardian),
+        },
         actor=actor,
         note=note,
     )
@@ -291,17 +303,25 @@ def recused(
     case: Case,
     *,
     actor: User | None,
-    party: Party,
+    party: Party | None,
     mediator: User | None,
-    new_mediator: User,
+    new_mediator: User | None,
     reason: str,
+    escalated: bool = False,
 ) -> CaseEvent:
-    """``party`` objected to ``mediator``; the case went to ``new_mediator`` (names)."""
+    """``party`` objected to ``mediator`` (no party: the mediator stepped aside); the case went
+    to ``new_mediator`` (names), or to the street committee (``escalated``), or waits for a
+    new mediator (neither)."""
     return _write(
         case,
         EventKind.RECUSED,
         "recused",
-        {"party": party.name, "mediator": named(mediator), "new_mediator": named(new_mediator)},
+        {
+            "party": party.name if party else "",
+            "mediator": named(mediator),
+            "new_mediator": named(new_mediator),
+            "escalated": escalated,
+        },
         actor=actor,
         note=reason,
     )

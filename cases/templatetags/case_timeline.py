@@ -140,6 +140,10 @@ def _registered(payload: Payload) -> Lines:
         yield _("Parties: %(names)s") % {"names": _names(payload["parties"])}
     if payload.get("mediator"):
         yield _("Mediator: %(name)s") % {"name": payload["mediator"]}
+    if payload.get("overrode"):
+        yield _("Registered despite a possible duplicate: %(cases)s") % {
+            "cases": _names(payload["overrode"])
+        }
 
 
 def _transition(payload: Payload) -> Lines:
@@ -185,7 +189,12 @@ def _consent(payload: Payload) -> Lines:
     if payload.get("refused"):
         yield _("Party %(name)s refuses mediation") % {"name": party}
         return
-    if payload.get("consented"):
+    if payload.get("consented") and payload.get("guardian"):
+        yield _("Party %(name)s consents to mediation through their guardian %(guardian)s") % {
+            "name": party,
+            "guardian": payload["guardian"],
+        }
+    elif payload.get("consented"):
         yield _("Party %(name)s consents to mediation") % {"name": party}
     if payload.get("notice"):
         yield _("Party %(name)s was told their rights and duties: %(how)s") % {
@@ -216,11 +225,19 @@ def _professional_unassigned(payload: Payload) -> Lines:
 
 
 def _recused(payload: Payload) -> Lines:
-    yield _("Party %(name)s objects to mediator %(old)s; the case goes to %(new)s") % {
-        "name": payload.get("party", ""),
-        "old": payload.get("mediator") or NOTHING,
-        "new": payload.get("new_mediator") or NOTHING,
-    }
+    if payload.get("party"):
+        yield _("Party %(name)s objects to mediator %(old)s") % {
+            "name": payload["party"],
+            "old": payload.get("mediator") or NOTHING,
+        }
+    else:
+        yield _("Mediator %(old)s stepped aside") % {"old": payload.get("mediator") or NOTHING}
+    if payload.get("new_mediator"):
+        yield _("The case goes to %(new)s") % {"new": payload["new_mediator"]}
+    elif payload.get("escalated"):
+        yield _("No other mediator in the committee: the case goes to the street committee")
+    else:
+        yield _("The case waits for the coordinator to assign a mediator")
 
 
 def _work_reassigned(payload: Payload) -> Lines:
