@@ -18,7 +18,7 @@ from clinic.audit import record
 from clinic.choices import Role
 from clinic.models import Clinic, Membership, User
 from scheduling import access
-from scheduling.actions.commitments import do_book_commitment
+from scheduling.actions.commitments import do_book_commitment, lock_calendars
 from scheduling.choices import SEAT_ACCEPTS, BookingStatus, CommitmentKind, SessionStatus
 from scheduling.models import Booking, ClinicSession, Commitment, RosterSettings, Seat
 
@@ -141,6 +141,7 @@ def do_book_seat(seat: Seat, *, person: User, actor: User) -> Booking:
         )
     if Booking.objects.filter(seat=seat, status=BookingStatus.ACTIVE).exists():
         raise BookingRefused(_("Someone else has just taken this seat."))
+    lock_calendars([person])  # the count below and the booking, one person at a time
     check_monthly_maximum(person, session)
     commitment = do_book_commitment(
         person,

@@ -9,8 +9,10 @@ import io
 import pytest
 from django.core.management import call_command
 
+from clinic.models import Clinic
 from scheduling.actions.bookings import BookingRefused, do_book_seat
 from scheduling.actions.commitments import Clash
+from scheduling.actions.sessions import do_save_settings
 from scheduling.models import Booking, Commitment, Seat
 from tests.races import REPEATS, THREADS, of_type, race
 from tests.scheduling.factories import at, seat, session, user
@@ -21,6 +23,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def world() -> None:
     call_command("seed_demo", "--base-only", stdout=io.StringIO())
+    # fifty rounds on fifty days: the monthly maximum must not be what refuses
+    for place in Clinic.objects.all():
+        do_save_settings(place, data={"max_shifts": 31})
 
 
 def test_eight_overlapping_bookings_for_one_judge_leave_exactly_one(world: None) -> None:
@@ -63,3 +68,4 @@ def test_eight_people_racing_for_one_seat_leave_one_booking(world: None) -> None
         assert len(refused) == THREADS - 1, (round_, results)
         assert Booking.objects.filter(seat=target, status="active").count() == 1
     assert Commitment.objects.active().count() == REPEATS
+
