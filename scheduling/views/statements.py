@@ -30,6 +30,7 @@ from scheduling.actions.statements import (
     current_period,
     do_confirm_duty_statement,
     duty_figures,
+    duty_figures_for,
     roster_people,
 )
 from scheduling.choices import ROSTER_ROLES
@@ -66,10 +67,12 @@ def duty_statements(request: AuthenticatedHttpRequest) -> HttpResponse:
         s.person_id: s
         for s in DutyStatement.objects.filter(period=period.key).select_related("confirmed_by")
     }
+    people = roster_people(managed)
+    live = duty_figures_for([p for p in people if p.pk not in confirmed], period)
     rows = []
-    for person in roster_people(managed):
+    for person in people:
         statement = confirmed.get(person.pk)
-        figures = statement.figures if statement else duty_figures(person, period)
+        figures = statement.figures if statement else live[person.pk]
         rows.append(
             {
                 "person": person,

@@ -68,4 +68,3 @@ def test_eight_people_racing_for_one_seat_leave_one_booking(world: None) -> None
         assert len(refused) == THREADS - 1, (round_, results)
         assert Booking.objects.filter(seat=target, status="active").count() == 1
     assert Commitment.objects.active().count() == REPEATS
-

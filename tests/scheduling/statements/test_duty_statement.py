@@ -9,10 +9,14 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.mediation.actions import do_add_advice
+from clinic.actions import do_grant_role
+from clinic.models import Community, User
 from scheduling.actions.bookings import do_book_seat, do_mark_attendance
 from scheduling.actions.sessions import do_create_session
 from scheduling.actions.statements import check_period
@@ -145,3 +149,25 @@ def test_the_statement_downloads_as_a_chinese_pdf(november: None) -> None:
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
     assert "王志刚" in text and "参加坐诊次数 2" in text and "普法讲座 1" in text
+
+
+def _listing_queries() -> int:
+    client = client_for("coordinator")
+    client.get(reverse("scheduling:duty_statements"), {"period": PERIOD})  # warm the caches
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("scheduling:duty_statements"), {"period": PERIOD})
+    assert page.status_code == 200
+    return len(queries)
+
+
+def test_the_list_runs_the_same_queries_however_many_are_on_the_roster(november: None) -> None:
+    # session and user, the coordinator's roles, the clinics managed, the roster, the
+    # confirmed statements, the bookings, the clinics, the roster settings, the roles of
+    # those listed, advice, consultations, home visits
+    before = _listing_queries()
+    newcomer = User.objects.create(username="lawyer_new", display_name="钱律师")
+    do_grant_role(
+        newcomer, role="lawyer", region=Community.objects.get(name="金江路社区"), actor=None
+    )
+    do_add_advice(registered_dispute(), actor=newcomer, role="lawyer", text="建议")
+    assert _listing_queries() == before
