@@ -22,5 +22,7 @@ class CasesConfig(AppConfig):
     }
     #: Shown before someone leaves (clinic's deactivation page): their open work.
     open_work = "cases.access.open_work_for"
+    #: A professional's advice, consultations and home visits for the roster's duty statement.
+    duty_figures = "cases.duty.duty_figures"
     #: Called when the working-day calendar of some years changes (clinic's holiday actions).
     on_calendar_changed = "cases.actions.do_recompute_deadlines"

@@ -84,6 +84,8 @@ class AuditEvent(models.TextChoices):
     HOLIDAY_CHANGED = "holiday_changed", _("Holiday calendar changed")
     VISIT_SCHEDULED = "visit_scheduled", _("Home visit scheduled")
     VISIT_CANCELLED = "visit_cancelled", _("Home visit cancelled")
+    LOOKUP = "lookup", _("Looked up a resident")
+    CHECK_OUT_UNDONE = "check_out_undone", _("Check-out undone")
 
 
 class AuditResult(models.TextChoices):

@@ -28,7 +28,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 
-from cases.models import Case, ConsultationSlot
+from cases.models import Case, ConsultationSlot, Party
 from clinic import actions as clinic_actions
 from clinic.forms import PROFILE_FIELDS
 from clinic.lib.stale import fingerprint
@@ -268,7 +268,7 @@ def _recuse_mediator(t: Target) -> list[Send]:
                 "version": t.version(),
                 "party": t.objects["party"].pk,
                 "reason": "调解员与对方当事人系亲戚",
-                "new_mediator": User.objects.get(username="mediator2").pk,
+                "hand_to": User.objects.get(username="mediator2").pk,
             }
         )
     ]
@@ -306,6 +306,15 @@ def _edit_party(t: Target) -> list[Send]:
         "room": "3 单元 101",
     }
     return [Send(data)]
+
+
+def _party_authority(t: Target) -> list[Send]:
+    """An agent's power of attorney: the request's party becomes an agent of another (inside
+    the request's rolled-back savepoint)."""
+    agent = t.objects["party"]
+    principal = Party.objects.filter(case_id=agent.case_id).exclude(pk=agent.pk).first()
+    Party.objects.filter(pk=agent.pk).update(side="agent", represents=principal)
+    return [Send({"file": _png(), "description": "授权委托书"})]
 
 
 def _correct_agreement(t: Target) -> list[Send]:
@@ -393,6 +402,13 @@ def _add_leave(t: Target) -> list[Send]:
             }
         )
     ]
+
+
+def _assign_seat(t: Target) -> list[Send]:
+    from scheduling.actions.bookings import free_people_for  # noqa: PLC0415
+
+    free = free_people_for(t.objects["seat"])
+    return [Send({"person": free[0].pk if free else ""})]
 
 
 def _suggest_roster(t: Target) -> list[Send]:
@@ -497,6 +513,7 @@ VALID: dict[str, Payload] = {
     "cases:assign_case": _assign_case,
     "cases:remove_professional": _one(),
     "cases:recuse_mediator": _recuse_mediator,
+    "cases:step_aside": lambda t: [Send(_versioned(reason="与被申请人系同学")(t))],
     "cases:add_party": lambda t: [Send(_party("third_party", with_consent=True))],
     "cases:add_record": _add_record,
     "cases:new_agreement": lambda t: [Send(_agreement_fields())],
@@ -512,6 +529,22 @@ VALID: dict[str, Payload] = {
     "cases:party_consent": _one(consented="on", notice_method="oral", note="当面告知"),
     "cases:party_refusal": _one(note="不愿再调解"),
     "cases:reveal_party": _one(),
+    "cases:reveal_follow_up": _one(),
+    "cases:common_answers": lambda t: [
+        Send(
+            {
+                "committee": t.community.committee.pk,
+                "dispute_type": "labour",
+                "question": "单位不签劳动合同怎么办？",
+                "answer": "满一个月未签书面合同的，可主张二倍工资，并可申请劳动仲裁。",
+            }
+        )
+    ],
+    "cases:edit_common_answer": _one(
+        dispute_type="", question="调解收费吗？", answer="人民调解不收费。", active="on"
+    ),
+    "cases:retire_common_answer": _one(),
+    "cases:party_authority": _party_authority,
     "cases:edit_agreement": lambda t: [Send(_agreement_fields())],
     "cases:sign_agreement": lambda t: [Send({"signed_on": timezone.localdate().isoformat()})],
     "cases:correct_agreement": _correct_agreement,
@@ -542,6 +575,9 @@ VALID: dict[str, Payload] = {
     "scheduling:suggest_roster": _suggest_roster,
     "scheduling:cancel_session": _one(reason="场地维修"),
     "scheduling:book_seat": _one(),
+    "scheduling:assign_seat": _assign_seat,
+    "scheduling:undo_check_out": _one(),
+    "scheduling:confirm_duty_statement": _one(),
     "scheduling:cancel_booking": _one(reason="临时开庭"),
     "scheduling:offer_swap": _one(),
     "scheduling:take_swap": _one(),

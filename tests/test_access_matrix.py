@@ -32,7 +32,7 @@ from cases.consultations.actions import do_convene_consultation
 from cases.documents import papers
 from cases.documents.actions import do_request_case_file
 from cases.mediation.actions import do_add_attachment, do_save_agreement
-from cases.models import FollowUp, Party, VisitRequest
+from cases.models import CommonAnswer, FollowUp, Party, VisitRequest
 from cases.statistics import figures
 from cases.statistics.actions import do_request_case_export
 from cases.visits.actions import do_request_visit, do_schedule_visit
@@ -166,6 +166,12 @@ TABLE: dict[str, Rule] = {
     "cases:recuse_mediator": R(
         "case", own={"admin", "coordinator"}, own_403={"mediator", "lawyer"}
     ),
+    "cases:step_aside": R(
+        "case",
+        own={"mediator"},
+        own_403={"admin", "coordinator", "lawyer"},
+        note="the case's own mediator only",
+    ),
     "cases:add_party": R("case", own=MANAGERS, own_403={"lawyer"}),
     "cases:add_record": R("case", own=MANAGERS, own_403={"lawyer"}),
     "cases:new_agreement": R("case", own=MANAGERS, own_403={"lawyer"}),
@@ -188,6 +194,10 @@ TABLE: dict[str, Rule] = {
     "cases:party_consent": R("party", own=MANAGERS, own_403={"lawyer"}),
     "cases:party_refusal": R("party", own=MANAGERS, own_403={"lawyer"}),
     "cases:reveal_party": R("party", "POST", own=MANAGERS, own_403={"lawyer"}),
+    "cases:party_authority": R(
+        "party", own=MANAGERS, own_403={"lawyer"}, note="an agent's power of attorney"
+    ),
+    "cases:find_resident": page(ALL - {"gridworker"}, note="lists only cases the person may open"),
     "cases:edit_agreement": R("agreement", own=MANAGERS, own_403={"lawyer"}),
     "cases:sign_agreement": R("agreement", own=MANAGERS, own_403={"lawyer"}),
     "cases:correct_agreement": R("signed_agreement", own=MANAGERS),
@@ -200,6 +210,12 @@ TABLE: dict[str, Rule] = {
         note="the grid worker it is assigned to sees only this",
     ),
     "cases:schedule_follow_up": R("follow_up", own={"gridworker"}, own_403=MANAGERS),
+    "cases:reveal_follow_up": R(
+        "follow_up", "POST", own=MANAGERS | {"gridworker"}, note="each party's reveal audited"
+    ),
+    "cases:common_answers": page({"admin", "coordinator", "mediator"}),
+    "cases:edit_common_answer": R("common_answer", own=MANAGERS),
+    "cases:retire_common_answer": R("common_answer", "POST", own=MANAGERS),
     "cases:reassign_person": R("person", own={"admin", "coordinator"}, gate=None),
     "cases:consultation": R("consultation", own=MANAGERS | {"judge", "police"}),
     "cases:statistics_page": page({"admin", "coordinator", "street"}),
@@ -276,6 +292,32 @@ TABLE: dict[str, Rule] = {
         "booking",
         own={"admin", "coordinator", "street", "judge"},
         own_403={"mediator", "prosecutor", "police", "lawyer"},
+    ),
+    "scheduling:undo_check_out": R(
+        "booking",
+        "POST",
+        own={"admin", "coordinator", "street", "judge"},
+        own_403={"mediator", "prosecutor", "police", "lawyer"},
+        note="the holder or a roster manager, within ten minutes of checking out",
+    ),
+    "scheduling:assign_seat": R(
+        "seat",
+        own={"admin", "coordinator", "street"},
+        own_403={"mediator", "judge", "prosecutor", "police", "lawyer"},
+    ),
+    "scheduling:duty_statements": page(
+        ALL - {"gridworker"}, note="professionals are taken to their own statement"
+    ),
+    "scheduling:duty_statement": R(
+        "roster_person",
+        own={"admin", "coordinator", "street", "police"},
+        note="one's own, or those on the roster of the clinics one manages",
+    ),
+    "scheduling:confirm_duty_statement": R(
+        "roster_person",
+        "POST",
+        own={"admin", "coordinator", "street"},
+        own_403={"police"},
     ),
     "scheduling:offer_swap": R(
         "booking",
@@ -516,6 +558,9 @@ def _build(
         "person": User.objects.get(username=mediator),
         "membership": Membership.objects.filter(user__username=gridworker).first(),
         "professional": User.objects.get(username=professional),
+        "common_answer": CommonAnswer.objects.create(
+            committee=place.committee, question="问", answer="答"
+        ),
     }
 
 
@@ -579,6 +624,8 @@ def world(
     own["holiday"], other["holiday"] = Holiday.objects.order_by("pk")[:2]
     own["feed_token"] = roster.feed_token(User.objects.get(username="judge")).token
     other["feed_token"] = roster.feed_token(User.objects.get(username="judge_donghua")).token
+    own["roster_person"] = User.objects.get(username="police")
+    other["roster_person"] = User.objects.get(username="police_jinse")
     return {"own": own, "other": other}
 
 
@@ -634,6 +681,8 @@ def _kwargs(rule: Rule, name: str, objects: dict[str, Any] | None, role: str) ->
         "notification": "notification",
         "leave": "leave",
         "holiday": "holiday",
+        "common_answer": "common_answer",
+        "roster_person": "roster_person",
     }[kind]
     if missing:
         return {"pk": 999999}

@@ -22,18 +22,15 @@ from cases.changes import (
     work_calendar,
 )
 from cases.choices import (
-    AttachmentKind,
     Kind,
     Outcome,
     Side,
 )
-from cases.mediation.actions import do_add_attachment
-from cases.models import Attachment, Case, CaseEvent, Party
+from cases.models import Case, CaseEvent, Party
 from cases.people import roles_of
 from clinic.choices import Role
 from clinic.lib.encrypted import lookup_hash
 from clinic.lib.ids import normalise_id_number
-from clinic.lib.uploads import CheckedUpload
 from clinic.models import User
 
 
@@ -241,24 +238,6 @@ def do_record_consent(
         note=note,
         guardian=guardian if consented else None,
     )
-
-
-@transaction.atomic
-def do_add_power_of_attorney(
-    agent: Party, *, actor: User, upload: CheckedUpload, original_name: str, description: str = ""
-) -> Attachment:
-    """File an agent's power of attorney (授权委托书) on the case, as theirs."""
-    attachment = do_add_attachment(
-        agent.case,
-        actor=actor,
-        kind=AttachmentKind.POWER_OF_ATTORNEY,
-        upload=upload,
-        original_name=original_name,
-        description=description or agent.name,
-    )
-    attachment.party = agent
-    attachment.save(update_fields=["party"])
-    return attachment
 
 
 @transaction.atomic

@@ -18,7 +18,6 @@ from cases.choices import (
 )
 from cases.forms import CameOnFields, CaseFieldsForm, VersionedForm, textarea
 from cases.intake.actions import GUARDIAN_CONSENTS
-from cases.mediation.forms import AttachmentForm
 from cases.models import Case, Party
 from cases.models.parties import ACTING_SIDES
 from clinic.lib import limits
@@ -163,15 +162,6 @@ class ConsentForm(forms.Form):
         if self.party.needs_guardian and data.get("consented") and not data.get("guardian"):
             self.add_error("guardian", GUARDIAN_CONSENTS)
         return data
-
-
-class PowerOfAttorneyForm(AttachmentForm):
-    """An agent's 授权委托书: the scan, checked like every attachment."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        del self.fields["kind"]
-        self.fields["file"].label = _("Power of attorney (PDF, JPEG, PNG or HEIC, up to 20 MB)")
 
 
 class ResidentSearchForm(forms.Form):

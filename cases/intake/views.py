@@ -12,14 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import access
-from cases.answers.views import answer_picker
+from cases.answers.picker import answer_picker
 from cases.choices import (
     Side,
 )
 from cases.intake.actions import (
     check_consent,
     do_add_party,
-    do_add_power_of_attorney,
     do_log_advice,
     do_record_consent,
     do_record_refusal,
@@ -39,11 +38,12 @@ from cases.intake.forms import (
     AdviceForm,
     ConsentForm,
     PartyForm,
-    PowerOfAttorneyForm,
     RefusalForm,
     RegisterDisputeForm,
     ResidentSearchForm,
 )
+from cases.mediation.actions import do_add_power_of_attorney
+from cases.mediation.forms import PowerOfAttorneyForm
 from cases.models import Party
 from cases.pages import case_detail_page, form_page, submit
 from cases.selectors import detail_queryset
@@ -95,7 +95,7 @@ def register_dispute(request: AuthenticatedHttpRequest) -> HttpResponse:
             and findings.answered_by(form.cleaned_data["warned"])
         )
         audit(
-            AuditEvent.VIEW,
+            AuditEvent.LOOKUP,
             request=request,
             object_type="party",
             detail={
@@ -329,7 +329,7 @@ def find_resident(request: AuthenticatedHttpRequest) -> HttpResponse:
                 party.shown_phone = mask_phone(party.phone)
                 party.shown_id = mask_id_number(party.id_number)
         audit(
-            AuditEvent.VIEW,
+            AuditEvent.LOOKUP,
             request=request,
             object_type="party",
             object_id=person.pk if person else "",

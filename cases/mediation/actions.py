@@ -30,6 +30,7 @@ from cases.changes import (
 )
 from cases.choices import (
     AgreementForm,
+    AttachmentKind,
     Level,
     Outcome,
     State,
@@ -43,6 +44,7 @@ from cases.models import (
     CaseEvent,
     FollowUp,
     MediationRecord,
+    Party,
     PerformanceItem,
 )
 from cases.people import coordinators
@@ -324,10 +326,12 @@ def do_add_attachment(
     upload: CheckedUpload,
     original_name: str,
     description: str = "",
+    party: Party | None = None,
 ) -> Attachment:
     attachment = Attachment(
         case=case,
         kind=kind,
+        party=party,
         description=description,
         original_name=original_name[:200],
         content_type=upload.content_type,
@@ -343,6 +347,22 @@ def do_add_attachment(
         raise
     timeline.attachment_added(case, actor=actor, attachment=attachment)
     return attachment
+
+
+@transaction.atomic
+def do_add_power_of_attorney(
+    agent: Party, *, actor: User, upload: CheckedUpload, original_name: str, description: str = ""
+) -> Attachment:
+    """File an agent's power of attorney (授权委托书) on the case, as theirs."""
+    return do_add_attachment(
+        agent.case,
+        actor=actor,
+        kind=AttachmentKind.POWER_OF_ATTORNEY,
+        upload=upload,
+        original_name=original_name,
+        description=description or agent.name,
+        party=agent,
+    )
 
 
 def do_send_case_reminders(today: date | None = None, *, actor: User | None) -> int:

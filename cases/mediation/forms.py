@@ -230,3 +230,12 @@ class AttachmentForm(forms.Form):
             raise forms.ValidationError(error.message) from None
         self.checked_name = clean_filename(upload.name, self.checked.extension)
         return upload
+
+
+class PowerOfAttorneyForm(AttachmentForm):
+    """An agent's 授权委托书: the scan, checked like every attachment."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["kind"]
+        self.fields["file"].label = _("Power of attorney (PDF, JPEG, PNG or HEIC, up to 20 MB)")

@@ -30,7 +30,6 @@ from cases.choices import (
     Outcome,
     Performance,
     Risk,
-    Side,
     Source,
     State,
 )
@@ -83,18 +82,15 @@ def has_answer(case: Case) -> bool:
 
 @guard(
     _(
-        "Every party must have consented to mediation and been told their rights and duties, "
-        "and there must be an applicant and a respondent."
+        "Every party must have consented to mediation and been told their rights and duties "
+        "(a minor or a person without full capacity through their guardian), every agent's "
+        "power of attorney must be on file, and there must be an applicant and a respondent."
     )
 )
 def parties_ready(case: Case) -> bool:
-    principals = [p for p in case.parties.all() if p.side != Side.AGENT]
-    sides = {p.side for p in principals}
-    return (
-        Side.APPLICANT in sides
-        and Side.RESPONDENT in sides
-        and all(p.consented_at and p.notified_at and not p.refused_at for p in principals)
-    )
+    from cases.models.parties import consent_ready  # noqa: PLC0415  (parties import this module)
+
+    return consent_ready(case)
 
 
 @guard(_("No party may have refused mediation."))

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from clinic.actions import do_notify
 from clinic.audit import record
-from clinic.choices import Role
+from clinic.choices import AuditEvent, Role
 from clinic.models import Clinic, Membership, User
 from scheduling import access
 from scheduling.actions.commitments import do_book_commitment, lock_calendars
@@ -23,7 +23,6 @@ from scheduling.choices import SEAT_ACCEPTS, BookingStatus, CommitmentKind, Sess
 from scheduling.models import Booking, ClinicSession, Commitment, RosterSettings, Seat
 
 #: The audit event of a check-out taken back.
-CHECK_OUT_UNDONE = "check_out_undone"
 #: How long after checking out the person or the coordinator can take it back.
 UNDO_CHECK_OUT = timedelta(minutes=10)
 
@@ -331,7 +330,7 @@ def do_undo_check_out(booking: Booking, *, actor: User, request: HttpRequest | N
     )
     if updated:
         record(
-            CHECK_OUT_UNDONE,
+            AuditEvent.CHECK_OUT_UNDONE,
             request=request,
             user=actor,
             obj=booking,

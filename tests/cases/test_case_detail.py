@@ -49,6 +49,7 @@ def test_the_detail_page_runs_exactly_its_named_queries(demo: None) -> None:
         "its follow-ups",
         "its files",
         "the viewer's grants on the case read again (the page's own copy)",
+        "the professionals on the case, for the earlier-advice check",
         "the audit entry of the view",
         "session save: savepoint",
         "session save: update",

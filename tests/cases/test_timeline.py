@@ -217,7 +217,7 @@ def test_every_do_function_of_cases_takes_actor_by_keyword() -> None:
         ".".join(path.relative_to(root.parent).with_suffix("").parts)
         for path in root.rglob("actions.py")
     )
-    assert len(names) == 8
+    assert len(names) == 9
     found = []
     for name in names:
         module = importlib.import_module(name)

@@ -540,7 +540,7 @@ class Command(BaseCommand):
                     respondent={"name": "租户陈某", "phone": "13700001234"}
                     if outcome == "dispute"
                     else {"name": "楼上住户林某", "phone": ""},
-                    consented=True,
+                    consents=(True, True),
                     agreement_terms="林某于三日内调整空调外机排水管，不再滴水",
                 )
 
