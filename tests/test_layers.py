@@ -13,7 +13,15 @@ ROOT = Path(__file__).resolve().parent.parent
 #: A workflow's ``views`` and ``urls`` belong to the top layer, whatever their package.
 CASES_LAYERS = [
     {"cases.choices", "cases.models", "cases.deadlines", "cases.dates"},
-    {"cases.access", "cases.people", "cases.changes", "cases.timeline", "cases.jobs", "cases.duty"},
+    {
+        "cases.access",
+        "cases.people",
+        "cases.changes",
+        "cases.timeline",
+        "cases.jobs",
+        "cases.duty",
+        "cases.meetings",
+    },
     {"cases.actions", "cases.forms", "cases.answers", "cases.intake"},
     {"cases.follow_ups"},
     {"cases.mediation"},

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,12 +17,12 @@ from cases import dates, timeline
 from cases.changes import ActionRefused, fire, unmet_conditions
 from cases.choices import InviteResponse
 from cases.mediation.actions import do_settle_case
+from cases.meetings import release_meeting
 from cases.models import Case, CaseEvent, ConsultationInvitee, ConsultationSlot, JointConsultation
 from clinic.actions import do_notify
 from clinic.models import User
 from scheduling.actions import Clash, do_book_commitment, do_release_commitment, lock_calendars
 from scheduling.choices import CommitmentKind
-from scheduling.models import Commitment
 
 
 @transaction.atomic
@@ -86,7 +85,7 @@ def do_conclude_consultation(
     if consultation is None:
         raise ActionRefused(unmet_conditions(case, "conclude"))
     dates.check_conclusion(consultation)
-    _release_meeting(consultation)
+    release_meeting(consultation)
     consultation.joint_opinion = joint_opinion
     consultation.attended = attended
     consultation.save(update_fields=["joint_opinion", "attended"])
@@ -137,7 +136,7 @@ def do_fix_meeting(consultation: JointConsultation, *, actor: User, slot: Any) -
     # in id order: the calendars are booked, and the timeline names them, the same way each time
     invitees = consultation.invitees.order_by("pk")
     attendees = [i for i in invitees.select_related("user") if i.response == "accepted"]
-    _release_meeting(consultation)  # a meeting fixed before gives way to this one
+    release_meeting(consultation)  # a meeting fixed before gives way to this one
     title = _("Joint consultation on %(case)s") % {"case": consultation.case}
     lock_calendars([actor, *(invitee.user for invitee in attendees)])
     for invitee in attendees:
@@ -179,33 +178,6 @@ def do_fix_meeting(consultation: JointConsultation, *, actor: User, slot: Any) -
         % {"case": consultation.case, "when": f"{when:%m-%d %H:%M}", "place": slot.place},
         url=consultation.case.get_absolute_url(),
     )
-
-
-def _release_meeting(consultation: JointConsultation) -> None:
-    """Take the fixed meeting out of everyone's calendar: the invitees' bookings, and the one
-    of whoever fixed it (theirs is the only active meeting of that person at exactly that
-    time: a person's active commitments never overlap). A meeting already over stays as it
-    was, a record of the time spent."""
-    meeting = consultation.meeting
-    if meeting is None:
-        return
-    invitees = consultation.invitees.exclude(commitment=None).order_by("pk")
-    fixers = CaseEvent.objects.filter(
-        case_id=consultation.case_id, payload__what="meeting_fixed"
-    ).values("actor_id")
-    theirs = Commitment.objects.active().filter(
-        Q(pk__in=invitees.values("commitment_id"))
-        | Q(
-            person_id__in=fixers,
-            kind=CommitmentKind.MEETING,
-            starts_at=meeting.starts_at,
-            ends_at=meeting.ends_at,
-        ),
-        ends_at__gt=timezone.now(),
-    )
-    for commitment in theirs.order_by("person_id"):
-        do_release_commitment(commitment)
-    invitees.update(commitment=None)
 
 
 @transaction.atomic

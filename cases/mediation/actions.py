@@ -36,6 +36,7 @@ from cases.choices import (
     State,
 )
 from cases.follow_ups.actions import follow_up_dates
+from cases.meetings import release_meeting
 from cases.models import (
     Advice,
     Agreement,
@@ -78,6 +79,7 @@ def do_settle_case(
     if amount_agreed is not None:
         case.amount_agreed = amount_agreed
     case.settled_at = timezone.now()
+    release_meeting(case.open_consultation)
     event = fire(
         case,
         "settle",
@@ -128,6 +130,7 @@ def do_terminate_case(
 ) -> CaseEvent:
     """终止调解: failed (with the advice given), withdrawn, or a party refuses."""
     case.outcome, case.outcome_note = outcome, note
+    release_meeting(case.open_consultation)
     event = fire(case, "terminate", actor=actor, version=version, note=note)
     return event
 
@@ -155,6 +158,7 @@ def do_refer_out(
     case.level = Level.REFERRED_OUT
     case.referred_to, case.referral_reference = referred_to, reference
     case.outcome, case.outcome_note = Outcome.REFERRED_OUT, note
+    release_meeting(case.open_consultation)
     event = fire(
         case,
         "terminate",

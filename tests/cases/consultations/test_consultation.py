@@ -194,3 +194,17 @@ def test_fixing_the_meeting_again_moves_the_convener_too(demo: None) -> None:
     client_for("mediator").post(url, {"slot": second.pk})
     mine = Commitment.objects.active().filter(person__username="mediator", kind="meeting")
     assert [c.starts_at for c in mine] == [second.starts_at]
+
+
+def test_ending_the_case_during_a_consultation_releases_the_meeting(demo: None) -> None:
+    """A dispute withdrawn while its consultation is open: the meeting leaves every calendar,
+    as it does when the consultation concludes."""
+    case = in_state(State.SIT_IN)
+    _answered_and_fixed(case)
+    assert Commitment.objects.active().filter(kind="meeting").count() == 3
+    response = client_for("mediator").post(
+        reverse("cases:fire_transition", args=[case.pk, "terminate"]),
+        {"version": fresh(case).version, "outcome": "withdrawn", "note": "申请人撤回调解申请"},
+    )
+    assert response.status_code == 302 and fresh(case).state == State.CLOSED
+    assert not Commitment.objects.active().filter(kind="meeting").exists()
