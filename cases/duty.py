@@ -33,7 +33,8 @@ def duty_figures(
             user__in=ids,
             consultation__concluded_at__gte=starts_at,
             consultation__concluded_at__lt=ends_at,
-        ).exclude(response=InviteResponse.DECLINED),
+            response=InviteResponse.ACCEPTED,  # who never answered took no part
+        ),
         "user",
     )
     visits = _counted(

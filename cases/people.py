@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from cases.models import Case
+from cases.choices import EventKind
+from cases.models import Case, CaseEvent
 from clinic import access as clinic_access
 from clinic.access import roles
 from clinic.choices import PROFESSIONAL_ROLES, Role
@@ -51,6 +52,15 @@ def mediators_for(case: Case) -> QuerySet[User]:
     """The mediators of the case's committee: the only ones who may be its mediator (and
     settle it). Mediators of other committees join only as invited participants."""
     return committee_mediators(case.committee)
+
+
+def eligible_mediators(case: Case) -> QuerySet[User]:
+    """The committee's mediators who may take the case: not one who stepped aside from it or
+    was objected to (回避 is for the rest of the case)."""
+    recused = CaseEvent.objects.filter(case=case, kind=EventKind.RECUSED).values_list(
+        "payload__mediator_id", flat=True
+    )
+    return mediators_for(case).exclude(pk__in=[pk for pk in recused if pk])
 
 
 def committee_mediators(committee: MediationCommittee) -> QuerySet[User]:

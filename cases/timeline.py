@@ -319,6 +319,8 @@ def recused(
         {
             "party": party.name if party else "",
             "mediator": named(mediator),
+            # Who may not be the case's mediator again (cases.people.eligible_mediators).
+            "mediator_id": mediator.pk if mediator else None,
             "new_mediator": named(new_mediator),
             "escalated": escalated,
         },

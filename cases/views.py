@@ -49,7 +49,7 @@ from cases.forms import (
 )
 from cases.models import Case, FollowUp, Party
 from cases.pages import case_detail_page, form_page, submit
-from cases.people import grid_workers, mediators_for
+from cases.people import eligible_mediators, grid_workers
 from cases.selectors import (
     PAGE_SIZES,
     NewestFirst,
@@ -229,7 +229,7 @@ def assign_case(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise NotPermitted("case", pk, "assign")
     mediator_form = AssignMediatorForm(
         request.POST if "mediator" in request.POST else None,
-        mediators=mediators_for(case),
+        mediators=eligible_mediators(case),
         initial={"mediator": case.mediator},
     )
     professional_form = AssignProfessionalForm(
@@ -289,8 +289,8 @@ def recuse_mediator(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"version": case.version},
         parties=case.parties.exclude(side__in=[Side.AGENT, Side.GUARDIAN]),
-        mediators=mediators_for(case).exclude(pk=case.mediator_id or 0),
-        may_escalate=case.level == Level.COMMUNITY and case.kind == Kind.DISPUTE,
+        mediators=eligible_mediators(case).exclude(pk=case.mediator_id or 0),
+        may_escalate=_may_escalate(case),
     )
     submitted = submit(
         request, form, lambda data: do_recuse_mediator(case, actor=request.user, **data)
@@ -315,15 +315,23 @@ def recuse_mediator(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _may_escalate(case: Case) -> bool:
+    return case.level == Level.COMMUNITY and case.kind == Kind.DISPUTE
+
+
 def step_aside(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The case's own mediator steps aside (自行回避), with a reason; the coordinator is told
     and assigns another."""
     case = access.access_case(request.user, pk)
     if case.mediator_id != request.user.pk or not case.is_open:
         raise NotPermitted("case", pk, "step_aside")
+    # With no other mediator in the committee, stepping aside sends the case up the street.
+    to_street = _may_escalate(case) and not eligible_mediators(case).exclude(pk=request.user.pk)
     form = StepAsideForm(request.POST or None, initial={"version": case.version})
     submitted = submit(
-        request, form, lambda data: do_recuse_mediator(case, actor=request.user, **data)
+        request,
+        form,
+        lambda data: do_recuse_mediator(case, actor=request.user, escalate=to_street, **data),
     )
     if submitted:
         messages.success(request, _("You stepped aside; the coordinator was told."))
@@ -334,7 +342,12 @@ def step_aside(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         form,
         title=_("Step aside from this case"),
         submit=_("Step aside"),
-        intro=_("You will no longer see this case. The coordinator assigns another mediator."),
+        intro=_(
+            "You will no longer work on this case. This committee has no other mediator: the "
+            "case goes to the street committee."
+        )
+        if to_street
+        else _("You will no longer see this case. The coordinator assigns another mediator."),
         danger=True,
         status=submitted.status,
     )

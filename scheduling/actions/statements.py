@@ -50,6 +50,10 @@ class Period:
     key: str
     starts_on: date
     ends_on: date  # the last day
+
+    @property
+    def is_over(self) -> bool:
+        return self.ends_on < timezone.localdate()
     months: int
 
     @property
@@ -181,9 +185,13 @@ def duty_figures(person: User, period: Period) -> dict[str, Any]:
 @transaction.atomic
 def do_confirm_duty_statement(person: User, period: Period, *, actor: User) -> DutyStatement:
     """The coordinator confirms a statement: its figures and the person's unit are frozen as
-    they stand. A period is confirmed once, and not before it has begun."""
-    if period.starts_on > timezone.localdate():
-        raise StatementRefused(_("This period has not begun yet."))
+    they stand. A period is confirmed once, and only once it is over (its figures would
+    otherwise be frozen part-way)."""
+    if not period.is_over:
+        raise StatementRefused(
+            _("This period is not over yet: it can be confirmed from %(day)s.")
+            % {"day": (period.ends_on + timedelta(days=1)).isoformat()}
+        )
     try:
         with transaction.atomic():
             return DutyStatement.objects.create(

@@ -147,3 +147,38 @@ def test_only_the_cases_own_mediator_steps_aside(demo: None) -> None:
     assert reverse("cases:step_aside", args=[case.pk]) not in page
     assert _step_aside("mediator_jinse", case, "无").status_code == 404
     assert fresh(case).mediator == user("mediator")
+
+
+def test_a_recused_mediator_is_not_offered_the_case_again(demo: None) -> None:
+    second = _second_mediator()
+    case = in_state(State.SIT_IN)
+    assert _recuse(case, second.pk).status_code == 302
+    assert fresh(case).mediator == second
+    assign = reverse("cases:assign_case", args=[case.pk])
+    page = client_for("coordinator").get(assign).content.decode()
+    assert f'value="{user("mediator").pk}"' not in page  # 张丽萍 was objected to
+    response = client_for("coordinator").post(assign, {"mediator": user("mediator").pk})
+    assert response.status_code == 400 and fresh(case).mediator == second
+
+
+def test_stepping_aside_leaves_the_case_with_the_committee_when_it_has_another(
+    demo: None,
+) -> None:
+    second = _second_mediator()
+    case = in_state(State.SIT_IN)
+    assert _step_aside("mediator", case, "与被申请人系同学").status_code == 302
+    case = fresh(case)
+    assert case.level == Level.COMMUNITY and case.mediator is None
+    page = client_for("coordinator").get(reverse("cases:assign_case", args=[case.pk]))
+    assert f'value="{second.pk}"' in page.content.decode()
+    assert f'value="{user("mediator").pk}"' not in page.content.decode()
+
+
+def test_the_only_mediator_stepping_aside_sends_the_case_to_the_street(demo: None) -> None:
+    case = in_state(State.SIT_IN)
+    page = client_for("mediator").get(reverse("cases:step_aside", args=[case.pk]))
+    assert "上报街道调委会" in page.content.decode()
+    assert _step_aside("mediator", case, "与被申请人系同学").status_code == 302
+    case = fresh(case)
+    assert case.level == Level.STREET and case.committee.level == "street"
+    assert client_for("mediator_street").get(case.get_absolute_url()).status_code == 200

@@ -95,15 +95,20 @@ def test_the_coordinator_confirms_and_the_figures_are_frozen(november: None) -> 
     names = [row["person"].username for row in listing.context["rows"]]
     assert "judge" in names and "police" in names and "police_jinse" not in names
     url = reverse("scheduling:confirm_duty_statement", args=[user("judge").pk])
-    assert client.post(url, {"period": PERIOD}).status_code == 302
-    statement = DutyStatement.objects.get()
-    assert statement.confirmed_by == user("coordinator") and statement.figures["advice"] == 1
-    assert statement.organisation == "盘龙区人民法院联盟人民法庭"
-    do_add_advice(registered_dispute(), actor=user("judge"), role="judge", text="再议")
-    assert _figures("judge")["提供专业意见"] == 1  # as confirmed
-    again = client.post(url, {"period": PERIOD})
-    assert again.status_code == 400 and "已确认" in again.content.decode()
-    assert DutyStatement.objects.count() == 1
+    early = client.post(url, {"period": PERIOD})  # 20 November: the month is not over
+    assert early.status_code == 400 and "2026-12-01" in early.content.decode()
+    assert not DutyStatement.objects.exists()
+    with time_machine.travel(datetime(2026, 12, 1, 9, tzinfo=timezone.get_current_timezone())):
+        client = client_for("coordinator")  # signed in again: the session idled out
+        assert client.post(url, {"period": PERIOD}).status_code == 302
+        statement = DutyStatement.objects.get()
+        assert statement.confirmed_by == user("coordinator") and statement.figures["advice"] == 1
+        assert statement.organisation == "盘龙区人民法院联盟人民法庭"
+        do_add_advice(registered_dispute(), actor=user("judge"), role="judge", text="再议")
+        assert _figures("judge")["提供专业意见"] == 1  # as confirmed
+        again = client.post(url, {"period": PERIOD})
+        assert again.status_code == 400 and "已确认" in again.content.decode()
+        assert DutyStatement.objects.count() == 1
 
 
 def test_only_a_roster_manager_of_the_persons_clinics_confirms(november: None) -> None:
