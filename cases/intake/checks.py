@@ -16,16 +16,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.core import signing
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from cases import access
 from cases.choices import Kind, State
 from cases.intake.actions import party_hashes
 from cases.models import Advice, Case, Party
 from cases.models.parties import ACTING_SIDES
+from clinic.lib.encrypted import lookup_hash
 from clinic.lib.ids import is_valid_resident_id, normalise_id_number
 from clinic.lib.names import name_key
 from clinic.lib.phones import normalise_phone
@@ -62,15 +63,14 @@ class Findings:
         return bool(self.shown or self.hidden)
 
     def token(self) -> str:
-        """The signed fingerprint of this warning, carried by the form that showed it."""
-        return signing.dumps(sorted(self.keys), salt="register-anyway")
+        """The fingerprint of this warning, carried by the form that showed it: a keyed hash,
+        so the page holds no id of a case the user may not open."""
+        keys = ",".join(str(key) for key in sorted(self.keys))
+        return salted_hmac("register-anyway", keys, algorithm="sha256").hexdigest()
 
     def answered_by(self, token: str) -> bool:
         """Whether ``token`` is the fingerprint of this very warning (nothing new since)."""
-        try:
-            return bool(token) and signing.loads(token, salt="register-anyway") == sorted(self.keys)
-        except signing.BadSignature:
-            return False
+        return bool(token) and constant_time_compare(token, self.token())
 
     def overrode(self) -> list[str]:
         """The warning as the timeline keeps it: the cases shown, and the hidden ones as
@@ -148,6 +148,29 @@ def search_terms(text: str) -> tuple[str, Q]:
     if phone:
         return "phone", Q(phone_hash=party_hashes("", phone)[1])
     return "name", Q(name_key__startswith=name_key(text))
+
+
+def fingerprint(text: str) -> str:
+    """What the audit log keeps of a search: the keyed hash of the ID number, phone or name
+    key searched for, so "who looked this resident up" can be answered later without the log
+    holding what was typed."""
+    number = normalise_id_number(text)
+    if is_valid_resident_id(number):
+        return party_hashes(number, "")[0]
+    phone = normalise_phone(text)
+    if phone:
+        return party_hashes("", phone)[1]
+    return lookup_hash(name_key(text))
+
+
+def people_fingerprints(people: Iterable[dict[str, Any]]) -> list[str]:
+    """``fingerprint`` for the people a duplicate check was run on: each one's ID number,
+    phone and name, as keyed hashes."""
+    found: set[str] = set()
+    for person in people:
+        found.update(party_hashes(person.get("id_number") or "", person.get("phone") or ""))
+        found.add(lookup_hash(name_key(person.get("name") or "")))
+    return sorted(found - {""})
 
 
 def same_person(party: Party) -> Q:

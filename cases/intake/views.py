@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases import access
@@ -28,6 +29,8 @@ from cases.intake.actions import (
 from cases.intake.checks import (
     Findings,
     Found,
+    fingerprint,
+    people_fingerprints,
     possible_duplicates,
     probe_allowed,
     same_person,
@@ -63,6 +66,12 @@ SEARCH_ROLES = (
 )
 
 
+LIMITED = gettext_lazy(
+    "You looked people up too many times in the last minute. Wait a minute, then send the form "
+    "again: nothing you typed is lost."
+)
+
+
 def too_many_checks(request: AuthenticatedHttpRequest) -> HttpResponse:
     """429: this person looked people up too often in the last minute."""
     return render(request, "cases/intake/too_many_checks.html", status=429)
@@ -82,9 +91,11 @@ def register_dispute(request: AuthenticatedHttpRequest) -> HttpResponse:
     applicant = PartyForm(data, prefix="applicant", sides=[Side.APPLICANT])
     respondent = PartyForm(data, prefix="respondent", sides=[Side.RESPONDENT])
     findings = Findings()
-    if request.method == "POST" and all(f.is_valid() for f in (form, applicant, respondent)):
-        if not probe_allowed(user):
-            return too_many_checks(request)
+    valid = request.method == "POST" and all(f.is_valid() for f in (form, applicant, respondent))
+    limited = valid and not probe_allowed(user)
+    if limited:  # the form comes back as typed, to be sent again in a minute
+        form.add_error(None, LIMITED)
+    if valid and not limited:
         community = form.cleaned_data["community"]
         findings = possible_duplicates(
             user, community, [applicant.cleaned_data, respondent.cleaned_data]
@@ -103,6 +114,7 @@ def register_dispute(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "shown": [case.pk for case, _why in findings.shown],
                 "hidden": findings.hidden,
                 "override": overriding,
+                "terms": people_fingerprints([applicant.cleaned_data, respondent.cleaned_data]),
             },
         )
         if findings and not overriding:
@@ -139,7 +151,7 @@ def register_dispute(request: AuthenticatedHttpRequest) -> HttpResponse:
             "respondent": respondent,
             "findings": findings,
         },
-        status=400 if request.method == "POST" else 200,
+        status=429 if limited else 400 if request.method == "POST" else 200,
     )
 
 
@@ -333,7 +345,11 @@ def find_resident(request: AuthenticatedHttpRequest) -> HttpResponse:
             request=request,
             object_type="party",
             object_id=person.pk if person else "",
-            detail={"search": by, "found": len(found)},
+            detail={
+                "search": by,
+                "found": len(found),
+                "term": fingerprint(form.cleaned_data["q"]) if person is None else "",
+            },
         )
     return render(
         request,

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cases.intake import checks
+from cases.intake.actions import party_hashes
 from cases.models import Case
 from clinic.models import AuditEntry
 from tests.cases.factories import party, registered_dispute
@@ -139,6 +140,8 @@ def test_each_check_is_audited_without_what_was_typed(demo: None) -> None:
     entry = AuditEntry.objects.get(detail__check="duplicates")
     assert entry.user is not None and entry.user.username == "mediator"
     assert "13888123456" not in str(entry.detail) and "周大妈" not in str(entry.detail)
+    # …but who looked a resident up can be answered from the keyed hash of their phone
+    assert party_hashes("", "13888123456")[1] in entry.detail["terms"]
 
 
 def test_too_many_checks_in_a_minute_are_refused_in_chinese(
@@ -150,5 +153,7 @@ def test_too_many_checks_in_a_minute_are_refused_in_chinese(
     assert client.post(REGISTER, register_form()).status_code == 400  # the same people: warned
     response = client.post(REGISTER, register_form())
     assert response.status_code == 429
-    assert "查询过于频繁" in response.content.decode()
+    page = response.content.decode()
+    assert "查询过于频繁" in page
+    assert 'value="13888123456"' in page  # the form comes back as typed
     assert Case.objects.count() == 1

@@ -162,3 +162,18 @@ def test_a_professional_who_advised_a_party_before_is_pointed_out(demo: None) ->
     page = client_for("coordinator").get(now.get_absolute_url()).content.decode()
     assert "本案的陈思远曾于" in page and "为赵建国（申请人）提供意见" in page
     assert "请核实其是否应当回避" in page
+
+
+def test_advice_on_a_case_the_viewer_cannot_open_is_not_described(demo: None) -> None:
+    """The lawyer serves 北辰社区 too and advised the resident there; 金江路's coordinator is
+    told only that it may be so, not when or where."""
+    before = _case(by="admin", community="北辰社区", mediator=None)
+    do_assign_professional(before, actor=user("admin"), professional=user("lawyer"), role="lawyer")
+    do_add_advice(before, actor=user("lawyer"), role="lawyer", text="建议先行协商")
+    now = _case(phone="13877770001", name="赵建国")
+    do_assign_professional(
+        now, actor=user("coordinator"), professional=user("lawyer"), role="lawyer"
+    )
+    page = client_for("coordinator").get(now.get_absolute_url()).content.decode()
+    assert "请向综治专干核实" in page and "陈思远" in page
+    assert "本案的陈思远曾于" not in page
