@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import (
@@ -21,7 +22,7 @@ from cases.intake.actions import GUARDIAN_CONSENTS
 from cases.models import Case, Party
 from cases.models.parties import ACTING_SIDES
 from clinic.lib import limits
-from clinic.lib.ids import is_valid_resident_id, normalise_id_number
+from clinic.lib.ids import is_minor, is_valid_resident_id, normalise_id_number
 from clinic.lib.inputs import NameInput, PhoneField
 from clinic.lib.names import name_key
 from clinic.models import Clinic, Community, Grid
@@ -109,9 +110,6 @@ class PartyForm(forms.ModelForm):
         if self.acting_for_someone:
             # an agent's or a guardian's agreement is recorded on the party they act for
             data["consented"], data["notice_method"] = False, ""
-        needs_guardian = data.get("minor") or data.get("lacks_capacity")
-        if data.get("consented") and needs_guardian:
-            self.add_error("consented", GUARDIAN_CONSENTS)
         id_type, number = data.get("id_type"), (data.get("id_number") or "").strip()
         if number and not id_type:
             self.add_error("id_type", _("Say which document this number is from."))
@@ -123,6 +121,11 @@ class PartyForm(forms.ModelForm):
                 )
             else:
                 data["id_number"] = normalise_id_number(number)
+                if not self.acting_for_someone and is_minor(number, timezone.localdate()):
+                    data["minor"] = True  # the ID number says so, whatever the box said
+        needs_guardian = data.get("minor") or data.get("lacks_capacity")
+        if data.get("consented") and needs_guardian:
+            self.add_error("consented", GUARDIAN_CONSENTS)
         return data
 
 

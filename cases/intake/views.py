@@ -272,6 +272,8 @@ def party_consent(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def party_authority(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An agent's power of attorney (授权委托书), filed as theirs."""
     agent = access.access_party(request.user, pk, write=True)
+    if not agent.case.is_open:
+        raise NotPermitted("party", pk, "power of attorney")
     form = PowerOfAttorneyForm(request.POST or None, request.FILES or None)
     if agent.side != Side.AGENT:
         return form_page(

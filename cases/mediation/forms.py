@@ -216,7 +216,15 @@ class AdviceNoteForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("What it is"), choices=AttachmentKind.choices)
+    kind = forms.ChoiceField(
+        label=_("What it is"),
+        # an agent's power of attorney is filed as theirs (PowerOfAttorneyForm), so that it
+        # counts for them at acceptance
+        choices=[c for c in AttachmentKind.choices if c[0] != AttachmentKind.POWER_OF_ATTORNEY],
+        help_text=_(
+            "An agent's power of attorney is uploaded from the agent's line among the parties."
+        ),
+    )
     file = forms.FileField(label=_("File (PDF, JPEG, PNG or HEIC, up to 20 MB)"))
     description = forms.CharField(label=_("Description"), max_length=limits.LINE, required=False)
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -19,6 +20,7 @@ from cases.choices import (
 from cases.models.case import Case
 from clinic.lib import limits
 from clinic.lib.encrypted import EncryptedCharField
+from clinic.lib.ids import is_minor
 from clinic.lib.names import name_key
 from clinic.lib.phones import phone_validator
 
@@ -134,6 +136,8 @@ class Party(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.name_key = name_key(self.name)
+        if self.id_type == IdType.RESIDENT_ID and is_minor(self.id_number, timezone.localdate()):
+            self.minor = True  # a child by their ID number consents through a guardian
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "name" in update_fields:
             kwargs["update_fields"] = {*update_fields, "name_key"}

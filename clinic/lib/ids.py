@@ -32,6 +32,16 @@ def is_valid_resident_id(value: str) -> bool:
     return check_character(number[:17]) == number[17]
 
 
+def is_minor(value: str, on: date) -> bool:
+    """Whether a valid resident ID number's holder is under 18 on ``on`` (False for anything
+    else: another document, or no number)."""
+    number = normalise_id_number(value)
+    if not is_valid_resident_id(number):
+        return False
+    born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    return (on.year - born.year) - ((on.month, on.day) < (born.month, born.day)) < 18
+
+
 def with_check_character(first17: str) -> str:
     """Complete 17 digits into a valid ID number (for demo data and tests)."""
     return first17 + check_character(first17)

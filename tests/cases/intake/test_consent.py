@@ -93,6 +93,30 @@ def test_a_minors_own_consent_is_refused_at_registration(demo: None) -> None:
     assert not Case.objects.exists()
 
 
+def test_a_child_known_only_by_their_id_number_consents_through_a_guardian(demo: None) -> None:
+    """The minor box left unticked: the ID number's birth date (2015) says it."""
+    child = resident_id(birth="20150601")
+    response = client_for("mediator").post(
+        reverse("cases:register_dispute"), register_form(**{"applicant-id_number": child})
+    )
+    assert response.status_code == 400
+    assert "未成年人或无（限制）民事行为能力人不能自行表示同意" in response.content.decode()
+    assert not Case.objects.exists()
+    case = registered_dispute(
+        parties=[
+            party(
+                side="applicant",
+                name="小明",
+                id_type="resident_id",
+                id_number=child,
+                consented=False,
+            ),
+            party(side="respondent", name="钱丽"),
+        ]
+    )
+    assert case.parties.get(side="applicant").needs_guardian
+
+
 def _ward_case() -> tuple[Case, Party]:
     case = registered_dispute(
         parties=[
@@ -224,3 +248,11 @@ def test_a_power_of_attorney_is_filed_only_for_an_agent(demo: None) -> None:
     assert response.status_code == 400
     assert "授权委托书只为代理人存档" in response.content.decode()
     assert not Attachment.objects.exists()
+
+
+def test_the_general_upload_offers_no_power_of_attorney(demo: None) -> None:
+    """Filed there it would count for no agent: it is uploaded from the agent's line."""
+    case = registered_dispute()
+    page = client_for("mediator").get(reverse("cases:upload_attachment", args=[case.pk]))
+    assert 'value="power_of_attorney"' not in page.content.decode()
+    assert 'value="evidence"' in page.content.decode()
