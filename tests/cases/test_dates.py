@@ -200,7 +200,8 @@ def test_a_visit_outcome_follows_its_start_and_registers_the_case_on_the_visit_d
         "outcome": "dispute",
         "note": "双方同意调解",
         "respondent_name": "王大军",
-        "consented": "on",
+        "applicant_consented": "on",
+        "respondent_consented": "on",
     }
     url = reverse("cases:visit_outcome", args=[visit.pk])
     with time_machine.travel(starts + timedelta(days=2), tick=False):

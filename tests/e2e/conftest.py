@@ -79,7 +79,11 @@ class Person:
             self.problems.append(f"request failed: {request.url} {request.failure}")
 
     def _console(self, message: Any) -> None:
-        if message.type == "error":
+        # A page refused with 4xx (a clash, bad input) is the answer the person should see;
+        # Chromium logs it as a console error too. A sub-resource's 4xx is caught in _response.
+        if message.type == "error" and not message.text.startswith(
+            "Failed to load resource: the server responded with a status of 4"
+        ):
             self.problems.append(f"console error: {message.text}")
 
     def _response(self, response: Any) -> None:
