@@ -577,7 +577,12 @@ VALID: dict[str, Payload] = {
     "scheduling:book_seat": _one(),
     "scheduling:assign_seat": _assign_seat,
     "scheduling:undo_check_out": _one(),
-    "scheduling:confirm_duty_statement": _one(),
+    # a statement is confirmed once its month is over: last month's
+    "scheduling:confirm_duty_statement": lambda t: [
+        Send(
+            {"period": (timezone.localdate().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")}
+        )
+    ],
     "scheduling:cancel_booking": _one(reason="临时开庭"),
     "scheduling:offer_swap": _one(),
     "scheduling:take_swap": _one(),

@@ -76,11 +76,13 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 #: What a valid form may be answered with: done (2xx, 3xx) or refused by the README's policy.
 POLICY = {200, 204, 302, 303, 400, 403, 409}
 #: Routes whose done answer is a page, not a redirect.
-ANSWER_WITH_A_PAGE = {"cases:reveal_party"}
+ANSWER_WITH_A_PAGE = {"cases:reveal_party", "cases:reveal_follow_up"}
 #: Forms no case of the README's states can take, and why.
 NEVER_DONE = {
     ("cases:fire_transition", "answer_question"): "only legal advice is answered, and advice "
     "is closed when it is logged",
+    ("scheduling:undo_check_out", ""): "only a check-out of the last ten minutes is undone, and "
+    "no booking here was checked out (tests/scheduling/bookings/test_undo_check_out.py)",
 }
 #: Access-table kinds that are about a case, and the object each one needs.
 CASE_KINDS = {
@@ -181,6 +183,7 @@ def place(demo: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
         person("judge"), starts_at=at(days=40), ends_at=at(days=41), reason="r"
     )
     own["holiday"] = Holiday.objects.order_by("pk").first()
+    own["roster_person"] = person("police")  # on the roster of the coordinator's clinic
     soon = session(starts_at=timezone.now() + timedelta(minutes=30))
     own["booking_soon"] = roster.do_book_seat(
         seat(soon, "judge"), person=person("judge"), actor=person("judge")

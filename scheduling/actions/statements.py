@@ -50,11 +50,11 @@ class Period:
     key: str
     starts_on: date
     ends_on: date  # the last day
+    months: int
 
     @property
     def is_over(self) -> bool:
         return self.ends_on < timezone.localdate()
-    months: int
 
     @property
     def label(self) -> str:

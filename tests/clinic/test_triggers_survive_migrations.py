@@ -68,8 +68,9 @@ def _tables(frozen_set: dict[str, list[tuple[str, str, str]]]) -> set[str]:
 
 def test_every_migration_after_the_triggers_that_changes_their_tables_remakes_them() -> None:
     """Walk the migrations in the order ``migrate`` runs them on an empty database: once a
-    table has triggers (made by a ``CreateTriggers`` that ran after the table was) (or, for ``clinic_user``, once any trigger writes to it), an operation
-    on it that can rebuild it sits between a ``DropTriggers`` and a ``CreateTriggers``."""
+    table has triggers (made by a ``CreateTriggers`` that ran after the table was; or, for
+    ``clinic_user``, once any trigger writes to it), an operation on it that can rebuild it
+    sits between a ``DropTriggers`` and a ``CreateTriggers``."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
     seen: set[tuple[str, str]] = set()
     plan = []
