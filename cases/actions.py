@@ -28,12 +28,15 @@ from cases.changes import (
 )
 from cases.choices import (
     ACTIVE_STATES,
+    OPEN_STATES,
     EventKind,
 )
 from cases.models import Case, CaseEvent, FollowUp, Party
 from cases.people import coordinators
 from clinic.actions import do_notify
-from clinic.models import Holiday, User
+from clinic.choices import Level as RegionLevel
+from clinic.choices import Role
+from clinic.models import Holiday, Membership, User
 
 
 @transaction.atomic
@@ -253,3 +256,21 @@ def _move_deadline(
         case, actor=actor, field=field, old=old, new=due, provisional=provisional
     )
     return 1
+
+
+def do_grant_committee_cases(membership: Membership, *, actor: User | None) -> int:
+    """A mediator who joins a street committee may work the cases escalated to it at once, as
+    those there at the escalation could (``hand_to_street``). Returns how many cases."""
+    street = membership.street_id
+    if membership.role != Role.MEDIATOR or membership.level != RegionLevel.STREET or not street:
+        return 0
+    escalated = Case.objects.filter(
+        committee__level="street",
+        committee__street_id=street,
+        state__in=OPEN_STATES,
+    ).order_by("pk")
+    count = 0
+    for case in escalated:
+        grant_mediator(case, membership.user)
+        count += 1
+    return count

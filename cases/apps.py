@@ -26,3 +26,6 @@ class CasesConfig(AppConfig):
     duty_figures = "cases.duty.duty_figures"
     #: Called when the working-day calendar of some years changes (clinic's holiday actions).
     on_calendar_changed = "cases.actions.do_recompute_deadlines"
+    #: Called when someone is given a role (clinic's do_grant_role): a street committee's new
+    #: mediator may work the cases escalated to it.
+    on_role_granted = "cases.actions.do_grant_committee_cases"

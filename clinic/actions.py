@@ -125,6 +125,10 @@ def do_grant_role(
         obj=user,
         detail={"role": role, "level": fields["level"], "region": str(region)},
     )
+    for config in apps.get_app_configs():  # e.g. cases: a street mediator's escalated cases
+        hook = getattr(config, "on_role_granted", None)
+        if hook:
+            import_string(hook)(membership, actor=actor)
     return membership
 
 

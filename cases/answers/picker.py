@@ -56,7 +56,6 @@ def answer_picker(request: HttpRequest, communities: QuerySet[Community]) -> Ans
     if subject:
         picker.answers = [a for a in answers if a.dispute_type in ("", subject)]
         picker.initial["dispute_type"] = subject
-    picker.chosen_id = str(request.POST.get("common_answer", ""))
     wanted = request.GET.get("answer", "")
     picker.picked = next((a for a in answers if str(a.pk) == wanted), None)
     if picker.picked is not None:
@@ -64,4 +63,6 @@ def answer_picker(request: HttpRequest, communities: QuerySet[Community]) -> Ans
         if picker.picked.dispute_type:
             picker.initial["dispute_type"] = picker.picked.dispute_type
         picker.chosen_id = str(picker.picked.pk)
+    if request.method == "POST":  # what was sent counts, not the link the page came from
+        picker.chosen_id = str(request.POST.get("common_answer", ""))
     return picker

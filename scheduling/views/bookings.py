@@ -220,7 +220,13 @@ def undo_check_out(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except BookingRefused as refused:
         return _refused(request, booking.seat.session, refused.message)
     do_undo_check_out(booking, actor=request.user, request=request)
-    messages.success(request, _("The check-out was undone; you are checked in."))
+    if booking.person_id == request.user.pk:
+        messages.success(request, _("The check-out was undone; you are checked in."))
+    else:
+        messages.success(
+            request,
+            _("The check-out was undone; %(name)s is checked in again.") % {"name": booking.person},
+        )
     return redirect(booking.seat.session)
 
 

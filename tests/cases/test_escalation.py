@@ -13,7 +13,9 @@ from cases.choices import Level, State
 from cases.intake.actions import do_accept_case
 from cases.models import Case, MediationRecord
 from cases.statistics import figures
-from clinic.models import Community, MediationCommittee, Notification
+from clinic.actions import do_create_person
+from clinic.choices import Role
+from clinic.models import Community, MediationCommittee, Notification, Street
 from tests.cases.factories import fresh, in_state, registered_dispute, signed_agreement, user
 from tests.conftest import client_for
 
@@ -50,6 +52,23 @@ def test_the_street_mediator_opens_and_works_the_case_at_once(demo: None) -> Non
     assert Notification.objects.filter(
         user__username="mediator_street", key=f"case:{case.pk}:escalated"
     ).exists()
+
+
+def test_a_mediator_joining_the_street_committee_later_works_its_escalated_cases(
+    demo: None,
+) -> None:
+    case = _escalated()
+    newcomer = do_create_person(
+        username="mediator_street2",
+        password="clinic-demo-2026",
+        display_name="鲁文静",
+        actor=None,
+        role=Role.MEDIATOR,
+        region=Street.objects.get(name="联盟街道"),
+    )
+    assert newcomer.has_perm("cases.change_case", case)
+    assert client_for("mediator_street2").get(case.get_absolute_url()).status_code == 200
+    assert _record("mediator_street2", case).status_code == 302
 
 
 def test_the_street_mediator_may_settle_it(demo: None) -> None:
