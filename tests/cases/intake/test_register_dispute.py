@@ -8,35 +8,12 @@ from cases.models import Case
 from clinic.lib import limits
 from clinic.models import Community, Notification
 from tests.cases.factories import registered_dispute, resident_id
+from tests.cases.intake.payloads import register_form
 from tests.conftest import client_for
 
 
-def _form(**overrides: str) -> dict[str, object]:
-    data: dict[str, object] = {
-        "community": Community.objects.get(name="金江路社区").pk,
-        "source": "walk_in",
-        "dispute_type": "neighbour",
-        "summary": "楼上装修噪音扰民，多次协商未果",
-        "persons_involved": 2,
-        "applicant-side": "applicant",
-        "applicant-name": "周大妈",
-        "applicant-id_type": "resident_id",
-        "applicant-id_number": resident_id(birth="19550302"),
-        "applicant-phone": "13888123456",
-        "applicant-consented": "on",
-        "applicant-notice_method": "written",
-        "respondent-side": "respondent",
-        "respondent-name": "吴先生",
-        "respondent-phone": "13999123456",
-        "respondent-consented": "on",
-        "respondent-notice_method": "oral",
-    }
-    data.update(overrides)
-    return data
-
-
 def test_a_mediator_registers_a_dispute_with_both_parties(demo: None) -> None:
-    response = client_for("mediator").post(reverse("cases:register_dispute"), _form())
+    response = client_for("mediator").post(reverse("cases:register_dispute"), register_form())
     case = Case.objects.get()
     assert response.status_code == 302 and response["Location"] == case.get_absolute_url()
     assert case.state == "registered" and case.number == ""
@@ -50,7 +27,7 @@ def test_a_wrong_id_check_digit_is_refused_in_chinese_and_nothing_is_saved(demo:
     valid = resident_id()
     wrong = valid[:-1] + ("0" if valid[-1] != "0" else "1")
     response = client_for("mediator").post(
-        reverse("cases:register_dispute"), _form(**{"applicant-id_number": wrong})
+        reverse("cases:register_dispute"), register_form(**{"applicant-id_number": wrong})
     )
     assert response.status_code == 400
     assert "这不是有效的居民身份证号码" in response.content.decode()
@@ -63,7 +40,9 @@ def test_a_party_with_an_open_case_in_the_street_is_flagged_before_registering(
     first = registered_dispute()
     phone = first.parties.get(side="applicant").phone
     client = client_for("mediator")
-    response = client.post(reverse("cases:register_dispute"), _form(**{"applicant-phone": phone}))
+    response = client.post(
+        reverse("cases:register_dispute"), register_form(**{"applicant-phone": phone})
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "可能重复" in page
@@ -72,13 +51,15 @@ def test_a_party_with_an_open_case_in_the_street_is_flagged_before_registering(
     assert warned is not None
     again = client.post(
         reverse("cases:register_dispute"),
-        _form(**{"applicant-phone": phone, "register_anyway": "on", "warned": warned.group(1)}),
+        register_form(
+            **{"applicant-phone": phone, "register_anyway": "on", "warned": warned.group(1)}
+        ),
     )
     assert again.status_code == 302 and Case.objects.count() == 2
 
 
 def test_a_red_risk_alerts_the_coordinator_and_the_community_police_at_once(demo: None) -> None:
-    client_for("mediator").post(reverse("cases:register_dispute"), _form(risk="red"))
+    client_for("mediator").post(reverse("cases:register_dispute"), register_form(risk="red"))
     notified = set(Notification.objects.values_list("user__username", flat=True))
     assert {"coordinator", "police"} <= notified
 
@@ -110,20 +91,20 @@ def test_advice_is_logged_in_one_form_and_closed(demo: None) -> None:
 
 def test_grid_workers_and_professionals_cannot_register(demo: None) -> None:
     for username in ["gridworker", "judge", "lawyer"]:
-        response = client_for(username).post(reverse("cases:register_dispute"), _form())
+        response = client_for(username).post(reverse("cases:register_dispute"), register_form())
         assert response.status_code == 403
     assert not Case.objects.exists()
 
 
 def test_an_over_long_summary_is_refused_in_chinese_and_nothing_is_written(demo: None) -> None:
     response = client_for("mediator").post(
-        reverse("cases:register_dispute"), _form(summary="噪" * (limits.SUMMARY + 1))
+        reverse("cases:register_dispute"), register_form(summary="噪" * (limits.SUMMARY + 1))
     )
     assert response.status_code == 400
     assert f"不超过 {limits.SUMMARY} 字符" in response.content.decode()
     assert not Case.objects.exists()
     longest = client_for("mediator").post(
-        reverse("cases:register_dispute"), _form(summary="噪" * limits.SUMMARY)
+        reverse("cases:register_dispute"), register_form(summary="噪" * limits.SUMMARY)
     )
     assert longest.status_code == 302
     assert len(Case.objects.get().summary) == limits.SUMMARY
@@ -134,7 +115,7 @@ def test_a_summary_as_long_as_the_browser_allows_is_kept_with_its_line_breaks(
 ) -> None:
     lines = ["噪" * 99] * (limits.SUMMARY // 100)  # 2,000 characters in the box, line breaks too
     response = client_for("mediator").post(
-        reverse("cases:register_dispute"), _form(summary="\r\n".join(lines) + "\r\n")
+        reverse("cases:register_dispute"), register_form(summary="\r\n".join(lines) + "\r\n")
     )
     assert response.status_code == 302
     assert Case.objects.get().summary == "\n".join(lines)
@@ -147,16 +128,18 @@ def test_the_summary_box_says_how_long_it_may_be(demo: None) -> None:
 
 def test_an_amount_of_zero_is_refused_and_nothing_is_written(demo: None) -> None:
     response = client_for("mediator").post(
-        reverse("cases:register_dispute"), _form(amount_involved="0")
+        reverse("cases:register_dispute"), register_form(amount_involved="0")
     )
     assert response.status_code == 400
     assert not Case.objects.exists()
 
 
-def test_a_partys_phone_is_kept_in_one_form(demo: None) -> None:
+def test_a_partys_phone_is_kept_in_oneregister_form(demo: None) -> None:
     response = client_for("mediator").post(
         reverse("cases:register_dispute"),
-        _form(**{"applicant-phone": "+86 138 8812-3456", "respondent-phone": "(0871)65123456"}),
+        register_form(
+            **{"applicant-phone": "+86 138 8812-3456", "respondent-phone": "(0871)65123456"}
+        ),
     )
     assert response.status_code == 302
     phones = {party.name: party.phone for party in Case.objects.get().parties.all()}
@@ -165,7 +148,7 @@ def test_a_partys_phone_is_kept_in_one_form(demo: None) -> None:
 
 def test_a_partys_phone_without_its_area_code_is_refused(demo: None) -> None:
     response = client_for("mediator").post(
-        reverse("cases:register_dispute"), _form(**{"respondent-phone": "65123456"})
+        reverse("cases:register_dispute"), register_form(**{"respondent-phone": "65123456"})
     )
     assert response.status_code == 400
     assert not Case.objects.exists()
