@@ -194,6 +194,23 @@ def do_update_party(party: Party, *, actor: User, changes: dict[str, Any]) -> No
     party.save()
     touch(party.case)
     timeline.party_changed(party.case, actor=actor, party=party, changes=changed)
+    if "side" in changed or "represents" in changed:
+        _withdraw_consent_given_by(party, actor=actor)
+
+
+def _withdraw_consent_given_by(guardian: Party, *, actor: User) -> None:
+    """A guardian who no longer acts for a ward (another side, another party) no longer
+    stands behind the consent they gave: the ward's consent is to be recorded again."""
+    wards = Party.objects.filter(consent_by=guardian)
+    if guardian.side == Side.GUARDIAN:
+        wards = wards.exclude(pk=guardian.represents_id)
+    for ward in wards:
+        was = ward.consented_at
+        ward.consented_at, ward.consent_by, ward.consent_recorded_by = None, None, None
+        ward.save(update_fields=["consented_at", "consent_by", "consent_recorded_by"])
+        timeline.party_changed(
+            ward.case, actor=actor, party=ward, changes={"consented_at": (was, None)}
+        )
 
 
 def check_consent(party: Party, guardian: Party | None) -> None:

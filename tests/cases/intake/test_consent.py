@@ -13,8 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfWriter
 
+from cases.intake.actions import do_add_party, do_record_consent, do_update_party
 from cases.models import Attachment, Case, Party
-from tests.cases.factories import fresh, party, registered_dispute, resident_id
+from tests.cases.factories import fresh, party, registered_dispute, resident_id, user
 from tests.cases.intake.payloads import register_form
 from tests.conftest import client_for
 
@@ -185,6 +186,30 @@ def test_a_guardian_added_for_a_minor_consents_for_them_and_the_case_is_accepted
     assert "当事人小明经监护人小明妈妈同意调解" in page
     assert _accept(case) == 302
     assert fresh(case).state == "sit_in"
+
+
+def test_a_guardian_who_stops_acting_for_the_ward_takes_their_consent_with_them(
+    demo: None,
+) -> None:
+    case, ward = _ward_case()
+    guardian = do_add_party(
+        case,
+        actor=user("mediator"),
+        data={"side": "guardian", "represents": ward, "relation": "母亲", "name": "小明妈妈"},
+    )
+    ward.refresh_from_db()  # told their rights on the page meanwhile
+    do_record_consent(
+        ward, actor=user("mediator"), consented=True, notice_method="", guardian=guardian
+    )
+    ward.refresh_from_db()
+    assert ward.consent_complete
+    # entered for the wrong party: she acts for the respondent
+    other = case.parties.get(side="respondent")
+    do_update_party(guardian, actor=user("mediator"), changes={"represents": other})
+    ward.refresh_from_db()
+    assert ward.consented_at is None and ward.consent_by is None
+    assert not ward.consent_complete
+    assert _accept(case) == 400
 
 
 def test_someone_elses_guardian_cannot_consent_for_a_minor(demo: None) -> None:
