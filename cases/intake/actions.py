@@ -202,7 +202,7 @@ def _withdraw_consent_given_by(guardian: Party, *, actor: User) -> None:
     """A guardian who no longer acts for a ward (another side, another party) no longer
     stands behind the consent they gave: the ward's consent is to be recorded again."""
     wards = Party.objects.filter(consent_by=guardian)
-    if guardian.side == Side.GUARDIAN:
+    if guardian.side == Side.GUARDIAN and guardian.represents_id is not None:
         wards = wards.exclude(pk=guardian.represents_id)
     for ward in wards:
         was = ward.consented_at
