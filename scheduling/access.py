@@ -133,6 +133,27 @@ def access_booking(user: User | AnonymousUser, pk: int, *, own: bool = False) ->
     raise NotVisible("booking", pk)
 
 
+def roster_of(clinics: Iterable[Clinic]) -> dict[int, tuple[User, Clinic, str]]:
+    """Everyone active on the roster of these clinics (a roster role serving one of them), by
+    person id: the person, the first clinic (by name) they serve and the role that puts them
+    there."""
+    ordered = sorted(clinics, key=lambda c: c.name)
+    held = (
+        Membership.objects.active()
+        .filter(role__in=ROSTER_ROLES, user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
+    )
+    found: dict[int, tuple[User, Clinic, str]] = {}
+    for membership in held:
+        if membership.user_id in found:
+            continue
+        clinic = next((c for c in ordered if _covers(membership, c)), None)
+        if clinic is not None:
+            found[membership.user_id] = (membership.user, clinic, membership.role)
+    return found
+
+
 def on_roster_of(person: User, clinics: Iterable[Clinic]) -> bool:
     """The person holds a roster role serving one of these clinics."""
     held = [m for m in memberships(person) if m.role in ROSTER_ROLES]

@@ -100,14 +100,9 @@ def current_period() -> Period:
 
 
 def roster_people(clinics: list[Clinic]) -> list[User]:
-    """Everyone active who holds a roster role serving one of these clinics, by name."""
-    held = (
-        Membership.objects.active()
-        .filter(role__in=ROSTER_ROLES, user__is_active=True)
-        .select_related("user")
-    )
-    people = {m.user_id: m.user for m in held if any(access._covers(m, c) for c in clinics)}
-    return sorted(people.values(), key=lambda p: (p.display_name, p.pk))
+    """Everyone active on the roster of these clinics, by name."""
+    people = [person for person, _clinic, _role in access.roster_of(clinics).values()]
+    return sorted(people, key=lambda p: (p.display_name, p.pk))
 
 
 def case_figures(

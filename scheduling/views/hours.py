@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 from clinic.access import AuthenticatedHttpRequest, NotPermitted
 from clinic.choices import Role
 from clinic.lib.export import safe_cell
-from clinic.models import Clinic, Membership, User
 from scheduling import access, forms
 from scheduling.actions.sessions import month_bounds, roster_settings
-from scheduling.choices import ROSTER_ROLES, BookingStatus
+from scheduling.choices import BookingStatus
 from scheduling.models import Booking
 
 
@@ -56,7 +55,9 @@ def hours_report(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingH
         row["shifts"] += 1
         row["hours"] += booking.hours_on_site
     booked_people = {person_id for person_id, _clinic in rows}
-    for person, clinic, role in roster_without_shifts(managed, booked_people):
+    for person_id, (person, clinic, role) in access.roster_of(managed).items():
+        if person_id in booked_people:
+            continue
         rows[person.pk, clinic.pk] = {
             "person": person,
             "clinic": clinic,
@@ -90,29 +91,6 @@ def hours_report(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingH
             "month_value": f"{year:04d}-{month:02d}",
         },
     )
-
-
-def roster_without_shifts(
-    clinics: list[Clinic], booked: set[int]
-) -> list[tuple[User, Clinic, str]]:
-    """Everyone on the roster of these clinics (a professional whose role covers one) who has
-    no shift among ``booked``, each with the first clinic they serve."""
-    found: dict[int, tuple[User, Clinic, str]] = {}
-    held = (
-        Membership.objects.active()
-        .filter(role__in=ROSTER_ROLES, user__is_active=True)
-        .exclude(user__in=booked)
-        .select_related("user")
-        .order_by("pk")
-    )
-    ordered = sorted(clinics, key=lambda c: c.name)
-    for membership in held:
-        if membership.user_id in found:
-            continue
-        clinic = next((c for c in ordered if access._covers(membership, c)), None)
-        if clinic is not None:
-            found[membership.user_id] = (membership.user, clinic, membership.role)
-    return list(found.values())
 
 
 class _Echo:
