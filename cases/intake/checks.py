@@ -137,35 +137,26 @@ class Found:
     advice: list[Advice]
 
 
-def search_terms(text: str) -> tuple[str, Q]:
-    """How ``text`` is searched (``"id"``, ``"phone"`` or ``"name"``) and the filter on
-    parties that does it: an ID number or a phone exactly (through their hashes), a name by
-    its key, exactly or by its start."""
+def search_terms(text: str) -> tuple[str, Q, str]:
+    """How ``text`` is searched (``"id"``, ``"phone"`` or ``"name"``), the filter on parties
+    that does it (an ID number or a phone exactly, through their hashes; a name by its key,
+    exactly or by its start) and what the audit log keeps of it: the keyed hash of what was
+    looked for, so "who looked this resident up" can be answered without the text."""
     number = normalise_id_number(text)
     if is_valid_resident_id(number):
-        return "id", Q(id_number_hash=party_hashes(number, "")[0])
+        found = party_hashes(number, "")[0]
+        return "id", Q(id_number_hash=found), found
     phone = normalise_phone(text)
     if phone:
-        return "phone", Q(phone_hash=party_hashes("", phone)[1])
-    return "name", Q(name_key__startswith=name_key(text))
-
-
-def fingerprint(text: str) -> str:
-    """What the audit log keeps of a search: the keyed hash of the ID number, phone or name
-    key searched for, so "who looked this resident up" can be answered later without the log
-    holding what was typed."""
-    number = normalise_id_number(text)
-    if is_valid_resident_id(number):
-        return party_hashes(number, "")[0]
-    phone = normalise_phone(text)
-    if phone:
-        return party_hashes("", phone)[1]
-    return lookup_hash(name_key(text))
+        found = party_hashes("", phone)[1]
+        return "phone", Q(phone_hash=found), found
+    key = name_key(text)
+    return "name", Q(name_key__startswith=key), lookup_hash(key)
 
 
 def people_fingerprints(people: Iterable[dict[str, Any]]) -> list[str]:
-    """``fingerprint`` for the people a duplicate check was run on: each one's ID number,
-    phone and name, as keyed hashes."""
+    """What the audit log keeps of the people a duplicate check was run on: each one's ID
+    number, phone and name, as keyed hashes."""
     found: set[str] = set()
     for person in people:
         found.update(party_hashes(person.get("id_number") or "", person.get("phone") or ""))

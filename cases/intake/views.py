@@ -29,7 +29,6 @@ from cases.intake.actions import (
 from cases.intake.checks import (
     Findings,
     Found,
-    fingerprint,
     people_fingerprints,
     possible_duplicates,
     probe_allowed,
@@ -323,18 +322,20 @@ def find_resident(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ResidentSearchForm(request.GET if "q" in request.GET else None)
     person: Party | None = None
     found: list[Found] | None = None
-    search: tuple[str, Q, int | None] | None = None  # by what, the filter, a case left out
+    # by what, the filter, a case left out, and what the audit log keeps of the search
+    search: tuple[str, Q, int | None, str] | None = None
     if request.GET.get("party"):
         try:
             pk = int(request.GET["party"])
         except ValueError:
             raise NotVisible("party", request.GET["party"]) from None
         person = access.access_party(user, pk)
-        search = ("party", same_person(person), person.case_id)
+        search = ("party", same_person(person), person.case_id, "")
     elif form.is_bound and form.is_valid():
-        search = (*search_terms(form.cleaned_data["q"]), None)
+        by, match, term = search_terms(form.cleaned_data["q"])
+        search = (by, match, None, term)
     if search is not None:
-        by, match, exclude = search
+        by, match, exclude, term = search
         if not probe_allowed(user):
             return too_many_checks(request)
         found = find_resident_cases(user, match, exclude_case=exclude)
@@ -350,7 +351,7 @@ def find_resident(request: AuthenticatedHttpRequest) -> HttpResponse:
             detail={
                 "search": by,
                 "found": len(found),
-                "term": fingerprint(form.cleaned_data["q"]) if person is None else "",
+                "term": term,
             },
         )
     return render(

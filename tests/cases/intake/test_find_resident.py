@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cases.actions import do_assign_professional
 from cases.intake import checks
-from cases.intake.actions import do_log_advice
+from cases.intake.actions import do_log_advice, party_hashes
 from cases.intake.checks import earlier_advice
 from cases.mediation.actions import do_add_advice
 from cases.models import Case
@@ -102,6 +102,8 @@ def test_each_search_is_audited_without_what_was_typed(demo: None) -> None:
     entry = AuditEntry.objects.get(detail__search="phone")
     assert entry.user is not None and entry.user.username == "coordinator"
     assert entry.detail["found"] == 1 and "13877770001" not in str(entry.detail)
+    # …but whom they looked up is answered from the phone's keyed hash
+    assert entry.detail["term"] == party_hashes("", "13877770001")[1]
 
 
 def test_too_many_searches_in_a_minute_are_refused(
