@@ -33,16 +33,14 @@ from cases.people import (
     street_officers,
 )
 from clinic.actions import do_notify
+from clinic.lib.versions import Stale
 from clinic.models import Holiday, MediationCommittee, User
 
 
-class StaleCase(Exception):
-    """Someone else changed the record since the form was shown. ``message``, when given,
-    says what happened in the person's words (else the page's own)."""
-
-    def __init__(self, message: str = "") -> None:
-        super().__init__(message or "stale")
-        self.message = message
+class StaleCase(Stale):
+    """Someone else changed the case since the form was shown (``clinic.lib.versions.Stale``
+    for the case itself). ``message``, when given, says what happened in the person's words
+    (else the page's own)."""
 
 
 class ActionRefused(Exception):

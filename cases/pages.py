@@ -10,7 +10,8 @@ the form is invalid                      400     the form as typed, with its err
 a guard is not met (``ActionRefused``)   400     the form as typed, with the reasons
 a date out of order (``dates.check_*``)  400     the form as typed, the reason at its field
 not permitted (``PermissionDenied``)     403     the 403 page
-a stale version (``StaleCase``)          409     the form as typed: "someone else changed it"
+a stale version (``Stale``)              409     the form as typed, and what the other
+                                                 person changed, field by field
 a calendar clash (``Clash``)             409     the form as typed, with the clash
                                                  ("王志刚 … 已有安排")
 =======================================  ======  ==========================================
@@ -35,7 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from cases import access
-from cases.changes import ActionRefused, StaleCase
+from cases.changes import ActionRefused
 from cases.choices import (
     ACTIVE_STATES,
     State,
@@ -47,12 +48,17 @@ from clinic.access import AuthenticatedHttpRequest
 from clinic.audit import record as audit
 from clinic.choices import AuditEvent
 from clinic.lib.masking import mask_id_number, mask_phone
+from clinic.lib.versions import Stale
 from scheduling.actions import Clash
 
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
 
 STALE = gettext_lazy("This case was updated by someone else, please reload it.")
+RECORD_STALE = gettext_lazy(
+    "Someone else saved this record while you were editing it. What you typed is below; "
+    "what they changed is listed. Send again to keep yours."
+)
 
 T = TypeVar("T")
 
@@ -100,8 +106,11 @@ def submit(
         return Submitted(status=400)
     try:
         result = action(form.cleaned_data)
-    except StaleCase as error:
-        form.add_error(None, stale or error.message or STALE)
+    except Stale as error:
+        if getattr(form, "conflict", None):
+            form.add_error(None, error.message or RECORD_STALE)
+        else:
+            form.add_error(None, stale or error.message or STALE)
         return Submitted(status=409)
     except Clash as clash:
         form.add_error(None, clash.message)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from clinic.choices import AuditEvent, AuditResult, CommitteeLevel, DayKind, Level, Role
 from clinic.lib import limits
 from clinic.lib.phones import phone_validator
+from clinic.lib.versions import Versioned
 from clinic.lib.workdays import WorkCalendar
 
 
@@ -30,7 +31,7 @@ def new_access_stamp() -> int:
 KEPT_BY_DATABASE = ("access_stamp", "unread_notifications")
 
 
-class User(AbstractUser):
+class User(Versioned, AbstractUser):
     """A person who signs in: clinic staff, a professional on the roster, a grid worker.
 
     Residents are not users; they are parties of cases. The profile fields live here.
@@ -353,7 +354,7 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(community__in=communities)
 
 
-class Membership(models.Model):
+class Membership(Versioned, models.Model):
     """A role a person holds in a region: a lawyer serving a community, a judge covering a
     street, a grid worker on a grid. A person may hold several. The region's ancestors are
     stored too, so "everyone in this community" is one indexed filter."""

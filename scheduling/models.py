@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clinic.lib import limits
+from clinic.lib.versions import Versioned
 from clinic.models import WEEKDAYS, Clinic
 from scheduling.choices import (
     Attendance,
@@ -122,7 +123,7 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(status=SessionStatus.PUBLISHED)
 
 
-class ClinicSession(models.Model):
+class ClinicSession(Versioned, models.Model):
     """A clinic session (坐诊时段): a time and place with seats for each role."""
 
     clinic = models.ForeignKey(
@@ -168,7 +169,7 @@ class ClinicSession(models.Model):
         return (self.ends_at - self.starts_at).total_seconds() / 3600
 
 
-class Seat(models.Model):
+class Seat(Versioned, models.Model):
     """One place at a session for one role (the lawyer seat takes a lawyer or a mediator)."""
 
     session = models.ForeignKey(
@@ -299,7 +300,7 @@ class Booking(models.Model):
         return 0.0
 
 
-class Leave(models.Model):
+class Leave(Versioned, models.Model):
     """A period a professional is away or unavailable; the roster respects it."""
 
     person = models.ForeignKey(

@@ -14,13 +14,14 @@ from cases.choices import (
 )
 from cases.models.case import Case
 from clinic.lib import limits
+from clinic.lib.versions import Versioned
 from scheduling.models import Commitment
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 
-class JointConsultation(models.Model):
+class JointConsultation(Versioned, models.Model):
     """A joint consultation (会诊): several professionals of different roles on one dispute,
     ending in one joint opinion."""
 
@@ -53,7 +54,7 @@ class JointConsultation(models.Model):
         return f"{self.case} {self.convened_at:%Y-%m-%d}"
 
 
-class ConsultationInvitee(models.Model):
+class ConsultationInvitee(Versioned, models.Model):
     """A professional invited to a joint consultation, in one of their roles."""
 
     consultation = models.ForeignKey(

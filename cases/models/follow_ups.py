@@ -14,10 +14,11 @@ from cases.choices import (
 from cases.models.case import Case
 from cases.models.mediation import Agreement
 from clinic.lib import limits
+from clinic.lib.versions import Versioned
 from scheduling.models import Commitment
 
 
-class FollowUp(models.Model):
+class FollowUp(Versioned, models.Model):
     """A return visit (回访) after settlement: was the agreement performed, is the conflict
     back? Not performed means urging and a new follow-up, not a reopened case."""
 

@@ -18,6 +18,7 @@ from cases.choices import (
 )
 from cases.models.case import Case
 from clinic.lib import limits
+from clinic.lib.versions import Versioned
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
@@ -61,7 +62,7 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class MediationRecord(models.Model):
+class MediationRecord(Versioned, models.Model):
     """A mediation record (调解笔录): when, where, who attended, what each side said, result."""
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="records", verbose_name=_("case"))
@@ -84,7 +85,7 @@ class MediationRecord(models.Model):
         return f"{self.held_at:%Y-%m-%d} {self.place}"
 
 
-class Agreement(models.Model):
+class Agreement(Versioned, models.Model):
     """A mediation agreement: written (调解协议书) or an oral agreement registered
     (口头协议登记). Effective once signed; then read-only: a correction is a new version."""
 
@@ -139,7 +140,7 @@ class Agreement(models.Model):
     )
     created_at = models.DateTimeField(_("drafted"), default=timezone.now)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["row_version"])
 
     class Meta:
         verbose_name = _("agreement")
@@ -163,7 +164,7 @@ class Agreement(models.Model):
         return all(v.strip() for v in required)
 
 
-class PerformanceItem(models.Model):
+class PerformanceItem(Versioned, models.Model):
     """One thing the agreement requires by a date: an instalment, an apology, a repair."""
 
     agreement = models.ForeignKey(

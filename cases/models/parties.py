@@ -23,6 +23,7 @@ from clinic.lib.encrypted import EncryptedCharField
 from clinic.lib.ids import is_minor
 from clinic.lib.names import name_key
 from clinic.lib.phones import phone_validator
+from clinic.lib.versions import Versioned
 
 #: The sides of those who act for a party rather than being one: agents and guardians.
 ACTING_SIDES = (Side.AGENT, Side.GUARDIAN)
@@ -35,7 +36,7 @@ class PartyQuerySet(models.QuerySet["Party"]):
         return self.exclude(side__in=ACTING_SIDES).order_by("side", "pk")
 
 
-class Party(models.Model):
+class Party(Versioned, models.Model):
     """A party to a case: applicant, respondent, third party or an agent of one of them.
 
     ID numbers and phones are stored encrypted, with keyed hashes for exact matching.
@@ -117,7 +118,7 @@ class Party(models.Model):
     refused_at = models.DateTimeField(_("refused mediation"), null=True, blank=True)
     refusal_note = models.CharField(_("refusal"), max_length=limits.LINE, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["row_version"])
     objects = PartyQuerySet.as_manager()
 
     if TYPE_CHECKING:

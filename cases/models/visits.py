@@ -24,6 +24,7 @@ from cases.models.case import Case
 from clinic.lib import limits
 from clinic.lib.encrypted import EncryptedCharField
 from clinic.lib.phones import phone_validator
+from clinic.lib.versions import Versioned
 from clinic.models import Community, Grid
 from scheduling.models import Commitment
 
@@ -77,7 +78,7 @@ def visit_photo_path(instance: VisitPhoto, filename: str) -> str:
     return f"visits/{instance.request_id}/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1]}"
 
 
-class VisitRequest(models.Model):
+class VisitRequest(Versioned, models.Model):
     """A grid worker's request for a home visit (巡诊) to a resident of their grid."""
 
     reference = models.CharField(_("reference"), max_length=40, unique=True)

@@ -1,0 +1,285 @@
+"""Row versions: no lost update on any record two people can edit.
+
+Every such model inherits ``Versioned`` (a ``row_version`` number). Its form inherits
+``RowVersionForm``, which carries two hidden fields from the page that showed it:
+
+- ``seen_version``: the record's ``row_version`` the person saw;
+- ``seen_values``: a signed digest of each edited field's value as shown (keyed digests, so the
+  page holds no personal data it did not show).
+
+The action calls ``form.claim(record)`` (or ``claim_row``) inside its transaction, before it
+saves. The first of two people to save wins and the version goes up; the second gets
+``Stale`` (answered 409 by ``cases.pages.submit`` and every page of the roster and people),
+keeps what they typed, and sees, field by field, what the other person changed: each changed
+field's label and its value now, personal data masked unless the viewer may reveal it. The
+form is re-armed with the current version, so sending it again (after reading the changes)
+knowingly overwrites them.
+
+A personal field shown masked (``mask_personal``) and sent back unchanged keeps the stored
+value (``RowVersionForm.full_clean``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core import signing
+from django.db import models
+from django.db.models import F
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+
+from clinic.lib.masking import mask_id_number, mask_phone
+
+SALT = "clinic.versions"
+
+
+def mask_address(value: str) -> str:
+    """An address keeps its first 6 characters (the community, the road)."""
+    value = (value or "").strip()
+    if len(value) <= 6:
+        return "*" * len(value)
+    return f"{value[:6]}{'*' * min(len(value) - 6, 8)}"
+
+
+#: Field names that hold personal data wherever they occur, and how each is masked.
+PERSONAL: dict[str, Callable[[str], str]] = {
+    "id_number": mask_id_number,
+    "phone": mask_phone,
+    "contact_phone": mask_phone,
+    "address": mask_address,
+}
+
+
+class Versioned(models.Model):
+    """A record two people can edit: its ``row_version`` goes up with every saved change
+    (``Agreement.version`` is the agreement's correction number, hence the name)."""
+
+    row_version = models.PositiveIntegerField(_("edit version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field the other person changed: its label and its value now (masked if need be)."""
+
+    field: str
+    label: str
+    value: str
+
+
+class Stale(Exception):
+    """Someone else saved the record since the form was shown. ``message``, when given, says
+    what happened in the person's words; ``changes`` says what the other person changed."""
+
+    def __init__(self, message: str = "", changes: Iterable[Change] = ()) -> None:
+        super().__init__(message or "stale")
+        self.message = message
+        self.changes = list(changes)
+
+
+def _digest(value: Any) -> str:
+    if isinstance(value, models.Model):
+        value = value.pk
+    elif isinstance(value, (list, tuple, set, frozenset)) or hasattr(value, "all"):
+        items = value.all() if hasattr(value, "all") else value
+        value = sorted(str(getattr(item, "pk", item)) for item in items)
+    return salted_hmac(SALT, repr(value)).hexdigest()[:16]
+
+
+def _value(record: models.Model, name: str) -> Any:
+    try:
+        field = record._meta.get_field(name)
+    except Exception:  # not a model field: an attribute the form edits
+        return getattr(record, name, None)
+    if field.many_to_many:
+        return getattr(record, name).all() if record.pk else []
+    if field.is_relation:
+        return getattr(record, field.attname)
+    return getattr(record, name)
+
+
+def snapshot(record: models.Model, fields: Iterable[str]) -> str:
+    """The signed digests of ``fields`` of ``record`` as they are now."""
+    return signing.dumps({name: _digest(_value(record, name)) for name in fields}, salt=SALT)
+
+
+def read_snapshot(seen: str) -> dict[str, str]:
+    try:
+        loaded = signing.loads(seen, salt=SALT)
+    except signing.BadSignature:
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def shown(record: models.Model, name: str, *, reveal: bool) -> str:
+    """How ``record``'s field ``name`` reads on a page: choices by their label, references by
+    their name, personal data masked unless ``reveal``."""
+    try:
+        field = record._meta.get_field(name)
+    except Exception:
+        value: Any = getattr(record, name, "")
+    else:
+        if field.many_to_many:
+            value = "、".join(str(item) for item in getattr(record, name).all())
+        elif getattr(field, "choices", None):
+            value = getattr(record, f"get_{name}_display")()
+        else:
+            value = getattr(record, name)
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    text = str(value)
+    if name in PERSONAL and not reveal:
+        return PERSONAL[name](text)
+    return text
+
+
+def label_of(record: models.Model, name: str, form: forms.BaseForm | None = None) -> str:
+    if form is not None and name in form.fields and form.fields[name].label:
+        return str(form.fields[name].label)
+    try:
+        return str(record._meta.get_field(name).verbose_name)
+    except Exception:
+        return name
+
+
+def changes_since(
+    current: models.Model,
+    seen: str,
+    *,
+    reveal: bool,
+    form: forms.BaseForm | None = None,
+) -> list[Change]:
+    """The fields of ``current`` whose value is no longer the one ``seen`` was taken of."""
+    digests = read_snapshot(seen)
+    return [
+        Change(name, label_of(current, name, form), shown(current, name, reveal=reveal))
+        for name, digest in digests.items()
+        if _digest(_value(current, name)) != digest
+    ]
+
+
+def claim_row(
+    record: models.Model,
+    version: int | None,
+    *,
+    seen: str = "",
+    reveal: bool = False,
+    form: forms.BaseForm | None = None,
+) -> None:
+    """Take ``record`` for this change: its version must be the one the person saw. Raises
+    ``Stale`` with what changed since; else the stored version (and ``record.version``) go up.
+    Call it inside the transaction that saves the change."""
+    model = type(record)
+    seen_version = record.row_version if version is None else version  # type: ignore[attr-defined]
+    updated = model._default_manager.filter(pk=record.pk, row_version=seen_version).update(
+        row_version=F("row_version") + 1
+    )
+    if updated:
+        record.row_version = seen_version + 1  # type: ignore[attr-defined]
+        return
+    current = model._default_manager.filter(pk=record.pk).first()
+    if current is None:
+        raise Stale(str(_("This record was removed by someone else.")))
+    raise Stale(changes=changes_since(current, seen, reveal=reveal, form=form))
+
+
+def bump(record: models.Model) -> None:
+    """A change made without a form (a step, a consent) still makes open forms stale."""
+    type(record)._default_manager.filter(pk=record.pk).update(row_version=F("row_version") + 1)
+    record.row_version += 1  # type: ignore[attr-defined]
+
+
+class RowVersionForm(forms.Form):
+    """Carries the record's version and what the person saw; ``claim`` loses cleanly.
+
+    Mix it in first: ``class PartyForm(RowVersionForm, forms.ModelForm)``. A ModelForm's
+    ``instance`` is the record; a plain form passes ``record=``. ``tracked`` names the
+    fields compared (default: the form's fields that are fields of the record).
+    ``masked`` names personal fields shown masked unless the form is built with
+    ``reveal=True``; sent back unchanged, they keep the stored value."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=True)
+    seen_values = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    tracked: tuple[str, ...] = ()
+    masked: tuple[str, ...] = ()
+
+    def __init__(
+        self, *args: Any, record: models.Model | None = None, reveal: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.record = record if record is not None else getattr(self, "instance", None)
+        self.reveal = reveal
+        self.conflict: list[Change] = []
+        self.fields["seen_version"].error_messages["required"] = _(
+            "This page is out of date: reload it and enter the change again."
+        )
+        if self.record is not None and self.record.pk:
+            self.initial["seen_version"] = self.record.row_version  # type: ignore[attr-defined]
+            self.initial["seen_values"] = snapshot(self.record, self.tracked_fields())
+            if not reveal:
+                for name in self.masked:
+                    stored = getattr(self.record, name, "") or ""
+                    if name in self.fields and stored:
+                        self.initial[name] = PERSONAL.get(name, mask_phone)(str(stored))
+
+    def tracked_fields(self) -> list[str]:
+        if self.tracked:
+            return list(self.tracked)
+        if self.record is None:
+            return []
+        names = {f.name for f in self.record._meta.get_fields()}
+        return [n for n in self.fields if n in names and not n.startswith("seen_")]
+
+    def _unmasked_data(self) -> Any:
+        """The sent data with each masked field sent back as shown replaced by the stored
+        value (so the field's own checks see the real value)."""
+        if self.record is None or self.reveal or not self.masked:
+            return self.data
+        data = self.data.copy()
+        for name in self.masked:
+            stored = str(getattr(self.record, name, "") or "")
+            key = self.add_prefix(name)
+            if stored and data.get(key) == PERSONAL.get(name, mask_phone)(stored):
+                data[key] = stored
+        return data
+
+    def full_clean(self) -> None:
+        sent = self.data
+        self.data = self._unmasked_data()
+        try:
+            super().full_clean()
+        finally:
+            self.data = sent  # shown again as sent: masked
+
+    def claim(self, record: models.Model | None = None, *, reveal: bool | None = None) -> None:
+        """``claim_row`` with this form's version and snapshot; on a loss the form keeps what
+        was typed, lists the other person's changes and is re-armed with the current version."""
+        record = record if record is not None else self.record
+        if record is None:
+            raise ValueError("claim needs the record")
+        try:
+            claim_row(
+                record,
+                self.cleaned_data.get("seen_version"),
+                seen=self.cleaned_data.get("seen_values", ""),
+                reveal=self.reveal if reveal is None else reveal,
+                form=self,
+            )
+        except Stale as stale:
+            self.conflict = stale.changes
+            current = type(record)._default_manager.filter(pk=record.pk).first()
+            if current is not None and self.is_bound:
+                data = self.data.copy()
+                data[self.add_prefix("seen_version")] = current.row_version  # type: ignore[attr-defined]
+                data[self.add_prefix("seen_values")] = snapshot(current, self.tracked_fields())
+                self.data = data
+            raise

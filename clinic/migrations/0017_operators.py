@@ -1,0 +1,11 @@
+"""Placeholder in the migration chain, filled by its workstream (empty until then)."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("clinic", "0016_retention_periods"),
+    ]
+
+    operations = []
