@@ -23,6 +23,7 @@ from clinic.models import AuditEntry, User
 OBJECT_TYPES = {
     "audit": _("audit log"),
     "cases": _("case-level export"),
+    "command": _("management command"),
     "document": _("document"),
     "feed": _("calendar feed"),
     "holidays": _("holiday calendar"),

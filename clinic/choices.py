@@ -86,6 +86,9 @@ class AuditEvent(models.TextChoices):
     VISIT_CANCELLED = "visit_cancelled", _("Home visit cancelled")
     LOOKUP = "lookup", _("Looked up a resident")
     CHECK_OUT_UNDONE = "check_out_undone", _("Check-out undone")
+    COMMAND = "command", _("Ran a management command")
+    EMERGENCY_LOGIN = "emergency_login", _("Emergency administrator signed in")
+    REFERENCE_CHANGED = "reference_changed", _("Reference data changed")
 
 
 class AuditResult(models.TextChoices):

@@ -44,7 +44,8 @@ def test_the_purge_keeps_180_days_and_removes_only_older_entries(db: None) -> No
     with pytest.raises(CommandError):
         call_command("purge_audit", "--older-than-days", "90", stdout=io.StringIO())
     call_command("purge_audit", "--older-than-days", "365", stdout=io.StringIO())
-    assert list(AuditEntry.objects.values_list("username", flat=True)) == ["last-month"]
+    kept = AuditEntry.objects.filter(event="login")  # each run of the command adds its own
+    assert list(kept.values_list("username", flat=True)) == ["last-month"]
 
 
 def test_district_admins_search_and_export_the_log(demo: None) -> None:

@@ -10,17 +10,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import translation
 
 from cases import access
 from cases.statistics import exports, figures
 from cases.statistics.charts import report_charts
 from clinic.access import NotVisible
+from clinic.lib.commands import AuditedCommand
 from clinic.models import Community, District, Street, User
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Export the statistics of a street, community or district for a period."
 
     def add_arguments(self, parser: CommandParser) -> None:

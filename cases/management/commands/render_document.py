@@ -7,13 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from cases.documents import papers
 from cases.models import Case
+from clinic.lib.commands import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Render a document of a case to a PDF file."
 
     def add_arguments(self, parser: CommandParser) -> None:

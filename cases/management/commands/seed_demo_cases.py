@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -69,6 +69,7 @@ from cases.visits.actions import (
     do_request_visit,
     do_schedule_visit,
 )
+from clinic.lib.commands import AuditedCommand
 from clinic.lib.ids import with_check_character
 from clinic.lib.workdays import WorkCalendar
 from clinic.models import Community, Holiday, MediationCommittee, User
@@ -159,7 +160,7 @@ def _fresh(case: Case) -> Case:
     return Case.objects.get(pk=case.pk)
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Add thirteen months of demo cases (run by seed_demo)."
 
     def handle(self, *args: Any, **options: Any) -> None:

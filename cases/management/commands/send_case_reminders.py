@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
-
 from cases.mediation.actions import do_send_case_reminders
+from clinic.lib.commands import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Remind mediators and coordinators of cases due within 3 days and overdue ones."
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
-
 from cases.follow_ups.actions import do_send_followup_reminders
+from clinic.lib.commands import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Remind assignees of follow-ups due within 3 days, and coordinators of overdue ones."
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from clinic import outbox
+from clinic.lib.commands import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Send queued background tasks that the broker has not taken yet."
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from clinic.actions import do_import_holidays
+from clinic.lib.commands import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Add public holidays and 调休 make-up working days for the given years."
 
     def add_arguments(self, parser: CommandParser) -> None:

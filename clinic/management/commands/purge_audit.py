@@ -7,14 +7,16 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import connection, transaction
 from django.utils import timezone
+
+from clinic.lib.commands import AuditedCommand
 
 MINIMUM_DAYS = 180
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Delete audit entries older than a number of days (at least 180)."
 
     def add_arguments(self, parser: CommandParser) -> None:

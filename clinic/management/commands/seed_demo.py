@@ -13,7 +13,7 @@ from typing import Any
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command, get_commands
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -21,6 +21,7 @@ from django.utils import timezone
 from clinic import access
 from clinic.actions import do_grant_role, do_import_holidays
 from clinic.choices import CommitteeLevel, Role
+from clinic.lib.commands import AuditedCommand
 from clinic.models import (
     Clinic,
     Community,
@@ -277,7 +278,7 @@ PEOPLE = [
 ]
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Load the 盘龙区 demo data (idempotent) and print the demo accounts."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from clinic.lib.commands import AuditedCommand
 from clinic.models import Clinic, User
 from scheduling.actions.bookings import do_mark_attendance
 from scheduling.actions.sessions import (
@@ -45,7 +46,7 @@ def _months(today: date) -> list[tuple[int, int]]:
     return [(d.year, d.month) for d in (previous, first, following)]
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Add demo roster patterns, sessions and bookings (run by seed_demo)."
 
     def handle(self, *args: Any, **options: Any) -> None:

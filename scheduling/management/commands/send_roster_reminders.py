@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
-
+from clinic.lib.commands import AuditedCommand
 from scheduling.actions.bookings import do_send_roster_reminders
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Remind professionals of tomorrow's shifts and coordinators of uncovered seats."
 
     def handle(self, *args: Any, **options: Any) -> None:
