@@ -29,3 +29,5 @@ class CasesConfig(AppConfig):
     #: Called when someone is given a role (clinic's do_grant_role): a street committee's new
     #: mediator may work the cases escalated to it.
     on_role_granted = "cases.actions.do_grant_committee_cases"
+    #: How many background jobs are past their time limit (clinic's /healthz: 503 when any).
+    late_jobs = "cases.jobs.late_jobs"

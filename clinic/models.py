@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clinic.choices import AuditEvent, AuditResult, CommitteeLevel, DayKind, Level, Role
 from clinic.lib import limits
@@ -527,16 +528,29 @@ def recount_unread_notifications() -> None:
 class OutboxMessage(models.Model):
     """A background task queued by an action, written in the action's own transaction.
 
+    It goes pending → sent (handed to the broker) → done, or failed with the task's error.
     The task is handed to the broker after the transaction commits; when the broker is down
     the row stays pending and ``clinic.outbox.drain`` sends it once the broker is back, so an
-    action never fails, and no task is lost, because Redis is away. Tasks are idempotent:
-    a message sent twice (a crash between sending and marking) does its work once.
+    action never fails, and no task is lost, because Redis is away. The task itself marks the
+    row done or failed (``clinic.outbox`` listens to Celery's signals); one sent but not
+    finished after ``clinic.outbox.RESEND_AFTER`` (a broker restarted without persistence, a
+    worker killed) is sent again. Tasks are idempotent: a message run twice does its work once.
     """
+
+    class State(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("task", "waiting for the broker")
+        SENT = "sent", pgettext_lazy("task", "handed to the broker")
+        DONE = "done", pgettext_lazy("task", "done")
+        FAILED = "failed", pgettext_lazy("task", "failed")
 
     task = models.CharField(_("task"), max_length=200)
     args = models.JSONField(_("arguments"), default=list, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
     created_at = models.DateTimeField(_("queued"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
 
@@ -545,7 +559,11 @@ class OutboxMessage(models.Model):
         verbose_name_plural = _("queued tasks")
         ordering = ["id"]
         indexes = [
-            models.Index(fields=["id"], condition=Q(sent_at__isnull=True), name="outbox_pending")
+            models.Index(
+                fields=["state", "id"],
+                condition=Q(state__in=["pending", "sent"]),
+                name="outbox_unfinished",
+            )
         ]
 
     def __str__(self) -> str:

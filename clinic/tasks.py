@@ -1,4 +1,5 @@
-"""Celery tasks of the clinic app: thin wrappers around actions."""
+"""Celery tasks of the clinic app: thin wrappers around actions. Each may run twice (the
+outbox sends again a task not finished in ten minutes) and does its work once."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from clinic.models import Notification
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_notification_email(notification_id: int) -> bool:
-    """Email one notification to its recipient, once."""
+    """Email one notification to its recipient, once: the notification is claimed (its
+    ``emailed_at``) in the transaction that sends the mail, so a second run sends nothing and
+    a failed send leaves it to the retry."""
     with transaction.atomic():
         claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
             emailed_at=timezone.now()
@@ -30,6 +33,7 @@ def send_notification_email(notification_id: int) -> bool:
 
 @shared_task
 def drain_outbox() -> int:
-    """Send the tasks actions queued while the broker was away (every minute, from beat)."""
+    """Every minute, from beat: send the tasks queued while the broker was away, and again
+    those handed to it ten minutes ago and not finished (``clinic.outbox.drain``)."""
     sent, _pending = outbox.drain()
     return sent

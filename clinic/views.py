@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from clinic import access, actions, forms
+from clinic import access, actions, forms, outbox
 from clinic.access import AuthenticatedHttpRequest
 from clinic.audit import object_type_label, record, roles_label
 from clinic.celery import app as celery_app
@@ -55,7 +55,6 @@ from clinic.models import (
     HolidayYear,
     Membership,
     Notification,
-    OutboxMessage,
     User,
 )
 
@@ -93,8 +92,10 @@ def keepalive(request: AuthenticatedHttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database and broker status for monitoring; 503 when either is down. ``queued_tasks``
-    counts background tasks still waiting for the broker."""
+    """Database, broker and background work, for monitoring; 503 when the database or the
+    broker is down, when a task is more than 15 minutes overdue (``clinic.outbox.overdue``)
+    or a job is past its time limit (every app declaring ``late_jobs`` on its config: a
+    dotted path to a count). ``queued_tasks`` counts tasks still waiting for the broker."""
     status: dict[str, str] = {}
     try:
         with connection.cursor() as cursor:
@@ -112,11 +113,25 @@ def healthz(request: HttpRequest) -> JsonResponse:
         except Exception:
             status["broker"] = "down"
     healthy = "down" not in status.values()
-    body: dict[str, object] = {"status": "ok" if healthy else "down", **status}
+    body: dict[str, object] = {**status}
     if status["database"] == "ok":
-        # Tasks queued while the broker was away, waiting to be sent (clinic.outbox).
-        body["queued_tasks"] = OutboxMessage.objects.filter(sent_at__isnull=True).count()
-    return JsonResponse(body, status=200 if healthy else 503)
+        late = [import_string(path)() for path in _declared("late_jobs")]
+        work = {
+            # Tasks queued while the broker was away, waiting to be sent (clinic.outbox).
+            "queued_tasks": outbox.pending().count(),
+            "overdue_tasks": outbox.overdue(),
+            "late_jobs": sum(late),
+        }
+        healthy = healthy and not work["overdue_tasks"] and not work["late_jobs"]
+        body.update(work)
+    return JsonResponse(
+        {"status": "ok" if healthy else "down", **body}, status=200 if healthy else 503
+    )
+
+
+def _declared(hook: str) -> list[str]:
+    """The dotted paths the apps declare as ``hook`` on their configs."""
+    return [path for c in apps.get_app_configs() if (path := getattr(c, hook, None))]
 
 
 # --- Home pages -----------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -19,9 +20,14 @@ class BackgroundJob(models.Model):
     """Work done in the background for one person (a bound case file, a large export).
 
     ``cases.jobs.run_job`` claims it once (pending → running), records progress as it goes and
-    ends it done, or failed with the error's message; a running job silent for longer than
-    ``cases.jobs.SILENCE_LIMIT`` is failed as timed out when its page is next looked at, so
-    no page polls forever."""
+    ends it done, or failed with the error's message. A job not finished ``timeout`` after it
+    was asked for (its task lost, its worker stuck), or running silent for longer than
+    ``cases.jobs.SILENCE_LIMIT``, is failed as timed out (by the ``cases.tasks.expire_jobs``
+    sweep, or when its page is next looked at), so no page polls forever and the person is
+    told to try again."""
+
+    #: How long the job may take from being asked for; its task's time limit too.
+    timeout = timedelta(minutes=10)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     requested_by = models.ForeignKey(
@@ -46,6 +52,11 @@ class BackgroundJob(models.Model):
         """Still to be finished: the page keeps refreshing itself."""
         return self.status in (JobStatus.PENDING, JobStatus.RUNNING)
 
+    @property
+    def deadline(self) -> datetime:
+        """When the job times out if it has not finished."""
+        return self.created_at + self.timeout
+
 
 def document_path(instance: DocumentJob, filename: str) -> str:
     return f"documents/{instance.case_id}/{instance.pk}.pdf"
@@ -53,6 +64,8 @@ def document_path(instance: DocumentJob, filename: str) -> str:
 
 class DocumentJob(BackgroundJob):
     """A bound case file being rendered in the background, with its progress and result."""
+
+    timeout = timedelta(minutes=10)
 
     case = models.ForeignKey(
         Case, models.CASCADE, related_name="document_jobs", verbose_name=_("case")
@@ -76,6 +89,8 @@ def export_path(instance: ExportJob, filename: str) -> str:
 class ExportJob(BackgroundJob):
     """A large export (every case of a scope and period) written in the background."""
 
+    timeout = timedelta(minutes=30)
+
     scope = models.CharField(_("scope"), max_length=40)
     period = models.CharField(_("period"), max_length=40)
     format = models.CharField(
@@ -90,3 +105,9 @@ class ExportJob(BackgroundJob):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.period} {self.status}"
+
+    @property
+    def period_days(self) -> tuple[str, str]:
+        """The period's first and last day (ISO), as the statistics page asks for them."""
+        first, _sep, last = self.period.partition("_")
+        return first, last

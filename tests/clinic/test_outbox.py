@@ -1,5 +1,6 @@
 """Broker outages: actions commit, users see no error, and the tasks they queued are sent
-once the broker is back (clinic.outbox)."""
+once the broker is back; a message records sent → done (or failed), and one handed off but
+not finished after ten minutes is sent again (clinic.outbox)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
-from cases.choices import State
+from cases.choices import JobStatus, State
+from cases.documents import papers
 from cases.models import DocumentJob
 from clinic import outbox
 from clinic.celery import app as celery_app
@@ -62,6 +66,7 @@ def test_without_a_broker_the_action_commits_and_its_task_waits(
     assert job.status == "pending"
     message = OutboxMessage.objects.get(task="cases.tasks.render_case_file")
     assert message.args == [str(job.pk)] and message.sent_at is None
+    assert message.state == OutboxMessage.State.PENDING
     assert message.attempts == 1 and message.last_error
     health = client.get("/healthz")
     assert health.status_code == 503
@@ -79,7 +84,92 @@ def test_in_process_celery_runs_the_task_right_after_the_commit(
         response = client_for("mediator").post(reverse("cases:request_case_file", args=[case.pk]))
     assert response.status_code == 302
     assert DocumentJob.objects.get(case=case).status == "done"
-    assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
+    message = OutboxMessage.objects.get(task="cases.tasks.render_case_file")
+    assert message.state == OutboxMessage.State.DONE
+    assert message.sent_at and message.finished_at and message.attempts == 1
+
+
+def test_a_task_that_fails_marks_its_message_failed_with_the_error(
+    demo: None, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> bytes:
+        raise RuntimeError("font missing")
+
+    monkeypatch.setattr(papers, "render_case_file", broken)
+    case = in_state(State.SIT_IN)
+    with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
+        client_for("mediator").post(reverse("cases:request_case_file", args=[case.pk]))
+    message = OutboxMessage.objects.get(task="cases.tasks.render_case_file")
+    assert message.state == OutboxMessage.State.FAILED
+    assert message.last_error == "RuntimeError: font missing" and message.finished_at
+    assert outbox.drain() == (0, 0)  # a failed task is not sent again
+
+
+def _request_case_file(case: Any, capture: Any) -> OutboxMessage:
+    with capture(execute=True):
+        client_for("mediator").post(reverse("cases:request_case_file", args=[case.pk]))
+    return OutboxMessage.objects.get(args=[str(DocumentJob.objects.get(case=case).pk)])
+
+
+def _run_as_a_worker(message: OutboxMessage) -> None:
+    """What a worker does with the message the broker delivers: the task, with its headers."""
+    celery_app.tasks[message.task].apply(args=message.args, headers={outbox.HEADER: message.pk})
+
+
+def test_a_handed_off_task_stays_sent_until_the_task_says_it_is_done(
+    demo: None, use_broker: Callable[[str], None], django_capture_on_commit_callbacks: Any
+) -> None:
+    use_broker("memory://localhost/")  # a broker that takes everything, and no worker
+    case = in_state(State.SIT_IN)
+    message = _request_case_file(case, django_capture_on_commit_callbacks)
+    assert message.state == OutboxMessage.State.SENT and message.attempts == 1
+    assert message.finished_at is None
+    assert DocumentJob.objects.get(case=case).status == JobStatus.PENDING
+
+    _run_as_a_worker(message)
+    message.refresh_from_db()
+    assert message.state == OutboxMessage.State.DONE and message.finished_at
+    assert DocumentJob.objects.get(case=case).status == JobStatus.DONE
+
+
+def test_the_sweep_sends_again_a_task_handed_off_10_minutes_ago_and_not_finished(
+    demo: None,
+    use_broker: Callable[[str], None],
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    use_broker("memory://localhost/")
+    message = _request_case_file(in_state(State.SIT_IN), django_capture_on_commit_callbacks)
+    published: list[int] = []
+    monkeypatch.setattr(outbox, "_publish", lambda m: published.append(m.pk))
+    handed_off = message.sent_at
+    assert handed_off is not None
+
+    with time_machine.travel(handed_off + outbox.RESEND_AFTER - timezone.timedelta(seconds=30)):
+        assert outbox.drain() == (0, 0)
+    with time_machine.travel(handed_off + outbox.RESEND_AFTER + timezone.timedelta(seconds=30)):
+        call_command("drain_outbox", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert published == [message.pk]
+    message.refresh_from_db()
+    assert message.state == OutboxMessage.State.SENT and message.attempts == 2
+
+    _run_as_a_worker(message)
+    with time_machine.travel(handed_off + 3 * outbox.RESEND_AFTER):
+        assert outbox.drain() == (0, 0)
+    assert published == [message.pk]
+
+
+def test_a_task_done_before_its_hand_off_is_recorded_stays_done(
+    demo: None,
+    use_broker: Callable[[str], None],
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    use_broker("memory://localhost/")
+    monkeypatch.setattr(outbox, "_publish", _run_as_a_worker)  # a very quick worker
+    message = _request_case_file(in_state(State.SIT_IN), django_capture_on_commit_callbacks)
+    assert message.state == OutboxMessage.State.DONE
+    assert not outbox.due().exists()
 
 
 # --- A real Redis stopped and restarted around an action ------------------------------------
