@@ -29,12 +29,19 @@ class ClinicConfig(AppConfig):
             "clinic.view_auditentry",
             "clinic.view_user",
             "clinic.view_membership",
-            "clinic.view_district",
-            "clinic.view_street",
-            "clinic.view_community",
-            "clinic.view_grid",
-            "clinic.view_clinic",
-            "clinic.view_mediationcommittee",
+            # reference data, kept in the Django admin (added and corrected, never deleted)
+            *(
+                f"clinic.{action}_{model}"
+                for model in (
+                    "district",
+                    "street",
+                    "community",
+                    "grid",
+                    "clinic",
+                    "mediationcommittee",
+                )
+                for action in ("view", "add", "change")
+            ),
             "clinic.view_holiday",
         ],
         "coordinator": ["clinic.manage_people", "clinic.view_user", "clinic.view_membership"],

@@ -110,7 +110,10 @@ def record(
 
 @receiver(user_logged_in, dispatch_uid="audit_login")
 def _logged_in(sender: type, request: HttpRequest, user: User, **kwargs: Any) -> None:
-    record(AuditEvent.LOGIN, request=request, user=user)
+    # A superuser exists only for emergencies (manage.py emergency_superuser): its sign-ins
+    # stand out in the log.
+    event = AuditEvent.EMERGENCY_LOGIN if user.is_superuser else AuditEvent.LOGIN
+    record(event, request=request, user=user)
 
 
 @receiver(user_logged_out, dispatch_uid="audit_logout")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -30,6 +30,19 @@ def new_access_stamp() -> int:
 
 #: The person's columns kept by database triggers (``clinic.lib.triggers``), never by a save.
 KEPT_BY_DATABASE = ("access_stamp", "unread_notifications")
+
+
+class PeopleManager(UserManager["User"]):
+    """Django's, without a way to make a superuser: nobody who holds a role is one, and the one
+    for emergencies is made by ``manage.py emergency_superuser``, which audits it."""
+
+    use_in_migrations = False
+
+    def create_superuser(self, *args: Any, **kwargs: Any) -> User:
+        raise ValueError(
+            "A superuser exists only for emergencies: make one with "
+            "`manage.py emergency_superuser <username>` (it is audited)."
+        )
 
 
 class User(Versioned, AbstractUser):
@@ -71,6 +84,8 @@ class User(Versioned, AbstractUser):
         editable=False,
         help_text=_("Kept by the database as notifications arrive and are read."),
     )
+
+    objects: ClassVar[PeopleManager] = PeopleManager()
 
     class Meta:
         verbose_name = _("person")

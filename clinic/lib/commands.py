@@ -31,6 +31,7 @@ COMMON_OPTIONS = frozenset(
         "skip_checks",
         "stdout",
         "stderr",
+        "stdin",
     }
 )
 #: Options whose value is never written down: only that one was given.

@@ -1,7 +1,8 @@
 """Operators cannot bypass the rules: the audit log's new events (a management command run, an
 emergency administrator's sign-in, reference data changed in the Django admin), and nobody who
 holds a role is a Django superuser any more (the district admin works through the role group's
-permissions; a superuser is made only by ``manage.py emergency_superuser``)."""
+permissions; a superuser is made only by ``manage.py emergency_superuser``, as the people
+manager's ``create_superuser``, which ``createsuperuser`` calls, refuses)."""
 
 from typing import Any
 
@@ -49,5 +50,7 @@ class Migration(migrations.Migration):
                 verbose_name="event",
             ),
         ),
+        # clinic.models.PeopleManager (no create_superuser) is not for migrations
+        migrations.AlterModelManagers(name="user", managers=[]),
         migrations.RunPython(clear_superusers_with_roles, migrations.RunPython.noop),
     ]

@@ -384,8 +384,8 @@ class Command(AuditedCommand):
             )
             if created:
                 demo_hash = demo_hash or make_password(DEMO_PASSWORD)
+                # nobody is a superuser: the district admin works through its role's group
                 user.password, user.password_changed_at = demo_hash, timezone.now()
-                user.is_superuser = username == "admin"
                 user.save()
             if username == "admin":
                 admin = user
