@@ -1,5 +1,6 @@
-"""Checking uploaded files by their content (never by their name) and removing location data
-from photos before they are stored."""
+"""Checking uploaded files by their content (never by their name) and removing every piece of
+identifying metadata before they are stored: a photo keeps its pixels (turned upright) and its
+colour profile only, a PDF loses its document information and XMP."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 import pillow_heif
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image
+from PIL import Image, ImageOps
 
 PDF, JPEG, PNG, HEIC = "pdf", "jpeg", "png", "heic"
 CONTENT_TYPES = {
@@ -19,7 +20,9 @@ CONTENT_TYPES = {
     PNG: "image/png",
     HEIC: "image/heic",
 }
-_GPS_IFD = 0x8825
+#: What a re-saved image keeps of what it was opened with: how its colours and transparency
+#: read. Everything else (EXIF, XMP, IPTC, PNG text chunks, comments) is left behind.
+_KEPT_INFO = ("icc_profile", "transparency", "gamma")
 
 
 class UploadRejected(ValueError):
@@ -58,7 +61,7 @@ def sniff(head: bytes) -> str | None:
 
 
 def check_upload(upload: UploadedFile, *, max_bytes: int, allowed: frozenset[str]) -> CheckedUpload:
-    """Read, identify and verify an upload; photos come back without GPS data."""
+    """Read, identify and verify an upload; it comes back without its metadata."""
     if upload.size is not None and upload.size > max_bytes:
         raise UploadRejected(_too_big(max_bytes))
     content = upload.read(max_bytes + 1)
@@ -72,9 +75,9 @@ def check_upload(upload: UploadedFile, *, max_bytes: int, allowed: frozenset[str
         )
     try:
         if kind == PDF:
-            _verify_pdf(content)
+            content = strip_pdf_metadata(content)
         else:
-            content = strip_location(content, kind)
+            content = strip_image_metadata(content, kind)
     except UploadRejected:
         raise
     except Exception as error:
@@ -88,31 +91,47 @@ def _too_big(max_bytes: int) -> str:
     return str(_("The file is larger than %(size)d MB.")) % {"size": max_bytes // (1024 * 1024)}
 
 
-def _verify_pdf(content: bytes) -> None:
-    from pypdf import PdfReader  # noqa: PLC0415  heavy: ~0.2 s, only for PDFs
+def strip_pdf_metadata(content: bytes) -> bytes:
+    """The PDF written again without its document information (author, creator, producer,
+    title, dates) and without XMP metadata, in the document or on any page."""
+    from pypdf import PdfReader, PdfWriter  # noqa: PLC0415  heavy: ~0.2 s, only for PDFs
 
     reader = PdfReader(io.BytesIO(content), strict=False)
     if len(reader.pages) < 1:
         raise UploadRejected(str(_("The PDF has no pages.")))
+    writer = PdfWriter(clone_from=reader)
+    writer.metadata = None
+    writer.xmp_metadata = None
+    for page in writer.pages:
+        if "/Metadata" in page:
+            del page["/Metadata"]
+    for key in ("/PieceInfo", "/SpiderInfo"):
+        if key in writer.root_object:
+            del writer.root_object[key]
+    writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
-def strip_location(content: bytes, kind: str) -> bytes:
-    """Re-save a photo without its GPS block (and without XMP, which can hold one too)."""
+def strip_image_metadata(content: bytes, kind: str) -> bytes:
+    """The photo saved again from its pixels alone: turned upright as its EXIF orientation
+    says first, then without EXIF (camera, times, owner, GPS), XMP, IPTC, comments or PNG
+    text; its colour profile is kept."""
     if kind == HEIC:
         pillow_heif.register_heif_opener()
-    with Image.open(io.BytesIO(content)) as image:
-        image.load()
-        exif = image.getexif()
-        if _GPS_IFD in exif:
-            del exif[_GPS_IFD]
+    with Image.open(io.BytesIO(content)) as opened:
+        opened.load()
+        image = ImageOps.exif_transpose(opened)
+        image.info = {key: opened.info[key] for key in _KEPT_INFO if key in opened.info}
+        icc = image.info.get("icc_profile")
         out = io.BytesIO()
-        options: dict[str, object] = {"exif": exif.tobytes()} if len(exif) else {}
         if kind == JPEG:
-            image.save(out, format="JPEG", quality=90, **options)
+            image.save(out, format="JPEG", quality=90, exif=b"", xmp=b"", icc_profile=icc)
         elif kind == PNG:
-            image.save(out, format="PNG", **options)
+            image.save(out, format="PNG", exif=b"")
         else:
-            image.save(out, format="HEIF", quality=90, **options)
+            image.save(out, format="HEIF", quality=90, exif=None, xmp=None)
     return out.getvalue()
 
 
