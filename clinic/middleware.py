@@ -41,6 +41,50 @@ class AuditDenialsMiddleware(MiddlewareMixin):
             )
 
 
+#: What pages may ask the browser for: nothing of the sort. No page uses the camera,
+#: microphone or location APIs (a visit photo is chosen with a plain file input, which opens
+#: the phone's own camera app), so every feature that reaches into the device is switched off.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+        "browsing-topics",
+    )
+)
+
+
+class PrivacyHeadersMiddleware:
+    """Every response says which device features its page may use (none); every response to
+    a signed-in person is stored by no cache, the browser's included (``no-store``), because
+    any of it may hold personal data. Static files, answered before sign-in is known (by
+    WhiteNoise, further down), keep their long cache; a response that already forbids
+    storing (``private_file``'s ``private, no-store``, ``never_cache``) is left as it is."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        private = user is not None and user.is_authenticated and not _is_static(request)
+        if private and "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+
+def _is_static(request: HttpRequest) -> bool:
+    return bool(settings.STATIC_URL) and request.path.startswith(str(settings.STATIC_URL))
+
+
 #: Database errors that mean "someone else held the same rows at that moment": a deadlock, a
 #: serialization failure, a lock not available (PostgreSQL's codes), SQLite's busy writer.
 BUSY_STATES = {"40P01", "40001", "55P03"}
