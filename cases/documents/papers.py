@@ -47,7 +47,7 @@ KINDS: dict[str, DocumentKind] = {
         DocumentKind(
             "confirmation", "司法确认申请材料", "documents/confirmation.html", full_ids=True
         ),
-        DocumentKind("casefile", "人民调解卷宗", "documents/casefile.html"),
+        DocumentKind("casefile", "人民调解卷宗", "documents/casefile.html", full_ids=True),
     ]
 }
 

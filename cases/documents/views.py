@@ -19,15 +19,36 @@ from cases.documents import papers
 from cases.documents.actions import do_archive_case, do_request_case_file
 from cases.documents.forms import ArchiveForm
 from cases.jobs import expire_if_silent
-from cases.models import DocumentJob
+from cases.models import Case, DocumentJob
 from cases.pages import HtmxRequest, private_file, submit
-from clinic.access import AuthenticatedHttpRequest, NotVisible
+from clinic.access import AuthenticatedHttpRequest, NotPermitted, NotVisible
 from clinic.audit import record as audit
 from clinic.choices import AuditEvent
 
 
+def _record_download(
+    request: AuthenticatedHttpRequest, case: Case, kind: str, *, full: bool
+) -> None:
+    """A copy with full ID numbers is a reveal of the parties' personal data, recorded as
+    such with the document and the case; a masked copy is a plain download."""
+    audit(
+        AuditEvent.REVEAL if full else AuditEvent.DOWNLOAD,
+        request=request,
+        obj=case,
+        detail={
+            "document": kind,
+            "title": papers.KINDS[kind].title,
+            "case": case.pk,
+            "full_ids": full,
+        },
+    )
+
+
 def document(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
-    """One document of a case as a PDF, rendered within the request."""
+    """One document of a case as a PDF, rendered within the request. The documents that must
+    carry full ID numbers (``papers.KINDS[…].full_ids``) carry them only for those who may see
+    personal data, and each such copy is recorded as a reveal; everyone else, and every other
+    document, gets the masked copy."""
 
     case = access.access_case(request.user, pk)
     if kind not in papers.KINDS or kind == "casefile":
@@ -35,14 +56,9 @@ def document(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpRespo
     loaded = papers.load(case)
     if kind not in papers.available(loaded):
         raise NotVisible("document", kind)
-    reveal = access.may_see_personal_data(request.user, case)
-    pdf = papers.render(case, kind, reveal_ids=reveal)
-    audit(
-        AuditEvent.DOWNLOAD,
-        request=request,
-        obj=case,
-        detail={"document": kind, "full_ids": reveal and papers.KINDS[kind].full_ids},
-    )
+    full = papers.KINDS[kind].full_ids and access.may_see_personal_data(request.user, case)
+    pdf = papers.render(case, kind, reveal_ids=full)
+    _record_download(request, case, kind, full=full)
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"{case.number or case.pk}-{papers.KINDS[kind].title}.pdf"
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
@@ -83,7 +99,10 @@ def download_document_job(request: AuthenticatedHttpRequest, job_id: UUID) -> Fi
     job = _job(request, job_id)
     if job.status != JobStatus.DONE:
         raise NotVisible("document_job", job_id)
-    audit(AuditEvent.DOWNLOAD, request=request, obj=job.case, detail={"document": "casefile"})
+    if job.reveal_ids and not access.may_see_personal_data(request.user, job.case):
+        # Bound with full ID numbers for someone who may no longer see them.
+        raise NotPermitted("document_job", job_id, "download")
+    _record_download(request, job.case, "casefile", full=job.reveal_ids)
     name = f"{job.case.number or job.case.pk}-人民调解卷宗.pdf"
     return private_file(job.file.open("rb"), content_type="application/pdf", filename=name)
 
