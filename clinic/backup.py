@@ -1,6 +1,12 @@
 """Backup and restore of everything the clinic holds: every table and every uploaded file.
 
-The archive is a gzip-compressed tar:
+The archive is a gzip-compressed tar, sealed in authenticated chunks under a key the operator
+provides (``clinic.lib.sealed``: AES-256-GCM, one chunk per MiB, a wrong key, a changed byte,
+a chunk moved and an archive cut short all refused). It is streamed tar → gzip → seal → file
+and back, so memory stays flat however large the uploads; the file and every temporary file
+are readable by their owner only (mode 0600, in a 0700 directory). The key is not the field
+key (``CLINIC_FIELD_KEYS``) nor any other key of the settings: whoever holds an archive and
+one key still reads no resident's data. The tar holds:
 
 - ``manifest.json``: format, time, database vendor, the migrations the data was written
   under, and the row count of every table;
@@ -16,20 +22,27 @@ The data is read in one snapshot (``REPEATABLE READ`` on PostgreSQL, one deferre
 transaction on SQLite), so a backup taken while people work is consistent and blocks no
 one; uploaded files are written before the rows that point to them commit and never
 change afterwards, so every row in the snapshot finds its file. Restore loads into an empty,
-migrated database in one transaction (all of it or nothing), in batches, keeping every id.
+migrated database in one transaction (all of it or nothing), in batches, keeping every id,
+and only once every chunk of the archive has verified: it is unpacked into a private
+temporary directory first, to its final chunk, before the database is touched.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime
+import gzip
 import json
+import os
 import shutil
 import tarfile
 import tempfile
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+from zlib import error as zlib_error
 
 from django.apps import apps
 from django.conf import settings
@@ -42,10 +55,15 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Model
 from django.utils import timezone
 
+from clinic.lib.sealed import Damaged, NotSealed, OpeningReader, SealingWriter, WrongKey
 from clinic.models import recount_unread_notifications
 
-FORMAT = "clinic-backup/1"
+FORMAT = "clinic-backup/2"
 BATCH = 1000
+#: The shortest key file accepted (``openssl rand -base64 32`` writes 44 characters).
+KEY_MIN_BYTES = 32
+#: Files of the backup and of its temporary directory: the owner's only.
+PRIVATE = 0o600
 
 #: Rebuilt by ``migrate`` in every database (referenced by natural key instead), or
 #: short-lived: not worth restoring.
@@ -54,8 +72,53 @@ DERIVED = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
 MIGRATE_MADE = {"auth.group", "auth.group_permissions"}
 
 
-class RestoreRefused(Exception):
+class BackupRefused(Exception):
+    """The backup cannot be written or read as asked (no key, or an unfit one)."""
+
+
+class RestoreRefused(BackupRefused):
     """The archive or the target database is not fit for a restore; nothing was changed."""
+
+
+# --- The operator's key ---------------------------------------------------------------------
+
+
+def _other_keys() -> list[bytes]:
+    """The keys of the settings, each as written and, when it is base64, decoded: the backup
+    key must be none of them."""
+    written = [*settings.FIELD_ENCRYPTION_KEYS, settings.LOOKUP_HASH_KEY, settings.SECRET_KEY]
+    found = []
+    for key in written:
+        found.append(key.encode().strip())
+        with suppress(binascii.Error, ValueError):
+            found.append(base64.urlsafe_b64decode(key.encode()))
+    return found
+
+
+def load_key(key_file: Path | str | None = None) -> bytes:
+    """The operator's backup key: the contents of ``key_file`` or of the file named by
+    ``CLINIC_BACKUP_KEY_FILE``. Refuses a missing or short key and one of the settings' keys."""
+    path = key_file or settings.BACKUP_KEY_FILE
+    if not path:
+        raise BackupRefused(
+            "no backup key: give --key-file or set CLINIC_BACKUP_KEY_FILE to a file holding "
+            "one (openssl rand -base64 32 > backup.key), kept apart from the archives"
+        )
+    try:
+        key = Path(path).read_bytes().strip()
+    except OSError as error:
+        raise BackupRefused(f"cannot read the backup key file {path}: {error.strerror}") from error
+    if len(key) < KEY_MIN_BYTES:
+        raise BackupRefused(
+            f"the backup key in {path} is too short: at least {KEY_MIN_BYTES} random bytes "
+            "(openssl rand -base64 32)"
+        )
+    if key in _other_keys():
+        raise BackupRefused(
+            f"the backup key in {path} is one of the application's own keys (field, lookup or "
+            "secret key): use a key of its own, so that an archive and one key are not enough"
+        )
+    return key
 
 
 def label(model: type[Model]) -> str:
@@ -194,15 +257,21 @@ class _Counter:
             yield row
 
 
-def backup(target: Path, *, media_root: Path | None = None) -> dict[str, Any]:
-    """Write the archive to ``target`` (atomically: a partial archive never has the name).
-    Returns the manifest."""
+def _private(path: str, flags: int) -> int:
+    """``open``'s opener for a file only its owner may read."""
+    return os.open(path, flags, PRIVATE)
+
+
+def backup(target: Path, *, key: bytes, media_root: Path | None = None) -> dict[str, Any]:
+    """Write the archive to ``target``, sealed under ``key`` and readable by its owner only
+    (atomically: a partial archive never has the name). Returns the manifest."""
     media = Path(media_root or settings.MEDIA_ROOT)
     target = Path(target)
     counts: dict[str, int] = {}
-    with tempfile.TemporaryDirectory() as work:
+    # mkdtemp makes the directory 0700; the files in it are 0600 besides.
+    with tempfile.TemporaryDirectory(prefix="clinic-backup-") as work:
         data_dir = Path(work) / "data"
-        data_dir.mkdir()
+        data_dir.mkdir(mode=0o700)
         with snapshot():
             keys = natural_keys()
             for model in all_tables():
@@ -210,7 +279,8 @@ def backup(target: Path, *, media_root: Path | None = None) -> dict[str, Any]:
                     counts[label(model)] = model._base_manager.count()
                     continue
                 rows = _Counter(model._base_manager.order_by("pk").iterator(chunk_size=2000))
-                with (data_dir / f"{label(model)}.jsonl").open("w", encoding="utf-8") as out:
+                jsonl = data_dir / f"{label(model)}.jsonl"
+                with open(jsonl, "w", encoding="utf-8", opener=_private) as out:
                     _Serializer(keys).serialize(rows, stream=out)
                 counts[label(model)] = rows.seen
             migrations = _applied_migrations()
@@ -221,15 +291,32 @@ def backup(target: Path, *, media_root: Path | None = None) -> dict[str, Any]:
             "migrations": migrations,
             "rows": counts,
         }
-        (Path(work) / "manifest.json").write_text(json.dumps(manifest, indent=1))
+        with open(Path(work) / "manifest.json", "w", opener=_private) as out:
+            json.dump(manifest, out, indent=1)
         partial = target.with_name(target.name + ".partial")
-        with tarfile.open(partial, "w:gz", compresslevel=6) as archive:
-            archive.add(Path(work) / "manifest.json", "manifest.json")
-            archive.add(data_dir, "data")
-            for path in _files(media):
-                archive.add(path, f"files/{path.relative_to(media).as_posix()}")
-        partial.replace(target)
+        partial.unlink(missing_ok=True)
+        try:
+            with open(partial, "xb", opener=_private) as out:
+                os.fchmod(out.fileno(), PRIVATE)  # whatever the umask
+                _write_archive(out, key, Path(work), media)
+            partial.replace(target)
+        finally:
+            partial.unlink(missing_ok=True)
     return manifest
+
+
+def _write_archive(out: IO[bytes], key: bytes, work: Path, media: Path) -> None:
+    """tar → gzip → seal → ``out``, one block at a time. The manifest goes first, so that a
+    restore reads it before anything else."""
+    with (
+        SealingWriter(out, key) as sealed,
+        gzip.GzipFile(fileobj=sealed, mode="wb", compresslevel=6, mtime=0) as packed,
+        tarfile.open(fileobj=packed, mode="w|") as archive,
+    ):
+        archive.add(work / "manifest.json", "manifest.json")
+        archive.add(work / "data", "data")
+        for path in _files(media):
+            archive.add(path, f"files/{path.relative_to(media).as_posix()}")
 
 
 def _files(root: Path) -> list[Path]:
@@ -239,16 +326,74 @@ def _files(root: Path) -> list[Path]:
 # --- Restore --------------------------------------------------------------------------------
 
 
-def read_manifest(source: Path) -> dict[str, Any]:
+@contextmanager
+def opened(source: Path, key: bytes) -> Iterator[tuple[tarfile.TarFile, OpeningReader]]:
+    """The archive's tar, read as a stream through its verified chunks (and the reader, to
+    check it to its end). A wrong key, a file that is no sealed backup and a damaged chunk
+    raise ``RestoreRefused``."""
     try:
-        with tarfile.open(source, "r:gz") as archive:
-            member = archive.extractfile("manifest.json")
-            manifest = json.load(member) if member else None
-    except (OSError, KeyError, tarfile.TarError, json.JSONDecodeError) as error:
+        with Path(source).open("rb") as raw:
+            reader = OpeningReader(raw, key)
+            with (
+                gzip.GzipFile(fileobj=reader, mode="rb") as packed,
+                tarfile.open(fileobj=packed, mode="r|") as archive,
+            ):
+                yield archive, reader
+    except WrongKey as error:
+        raise RestoreRefused(
+            f"{source} was not written with this key: give the key the backup was made with"
+        ) from error
+    except NotSealed as error:
         raise RestoreRefused(f"{source} is not a clinic backup: {error}") from error
-    if not manifest or manifest.get("format") != FORMAT:
+    except Damaged as error:
+        raise RestoreRefused(
+            f"{source} is damaged, cut short or was changed ({error}): refusing to restore "
+            "it; nothing was changed"
+        ) from error
+    except (OSError, EOFError, tarfile.TarError, zlib_error) as error:
+        raise RestoreRefused(f"{source} is not a readable clinic backup: {error}") from error
+
+
+def _manifest(archive: tarfile.TarFile, source: Path) -> dict[str, Any]:
+    member = archive.next()
+    content = archive.extractfile(member) if member and member.name == "manifest.json" else None
+    try:
+        manifest = json.load(content) if content else None
+    except json.JSONDecodeError as error:
+        raise RestoreRefused(f"{source} is not a clinic backup: {error}") from error
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise RestoreRefused(f"{source} is not a clinic backup of format {FORMAT}")
     return manifest
+
+
+def read_manifest(source: Path, key: bytes) -> dict[str, Any]:
+    """The manifest at the head of the archive (the rest is not read)."""
+    with opened(source, key) as (archive, _):
+        return _manifest(archive, source)
+
+
+def verify(source: Path, key: bytes) -> dict[str, Any]:
+    """Read the whole archive through (nothing is written anywhere): its manifest when every
+    chunk verifies, ``RestoreRefused`` otherwise."""
+    with opened(source, key) as (archive, reader):
+        manifest = _manifest(archive, source)
+        for member in _rest(archive):
+            if member.isfile():
+                content = archive.extractfile(member)
+                while content is not None and content.read(1024 * 1024):
+                    pass
+        reader.verify_to_end()
+    return manifest
+
+
+def _rest(archive: tarfile.TarFile) -> Iterator[tarfile.TarInfo]:
+    """The members after the manifest, one at a time, each forgotten once the next is read
+    (a tar read as a stream keeps every member's header otherwise: a long list for a large
+    upload directory)."""
+    while (member := archive.next()) is not None:
+        yield member
+        # TarFile keeps the members read so far in ``members`` (not in typeshed's stub).
+        archive.members.clear()  # type: ignore[attr-defined]
 
 
 def _check_target(manifest: dict[str, Any]) -> None:
@@ -343,14 +488,23 @@ def _load(path: Path, local: dict[str, dict[tuple[str, ...], int]]) -> None:
         through._base_manager.bulk_create(rows, batch_size=BATCH)
 
 
-def restore(source: Path, *, media_root: Path | None = None) -> dict[str, Any]:
+def _unpack(source: Path, key: bytes, work: Path) -> dict[str, Any]:
+    """Check the manifest against this database, then unpack the archive into ``work`` to its
+    final chunk: nothing of the database is touched before every chunk has verified."""
+    with opened(source, key) as (archive, reader):
+        manifest = _manifest(archive, source)
+        _check_target(manifest)
+        for member in _rest(archive):
+            archive.extract(member, work, filter="data")
+        reader.verify_to_end()
+    return manifest
+
+
+def restore(source: Path, *, key: bytes, media_root: Path | None = None) -> dict[str, Any]:
     """Load an archive into this (migrated, empty) database and the upload directory."""
     media = Path(media_root or settings.MEDIA_ROOT)
-    manifest = read_manifest(source)
-    _check_target(manifest)
-    with tempfile.TemporaryDirectory() as work:
-        with tarfile.open(source, "r:gz") as archive:
-            archive.extractall(work, filter="data")
+    with tempfile.TemporaryDirectory(prefix="clinic-restore-") as work:
+        manifest = _unpack(source, key, Path(work))
         files = Path(work) / "files"
         clash = next((p for p in _files(files) if (media / p.relative_to(files)).exists()), None)
         if clash is not None:

@@ -31,7 +31,7 @@ import hashlib
 import hmac
 import io
 import os
-from typing import BinaryIO
+from typing import IO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -90,7 +90,7 @@ class SealingWriter(io.RawIOBase):
     """A binary file to write plaintext into; ``close()`` seals the final chunk (it does not
     close ``out``)."""
 
-    def __init__(self, out: BinaryIO, key: bytes, *, chunk_size: int = CHUNK) -> None:
+    def __init__(self, out: IO[bytes], key: bytes, *, chunk_size: int = CHUNK) -> None:
         super().__init__()
         salt, self._prefix = os.urandom(SALT), os.urandom(PREFIX)
         aes_key, check_key = _keys(key, salt)
@@ -129,7 +129,7 @@ class SealingWriter(io.RawIOBase):
         super().close()
 
 
-def _read_exactly(source: BinaryIO, size: int) -> bytes:
+def _read_exactly(source: IO[bytes], size: int) -> bytes:
     parts, wanted = [], size
     while wanted:
         part = source.read(wanted)
@@ -145,7 +145,7 @@ class OpeningReader(io.RawIOBase):
 
     Raises ``NotSealed`` or ``WrongKey`` when made, ``Damaged`` when a chunk does not verify."""
 
-    def __init__(self, source: BinaryIO, key: bytes) -> None:
+    def __init__(self, source: IO[bytes], key: bytes) -> None:
         super().__init__()
         header = _read_exactly(source, HEADER)
         if len(header) < HEADER or not header.startswith(MAGIC):
