@@ -198,6 +198,20 @@ def archived(case: Case, *, actor: User | None, volume_no: str) -> CaseEvent:
     return _write(case, EventKind.ARCHIVED, "archived", {"volume_no": volume_no}, actor=actor)
 
 
+def case_file_purged(case: Case, *, years: int, began: date, files: int, parties: int) -> CaseEvent:
+    """The file destroyed at the end of its retention period (保管期限), by the system:
+    ``years``, counted from ``began`` (the archiving or closing day); how many ``files``
+    (uploads, visit photos, generated papers) were deleted and of how many ``parties`` the
+    contact details were removed."""
+    return _write(
+        case,
+        EventKind.PURGED,
+        "case_file_purged",
+        {"years": years, "began": began, "files": files, "parties": parties},
+        actor=None,
+    )
+
+
 # --- Parties ---------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -199,6 +200,11 @@ class Grid(models.Model):
         return f"{self.community.name} {self.name}"
 
 
+#: The 保管期限 a committee starts with: the shorter of the archive rules' two fixed terms
+#: (10 and 30 years); a committee may choose 30 years, another number, or permanent.
+DEFAULT_RETENTION_YEARS = 10
+
+
 class MediationCommittee(models.Model):
     """A people's mediation committee (人民调解委员会). Cases belong to one; its prefix makes
     their numbers, e.g. ``(2026)盘金人调字第17号``."""
@@ -219,6 +225,20 @@ class MediationCommittee(models.Model):
     seal_name = models.CharField(_("name on the seal"), max_length=limits.ORGANISATION)
     case_prefix = models.CharField(
         _("case-number prefix"), max_length=10, unique=True, help_text=_("For example 盘金")
+    )
+    # 保管期限 of the committee's case files (README, "Retention"): counted from 1 January of
+    # the year after a case was archived (closed, if it never was); None keeps them for good.
+    retention_years = models.PositiveSmallIntegerField(
+        _("retention period (years)"),
+        null=True,
+        blank=True,
+        default=DEFAULT_RETENTION_YEARS,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "How long a closed case's file (卷宗) is kept, counted from 1 January of the year "
+            "after it was archived; then its files are destroyed and its parties' contact "
+            "details removed. Leave empty to keep the files permanently."
+        ),
     )
 
     class Meta:

@@ -358,6 +358,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
     )
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     volume_no = models.CharField(_("volume number"), max_length=limits.REFERENCE, blank=True)
+    # When the file's retention period ended and its files and contact details were removed
+    # (``cases.documents.retention``); the case itself, its timeline and its figures stay.
+    purged_at = models.DateTimeField(_("case file destroyed"), null=True, blank=True)
+
 
     history = HistoricalRecords(excluded_fields=["version"])
     objects = CaseQuerySet.as_manager()
@@ -413,6 +417,17 @@ class Case(ConcurrentTransitionMixin, models.Model):
         corrected = {a.supersedes_id for a in agreements if a.supersedes_id}
         current = [a for a in agreements if a.pk not in corrected]
         return max(current, key=lambda a: (a.version, a.pk), default=None)
+
+    @property
+    def retention_ends(self) -> date | None:
+        """The day the case file may be destroyed: 1 January of the year after it was archived
+        (closed, if it never was), plus the committee's retention years. None while the case
+        is open, and when its committee keeps files permanently."""
+        began = self.archived_at or self.closed_at
+        years = self.committee.retention_years
+        if began is None or years is None:
+            return None
+        return date(timezone.localdate(began).year + 1 + years, 1, 1)
 
     def declared(self, name: str) -> Any:
         """django-fsm's declaration of transition ``name`` from the current state (its

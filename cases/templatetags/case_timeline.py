@@ -16,6 +16,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases.choices import (
     AgreementForm,
@@ -170,6 +171,21 @@ def _case_edited(payload: Payload) -> Lines:
 
 def _archived(payload: Payload) -> Lines:
     yield _("Filed under volume %(no)s") % {"no": payload.get("volume_no", "")}
+
+
+def _case_file_purged(payload: Payload) -> Lines:
+    yield ngettext(
+        "Kept %(years)s year from the year after %(day)s; %(files)s files deleted, the contact "
+        "details of %(parties)s parties removed.",
+        "Kept %(years)s years from the year after %(day)s; %(files)s files deleted, the contact "
+        "details of %(parties)s parties removed.",
+        payload.get("years") or 0,
+    ) % {
+        "years": payload.get("years", ""),
+        "day": payload.get("began", ""),
+        "files": payload.get("files", 0),
+        "parties": payload.get("parties", 0),
+    }
 
 
 def _party_added(payload: Payload) -> Lines:
@@ -418,6 +434,7 @@ DESCRIBE: dict[str, Callable[[Payload], Lines]] = {
     "transition": _transition,
     "case_edited": _case_edited,
     "archived": _archived,
+    "case_file_purged": _case_file_purged,
     "party_added": _party_added,
     "party_changed": _party_changed,
     "consent_recorded": _consent,
