@@ -25,7 +25,9 @@ def main(names: list[str]) -> int:
     setup_database()
     # setup: the benchmarks import the models, which load only once Django is set up
     from bench import (  # noqa: PLC0415
+        backup_bench,
         booking,
+        broker,
         district,
         documents,
         queries,
@@ -45,6 +47,8 @@ def main(names: list[str]) -> int:
         "web": lambda: web.run(5 if small else 10),
         "queries": lambda: queries.run(2_000 if small else 20_000),
         "booking": lambda: booking.run(small),
+        "backup": backup_bench.run,
+        "broker": broker.run,
     }
     if not names or {"statistics", "xlsx", "web"} & set(names):
         print(district.ensure(cases))

@@ -5,12 +5,14 @@ late does not start it."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from typing import Any
 
 import pytest
 import time_machine
 from celery.exceptions import SoftTimeLimitExceeded
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -82,7 +84,9 @@ def test_an_export_may_run_30_minutes_then_fails_and_offers_to_try_again(demo: N
             ExportJob.objects.filter(pk=job.pk).update(heard_at=timezone.now())
             assert tasks.expire_jobs() == 0
     with time_machine.travel(job.created_at + timedelta(minutes=30, seconds=10)):
-        assert tasks.expire_jobs() == 1
+        out = io.StringIO()
+        call_command("expire_jobs", stdout=out)  # what cron runs where beat does not
+    assert out.getvalue().startswith("1 ")
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and "30 分钟内未完成" in job.error
 

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,6 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from cases.choices import JobStatus, State
 from cases.documents import papers
@@ -145,9 +145,9 @@ def test_the_sweep_sends_again_a_task_handed_off_10_minutes_ago_and_not_finished
     handed_off = message.sent_at
     assert handed_off is not None
 
-    with time_machine.travel(handed_off + outbox.RESEND_AFTER - timezone.timedelta(seconds=30)):
+    with time_machine.travel(handed_off + outbox.RESEND_AFTER - timedelta(seconds=30)):
         assert outbox.drain() == (0, 0)
-    with time_machine.travel(handed_off + outbox.RESEND_AFTER + timezone.timedelta(seconds=30)):
+    with time_machine.travel(handed_off + outbox.RESEND_AFTER + timedelta(seconds=30)):
         call_command("drain_outbox", stdout=open(os.devnull, "w"))  # noqa: SIM115
     assert published == [message.pk]
     message.refresh_from_db()
