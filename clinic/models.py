@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from clinic.choices import AuditEvent, AuditResult, CommitteeLevel, DayKind, Level, Role
-from clinic.lib import limits
+from clinic.lib import audit_chain, limits
 from clinic.lib.phones import phone_validator
 from clinic.lib.versions import Versioned
 from clinic.lib.workdays import WorkCalendar
@@ -465,10 +465,21 @@ class AuditQuerySet(models.QuerySet):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise ValueError("Audit entries are append-only.")
 
+    def bulk_create(self, *args: Any, **kwargs: Any) -> list[AuditEntry]:
+        raise ValueError("Audit entries are written one by one, each sealed onto the chain.")
+
+
+#: The key of the lock that writers of the audit log take in turn on PostgreSQL (SQLite writes
+#: one transaction at a time anyway).
+AUDIT_CHAIN_LOCK = 0x636C696E6963  # "clinic"
+
 
 class AuditEntry(models.Model):
     """One line of the append-only audit log: who did what to which object, from where, and
-    whether it was allowed. Rows are never changed or deleted by the application."""
+    whether it was allowed. Rows are never changed or deleted: the database refuses it
+    (``clinic.lib.triggers.append_only_triggers``; the retention purge alone deletes old
+    entries), and each entry is sealed onto a hash chain (``clinic.lib.audit_chain``) that
+    ``manage.py verify_audit`` checks."""
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
@@ -486,6 +497,8 @@ class AuditEntry(models.Model):
     ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
     path = models.CharField(_("path"), max_length=300, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
+    prev_hash = models.CharField(_("seal of the entry before"), max_length=64, editable=False)
+    hash = models.CharField(_("seal"), max_length=64, editable=False)
 
     objects = AuditQuerySet.as_manager()
     #: The object type and the roles in the reader's words, set by the audit log page.
@@ -502,12 +515,57 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.event}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        """Append the entry, sealed onto the chain. Writers take turns from reading the chain's
+        end to their commit (on PostgreSQL a transaction lock; SQLite's transactions write one
+        at a time), so two of them never seal onto the same entry."""
         if not self._state.adding:
             raise ValueError("Audit entries are append-only.")
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            lock_chain()
+            self.prev_hash = chain_end()
+            values = {name: getattr(self, name) for name in audit_chain.FIELDS}
+            self.hash = audit_chain.seal(self.prev_hash, values)
+            super().save(*args, **kwargs)
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ValueError("Audit entries are append-only.")
+
+
+class AuditAnchor(models.Model):
+    """Where the audit log's hash chain starts after a retention purge: the last entry the
+    purge deleted and its seal, which the first remaining entry names as the one before it.
+    The anchor is sealed too, so an anchor made up to hide deleted entries shows."""
+
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    through_id = models.BigIntegerField(_("last purged entry"))
+    hash = models.CharField(_("its seal"), max_length=64)
+    seal = models.CharField(_("seal"), max_length=64)
+
+    class Meta:
+        verbose_name = _("audit log anchor")
+        verbose_name_plural = _("audit log anchors")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} #{self.through_id}"
+
+
+def lock_chain() -> None:
+    """Wait for the other writers of the audit log's chain, and keep them waiting until this
+    transaction ends (call it inside one)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK])
+
+
+def chain_end() -> str:
+    """The seal the next audit entry follows: the last entry's, or after a purge that left no
+    entry the last anchor's, or nothing for the first entry ever."""
+    for model in (AuditEntry, AuditAnchor):
+        last = model.objects.order_by("-pk").values_list("hash", flat=True).first()
+        if last is not None:
+            return last
+    return ""
 
 
 class NotificationQuerySet(models.QuerySet):

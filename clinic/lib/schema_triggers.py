@@ -1,5 +1,6 @@
 """Every row trigger the schema should hold now, as the live helpers write it: the access
-stamps (``clinic.lib.stamps``) and the unread-notification count on each person's row. The
+stamps (``clinic.lib.stamps``), the unread-notification count on each person's row, and the
+append-only audit log and case timeline (``clinic.lib.triggers.append_only_triggers``). The
 migrations install frozen copies (``clinic.migrations._frozen_triggers``); a test fails when
 this and the latest frozen set differ, so a change here comes with a migration."""
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 import re
 
 from clinic.lib import stamps
-from clinic.lib.triggers import row_triggers
+from clinic.lib.triggers import append_only_triggers, row_triggers
 
 UNREAD_ADD = (
     "UPDATE clinic_user SET unread_notifications = unread_notifications + 1 "
@@ -45,6 +46,12 @@ def schema_triggers(vendor: str) -> list[tuple[str, str, str]]:
         delete=UNREAD_TAKE,
     )
     made += stamps.holder_triggers(vendor, "cases_caseuserobjectpermission")
+    made += append_only_triggers(
+        vendor, "clinic_auditentry", "clinic_audit_append_only", what="the audit log", purge=True
+    )
+    made += append_only_triggers(
+        vendor, "cases_caseevent", "cases_caseevent_append_only", what="the case timeline"
+    )
     return [(_table(create), create, drop) for create, drop in made]
 
 

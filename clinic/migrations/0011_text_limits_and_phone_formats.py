@@ -8,7 +8,7 @@ makes them again from frozen SQL after.
 from django.db import migrations, models
 
 import clinic.lib.phones
-from clinic.migrations._frozen_triggers import rebuilding
+from clinic.migrations._frozen_triggers import ROW_FACTS, rebuilding
 
 
 class Migration(migrations.Migration):
@@ -62,5 +62,6 @@ class Migration(migrations.Migration):
                 name="specialism",
                 field=models.CharField(blank=True, max_length=200, verbose_name="specialism"),
             ),
+            frozen=ROW_FACTS,
         ),
     ]

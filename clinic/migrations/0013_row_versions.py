@@ -4,7 +4,7 @@ triggers name it: the operations sit inside ``rebuilding(...)``."""
 
 from django.db import migrations, models
 
-from clinic.migrations._frozen_triggers import rebuilding
+from clinic.migrations._frozen_triggers import ROW_FACTS, rebuilding
 
 
 def row_version():
@@ -20,5 +20,6 @@ class Migration(migrations.Migration):
         *rebuilding(
             migrations.AddField(model_name="membership", name="row_version", field=row_version()),
             migrations.AddField(model_name="user", name="row_version", field=row_version()),
+            frozen=ROW_FACTS,
         ),
     ]

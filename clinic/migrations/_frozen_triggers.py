@@ -10,7 +10,8 @@ On SQLite, Django rebuilds a table for most schema changes (``add_field`` with a
 ``clinic_user`` fails while a trigger names it. So every migration after ``clinic.0007`` that
 changes a table listed in ``TABLES`` wraps its operations in ``rebuilding(...)``, which drops
 the triggers first and makes them again from frozen SQL after (the test checks every migration
-for it). Each entry is ``(table, create, drop)``.
+for it). Each entry is ``(table, create, drop)``. ``rebuilding`` makes ``LATEST`` unless told
+otherwise: a migration that must not make later triggers (it runs before them) names its set.
 
 (This module's name starts with an underscore: Django's migration loader passes it over.)
 """
@@ -207,9 +208,90 @@ CREATE TRIGGER cases_caseuserobjectpermission_restamp AFTER INSERT OR UPDATE OR 
     ],
 }
 
+# clinic.0014: the audit log is append-only on both databases (on PostgreSQL the trigger of
+# clinic.0003, unchanged); its retention purge deletes old entries under a permit.
+AUDIT_APPEND_ONLY = {
+    "postgresql": [
+        (
+            "clinic_auditentry",
+            """
+CREATE OR REPLACE FUNCTION clinic_audit_append_only() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP = 'DELETE'
+     AND current_setting('clinic.audit_purge', true) = 'on'
+     AND OLD.at < now() - interval '180 days' THEN
+    RETURN OLD;
+  END IF;
+  RAISE EXCEPTION USING MESSAGE = 'the audit log is append-only (' || TG_OP || ' refused)';
+END;
+$$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS clinic_audit_append_only ON clinic_auditentry;
+CREATE TRIGGER clinic_audit_append_only
+  BEFORE UPDATE OR DELETE ON clinic_auditentry
+  FOR EACH ROW EXECUTE FUNCTION clinic_audit_append_only();
+""",
+            "DROP TRIGGER IF EXISTS clinic_audit_append_only ON clinic_auditentry; DROP FUNCTION IF EXISTS clinic_audit_append_only();",
+        ),
+    ],
+    "sqlite": [
+        (
+            "clinic_auditentry",
+            "CREATE TRIGGER IF NOT EXISTS clinic_audit_append_only_update BEFORE UPDATE ON clinic_auditentry BEGIN SELECT RAISE(ABORT, 'the audit log is append-only (UPDATE refused)'); END;",
+            "DROP TRIGGER IF EXISTS clinic_audit_append_only_update;",
+        ),
+        (
+            "clinic_auditentry",
+            "CREATE TRIGGER IF NOT EXISTS clinic_audit_append_only_delete BEFORE DELETE ON clinic_auditentry WHEN NOT EXISTS (SELECT 1 FROM clinic_purge_permit WHERE scope = 'flush' OR (scope = 'retention' AND OLD.at < strftime('%Y-%m-%d %H:%M:%f', 'now', '-180 days'))) BEGIN SELECT RAISE(ABORT, 'the audit log is append-only (DELETE refused)'); END;",
+            "DROP TRIGGER IF EXISTS clinic_audit_append_only_delete;",
+        ),
+    ],
+}
+
+#: clinic.0003's trigger, made on PostgreSQL only (the same SQL as above): clinic.0014 drops it
+#: while it seals the entries already written.
+AUDIT_BEFORE_CHAIN = {"postgresql": AUDIT_APPEND_ONLY["postgresql"], "sqlite": []}
+
+# cases.0023: the case timeline is append-only on both databases.
+TIMELINE_APPEND_ONLY = {
+    "postgresql": [
+        (
+            "cases_caseevent",
+            """
+CREATE OR REPLACE FUNCTION cases_caseevent_append_only() RETURNS trigger AS $$
+BEGIN
+  RAISE EXCEPTION USING MESSAGE = 'the case timeline is append-only (' || TG_OP || ' refused)';
+END;
+$$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS cases_caseevent_append_only ON cases_caseevent;
+CREATE TRIGGER cases_caseevent_append_only
+  BEFORE UPDATE OR DELETE ON cases_caseevent
+  FOR EACH ROW EXECUTE FUNCTION cases_caseevent_append_only();
+""",
+            "DROP TRIGGER IF EXISTS cases_caseevent_append_only ON cases_caseevent; DROP FUNCTION IF EXISTS cases_caseevent_append_only();",
+        ),
+    ],
+    "sqlite": [
+        (
+            "cases_caseevent",
+            "CREATE TRIGGER IF NOT EXISTS cases_caseevent_append_only_update BEFORE UPDATE ON cases_caseevent BEGIN SELECT RAISE(ABORT, 'the case timeline is append-only (UPDATE refused)'); END;",
+            "DROP TRIGGER IF EXISTS cases_caseevent_append_only_update;",
+        ),
+        (
+            "cases_caseevent",
+            "CREATE TRIGGER IF NOT EXISTS cases_caseevent_append_only_delete BEFORE DELETE ON cases_caseevent WHEN NOT EXISTS (SELECT 1 FROM clinic_purge_permit WHERE scope = 'flush') BEGIN SELECT RAISE(ABORT, 'the case timeline is append-only (DELETE refused)'); END;",
+            "DROP TRIGGER IF EXISTS cases_caseevent_append_only_delete;",
+        ),
+    ],
+}
+
+#: The triggers until clinic.0014 (the migrations before it that rebuild a table name this set).
+ROW_FACTS = {vendor: USER_FACTS[vendor] + CASE_GRANTS[vendor] for vendor in USER_FACTS}
 #: Every trigger the schema has now, in the order they were made.
-LATEST = {vendor: USER_FACTS[vendor] + CASE_GRANTS[vendor] for vendor in USER_FACTS}
-#: The tables that carry a trigger or are written by one (every body updates ``clinic_user``).
+LATEST = {
+    vendor: ROW_FACTS[vendor] + AUDIT_APPEND_ONLY[vendor] + TIMELINE_APPEND_ONLY[vendor]
+    for vendor in ROW_FACTS
+}
+#: The tables that carry a trigger or are written by one (the row facts update ``clinic_user``).
 TABLES = frozenset(
     {"clinic_user"} | {table for entries in LATEST.values() for table, _c, _d in entries}
 )
