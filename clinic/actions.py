@@ -7,13 +7,14 @@ audit log, and leave email to ``transaction.on_commit``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 import holidays as holidays_package
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
@@ -25,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from clinic import audit, outbox
 from clinic.access import AuthenticatedHttpRequest, forget_memberships, level_of
 from clinic.choices import AuditEvent, AuditResult, DayKind, Role
+from clinic.lib.versions import bump
 from clinic.models import (
     Community,
     District,
@@ -138,11 +140,19 @@ def do_end_role(
     *,
     actor: User | None,
     reason: str = "",
+    claim: Callable[[Membership], None] | None = None,
     request: HttpRequest | None = None,
 ) -> bool:
-    """End a role. Returns False when someone else ended it first (nothing changes)."""
+    """End a role. Returns False when someone else ended it first (nothing changes). With
+    the ``claim`` of the form the person sent, a role changed since the page showed it raises
+    ``Stale``; ended without one, its open forms go stale."""
+    if claim is not None:
+        claim(membership)
     ended = Membership.objects.filter(pk=membership.pk, ended_at__isnull=True).update(
-        ended_at=timezone.now(), ended_by=actor, end_reason=reason[:200]
+        ended_at=timezone.now(),
+        ended_by=actor,
+        end_reason=reason[:200],
+        row_version=F("row_version") + 1,
     )
     if not ended:
         return False
@@ -203,9 +213,12 @@ def do_update_person(
     *,
     actor: User,
     changes: dict[str, object],
+    claim: Callable[[User], None] | None = None,
     request: HttpRequest | None = None,
 ) -> None:
-    """Save profile changes that the caller's form validated."""
+    """Save profile changes that the caller's form validated; with the form's ``claim``, a
+    person changed since the form was shown raises ``Stale``."""
+    (claim or bump)(person)
     changed = {}
     for field, value in changes.items():
         if getattr(person, field) != value:
@@ -225,10 +238,17 @@ def do_update_person(
 
 @transaction.atomic
 def do_deactivate_person(
-    person: User, *, actor: User, reason: str, request: HttpRequest | None = None
+    person: User,
+    *,
+    actor: User,
+    reason: str,
+    claim: Callable[[User], None] | None = None,
+    request: HttpRequest | None = None,
 ) -> None:
     """Sign a person out of the system for good: the account is disabled and every active
-    role ends. Their history stays."""
+    role ends. Their history stays. With the ``claim`` of the form sent, a person changed
+    since the page showed them raises ``Stale``."""
+    (claim or bump)(person)
     for membership in Membership.objects.active().filter(user=person):
         do_end_role(membership, actor=actor, reason=reason, request=request)
     User.objects.filter(pk=person.pk).update(is_active=False)
@@ -244,6 +264,7 @@ def do_deactivate_person(
 
 @transaction.atomic
 def do_reactivate_person(person: User, *, actor: User, request: HttpRequest | None = None) -> None:
+    bump(person)
     User.objects.filter(pk=person.pk).update(is_active=True)
     person.is_active = True
     audit.record(

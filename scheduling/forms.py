@@ -12,11 +12,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clinic.forms import VersionedForm
 from clinic.lib import limits
 from clinic.lib.inputs import DecimalInput, MonthInput, WholeNumberInput
+from clinic.lib.versions import Change
 from clinic.models import Clinic, Street, User
 from scheduling.choices import Attendance, SessionKind
-from scheduling.models import RosterSettings, WeeklyPattern
+from scheduling.models import Booking, ClinicSession, Leave, RosterSettings, Seat, WeeklyPattern
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -123,6 +125,46 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=limits.LINE)
 
 
+# --- Forms that change a session, a seat or a leave: each carries the record's version -------
+
+
+class CancelSessionForm(VersionedForm, ReasonForm):
+    """Cancelling a session as the page showed it (its time, place, status and note)."""
+
+    tracked = ("status", "starts_at", "ends_at", "place", "note")
+
+    def __init__(self, *args: Any, session: ClinicSession, **kwargs: Any) -> None:
+        super().__init__(*args, record=session, **kwargs)
+
+
+class SeatForm(VersionedForm):
+    """A change to a seat as the page showed it: who holds it, their check-in and check-out,
+    their attendance. The bare form is a button (checking in or out, undoing a check-out)."""
+
+    tracked = ("held_by", "holder_checked_in", "holder_checked_out", "holder_attendance")
+    labels = {
+        "held_by": Booking._meta.get_field("person").verbose_name,
+        "holder_checked_in": Booking._meta.get_field("checked_in_at").verbose_name,
+        "holder_checked_out": Booking._meta.get_field("checked_out_at").verbose_name,
+        "holder_attendance": Booking._meta.get_field("attendance").verbose_name,
+    }
+
+    def __init__(self, *args: Any, seat: Seat, **kwargs: Any) -> None:
+        super().__init__(*args, record=seat, **kwargs)
+
+    def reworded(self, current: Any, change: Change) -> Change:
+        change = super().reworded(current, change)
+        if change.field == "holder_attendance":
+            holder = current.holder
+            value = holder.get_attendance_display() if holder and holder.attendance else "—"
+            return Change(change.field, change.label, str(value))
+        return change
+
+
+class CancelBookingForm(SeatForm, ReasonForm):
+    pass
+
+
 class LeaveForm(forms.Form):
     starts_at = forms.DateTimeField(label=_("From"), widget=DATETIME)
     ends_at = forms.DateTimeField(label=_("Until"), widget=DATETIME)
@@ -142,13 +184,22 @@ class LeaveForm(forms.Form):
         return data
 
 
-class AssignForm(forms.Form):
+class CancelLeaveForm(VersionedForm):
+    """Removing a leave as the page showed it."""
+
+    tracked = ("starts_at", "ends_at", "reason")
+
+    def __init__(self, *args: Any, leave: Leave, **kwargs: Any) -> None:
+        super().__init__(*args, record=leave, **kwargs)
+
+
+class AssignForm(SeatForm):
     """The professional the coordinator puts into an empty seat: one of those free then."""
 
     person = forms.TypedChoiceField(label=_("Professional"), coerce=int)
 
-    def __init__(self, *args: Any, people: Sequence[User], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args: Any, seat: Seat, people: Sequence[User], **kwargs: Any) -> None:
+        super().__init__(*args, seat=seat, **kwargs)
         self.people = {p.pk: p for p in people}
         field = cast(forms.TypedChoiceField, self.fields["person"])
         field.choices = [("", "—")] + [
@@ -160,7 +211,7 @@ class AssignForm(forms.Form):
         return self.people[self.cleaned_data["person"]]
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(SeatForm):
     attendance = forms.ChoiceField(label=_("Attendance"), choices=Attendance.choices)
 
 

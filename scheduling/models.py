@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic.lib import limits
 from clinic.lib.versions import Versioned
-from clinic.models import WEEKDAYS, Clinic
+from clinic.models import WEEKDAYS, Clinic, User
 from scheduling.choices import (
     Attendance,
     BookingStatus,
@@ -195,6 +195,29 @@ class Seat(Versioned, models.Model):
         if active is None:
             active = list(self.bookings.filter(status=BookingStatus.ACTIVE))
         return active[0] if active else None
+
+    # What a seat's forms compare (``scheduling.forms.SeatForm``): the seat's state is its
+    # holder's booking, which has no version of its own.
+
+    @property
+    def held_by(self) -> User | None:
+        holder = self.holder
+        return holder.person if holder else None
+
+    @property
+    def holder_checked_in(self) -> datetime | None:
+        holder = self.holder
+        return holder.checked_in_at if holder else None
+
+    @property
+    def holder_checked_out(self) -> datetime | None:
+        holder = self.holder
+        return holder.checked_out_at if holder else None
+
+    @property
+    def holder_attendance(self) -> str:
+        holder = self.holder
+        return holder.attendance if holder else ""
 
 
 class CommitmentQuerySet(models.QuerySet):

@@ -3,11 +3,13 @@ seats that reopen when a role ends, and the reminders of shifts and uncovered se
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 from clinic.actions import do_notify
 from clinic.audit import record
 from clinic.choices import AuditEvent, Role
+from clinic.lib.versions import bump
 from clinic.models import Clinic, Membership, User
 from scheduling import access
 from scheduling.actions.commitments import do_book_commitment, lock_calendars
@@ -25,6 +28,11 @@ from scheduling.models import Booking, ClinicSession, Commitment, RosterSettings
 #: The audit event of a check-out taken back.
 #: How long after checking out the person or the coordinator can take it back.
 UNDO_CHECK_OUT = timedelta(minutes=10)
+
+
+#: A form's ``claim`` (``clinic.lib.versions.RowVersionForm.claim``): the seat, session or
+#: leave must still be as the page showed it, else ``Stale``.
+Claim = Callable[[Any], None]
 
 
 class BookingRefused(Exception):
@@ -111,10 +119,16 @@ def free_people_for(seat: Seat) -> list[User]:
     )
 
 
+def touch_seat(seat_id: int) -> None:
+    """A seat's booking changed without a form: the seat's open forms are stale now."""
+    Seat.objects.filter(pk=seat_id).update(row_version=F("row_version") + 1)
+
+
 def end_booking(booking: Booking, *, status: str, reason: str = "") -> None:
     Booking.objects.filter(pk=booking.pk).update(
         status=status, cancelled_at=timezone.now(), cancel_reason=reason[:200]
     )
+    touch_seat(booking.seat_id)
     if booking.commitment_id:
         Commitment.objects.filter(pk=booking.commitment_id).update(active=False)
 
@@ -152,15 +166,24 @@ def do_book_seat(seat: Seat, *, person: User, actor: User) -> Booking:
     )
     try:
         with transaction.atomic():
-            return Booking.objects.create(
+            booking = Booking.objects.create(
                 seat=seat, person=person, role=role, commitment=commitment, booked_by=actor
             )
     except IntegrityError as error:
         raise BookingRefused(_("Someone else has just taken this seat.")) from error
+    touch_seat(seat.pk)
+    return booking
 
 
 @transaction.atomic
-def do_cancel_booking(booking: Booking, *, actor: User, reason: str) -> None:
+def do_cancel_booking(
+    booking: Booking, *, actor: User, reason: str, claim: Claim | None = None
+) -> None:
+    """End a booking; with the ``claim`` of the form sent, a seat changed since the page
+    showed it raises ``Stale``."""
+    if claim is not None:
+        claim(booking.seat)
+    booking.refresh_from_db(fields=["status"])
     if booking.status != BookingStatus.ACTIVE:
         raise BookingRefused(_("This booking has already ended."))
     end_booking(booking, status=BookingStatus.CANCELLED, reason=reason)
@@ -208,8 +231,12 @@ def notify_booked(person: User, bookings: list[Booking], *, actor: User) -> None
 
 
 @transaction.atomic
-def do_assign_seat(seat: Seat, *, person: User, actor: User) -> Booking:
-    """The coordinator puts a professional into an empty seat; the professional is told."""
+def do_assign_seat(seat: Seat, *, person: User, actor: User, claim: Claim | None = None) -> Booking:
+    """The coordinator puts a professional into an empty seat; the professional is told.
+    With the ``claim`` of the form sent, a seat taken or changed since the page showed it
+    raises ``Stale``."""
+    if claim is not None:
+        claim(seat)
     booking = do_book_seat(seat, person=person, actor=actor)
     notify_booked(person, [booking], actor=actor)
     return booking
@@ -220,11 +247,13 @@ def do_offer_swap(booking: Booking) -> None:
     Booking.objects.filter(pk=booking.pk, status=BookingStatus.ACTIVE).update(
         swap_offered_at=timezone.now()
     )
+    touch_seat(booking.seat_id)
 
 
 @transaction.atomic
 def do_withdraw_swap(booking: Booking) -> None:
     Booking.objects.filter(pk=booking.pk).update(swap_offered_at=None)
+    touch_seat(booking.seat_id)
 
 
 @transaction.atomic
@@ -297,14 +326,16 @@ def do_release_future_bookings(membership: Membership, *, actor: User | None = N
 
 
 @transaction.atomic
-def do_check_in(booking: Booking) -> None:
+def do_check_in(booking: Booking, *, claim: Claim | None = None) -> None:
+    (claim or bump)(booking.seat)
     Booking.objects.filter(pk=booking.pk, checked_in_at__isnull=True).update(
         checked_in_at=timezone.now()
     )
 
 
 @transaction.atomic
-def do_check_out(booking: Booking) -> None:
+def do_check_out(booking: Booking, *, claim: Claim | None = None) -> None:
+    (claim or bump)(booking.seat)
     Booking.objects.filter(
         pk=booking.pk, checked_in_at__isnull=False, checked_out_at__isnull=True
     ).update(checked_out_at=timezone.now(), attendance="present")
@@ -322,9 +353,17 @@ def check_undo_check_out(booking: Booking) -> None:
 
 
 @transaction.atomic
-def do_undo_check_out(booking: Booking, *, actor: User, request: HttpRequest | None = None) -> None:
+def do_undo_check_out(
+    booking: Booking,
+    *,
+    actor: User,
+    claim: Claim | None = None,
+    request: HttpRequest | None = None,
+) -> None:
     """Back to checked in: the check-out and the attendance it set are cleared, and the audit
-    log records who took it back."""
+    log records who took it back. With the ``claim`` of the form sent, a seat changed since
+    the page showed it raises ``Stale``."""
+    (claim or bump)(booking.seat)
     updated = Booking.objects.filter(pk=booking.pk, checked_out_at=booking.checked_out_at).update(
         checked_out_at=None, attendance=""
     )
@@ -343,7 +382,11 @@ def do_undo_check_out(booking: Booking, *, actor: User, request: HttpRequest | N
 
 
 @transaction.atomic
-def do_mark_attendance(booking: Booking, *, attendance: str) -> None:
+def do_mark_attendance(booking: Booking, *, attendance: str, claim: Claim | None = None) -> None:
+    """The coordinator marks attendance; with the ``claim`` of the form sent, a seat changed
+    since the page showed it (someone else marked it, the holder checked out) raises
+    ``Stale``."""
+    (claim or bump)(booking.seat)
     Booking.objects.filter(pk=booking.pk).update(attendance=attendance)
 
 

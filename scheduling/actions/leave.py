@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from clinic.models import User
+from scheduling.actions.bookings import Claim
 from scheduling.actions.commitments import do_book_commitment
 from scheduling.choices import CommitmentKind
 from scheduling.models import Commitment, Leave
@@ -24,6 +25,10 @@ def do_record_leave(person: User, *, starts_at: datetime, ends_at: datetime, rea
 
 
 @transaction.atomic
-def do_cancel_leave(leave: Leave) -> None:
+def do_cancel_leave(leave: Leave, *, claim: Claim | None = None) -> None:
+    """Remove a leave; with the ``claim`` of the form sent, a leave changed or removed since
+    the page showed it raises ``Stale``."""
+    if claim is not None:
+        claim(leave)
     Commitment.objects.filter(pk=leave.commitment_id).update(active=False)
     leave.delete()

@@ -8,12 +8,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clinic.actions import do_notify
 from clinic.models import Clinic, Holiday, User
-from scheduling.actions.bookings import end_booking
+from scheduling.actions.bookings import Claim, end_booking
 from scheduling.choices import BookingStatus, SessionStatus
 from scheduling.models import Booking, ClinicSession, RosterSettings, Seat, WeeklyPattern
 
@@ -126,17 +127,22 @@ def do_generate_sessions(clinic: Clinic, *, year: int, month: int) -> int:
 def do_publish_sessions(sessions: Iterable[ClinicSession]) -> int:
     ids = [s.pk for s in sessions]
     return ClinicSession.objects.filter(pk__in=ids, status=SessionStatus.DRAFT).update(
-        status=SessionStatus.PUBLISHED
+        status=SessionStatus.PUBLISHED, row_version=F("row_version") + 1
     )
 
 
 @transaction.atomic
-def do_cancel_session(session: ClinicSession, *, actor: User, reason: str) -> int:
-    """Cancel a session: its bookings end and those booked are told."""
+def do_cancel_session(
+    session: ClinicSession, *, actor: User, reason: str, claim: Claim | None = None
+) -> int:
+    """Cancel a session: its bookings end and those booked are told. With the ``claim`` of
+    the form sent, a session changed since the page showed it raises ``Stale``."""
+    if claim is not None:
+        claim(session)
     updated = (
         ClinicSession.objects.filter(pk=session.pk)
         .exclude(status=SessionStatus.CANCELLED)
-        .update(status=SessionStatus.CANCELLED, note=reason[:200])
+        .update(status=SessionStatus.CANCELLED, note=reason[:200], row_version=F("row_version") + 1)
     )
     if not updated:
         return 0

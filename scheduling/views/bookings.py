@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 
 from clinic import access as clinic_access
 from clinic.access import AuthenticatedHttpRequest, NotPermitted, NotVisible
+from clinic.forms import say_stale
+from clinic.lib.versions import Stale
 from scheduling import access, forms
 from scheduling.actions.bookings import (
     BookingRefused,
@@ -33,7 +35,7 @@ from scheduling.actions.bookings import (
 from scheduling.actions.commitments import Clash
 from scheduling.actions.sessions import month_bounds, roster_settings
 from scheduling.choices import ROSTER_ROLES, BookingStatus
-from scheduling.models import Booking, ClinicSession, Leave
+from scheduling.models import Booking, ClinicSession, Leave, Seat
 
 
 def my_roster(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -81,6 +83,9 @@ def my_roster(request: AuthenticatedHttpRequest) -> HttpResponse:
         if b.seat.role in access.seat_roles_for(user, b.seat.session.clinic)
     ]
     minimum = max((float(roster_settings(c).minimum_hours) for c in served), default=4.0)
+    leaves = list(Leave.objects.filter(person=user, ends_at__gte=now))
+    for leave in leaves:  # each leave's remove button carries its version
+        setattr(leave, "version_form", forms.CancelLeaveForm(leave=leave))  # noqa: B010
     return render(
         request,
         "scheduling/my_roster.html",
@@ -90,7 +95,7 @@ def my_roster(request: AuthenticatedHttpRequest) -> HttpResponse:
             "offered": offered,
             "hours": hours,
             "minimum": minimum,
-            "leaves": Leave.objects.filter(person=user, ends_at__gte=now),
+            "leaves": leaves,
             "leave_form": forms.LeaveForm(),
         },
     )
@@ -109,15 +114,22 @@ def book_seat(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def cancel_booking(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     booking = access.access_booking(request.user, pk)
-    form = forms.ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = forms.CancelBookingForm(request.POST if posted else None, seat=booking.seat)
+    status = 400 if posted else 200
+    if posted and form.is_valid():
         try:
-            do_cancel_booking(booking, actor=request.user, reason=form.cleaned_data["reason"])
+            do_cancel_booking(
+                booking, actor=request.user, reason=form.cleaned_data["reason"], claim=form.claim
+            )
+        except Stale as stale:
+            say_stale(form, stale)
+            status = 409
         except BookingRefused as refused:
-            messages.error(request, refused.message)
+            form.add_error(None, refused.message)
         else:
             messages.success(request, _("The booking was cancelled; the seat is open again."))
-        return redirect(booking.seat.session)
+            return redirect(booking.seat.session)
     return render(
         request,
         "scheduling/form.html",
@@ -128,6 +140,26 @@ def cancel_booking(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "danger": True,
             "back": booking.seat.session,
         },
+        status=status,
+    )
+
+
+def _seat_form_page(
+    request: AuthenticatedHttpRequest,
+    form: forms.SeatForm,
+    seat: Seat,
+    *,
+    title: str,
+    submit: str,
+    status: int,
+) -> HttpResponse:
+    """A seat's button (check in, check out, undo, attendance) refused: the form as sent, why,
+    and what changed, to send again from."""
+    return render(
+        request,
+        "scheduling/form.html",
+        {"form": form, "title": title, "submit": submit, "back": seat.session},
+        status=status,
     )
 
 
@@ -160,17 +192,27 @@ def take_swap(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def check_in(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Check in, or out once checked in, with the seat's version the page showed."""
     booking = access.access_booking(request.user, pk, own=True)
     session = booking.seat.session
     now = timezone.now()
+    checking_in = booking.checked_in_at is None
+    title = _("Check in") if checking_in else _("Check out")
+    form = forms.SeatForm(request.POST, seat=booking.seat)
     if not (session.starts_at - timedelta(hours=1) <= now <= session.ends_at + timedelta(hours=2)):
         messages.error(request, _("Check in on the day, from an hour before the session."))
-    elif booking.checked_in_at is None:
-        do_check_in(booking)
-        messages.success(request, _("Checked in."))
-    else:
-        do_check_out(booking)
-        messages.success(request, _("Checked out."))
+        return redirect(session)
+    if not form.is_valid():
+        return _seat_form_page(request, form, booking.seat, title=title, submit=title, status=400)
+    try:
+        if checking_in:
+            do_check_in(booking, claim=form.claim)
+        else:
+            do_check_out(booking, claim=form.claim)
+    except Stale as stale:
+        say_stale(form, stale)
+        return _seat_form_page(request, form, booking.seat, title=title, submit=title, status=409)
+    messages.success(request, _("Checked in.") if checking_in else _("Checked out."))
     return redirect(session)
 
 
@@ -190,11 +232,21 @@ def assign_seat(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not access.manages_clinic(request.user, seat.session.clinic):
         raise NotPermitted("seat", pk, "assign")
     choices = free_people_for(seat)
-    form = forms.AssignForm(request.POST or None, people=choices)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = forms.AssignForm(request.POST if posted else None, seat=seat, people=choices)
+    status = 400 if posted else 200
+    outdated = form.outdated() if posted and not form.is_valid() else None
+    if outdated is not None:  # taken meanwhile: whom they chose may no longer be offered
+        form.errors.pop("person", None)  # the changes listed say why
+        say_stale(form, outdated)
+        status = 409
+    elif posted and form.is_valid():
         person = form.cleaned_data["person"]
         try:
-            do_assign_seat(seat, person=person, actor=request.user)
+            do_assign_seat(seat, person=person, actor=request.user, claim=form.claim)
+        except Stale as stale:
+            say_stale(form, stale)
+            status = 409
         except (BookingRefused, Clash) as refused:
             form.add_error("person", refused.message)
         else:
@@ -207,7 +259,7 @@ def assign_seat(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request,
         "scheduling/assign_seat.html",
         {"form": form, "seat": seat, "session": seat.session, "people": choices},
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 
@@ -219,7 +271,15 @@ def undo_check_out(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         check_undo_check_out(booking)
     except BookingRefused as refused:
         return _refused(request, booking.seat.session, refused.message)
-    do_undo_check_out(booking, actor=request.user, request=request)
+    form = forms.SeatForm(request.POST, seat=booking.seat)
+    title = _("Undo the check-out")
+    if not form.is_valid():
+        return _seat_form_page(request, form, booking.seat, title=title, submit=title, status=400)
+    try:
+        do_undo_check_out(booking, actor=request.user, claim=form.claim, request=request)
+    except Stale as stale:
+        say_stale(form, stale)
+        return _seat_form_page(request, form, booking.seat, title=title, submit=title, status=409)
     if booking.person_id == request.user.pk:
         messages.success(request, _("The check-out was undone; you are checked in."))
     else:
@@ -235,8 +295,18 @@ def mark_attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     booking = access.access_booking(request.user, pk)
     if not access.manages_clinic(request.user, booking.seat.session.clinic):
         raise NotPermitted("booking", pk, "attendance")
-    form = forms.AttendanceForm(request.POST)
-    if form.is_valid():
-        do_mark_attendance(booking, attendance=form.cleaned_data["attendance"])
-        messages.success(request, _("Saved."))
+    form = forms.AttendanceForm(request.POST, seat=booking.seat)
+    title = _("Attendance")
+    if not form.is_valid():
+        return _seat_form_page(
+            request, form, booking.seat, title=title, submit=_("Save"), status=400
+        )
+    try:
+        do_mark_attendance(booking, attendance=form.cleaned_data["attendance"], claim=form.claim)
+    except Stale as stale:
+        say_stale(form, stale)
+        return _seat_form_page(
+            request, form, booking.seat, title=title, submit=_("Save"), status=409
+        )
+    messages.success(request, _("Saved."))
     return redirect(booking.seat.session)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clinic import access as clinic_access
 from clinic.access import AuthenticatedHttpRequest, NotPermitted, NotVisible
+from clinic.forms import say_stale
+from clinic.lib.versions import Stale
 from scheduling import forms
 from scheduling.actions.commitments import Clash
 from scheduling.actions.leave import do_cancel_leave, do_record_leave
@@ -41,6 +43,21 @@ def cancel_leave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     leave = Leave.objects.filter(pk=pk, person=request.user).first()
     if leave is None:
         raise NotVisible("leave", pk)
-    do_cancel_leave(leave)
-    messages.success(request, _("Removed."))
-    return redirect("scheduling:my_roster")
+    form = forms.CancelLeaveForm(request.POST, leave=leave)
+    status = 400
+    if form.is_valid():
+        try:
+            do_cancel_leave(leave, claim=form.claim)
+        except Stale as stale:
+            say_stale(form, stale)
+            status = 409
+        else:
+            messages.success(request, _("Removed."))
+            return redirect("scheduling:my_roster")
+    title = _("Remove the leave %(leave)s") % {"leave": leave}
+    return render(
+        request,
+        "scheduling/form.html",
+        {"form": form, "title": title, "submit": _("Remove"), "danger": True},
+        status=status,
+    )

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 
 from clinic import access as clinic_access
 from clinic.access import AuthenticatedHttpRequest, NotPermitted, NotVisible
+from clinic.forms import say_stale
+from clinic.lib.versions import Stale
 from scheduling import access, forms
 from scheduling.actions.bookings import UNDO_CHECK_OUT
 from scheduling.actions.sessions import (
@@ -28,7 +30,7 @@ from scheduling.actions.sessions import (
     month_bounds,
     roster_settings,
 )
-from scheduling.choices import ROSTER_ROLES, SessionStatus
+from scheduling.choices import ROSTER_ROLES, Attendance, SessionStatus
 from scheduling.models import ClinicSession, WeeklyPattern
 
 
@@ -217,6 +219,8 @@ def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise NotVisible("session", pk)
     my_roles = access.seat_roles_for(request.user, session.clinic)
     now = timezone.now()
+    for seat in session.seats.all():  # each seat's forms carry its version
+        setattr(seat, "version_form", forms.SeatForm(seat=seat))  # noqa: B010
     undoable = {
         b.pk
         for seat in session.seats.all()
@@ -234,7 +238,7 @@ def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "my_roles": my_roles,
             "bookable": session.status == SessionStatus.PUBLISHED
             and session.starts_at > timezone.now(),
-            "attendance_form": forms.AttendanceForm(),
+            "attendance_choices": Attendance.choices,
             "undoable": undoable,
             "assignable": manages
             and session.status != SessionStatus.CANCELLED
@@ -244,14 +248,25 @@ def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def cancel_session(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Cancel a session as the page showed it: changed meanwhile, the coordinator is answered
+    409 with the reason as typed and what changed."""
     session = access.access_session(request.user, pk, manage=True)
-    form = forms.ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        told = do_cancel_session(session, actor=request.user, reason=form.cleaned_data["reason"])
-        messages.success(
-            request, _("The session was cancelled; %(n)d people were told.") % {"n": told}
-        )
-        return redirect(session)
+    posted = request.method == "POST"
+    form = forms.CancelSessionForm(request.POST if posted else None, session=session)
+    status = 400 if posted else 200
+    if posted and form.is_valid():
+        try:
+            told = do_cancel_session(
+                session, actor=request.user, reason=form.cleaned_data["reason"], claim=form.claim
+            )
+        except Stale as stale:
+            say_stale(form, stale)
+            status = 409
+        else:
+            messages.success(
+                request, _("The session was cancelled; %(n)d people were told.") % {"n": told}
+            )
+            return redirect(session)
     return render(
         request,
         "scheduling/form.html",
@@ -260,6 +275,7 @@ def cancel_session(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "title": _("Cancel the session %(session)s") % {"session": session},
             "submit": _("Cancel the session"),
             "danger": True,
-            "back": session.clinic,
+            "back": session,
         },
+        status=status,
     )

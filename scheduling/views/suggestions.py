@@ -39,6 +39,7 @@ def suggest_roster(request: AuthenticatedHttpRequest) -> HttpResponse:
         form = forms.SuggestForm(request.POST, clinics=managed, streets=streets)
         if form.is_valid():
             return _accept_suggestion(request, form)
+        context["form"] = form
     if form.is_bound and form.is_valid():
         year, month = form.cleaned_data["month"]
         found = suggestion_for(form.cleaned_data["scope"], year=year, month=month, seconds=5)
@@ -65,7 +66,9 @@ def suggest_roster(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "summary": feasibility_summary(found),
             }
         )
-    return render(request, "scheduling/suggest_roster.html", context)
+    # a month or a scope that is no choice (sent or asked for) is answered with its errors
+    answer = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "scheduling/suggest_roster.html", context, status=answer)
 
 
 def unfilled_reason(reason: str, count: int) -> str:

@@ -13,7 +13,7 @@ from scheduling.actions.leave import do_record_leave
 from scheduling.choices import BookingStatus, SessionStatus
 from scheduling.models import Booking, Commitment
 from tests.conftest import client_for
-from tests.scheduling.factories import at, seat, session, user
+from tests.scheduling.factories import at, seat, seen, session, user
 
 
 def test_a_judge_books_an_open_judge_seat_of_a_clinic_they_serve(demo: None) -> None:
@@ -103,7 +103,8 @@ def test_cancelling_frees_the_seat_and_the_time(demo: None) -> None:
     shift = session()
     booking = do_book_seat(seat(shift, "judge"), person=user("judge"), actor=user("judge"))
     response = client_for("judge").post(
-        reverse("scheduling:cancel_booking", args=[booking.pk]), {"reason": "临时开庭"}
+        reverse("scheduling:cancel_booking", args=[booking.pk]),
+        {"reason": "临时开庭", **seen(booking)},
     )
     assert response.status_code == 302
     booking.refresh_from_db()
@@ -136,7 +137,7 @@ def test_cancelling_a_session_tells_those_booked(demo: None) -> None:
     shift = session()
     do_book_seat(seat(shift, "judge"), person=user("judge"), actor=user("judge"))
     response = client_for("coordinator").post(
-        reverse("scheduling:cancel_session", args=[shift.pk]), {"reason": "场地维修"}
+        reverse("scheduling:cancel_session", args=[shift.pk]), {"reason": "场地维修", **seen(shift)}
     )
     assert response.status_code == 302
     assert Notification.objects.filter(user__username="judge").exists()

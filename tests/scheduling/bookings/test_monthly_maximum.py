@@ -9,7 +9,7 @@ from scheduling.actions.bookings import BookingRefused, do_book_seat
 from scheduling.actions.sessions import do_save_settings
 from scheduling.models import Booking
 from tests.conftest import client_for
-from tests.scheduling.factories import at, clinic, seat, session, user
+from tests.scheduling.factories import at, clinic, seat, seen, session, user
 
 
 def test_a_professional_cannot_book_beyond_the_monthly_maximum(demo: None) -> None:
@@ -33,6 +33,6 @@ def test_the_maximum_counts_only_active_bookings_of_that_month(demo: None) -> No
     with pytest.raises(BookingRefused):
         do_book_seat(seat(afternoon, "judge"), person=user("judge"), actor=user("judge"))
     client_for("judge").post(
-        reverse("scheduling:cancel_booking", args=[first.pk]), {"reason": "有事"}
+        reverse("scheduling:cancel_booking", args=[first.pk]), {"reason": "有事", **seen(first)}
     )
     do_book_seat(seat(afternoon, "judge"), person=user("judge"), actor=user("judge"))

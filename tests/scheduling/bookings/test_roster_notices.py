@@ -9,7 +9,7 @@ from scheduling.actions.bookings import do_book_seat, do_cancel_booking
 from scheduling.actions.suggestions import do_accept_suggestion
 from scheduling.models import Booking
 from tests.conftest import client_for
-from tests.scheduling.factories import at, seat, session, user
+from tests.scheduling.factories import at, seat, seen, session, user
 
 
 def test_the_coordinator_assigns_a_free_professional_to_an_empty_seat_who_is_told(
@@ -23,7 +23,8 @@ def test_the_coordinator_assigns_a_free_professional_to_an_empty_seat_who_is_tol
     form = client.get(reverse("scheduling:assign_seat", args=[judge_seat.pk]))
     assert form.status_code == 200 and "王志刚" in form.content.decode()
     response = client.post(
-        reverse("scheduling:assign_seat", args=[judge_seat.pk]), {"person": user("judge").pk}
+        reverse("scheduling:assign_seat", args=[judge_seat.pk]),
+        {"person": user("judge").pk, **seen(judge_seat)},
     )
     assert response.status_code == 302
     booking = Booking.objects.get(seat=judge_seat, status="active")
@@ -85,7 +86,7 @@ def test_a_professionals_own_cancellation_tells_the_coordinator_at_once(demo: No
     shift = session()
     booking = do_book_seat(seat(shift, "judge"), person=user("judge"), actor=user("judge"))
     response = client_for("judge").post(
-        reverse("scheduling:cancel_booking", args=[booking.pk]), {"reason": "开庭"}
+        reverse("scheduling:cancel_booking", args=[booking.pk]), {"reason": "开庭", **seen(booking)}
     )
     assert response.status_code == 302
     notice = Notification.objects.get(user=user("coordinator"))

@@ -12,7 +12,7 @@ from clinic.models import AuditEntry
 from scheduling.actions.bookings import do_book_seat, do_check_in, do_check_out
 from scheduling.models import Booking
 from tests.conftest import client_for
-from tests.scheduling.factories import at, seat, session, user
+from tests.scheduling.factories import at, seat, seen, session, user
 
 
 def _after(booking: Booking, minutes: int) -> datetime:
@@ -34,7 +34,9 @@ def test_the_person_undoes_a_check_out_made_right_after_checking_in(demo: None) 
     with time_machine.travel(_after(booking, 9), tick=False):
         page = client_for("judge").get(booking.seat.session.get_absolute_url()).content.decode()
         assert reverse("scheduling:undo_check_out", args=[booking.pk]) in page
-        response = client_for("judge").post(reverse("scheduling:undo_check_out", args=[booking.pk]))
+        response = client_for("judge").post(
+            reverse("scheduling:undo_check_out", args=[booking.pk]), seen(booking)
+        )
     assert response.status_code == 302
     booking.refresh_from_db()
     assert booking.checked_in_at and booking.checked_out_at is None and booking.attendance == ""
@@ -46,7 +48,7 @@ def test_the_coordinator_undoes_it_too(demo: None) -> None:
     booking = _checked_out()
     with time_machine.travel(_after(booking, 2), tick=False):
         response = client_for("coordinator").post(
-            reverse("scheduling:undo_check_out", args=[booking.pk])
+            reverse("scheduling:undo_check_out", args=[booking.pk]), seen(booking)
         )
     assert response.status_code == 302
     assert Booking.objects.get(pk=booking.pk).checked_out_at is None
