@@ -250,7 +250,35 @@ def may_assign(user: User | AnonymousUser, case: Case) -> bool:
     return _region_manager(user, case)
 
 
+class CaseArchived(NotPermitted):
+    """A change to an archived case: once archived (归档) a case is read-only for everyone,
+    and the 403 page says under which volume number (卷号) it was filed. ``reason`` is the
+    person's words for it."""
+
+    def __init__(self, pk: int, volume_no: str) -> None:
+        super().__init__("case", pk, "change archived")
+        self.volume_no = volume_no
+
+    @property
+    def reason(self) -> str:
+        return _(
+            "This case was archived under volume number %(volume)s: it can be read and its "
+            "papers downloaded, but nothing can be added, removed or changed."
+        ) % {"volume": self.volume_no}
+
+
+def refuse_if_archived(case: Case) -> None:
+    """Refuse any change to an archived case (as this ``case`` was read). Every change checks
+    it: ``access_*(write=True)`` before the form is shown; ``cases.changes.claim``/``touch``
+    against the database; and ``cases.timeline``, which every change writes its event
+    through, whatever else it does."""
+    if case.archived_at is not None:
+        raise CaseArchived(case.pk, case.volume_no)
+
+
 def access_case(user: User | AnonymousUser, pk: int, *, write: bool = False) -> Case:
+    """The case ``pk``: 404 for one the user may not see; with ``write``, 403 for one they may
+    not change, and for an archived one (nobody changes it)."""
     try:
         case = Case.objects.select_related(
             "community", "street", "committee", "mediator", "clinic", "grid"
@@ -259,8 +287,10 @@ def access_case(user: User | AnonymousUser, pk: int, *, write: bool = False) -> 
         raise NotVisible("case", pk) from None
     if not may_see(user, case):
         raise NotVisible("case", pk)
-    if write and not manages(user, case):
-        raise NotPermitted("case", pk, "change")
+    if write:
+        refuse_if_archived(case)
+        if not manages(user, case):
+            raise NotPermitted("case", pk, "change")
     return case
 
 
@@ -280,6 +310,8 @@ def access_follow_up(user: User | AnonymousUser, pk: int, *, write: bool = False
     if follow_up is None:
         raise NotVisible("follow_up", pk)
     if follow_up.assignee_id == user.pk:
+        if write:
+            refuse_if_archived(follow_up.case)
         return follow_up
     case = access_case(user, follow_up.case_id, write=write)
     follow_up.case = case

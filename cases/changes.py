@@ -1,6 +1,6 @@
-"""How every change to a case is made: claim its version (a stale form loses cleanly),
-check and fire a transition, save, log (through ``cases.timeline``); case numbers; risk
-alerts; per-case grants.
+"""How every change to a case is made: claim its version (a stale form loses cleanly, an
+archived case refuses: ``cases.access.CaseArchived``), check and fire a transition, save, log
+(through ``cases.timeline``); case numbers; risk alerts; per-case grants.
 
 The workflows' ``do_*`` actions build on these. ``fire`` is the only code that reads
 django-fsm's transition metadata (through ``transition_for``).
@@ -20,6 +20,7 @@ from django_fsm import ConcurrentTransition
 from guardian.shortcuts import assign_perm, remove_perm
 
 from cases import timeline
+from cases.access import CaseArchived, refuse_if_archived
 from cases.choices import (
     Level,
     Risk,
@@ -51,19 +52,37 @@ class ActionRefused(Exception):
         self.reasons = reasons
 
 
+def _refuse_if_archived_now(case: Case) -> None:
+    """Refuse the change if the case is archived in the database (perhaps since it was read)."""
+    found = Case.objects.filter(pk=case.pk, archived_at__isnull=False).values("volume_no").first()
+    if found is not None:
+        raise CaseArchived(case.pk, found["volume_no"])
+
+
 def claim(case: Case, version: int | None) -> None:
-    """Take the case for this change: the version must be the one the user saw."""
+    """Take the case for this change: the version must be the one the user saw, and the case
+    not archived (an archived case is read-only: ``CaseArchived``, a 403)."""
+    refuse_if_archived(case)
     if version is None:
         version = case.version
-    updated = Case.objects.filter(pk=case.pk, version=version).update(version=F("version") + 1)
+    updated = Case.objects.filter(pk=case.pk, version=version, archived_at__isnull=True).update(
+        version=F("version") + 1
+    )
     if not updated:
+        _refuse_if_archived_now(case)
         raise StaleCase
     case.version = version + 1
 
 
 def touch(case: Case) -> None:
-    """A change next to the case (a party, a consent) makes open forms of the case stale."""
-    Case.objects.filter(pk=case.pk).update(version=F("version") + 1)
+    """A change next to the case (a party, a consent) makes open forms of the case stale; on
+    an archived case it is refused."""
+    refuse_if_archived(case)
+    updated = Case.objects.filter(pk=case.pk, archived_at__isnull=True).update(
+        version=F("version") + 1
+    )
+    if not updated:
+        _refuse_if_archived_now(case)
     case.version += 1
 
 
@@ -98,6 +117,7 @@ def fire(
     ``prepare()`` runs after the transition and before the save (e.g. to issue the number);
     what it returns is added to the event's ``details``."""
     method = getattr(case, name)
+    refuse_if_archived(case)
     if version is not None and case.version != version:
         # Someone changed the case since the user's form was shown: say so, rather than
         # judging the step against a state the user has not seen.

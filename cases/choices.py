@@ -170,6 +170,7 @@ class EventKind(models.TextChoices):
     REASSIGNED = "reassigned", _("Open work handed on")
     REMINDER = "reminder", _("Reminder sent")
     ARCHIVED = "archived", _("Archived")
+    WITHDRAWN = "withdrawn", _("File withdrawn")
     PURGED = "purged", _("Case file destroyed at the end of its retention period")
 
 

@@ -29,6 +29,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from cases.access import refuse_if_archived
 from cases.choices import EventKind
 from cases.models import (
     Agreement,
@@ -56,6 +57,10 @@ MASKED: dict[str, Callable[[str], str]] = {
 }
 #: Fields of which only the change is stored, never a value.
 HIDDEN = frozenset({"address", "room"})
+
+#: What is still written on an archived case's timeline: its archiving. Nothing else: an
+#: archived case is read-only.
+ON_ARCHIVED = frozenset({EventKind.ARCHIVED})
 
 #: What an edit changed, as the model holds it: ``{field: (old, new)}``.
 Changes = Mapping[str, tuple[Any, Any]]
@@ -112,6 +117,10 @@ def _write(
     from_state: str = "",
     to_state: str = "",
 ) -> CaseEvent:
+    if kind not in ON_ARCHIVED:
+        # Every change writes its event here, in its own transaction: refusing here undoes
+        # whatever the change did before (the case is read-only once archived).
+        refuse_if_archived(case)
     return CaseEvent.objects.create(
         case=case,
         actor=actor,
@@ -571,6 +580,25 @@ def attachment_added(case: Case, *, actor: User | None, attachment: Attachment) 
         EventKind.ATTACHMENT,
         "attachment_added",
         {"attachment": attachment.pk, "kind": attachment.kind, "name": attachment.original_name},
+        actor=actor,
+    )
+
+
+def attachment_withdrawn(
+    case: Case, *, actor: User | None, attachment: Attachment, reason: str
+) -> CaseEvent:
+    """A wrong upload withdrawn: ``attachment`` (its id), ``kind``, ``name`` (the file's name)
+    and ``reason``. The file is kept until its retention ends, out of the case's files."""
+    return _write(
+        case,
+        EventKind.WITHDRAWN,
+        "attachment_withdrawn",
+        {
+            "attachment": attachment.pk,
+            "kind": attachment.kind,
+            "name": attachment.original_name,
+            "reason": reason,
+        },
         actor=actor,
     )
 

@@ -90,3 +90,6 @@ urlpatterns = [
     path("roster/", include("scheduling.urls")),
     path("admin/", admin.site.urls),
 ]
+
+#: A refusal that says why (``reason``) shows it on the 403 page.
+handler403 = "clinic.views.permission_denied"

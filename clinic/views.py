@@ -671,3 +671,11 @@ def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
         {"form": form, "next": _next(request)},
         status=400 if form.errors else 200,
     )
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The 403 page. A refusal that says why in the person's words (a ``reason`` on the
+    exception: an archived case names its volume number) shows it instead of the general
+    text."""
+    reason = getattr(exception, "reason", "")
+    return render(request, "403.html", {"reason": reason}, status=403)

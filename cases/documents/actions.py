@@ -1,15 +1,19 @@
-"""文书与卷宗: the bound case file rendered in the background, and archiving a closed case."""
+"""文书与卷宗: the bound case file rendered in the background, and archiving a closed case
+under a volume number (卷号) its committee issues once."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import timeline
+from cases.access import refuse_if_archived
 from cases.changes import ActionRefused, claim, save_case
 from cases.choices import State
 from cases.documents import papers
@@ -46,20 +50,65 @@ def do_render_case_file(job_id: str, *, actor: User | None) -> None:
     run_job(DocumentJob, job_id, work)
 
 
+def next_volume_no(case: Case, today: date | None = None) -> str:
+    """The next free volume number (卷号) of the case's committee this year, in the form the
+    county's archives use (``2026-盘金-017``): offered on the archive form, not reserved."""
+    year = (today or timezone.localdate()).year
+    prefix = f"{year}-{case.committee.case_prefix}-"
+    used = Case.objects.filter(committee=case.committee, volume_no__startswith=prefix)
+    serials = [
+        int(rest)
+        for rest in (v.removeprefix(prefix) for v in used.values_list("volume_no", flat=True))
+        if rest.isdigit()
+    ]
+    return f"{prefix}{max(serials, default=0) + 1:03d}"
+
+
+def _volume_taken(case: Case, volume_no: str) -> ValidationError:
+    holder = (
+        Case.objects.filter(committee=case.committee, volume_no=volume_no)
+        .exclude(pk=case.pk)
+        .first()
+    )
+    return ValidationError(
+        {
+            "volume_no": _(
+                "Volume number %(volume)s is already used by %(case)s in this committee: "
+                "each volume number is issued once."
+            )
+            % {"volume": volume_no, "case": holder if holder is not None else "—"}
+        }
+    )
+
+
 @transaction.atomic
 def do_archive_case(case: Case, *, actor: User, volume_no: str) -> None:
-    """Archive a closed case under a volume number (卷号): refused while documents are
-    missing from its case file. Archiving is a field, not a state."""
+    """Archive a closed case under a volume number (卷号) of its committee: refused while
+    documents are missing from its case file, for a number the committee has already issued
+    (a constraint backs it) and for a case already archived (its number is never changed).
+    Archiving is a field, not a state; from then on the case is read-only."""
 
     if case.state != State.CLOSED:
         raise ActionRefused([_("Only a closed case is archived.")])
+    refuse_if_archived(case)
     gaps = papers.missing(case)
     if gaps:
         raise ActionRefused(
             [_("The case file is incomplete: %(missing)s") % {"missing": "、".join(gaps)}]
         )
+    if (
+        Case.objects.filter(committee=case.committee, volume_no=volume_no)
+        .exclude(pk=case.pk)
+        .exists()
+    ):
+        raise _volume_taken(case, volume_no)
     claim(case, None)
     case.archived_at = timezone.now()
     case.volume_no = volume_no
-    save_case(case, actor, ["archived_at", "volume_no"])
+    try:
+        with transaction.atomic():
+            save_case(case, actor, ["archived_at", "volume_no"])
+    except IntegrityError:
+        # another case of the committee took the number at the same moment
+        raise _volume_taken(case, volume_no) from None
     timeline.archived(case, actor=actor, volume_no=volume_no)

@@ -12,5 +12,8 @@ class ArchiveForm(forms.Form):
     volume_no = forms.CharField(
         label=_("Volume number (卷号)"),
         max_length=limits.REFERENCE,
-        help_text=_("For example 2026-盘金-017"),
+        help_text=_(
+            "The committee's next free number is filled in; each number is issued once and "
+            "never changed."
+        ),
     )

@@ -117,7 +117,7 @@ def missing(case: Case) -> list[str]:
     """Labels of what the case file still lacks (empty when complete)."""
     case = load(case)
     have = set(available(case))
-    scans = {a.kind for a in case.attachments.all()}
+    scans = {a.kind for a in case.current_attachments}  # a withdrawn scan counts for nothing
     gaps = []
     for key, label in required(case):
         if key.startswith("scan:"):
@@ -205,7 +205,7 @@ def render_case_file(
         entries.append(
             {"title": spec.title, "anchor": anchor, "template": f"documents/_{kind}_body.html"}
         )
-    attachments = list(case.attachments.all())
+    attachments = case.current_attachments  # a withdrawn file is left out of the case file
     scans = [a for a in attachments if a.content_type in ("image/jpeg", "image/png")]
     for scan in scans:
         entries.append(

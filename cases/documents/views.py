@@ -16,7 +16,7 @@ from cases.choices import (
     JobStatus,
 )
 from cases.documents import papers
-from cases.documents.actions import do_archive_case, do_request_case_file
+from cases.documents.actions import do_archive_case, do_request_case_file, next_volume_no
 from cases.documents.forms import ArchiveForm
 from cases.jobs import expire_if_silent
 from cases.models import Case, DocumentJob
@@ -108,8 +108,8 @@ def download_document_job(request: AuthenticatedHttpRequest, job_id: UUID) -> Fi
 
 
 def archive_case(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    case = access.access_case(request.user, pk, write=True)
-    form = ArchiveForm(request.POST or None)
+    case = access.access_case(request.user, pk, write=True)  # refuses an archived case
+    form = ArchiveForm(request.POST or None, initial={"volume_no": next_volume_no(case)})
     gaps = papers.missing(case)
     submitted = submit(
         request,

@@ -354,6 +354,27 @@ def do_add_attachment(
 
 
 @transaction.atomic
+def do_withdraw_attachment(attachment: Attachment, *, actor: User, reason: str) -> None:
+    """Withdraw a wrong upload: it leaves the case's files and its case file (卷宗), but the
+    file and its row stay until its retention ends; the timeline says who withdrew it and why.
+    Not on an archived case (``touch`` refuses it); a file is withdrawn once."""
+    case = attachment.case
+    touch(case)
+    now = timezone.now()
+    withdrawn = Attachment.objects.filter(pk=attachment.pk, withdrawn_at__isnull=True).update(
+        withdrawn_at=now, withdrawn_by=actor, withdrawal_reason=reason
+    )
+    if not withdrawn:
+        raise ActionRefused([_("This file was already withdrawn.")])
+    attachment.withdrawn_at, attachment.withdrawn_by, attachment.withdrawal_reason = (
+        now,
+        actor,
+        reason,
+    )
+    timeline.attachment_withdrawn(case, actor=actor, attachment=attachment, reason=reason)
+
+
+@transaction.atomic
 def do_add_power_of_attorney(
     agent: Party, *, actor: User, upload: CheckedUpload, original_name: str, description: str = ""
 ) -> Attachment:

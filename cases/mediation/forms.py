@@ -240,6 +240,14 @@ class AttachmentForm(forms.Form):
         return upload
 
 
+class WithdrawAttachmentForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it is withdrawn"),
+        max_length=limits.LINE,
+        help_text=_("For example: uploaded to the wrong case, or the wrong page was scanned."),
+    )
+
+
 class PowerOfAttorneyForm(AttachmentForm):
     """An agent's 授权委托书: the scan, checked like every attachment."""
 

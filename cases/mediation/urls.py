@@ -18,6 +18,7 @@ from cases.mediation.views import (
     sign_agreement,
     update_confirmation,
     upload_attachment,
+    withdraw_attachment,
 )
 
 urlpatterns: list[URLPattern] = [
@@ -34,4 +35,5 @@ urlpatterns: list[URLPattern] = [
     path("agreements/<int:pk>/items/add/", add_performance_item, name="add_performance_item"),
     path("agreements/<int:pk>/confirmation/", update_confirmation, name="update_confirmation"),
     path("files/<int:pk>/", download_attachment, name="download_attachment"),
+    path("files/<int:pk>/withdraw/", withdraw_attachment, name="withdraw_attachment"),
 ]

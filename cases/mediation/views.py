@@ -28,6 +28,7 @@ from cases.mediation.actions import (
     do_save_agreement,
     do_sign_agreement,
     do_update_confirmation,
+    do_withdraw_attachment,
 )
 from cases.mediation.forms import (
     AdviceNoteForm,
@@ -41,6 +42,7 @@ from cases.mediation.forms import (
     RecordForm,
     ReferOutForm,
     SignForm,
+    WithdrawAttachmentForm,
 )
 from cases.models import Agreement, Attachment
 from cases.pages import form_page, private_file, submit
@@ -355,15 +357,62 @@ def upload_attachment(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     )
 
 
-def download_attachment(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
-    attachment = Attachment.objects.filter(pk=pk).only("case_id").first()
-    if attachment is None:
+def _attachment(request: AuthenticatedHttpRequest, pk: int, *, write: bool = False) -> Attachment:
+    found = Attachment.objects.filter(pk=pk).only("case_id").first()
+    if found is None:
         raise NotVisible("attachment", pk)
-    access.access_case(request.user, attachment.case_id)
+    case = access.access_case(request.user, found.case_id, write=write)
     attachment = Attachment.objects.get(pk=pk)
-    audit(AuditEvent.DOWNLOAD, request=request, obj=attachment, detail={"case": attachment.case_id})
+    attachment.case = case
+    return attachment
+
+
+def download_attachment(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    """A file of the case. A withdrawn one is kept until its retention ends; only those who
+    manage the case may still download it, named as withdrawn."""
+    attachment = _attachment(request, pk)
+    name = attachment.original_name
+    if attachment.is_withdrawn:
+        if not access.manages(request.user, attachment.case):
+            raise NotPermitted("attachment", pk, "download withdrawn")
+        name = _("withdrawn-%(name)s") % {"name": name}
+    audit(
+        AuditEvent.DOWNLOAD,
+        request=request,
+        obj=attachment,
+        detail={"case": attachment.case_id, "withdrawn": attachment.is_withdrawn},
+    )
     return private_file(
-        attachment.file.open("rb"),
-        content_type=attachment.content_type,
-        filename=attachment.original_name,
+        attachment.file.open("rb"), content_type=attachment.content_type, filename=name
+    )
+
+
+def withdraw_attachment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a wrong upload, with a reason: those who may change the case (not once it is
+    archived)."""
+    attachment = _attachment(request, pk, write=True)
+    if attachment.is_withdrawn:
+        raise NotPermitted("attachment", pk, "withdraw twice")
+    form = WithdrawAttachmentForm(request.POST or None)
+    submitted = submit(
+        request,
+        form,
+        lambda data: do_withdraw_attachment(attachment, actor=request.user, reason=data["reason"]),
+    )
+    if submitted:
+        messages.success(request, _("The file was withdrawn."))
+        return redirect(attachment.case)
+    return form_page(
+        request,
+        attachment.case,
+        form,
+        title=_("Withdraw a file"),
+        submit=_("Withdraw the file"),
+        intro=_(
+            "%(name)s (%(kind)s) leaves the case's files and its case file. It is kept until "
+            "its retention period ends, and the timeline records who withdrew it and why."
+        )
+        % {"name": attachment.original_name, "kind": attachment.get_kind_display()},
+        danger=True,
+        status=submitted.status,
     )

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
     from cases.models.consultations import JointConsultation
-    from cases.models.mediation import Agreement
+    from cases.models.mediation import Agreement, Attachment
     from clinic.models import User
 
     # What django-fsm takes: a condition of any model, a permission of any model and user.
@@ -356,6 +356,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
     referral_reference = models.CharField(
         _("referral reference"), max_length=limits.REFERENCE, blank=True
     )
+    # Archiving (归档) files a closed case under a volume number (卷号) of its committee,
+    # issued once: unique in the committee, never changed; the case is read-only from then
+    # on (``cases.access.refuse_if_archived``).
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     volume_no = models.CharField(_("volume number"), max_length=limits.REFERENCE, blank=True)
     # When the file's retention period ended and its files and contact details were removed
@@ -383,6 +386,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
             models.CheckConstraint(
                 name="advice_is_never_numbered",
                 condition=~Q(kind=Kind.ADVICE) | Q(number=""),
+            ),
+            models.UniqueConstraint(
+                fields=["committee", "volume_no"],
+                condition=~Q(volume_no=""),
+                name="one_volume_per_committee",
             ),
         ]
         indexes = [
@@ -428,6 +436,15 @@ class Case(ConcurrentTransitionMixin, models.Model):
         if began is None or years is None:
             return None
         return date(timezone.localdate(began).year + 1 + years, 1, 1)
+
+    @property
+    def current_attachments(self) -> list[Attachment]:
+        """The case's files, less those withdrawn (prefetched on the detail page)."""
+        return [a for a in self.attachments.all() if a.withdrawn_at is None]
+
+    @property
+    def withdrawn_attachments(self) -> list[Attachment]:
+        return [a for a in self.attachments.all() if a.withdrawn_at is not None]
 
     def declared(self, name: str) -> Any:
         """django-fsm's declaration of transition ``name`` from the current state (its

@@ -27,7 +27,8 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 class Attachment(models.Model):
     """A scan or photo on a case, checked by content, stored outside the web root and served
-    only through a view that checks access."""
+    only through a view that checks access. A wrong one is withdrawn (``withdrawn_at``), not
+    deleted."""
 
     case = models.ForeignKey(
         Case, models.CASCADE, related_name="attachments", verbose_name=_("case")
@@ -52,6 +53,20 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("uploaded by")
     )
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    # A wrong upload is withdrawn, never deleted: it leaves the case's files and its case file
+    # (卷宗) but stays, file and row, until its retention ends (the timeline says so).
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawal_reason = models.CharField(
+        _("why it was withdrawn"), max_length=limits.LINE, blank=True
+    )
 
     class Meta:
         verbose_name = _("attachment")
@@ -60,6 +75,10 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class MediationRecord(Versioned, models.Model):

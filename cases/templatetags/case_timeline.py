@@ -371,6 +371,13 @@ def _attachment_added(payload: Payload) -> Lines:
     }
 
 
+def _attachment_withdrawn(payload: Payload) -> Lines:
+    yield from _attachment_added(payload)
+    if payload.get("reason"):
+        yield _("Reason: %(reason)s") % {"reason": payload["reason"]}
+    yield _("Kept until its retention period ends; no longer among the case's files.")
+
+
 def _invitation_answered(payload: Payload) -> Lines:
     values = {"person": payload.get("person", ""), "role": _choice(Role, payload.get("role"))}
     if payload.get("response") == InviteResponse.ACCEPTED:
@@ -457,6 +464,7 @@ DESCRIBE: dict[str, Callable[[Payload], Lines]] = {
     "confirmation_updated": _confirmation_updated,
     "advice_given": _advice_given,
     "attachment_added": _attachment_added,
+    "attachment_withdrawn": _attachment_withdrawn,
     "invitation_answered": _invitation_answered,
     "meeting_fixed": _meeting_fixed,
     "opinion_recorded": _opinion_recorded,
