@@ -20,6 +20,7 @@ from cases.mediation.actions import do_settle_case
 from cases.meetings import release_meeting
 from cases.models import Case, CaseEvent, ConsultationInvitee, ConsultationSlot, JointConsultation
 from clinic.actions import do_notify
+from clinic.lib.versions import Claim, bump
 from clinic.models import User
 from scheduling.actions import Clash, do_book_commitment, do_release_commitment, lock_calendars
 from scheduling.choices import CommitmentKind
@@ -89,6 +90,7 @@ def do_conclude_consultation(
     consultation.joint_opinion = joint_opinion
     consultation.attended = attended
     consultation.save(update_fields=["joint_opinion", "attended"])
+    bump(consultation)  # a meeting form shown before is out of date
     event = fire(case, "conclude", actor=actor, version=version, note=joint_opinion[:200])
     consultation.concluded_at = timezone.now()
     consultation.save(update_fields=["concluded_at"])
@@ -99,9 +101,16 @@ def do_conclude_consultation(
 
 @transaction.atomic
 def do_answer_invitation(
-    invitee: ConsultationInvitee, *, actor: User, accepted: bool, slots: Iterable[Any] = ()
+    invitee: ConsultationInvitee,
+    *,
+    actor: User,
+    accepted: bool,
+    slots: Iterable[Any] = (),
+    claim: Claim | None = None,
 ) -> None:
-    """The invited professional accepts (with the proposed times that suit) or declines."""
+    """The invited professional accepts (with the proposed times that suit) or declines.
+    ``claim``: the answer form's."""
+    _claim(invitee, claim)
     available = list(slots) if accepted else []
     invitee.response = InviteResponse.ACCEPTED if accepted else InviteResponse.DECLINED
     invitee.responded_at = timezone.now()
@@ -129,10 +138,23 @@ def do_answer_invitation(
     )
 
 
+def _claim(invitee: ConsultationInvitee, claim: Claim | None) -> None:
+    """Read the invitee afresh under a lock (the meeting fixed meanwhile, say) and claim it
+    for a change."""
+    consultation, user = invitee.consultation, invitee.user
+    invitee.refresh_from_db(from_queryset=ConsultationInvitee.objects.select_for_update())
+    invitee.consultation, invitee.user = consultation, user
+    (claim or bump)(invitee)
+
+
 @transaction.atomic
-def do_fix_meeting(consultation: JointConsultation, *, actor: User, slot: Any) -> None:
+def do_fix_meeting(
+    consultation: JointConsultation, *, actor: User, slot: Any, claim: Claim | None = None
+) -> None:
     """The convener fixes the meeting at a proposed time: it enters the calendars of the
-    convener and everyone who accepted (a clash refuses it and nothing is booked)."""
+    convener and everyone who accepted (a clash refuses it and nothing is booked).
+    ``claim``: the meeting form's."""
+    (claim or bump)(JointConsultation.objects.select_for_update().get(pk=consultation.pk))
     # in id order: the calendars are booked, and the timeline names them, the same way each time
     invitees = consultation.invitees.order_by("pk")
     attendees = [i for i in invitees.select_related("user") if i.response == "accepted"]
@@ -181,8 +203,12 @@ def do_fix_meeting(consultation: JointConsultation, *, actor: User, slot: Any) -
 
 
 @transaction.atomic
-def do_record_opinion(invitee: ConsultationInvitee, *, actor: User, opinion: str) -> None:
-    """An invitee's own opinion (观点); one who declined the consultation gives none."""
+def do_record_opinion(
+    invitee: ConsultationInvitee, *, actor: User, opinion: str, claim: Claim | None = None
+) -> None:
+    """An invitee's own opinion (观点); one who declined the consultation gives none.
+    ``claim``: the opinion form's."""
+    _claim(invitee, claim)
     if invitee.response == InviteResponse.DECLINED:
         raise ActionRefused(
             [_("You declined this joint consultation: only those taking part give an opinion.")]

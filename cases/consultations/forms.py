@@ -21,6 +21,7 @@ from cases.models import ConsultationSlot
 from cases.people import professional_choices
 from clinic.lib import limits
 from clinic.lib.inputs import DecimalInput
+from clinic.lib.versions import RowVersionForm
 from clinic.models import Community, User
 
 
@@ -81,7 +82,14 @@ class ConcludeForm(VersionedForm):
     )
 
 
-class InvitationForm(forms.Form):
+#: What the invitee's forms compare with what was shown: their answer, the times they can
+#: come and their opinion (two tabs of the one person, or the convener's page, may differ).
+INVITEE_TRACKED = ("response", "available", "opinion")
+
+
+class InvitationForm(RowVersionForm):
+    tracked = INVITEE_TRACKED
+
     answer = forms.ChoiceField(
         label=_("Your answer"),
         choices=[("accepted", _("I will take part")), ("declined", _("I cannot take part"))],
@@ -99,11 +107,18 @@ class InvitationForm(forms.Form):
         cast(forms.ModelMultipleChoiceField, self.fields["slots"]).queryset = slots
 
 
-class OpinionForm(forms.Form):
+class OpinionForm(RowVersionForm):
+    tracked = INVITEE_TRACKED
+
     opinion = forms.CharField(label=_("My opinion"), max_length=limits.ANSWER, widget=textarea(5))
 
 
-class FixMeetingForm(forms.Form):
+class FixMeetingForm(RowVersionForm):
+    """The convener's choice of time, carrying the consultation's version: a time fixed
+    meanwhile by another convener is shown, not overwritten unseen."""
+
+    tracked = ("meeting", "joint_opinion")
+
     slot = forms.ModelChoiceField(
         label=_("Meeting time"),
         queryset=ConsultationSlot.objects.none(),

@@ -34,14 +34,18 @@ def consultation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     slots = found.slots.all()
     answer_form = InvitationForm(
         request.POST if "answer" in request.POST else None,
+        record=invitee,
         slots=slots,
         initial={"answer": invitee.response if invitee else ""},
     )
     opinion_form = OpinionForm(
         request.POST if "opinion" in request.POST else None,
+        record=invitee,
         initial={"opinion": invitee.opinion if invitee else ""},
     )
-    meeting_form = FixMeetingForm(request.POST if "slot" in request.POST else None, slots=slots)
+    meeting_form = FixMeetingForm(
+        request.POST if "slot" in request.POST else None, record=found, slots=slots
+    )
     submitted: Submitted[None] = Submitted()
     if request.method == "POST":
         if found.concluded_at is not None:
@@ -55,6 +59,7 @@ def consultation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                     accepted=data["answer"] == "accepted",
                     slots=data["slots"],
+                    claim=answer_form.claim,
                 ),
             )
             done = _("Your answer was sent.")
@@ -63,7 +68,7 @@ def consultation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 request,
                 opinion_form,
                 lambda data: do_record_opinion(
-                    invitee, actor=request.user, opinion=data["opinion"]
+                    invitee, actor=request.user, opinion=data["opinion"], claim=opinion_form.claim
                 ),
             )
             done = _("Your opinion was recorded.")
@@ -71,7 +76,9 @@ def consultation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             submitted = submit(
                 request,
                 meeting_form,
-                lambda data: do_fix_meeting(found, actor=request.user, slot=data["slot"]),
+                lambda data: do_fix_meeting(
+                    found, actor=request.user, slot=data["slot"], claim=meeting_form.claim
+                ),
             )
             done = _("The meeting time is fixed and in everyone's calendar.")
         else:

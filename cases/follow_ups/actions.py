@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from cases.choices import (
 from cases.models import Agreement, Case, FollowUp, PerformanceItem
 from cases.people import coordinators
 from clinic.actions import do_notify
+from clinic.lib.versions import Claim, bump
 from clinic.models import User
 from scheduling.actions import do_book_commitment, do_release_commitment
 from scheduling.choices import CommitmentKind
@@ -57,12 +59,15 @@ def do_record_follow_up(
     satisfaction: int | None,
     findings: str,
     new_risk: str = "",
+    claim: Claim | None = None,
 ) -> FollowUp | None:
     """Record a return visit. Fully performed marks the item it checks performed and, with no
     other follow-up open, closes the case; partly or not performed records urging (督促履行)
     and sets a new follow-up on the agreement's next performance date (returned). Not
     performed at all is told to the case's mediator and the coordinators at once; a new risk
-    alerts the coordinators."""
+    alerts the coordinators. ``claim``: the follow-up form's (one recorded meanwhile by
+    someone else is shown as they recorded it)."""
+    (claim or bump)(FollowUp.objects.select_for_update().get(pk=follow_up.pk))
     claimed = FollowUp.objects.filter(pk=follow_up.pk, done_at__isnull=True).update(
         done_at=timezone.now(),
         done_by=actor,
@@ -83,7 +88,7 @@ def do_record_follow_up(
         if follow_up.performance_item_id is not None:
             PerformanceItem.objects.filter(
                 pk=follow_up.performance_item_id, performed_on__isnull=True
-            ).update(performed_on=timezone.localdate())
+            ).update(performed_on=timezone.localdate(), row_version=F("row_version") + 1)
         if case.state == State.FOLLOW_UP and not case.follow_ups.filter(done_at__isnull=True):
             fire(case, "complete_follow_up", actor=actor, version=case.version)
     else:
@@ -135,10 +140,19 @@ def urged_due_on(follow_up: FollowUp) -> date:
 
 @transaction.atomic
 def do_schedule_follow_up_visit(
-    follow_up: FollowUp, *, actor: User, starts_at: datetime, ends_at: datetime, place: str
+    follow_up: FollowUp,
+    *,
+    actor: User,
+    starts_at: datetime,
+    ends_at: datetime,
+    place: str,
+    claim: Claim | None = None,
 ) -> None:
     """Plan the return visit in the assignee's calendar (a clash refuses it), in place of one
-    planned before; the case's timeline says when."""
+    planned before; the case's timeline says when. ``claim``: the planning form's."""
+    locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    (claim or bump)(locked)
+    follow_up.appointment = locked.appointment  # the one planned last, by whoever planned it
     if follow_up.appointment is not None:
         do_release_commitment(follow_up.appointment)
     commitment = do_book_commitment(

@@ -15,14 +15,30 @@ from cases.choices import (
 from cases.forms import DATETIME_INPUT, textarea
 from clinic.lib import limits
 from clinic.lib.inputs import DecimalInput
+from clinic.lib.versions import RowVersionForm
 
 #: The first, empty choice of a list nothing is chosen in until the person chooses.
 CHOOSE = ("", _("Please choose"))
 
 
-class FollowUpForm(forms.Form):
+#: What a form about a follow-up compares with what was shown: who recorded it and what they
+#: found, and the visit planned.
+FOLLOW_UP_TRACKED = (
+    "done_by",
+    "method",
+    "performance",
+    "satisfaction",
+    "findings",
+    "new_risk",
+    "appointment",
+)
+
+
+class FollowUpForm(RowVersionForm):
     """A return visit as found: no answer is chosen for the person (a default performance or
     satisfaction would inflate both figures)."""
+
+    tracked = FOLLOW_UP_TRACKED
 
     method = forms.ChoiceField(label=_("How"), choices=FollowUpMethod.choices)
     performance = forms.ChoiceField(
@@ -48,7 +64,9 @@ class FollowUpForm(forms.Form):
     )
 
 
-class FollowUpVisitForm(forms.Form):
+class FollowUpVisitForm(RowVersionForm):
+    tracked = FOLLOW_UP_TRACKED
+
     starts_at = forms.DateTimeField(label=_("Visit at"), widget=DATETIME_INPUT)
     hours = forms.DecimalField(
         label=_("Length (hours)"), min_value=0.5, max_value=4, initial=1, widget=DecimalInput

@@ -28,15 +28,26 @@ from clinic.lib.masking import mask_phone
 def record_follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     follow_up = access.access_follow_up(request.user, pk)
     case = follow_up.case
-    if follow_up.done_at is not None:
+    if follow_up.done_at is not None and request.method != "POST":
+        # sent from a page shown before it was recorded, the form is answered 409, with what
+        # the other person recorded
         raise NotPermitted("follow_up", pk, "record twice")
     if follow_up.assignee_id != request.user.pk and not access.manages(request.user, case):
         raise NotPermitted("follow_up", pk, "record")
-    form = FollowUpForm(request.POST or None)
+    form = FollowUpForm(request.POST or None, record=follow_up)
     submitted = submit(
         request,
         form,
-        lambda data: do_record_follow_up(follow_up, actor=request.user, **data),
+        lambda data: do_record_follow_up(
+            follow_up,
+            actor=request.user,
+            method=data["method"],
+            performance=data["performance"],
+            satisfaction=data["satisfaction"],
+            findings=data["findings"],
+            new_risk=data["new_risk"],
+            claim=form.claim,
+        ),
     )
     if submitted:
         successor = submitted.result
@@ -76,7 +87,8 @@ def reveal_follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
                 obj=party,
                 detail={"case": case.pk, "follow_up": follow_up.pk},
             )
-    return _record_page(request, follow_up, FollowUpForm(), parties=parties, revealed=True)
+    form = FollowUpForm(record=follow_up)
+    return _record_page(request, follow_up, form, parties=parties, revealed=True)
 
 
 def _contacts(follow_up: FollowUp) -> list[Party]:
@@ -128,7 +140,7 @@ def schedule_follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     follow_up = access.access_follow_up(request.user, pk)
     if follow_up.assignee_id != request.user.pk or follow_up.done_at is not None:
         raise NotPermitted("follow_up", pk, "schedule")
-    form = FollowUpVisitForm(request.POST or None)
+    form = FollowUpVisitForm(request.POST or None, record=follow_up)
 
     def plan(data: dict[str, Any]) -> None:
         do_schedule_follow_up_visit(
@@ -137,6 +149,7 @@ def schedule_follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             starts_at=data["starts_at"],
             ends_at=data["starts_at"] + timedelta(hours=float(data["hours"])),
             place=data["place"],
+            claim=form.claim,
         )
 
     if submitted := submit(request, form, plan):

@@ -31,6 +31,7 @@ from cases.people import roles_of
 from clinic.choices import Role
 from clinic.lib.encrypted import lookup_hash
 from clinic.lib.ids import normalise_id_number
+from clinic.lib.versions import Claim, bump
 from clinic.models import User
 
 
@@ -179,23 +180,30 @@ def do_add_party(case: Case, *, actor: User, data: dict[str, Any]) -> Party:
 
 
 @transaction.atomic
-def do_update_party(party: Party, *, actor: User, changes: dict[str, Any]) -> None:
-    if changes.get("id_number") and changes.get("id_type", party.id_type) == "resident_id":
+def do_update_party(
+    party: Party, *, actor: User, changes: dict[str, Any], claim: Claim | None = None
+) -> None:
+    """Change a party as the edit form says. ``claim``: the form's (``RowVersionForm.claim``),
+    so that someone else's change since the form was shown is not overwritten unseen."""
+    locked = Party.objects.select_for_update().get(pk=party.pk)
+    if changes.get("id_number") and changes.get("id_type", locked.id_type) == "resident_id":
         changes["id_number"] = normalise_id_number(changes["id_number"])
     changed: dict[str, tuple[Any, Any]] = {}
     for field, value in changes.items():
-        old = getattr(party, field)
+        old = getattr(locked, field)
         if old != value:
             changed[field] = (old, value)
-            setattr(party, field, value)
     if not changed:
         return
-    party.id_number_hash, party.phone_hash = party_hashes(party.id_number, party.phone)
-    party.save()
-    touch(party.case)
-    timeline.party_changed(party.case, actor=actor, party=party, changes=changed)
+    (claim or bump)(locked)
+    for field, (_old, value) in changed.items():
+        setattr(locked, field, value)
+    locked.id_number_hash, locked.phone_hash = party_hashes(locked.id_number, locked.phone)
+    locked.save()
+    touch(locked.case)
+    timeline.party_changed(locked.case, actor=actor, party=locked, changes=changed)
     if "side" in changed or "represents" in changed:
-        _withdraw_consent_given_by(party, actor=actor)
+        _withdraw_consent_given_by(locked, actor=actor)
 
 
 def _withdraw_consent_given_by(guardian: Party, *, actor: User) -> None:
@@ -208,6 +216,7 @@ def _withdraw_consent_given_by(guardian: Party, *, actor: User) -> None:
         was = ward.consented_at
         ward.consented_at, ward.consent_by, ward.consent_recorded_by = None, None, None
         ward.save(update_fields=["consented_at", "consent_by", "consent_recorded_by"])
+        bump(ward)
         timeline.party_changed(
             ward.case, actor=actor, party=ward, changes={"consented_at": (was, None)}
         )
@@ -223,6 +232,19 @@ def check_consent(party: Party, guardian: Party | None) -> None:
         return
     if guardian.side != Side.GUARDIAN or guardian.represents_id != party.pk:
         raise ValidationError({"guardian": _("Choose a guardian of this party.")})
+
+
+#: What recording a consent or the rights notice writes (and nothing else of the party).
+CONSENT_FIELDS = [
+    "consented_at",
+    "consent_recorded_by",
+    "consent_by",
+    "refused_at",
+    "refusal_note",
+    "notified_at",
+    "notice_method",
+    "notified_by",
+]
 
 
 @transaction.atomic
@@ -244,7 +266,8 @@ def do_record_consent(
         party.refused_at, party.refusal_note = None, ""
     if notice_method and party.notified_at is None:
         party.notified_at, party.notice_method, party.notified_by = now, notice_method, actor
-    party.save()
+    party.save(update_fields=CONSENT_FIELDS)
+    bump(party)  # an edit form of the party shown before is out of date
     touch(party.case)
     timeline.consent_recorded(
         party.case,
@@ -263,7 +286,8 @@ def do_record_refusal(party: Party, *, actor: User, note: str) -> None:
     party.refused_at = timezone.now()
     party.refusal_note = note[:200]
     party.consented_at = None
-    party.save()
+    party.save(update_fields=["refused_at", "refusal_note", "consented_at"])
+    bump(party)
     touch(party.case)
     timeline.refusal_recorded(party.case, actor=actor, party=party, note=note)
 

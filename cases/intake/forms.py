@@ -25,16 +25,32 @@ from clinic.lib import limits
 from clinic.lib.ids import is_minor, is_valid_resident_id, normalise_id_number
 from clinic.lib.inputs import NameInput, PhoneField
 from clinic.lib.names import name_key
+from clinic.lib.versions import RowVersionForm
 from clinic.models import Clinic, Community, Grid
 
+#: A party's personal data: not written to any log (``sensitive_post_parameters``), and shown
+#: masked in the edit form unless the person may reveal it.
+PARTY_PERSONAL = ("name", "id_number", "phone", "address", "room")
 
-class PartyForm(forms.ModelForm):
+
+def party_personal(*prefixes: str) -> list[str]:
+    """The POST names of a party's personal fields in forms with these prefixes."""
+    return [f"{p}-{f}" if p else f for p in prefixes or ("",) for f in PARTY_PERSONAL]
+
+
+class PartyForm(RowVersionForm, forms.ModelForm):
     """A party as the mediator writes it down; the ID number's check digit is verified.
 
     Consent and the rights notice are never ticked in advance: each is an act the person
     recording it chooses. On a case's page (``case`` given) an agent or a guardian names the
     party they act for; a minor or a person without full capacity consents only through a
-    guardian, recorded afterwards."""
+    guardian, recorded afterwards.
+
+    Editing a party (``instance`` saved) carries its version (``RowVersionForm``): the ID
+    number, phone and room are shown masked unless built with ``reveal=True`` (for one who
+    may see them), and a masked value sent back unchanged keeps the stored one."""
+
+    masked = ("id_number", "phone", "room")
 
     phone = PhoneField(label=_("Phone"), required=False)
     consented = forms.BooleanField(label=_("Agrees to mediation"), required=False)
@@ -94,6 +110,9 @@ class PartyForm(forms.ModelForm):
         if self.instance.pk:
             del self.fields["consented"]
             del self.fields["notice_method"]
+        else:  # a new party has no version yet
+            del self.fields["seen_version"]
+            del self.fields["seen_values"]
 
     @property
     def acting_for_someone(self) -> bool:

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from cases import access
@@ -43,6 +44,7 @@ from cases.intake.forms import (
     RefusalForm,
     RegisterDisputeForm,
     ResidentSearchForm,
+    party_personal,
 )
 from cases.mediation.actions import do_add_power_of_attorney
 from cases.mediation.forms import PowerOfAttorneyForm
@@ -76,6 +78,7 @@ def too_many_checks(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "cases/intake/too_many_checks.html", status=429)
 
 
+@sensitive_post_parameters(*party_personal("applicant", "respondent"))
 def register_dispute(request: AuthenticatedHttpRequest) -> HttpResponse:
     """登记. Before a dispute is written, its parties are looked up (``possible_duplicates``);
     a possible duplicate is shown and the page asks again, with "register anyway" offered
@@ -154,6 +157,7 @@ def register_dispute(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters("name", "phone")
 def log_advice(request: AuthenticatedHttpRequest) -> HttpResponse:
     """法律咨询: a walk-in question and its answer, logged in under a minute."""
     user = request.user
@@ -188,6 +192,7 @@ def log_advice(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters(*party_personal())
 def add_party(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A party, an agent or a guardian (``?side=guardian&represents=<party>`` starts one)."""
     case = access.access_case(request.user, pk, write=True)
@@ -206,21 +211,38 @@ def add_party(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters(*party_personal())
 def edit_party(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A party's details, their ID number, phone and room masked: "显示完整信息" (``?reveal=1``)
+    shows them in full to those who may see personal data, and is audited. Someone else's
+    change since the form was shown is not overwritten unseen (409, with what they changed)."""
     party = access.access_party(request.user, pk, write=True)
-    form = PartyForm(request.POST or None, instance=party, case=party.case)
+    may_reveal = access.may_see_personal_data(request.user, party.case)
+    reveal = request.GET.get("reveal") == "1"
+    if reveal and not may_reveal:
+        raise NotPermitted("party", pk, "reveal")
+    form = PartyForm(request.POST or None, instance=party, case=party.case, reveal=reveal)
 
     def save(data: dict[str, Any]) -> None:
         changes = {f: data[f] for f in form.Meta.fields if f in data}
-        do_update_party(Party.objects.get(pk=pk), actor=request.user, changes=changes)
+        do_update_party(party, actor=request.user, changes=changes, claim=form.claim)
 
     if submitted := submit(request, form, save):
         messages.success(request, _("Saved."))
         return redirect(party.case)
-    if request.method == "GET":
+    if reveal and (request.method == "GET" or form.conflict):
         audit(AuditEvent.REVEAL, request=request, obj=party, detail={"for": "edit"})
-    return form_page(
-        request, party.case, form, title=party.name, submit=_("Save"), status=submitted.status
+    return render(
+        request,
+        "cases/intake/edit_party.html",
+        {
+            "case": party.case,
+            "party": party,
+            "form": form,
+            "revealed": reveal,
+            "may_reveal": may_reveal,
+        },
+        status=submitted.status,
     )
 
 

@@ -20,13 +20,15 @@ from cases import dates, deadlines, timeline
 from cases.changes import (
     ActionRefused,
     StaleCase,
-    claim,
     fire,
     hand_to_street,
     save_case,
     touch,
     unmet_conditions,
     work_calendar,
+)
+from cases.changes import (
+    claim as claim_case,
 )
 from cases.choices import (
     AgreementForm,
@@ -51,6 +53,7 @@ from cases.models import (
 from cases.people import coordinators
 from clinic.actions import do_notify
 from clinic.lib.uploads import CheckedUpload
+from clinic.lib.versions import Claim, bump
 from clinic.models import User
 
 
@@ -139,7 +142,7 @@ def do_terminate_case(
 def do_escalate_case(case: Case, *, actor: User, version: int | None, reason: str) -> None:
     """Hand a community dispute to the street committee (大事不出街道): see
     ``cases.changes.hand_to_street``."""
-    claim(case, version)
+    claim_case(case, version)
     hand_to_street(case, actor=actor, reason=reason)
 
 
@@ -175,7 +178,7 @@ def do_extend_deadline(
     case: Case, *, actor: User, version: int | None, new_due: date, reason: str, consent: str
 ) -> None:
     """Extend the one-month mediation period, with both parties' consent (recorded)."""
-    claim(case, version)
+    claim_case(case, version)
     old = case.mediation_due
     case.mediation_due = new_due
     save_case(case, actor, ["mediation_due"])
@@ -194,9 +197,16 @@ def do_add_record(case: Case, *, actor: User, data: dict[str, Any]) -> Mediation
 
 @transaction.atomic
 def do_save_agreement(
-    case: Case, *, actor: User, data: dict[str, Any], agreement: Agreement | None = None
+    case: Case,
+    *,
+    actor: User,
+    data: dict[str, Any],
+    agreement: Agreement | None = None,
+    claim: Claim | None = None,
 ) -> Agreement:
-    """Draft a new agreement or change an unsigned draft. Signed agreements are read-only."""
+    """Draft a new agreement or change an unsigned draft. Signed agreements are read-only.
+    ``claim``: the draft form's, so that a change made by someone else since the form was
+    shown is not reverted unseen."""
     dates.check_agreement_terms(case, data.get("performance_deadline"))
     if agreement is None:
         agreement = Agreement.objects.create(case=case, created_by=actor, **data)
@@ -206,11 +216,14 @@ def do_save_agreement(
     if locked.is_signed:
         raise ActionRefused([_("A signed agreement cannot be changed; correct it instead.")])
     changes = changed_fields(locked, data)
+    if not changes:
+        return locked
+    (claim or bump)(locked)
     for field, value in data.items():
         setattr(locked, field, value)
+    locked._history_user = actor  # type: ignore[attr-defined]  # simple_history reads it
     locked.save()
-    if changes:
-        timeline.agreement_edited(case, actor=actor, agreement=locked, changes=changes)
+    timeline.agreement_edited(case, actor=actor, agreement=locked, changes=changes)
     return locked
 
 
@@ -224,12 +237,16 @@ def changed_fields(instance: Any, data: dict[str, Any]) -> dict[str, tuple[Any, 
 
 
 @transaction.atomic
-def do_sign_agreement(agreement: Agreement, *, actor: User, signed_on: date) -> None:
+def do_sign_agreement(
+    agreement: Agreement, *, actor: User, signed_on: date, claim: Claim | None = None
+) -> None:
     """The parties signed and the committee sealed (or the oral agreement is registered): the
-    agreement takes effect and the 30-day judicial-confirmation window opens."""
+    agreement takes effect and the 30-day judicial-confirmation window opens. ``claim``: the
+    signing form's, so that terms changed since it was shown are not signed unseen."""
     locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if locked.signed_on is not None:
         raise StaleCase(_("Someone else recorded the signing meanwhile."))
+    (claim or bump)(locked)
     dates.check_signing(locked, signed_on)
     locked.signed_on = signed_on
     locked._history_user = actor  # type: ignore[attr-defined]  # simple_history reads it
@@ -239,7 +256,7 @@ def do_sign_agreement(agreement: Agreement, *, actor: User, signed_on: date) -> 
     case.confirmation_due, case.confirmation_due_provisional = deadlines.confirmation_due(
         work_calendar(), signed_on
     )
-    claim(case, None)
+    claim_case(case, None)
     save_case(case, actor, ["confirmation_due", "confirmation_due_provisional"])
     timeline.agreement_signed(case, actor=actor, agreement=locked)
 
@@ -293,25 +310,35 @@ def do_correct_agreement(
 def do_add_performance_item(
     agreement: Agreement, *, actor: User, data: dict[str, Any]
 ) -> PerformanceItem:
-    if agreement.is_signed:
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    locked.case = agreement.case
+    if locked.is_signed:
         raise ActionRefused([_("A signed agreement cannot be changed; correct it instead.")])
-    dates.check_performance_item(agreement, data["due_on"])
-    item = PerformanceItem.objects.create(agreement=agreement, **data)
+    dates.check_performance_item(locked, data["due_on"])
+    item = PerformanceItem.objects.create(agreement=locked, **data)
     timeline.performance_item_added(agreement.case, actor=actor, item=item)
     return item
 
 
 @transaction.atomic
-def do_update_confirmation(agreement: Agreement, *, actor: User, data: dict[str, Any]) -> None:
-    """Judicial confirmation (司法确认): applied, confirmed or refused, with court and number."""
+def do_update_confirmation(
+    agreement: Agreement, *, actor: User, data: dict[str, Any], claim: Claim | None = None
+) -> None:
+    """Judicial confirmation (司法确认): applied, confirmed or refused, with court and number.
+    ``claim``: the confirmation form's."""
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    locked.case = agreement.case
     dates.check_confirmation(
-        agreement, data.get("confirmation_applied_on"), data.get("confirmation_decided_on")
+        locked, data.get("confirmation_applied_on"), data.get("confirmation_decided_on")
     )
-    changes = changed_fields(agreement, data)
+    changes = changed_fields(locked, data)
+    if changes:
+        (claim or bump)(locked)
     for field, value in data.items():
-        setattr(agreement, field, value)
-    agreement.save()
-    timeline.confirmation_updated(agreement.case, actor=actor, agreement=agreement, changes=changes)
+        setattr(locked, field, value)
+    locked._history_user = actor  # type: ignore[attr-defined]  # simple_history reads it
+    locked.save()
+    timeline.confirmation_updated(agreement.case, actor=actor, agreement=locked, changes=changes)
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from cases.models import Agreement, MediationRecord, PerformanceItem
 from clinic.lib import limits
 from clinic.lib.inputs import AmountField, WholeNumberInput
 from clinic.lib.uploads import HEIC, JPEG, PDF, PNG, UploadRejected, check_upload, clean_filename
+from clinic.lib.versions import RowVersionForm
 from clinic.models import User
 
 if TYPE_CHECKING:
@@ -132,18 +133,24 @@ class RecordForm(forms.ModelForm):
         }
 
 
-class AgreementDraftForm(forms.ModelForm):
+#: An agreement's terms: what its draft form edits, and what its signer must have seen.
+AGREEMENT_TERMS = (
+    "form",
+    "facts",
+    "responsibilities",
+    "terms",
+    "performance_manner",
+    "performance_deadline",
+    "copies",
+)
+
+
+class AgreementTermsForm(forms.ModelForm):
+    """An agreement's terms as the law asks them of its form."""
+
     class Meta:
         model = Agreement
-        fields = [
-            "form",
-            "facts",
-            "responsibilities",
-            "terms",
-            "performance_manner",
-            "performance_deadline",
-            "copies",
-        ]
+        fields = list(AGREEMENT_TERMS)
         widgets = {
             "facts": textarea(5),
             "responsibilities": textarea(3),
@@ -165,11 +172,28 @@ class AgreementDraftForm(forms.ModelForm):
         return data
 
 
-class CorrectionForm(AgreementDraftForm):
+class AgreementDraftForm(RowVersionForm, AgreementTermsForm):
+    """A new draft, or a change to one (carrying the draft's version: two people editing one
+    draft do not overwrite each other unseen)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:  # a new draft has no version yet
+            del self.fields["seen_version"]
+            del self.fields["seen_values"]
+
+
+class CorrectionForm(AgreementTermsForm):
+    """A corrected version of a signed agreement: a new agreement, the signed one unchanged."""
+
     reason = forms.CharField(label=_("Reason for the correction"), max_length=limits.LINE)
 
 
-class SignForm(forms.Form):
+class SignForm(RowVersionForm):
+    """The signing records the draft as it was shown: changed since, it is shown again."""
+
+    tracked = AGREEMENT_TERMS
+
     signed_on = forms.DateField(label=_("Signed and sealed on"), widget=DATE_INPUT)
 
 
@@ -181,7 +205,7 @@ class PerformanceItemForm(forms.ModelForm):
         widgets = {"due_on": DATE_INPUT}
 
 
-class ConfirmationForm(forms.ModelForm):
+class ConfirmationForm(RowVersionForm, forms.ModelForm):
     class Meta:
         model = Agreement
         fields = [

@@ -194,7 +194,11 @@ def edit_agreement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: do_save_agreement(
-            agreement.case, actor=request.user, data=data, agreement=agreement
+            agreement.case,
+            actor=request.user,
+            data={f: data[f] for f in form.Meta.fields},
+            agreement=agreement,
+            claim=form.claim,
         ),
     )
     if submitted:
@@ -214,12 +218,16 @@ def sign_agreement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk)
     if agreement.is_signed:
         raise NotPermitted("agreement", pk, "sign twice")
-    form = SignForm(request.POST or None, initial={"signed_on": timezone.localdate()})
+    form = SignForm(
+        request.POST or None, record=agreement, initial={"signed_on": timezone.localdate()}
+    )
 
     def sign(data: dict[str, Any]) -> None:
         if not agreement.is_complete:
             raise ActionRefused([_("Complete every required part of the agreement first.")])
-        do_sign_agreement(agreement, actor=request.user, **data)
+        do_sign_agreement(
+            agreement, actor=request.user, signed_on=data["signed_on"], claim=form.claim
+        )
 
     if submitted := submit(request, form, sign):
         messages.success(request, _("The agreement is in effect and can no longer be edited."))
@@ -295,7 +303,12 @@ def update_confirmation(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     submitted = submit(
         request,
         form,
-        lambda data: do_update_confirmation(agreement, actor=request.user, data=data),
+        lambda data: do_update_confirmation(
+            agreement,
+            actor=request.user,
+            data={f: data[f] for f in form.Meta.fields},
+            claim=form.claim,
+        ),
     )
     if submitted:
         messages.success(request, _("Saved."))

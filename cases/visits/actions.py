@@ -34,6 +34,7 @@ from clinic.audit import record as audit
 from clinic.choices import AuditEvent, Role
 from clinic.lib.masking import mask_phone
 from clinic.lib.uploads import CheckedUpload
+from clinic.lib.versions import Claim, bump
 from clinic.models import User
 from scheduling.actions import do_book_commitment, do_release_commitment, lock_calendars
 from scheduling.choices import CommitmentKind
@@ -108,6 +109,7 @@ def do_merge_visit_request(
         changes["risk"] = risk
     if changes:
         VisitRequest.objects.filter(pk=locked.pk).update(**changes)
+        bump(locked)  # a form about the request shown before is out of date
     note = VisitNote.objects.create(
         request=locked, kind=VisitNoteKind.MERGED, author=actor, text=_merged_text(locked, fields)
     )
@@ -168,10 +170,13 @@ def do_schedule_visit(
     starts_at: datetime,
     ends_at: datetime,
     place: str,
+    claim: Claim | None = None,
 ) -> None:
     """Book the visit in every professional's calendar; a clash with a shift or another
-    appointment refuses the whole visit (``Clash``) and nothing is saved."""
+    appointment refuses the whole visit (``Clash``) and nothing is saved. ``claim``: the
+    scheduling form's (a request changed since it was shown is shown again)."""
     locked = VisitRequest.objects.select_for_update().get(pk=request.pk)
+    (claim or bump)(locked)
     if locked.status not in (VisitStatus.SUBMITTED, VisitStatus.SCHEDULED):
         raise StaleCase(_("This request was visited or cancelled meanwhile."))
     for assignee in locked.assignees.select_related("commitment"):
@@ -238,8 +243,11 @@ def do_schedule_visit(
 
 
 @transaction.atomic
-def do_cancel_visit(request: VisitRequest, *, actor: User, reason: str) -> None:
+def do_cancel_visit(
+    request: VisitRequest, *, actor: User, reason: str, claim: Claim | None = None
+) -> None:
     locked = VisitRequest.objects.select_for_update().get(pk=request.pk)
+    (claim or bump)(locked)
     if locked.status in (VisitStatus.VISITED, VisitStatus.CANCELLED):
         raise StaleCase(_("This request can no longer be cancelled."))
     for assignee in locked.assignees.select_related("commitment"):
@@ -275,6 +283,7 @@ def do_record_visit_outcome(
     consents: tuple[bool, bool] = (False, False),
     agreement_terms: str = "",
     visited_at: datetime | None = None,
+    claim: Claim | None = None,
 ) -> Case:
     """The visiting professional records what happened, through the desk's own actions:
     advice answered and closed; or a dispute registered, and dispatched into patrol when both
@@ -282,8 +291,9 @@ def do_record_visit_outcome(
     oral agreement registered when the parties agreed on the spot. That is all a visiting
     professional does with the case: the community's mediator and coordinator are told and
     take it from there. The case is registered at the visit (``visited_at``, now by
-    default), not when it was typed in."""
+    default), not when it was typed in. ``claim``: the outcome form's."""
     locked = VisitRequest.objects.select_for_update().get(pk=request.pk)
+    (claim or bump)(locked)
     if locked.status != VisitStatus.SCHEDULED:
         raise StaleCase(_("The outcome of this visit is already recorded."))
     visited_at = visited_at or timezone.now()

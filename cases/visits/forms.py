@@ -28,6 +28,7 @@ from clinic.lib.uploads import (
     check_upload,
     clean_filename,
 )
+from clinic.lib.versions import RowVersionForm
 from clinic.models import Community, Grid
 
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
@@ -104,7 +105,30 @@ class VisitRequestForm(forms.Form):
             self.fields["grid"].initial = grids.first()
 
 
-class ScheduleVisitForm(forms.Form):
+#: What a form about a request compares with what was shown: its state, the visit's time and
+#: place, and what a second request for the same resident may have added (personal data
+#: masked in the list of changes).
+VISIT_TRACKED = (
+    "status",
+    "visit_starts_at",
+    "visit_ends_at",
+    "place",
+    "outcome",
+    "cancel_reason",
+    "risk",
+    "resident_phone",
+    "room",
+    "preferred_times",
+    "elderly_alone",
+    "disabled",
+    "minor",
+    "needs_interpreter",
+)
+
+
+class ScheduleVisitForm(RowVersionForm):
+    tracked = VISIT_TRACKED
+
     day = forms.DateField(label=_("Day"), widget=DATE_INPUT)
     starts = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
     ends = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
@@ -137,7 +161,15 @@ class ScheduleVisitForm(forms.Form):
         return data
 
 
-class VisitOutcomeForm(forms.Form):
+class CancelVisitForm(RowVersionForm):
+    tracked = VISIT_TRACKED
+
+    note = forms.CharField(label=_("Reason"), max_length=limits.LINE, widget=textarea(2))
+
+
+class VisitOutcomeForm(RowVersionForm):
+    tracked = VISIT_TRACKED
+
     visited_at = forms.DateTimeField(label=_("Visited at"), widget=DATETIME_INPUT, required=False)
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=VisitOutcome.choices, widget=forms.RadioSelect

@@ -16,13 +16,13 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 
 from cases import access
 from cases.choices import (
     RISK_ORDER,
     VisitStatus,
 )
-from cases.intake.forms import RefusalForm
 from cases.models import Case, VisitPhoto, VisitRequest
 from cases.pages import form_page, private_file, submit
 from cases.people import my_grids
@@ -34,6 +34,7 @@ from cases.visits.actions import (
     do_schedule_visit,
 )
 from cases.visits.forms import (
+    CancelVisitForm,
     ScheduleVisitForm,
     SimilarRequestForm,
     VisitOutcomeForm,
@@ -47,6 +48,7 @@ from clinic.models import User
 from scheduling.actions import busy_periods
 
 
+@sensitive_post_parameters("resident_name", "resident_phone", "address", "room")
 def request_visit(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A grid worker, on a phone, asks for a home visit in under two minutes. A request like
     an open one of the last 24 hours in the same grid (the same phone, or the same name and
@@ -175,6 +177,7 @@ def schedule_visit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise NotPermitted("visit", pk, "schedule")
     form = ScheduleVisitForm(
         request.POST or request.GET or None,
+        record=visit,
         community=visit.community,
         initial={"place": f"{visit.address} {visit.room}".strip()},
     )
@@ -195,6 +198,7 @@ def schedule_visit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             starts_at=data["starts_at"],
             ends_at=data["ends_at"],
             place=data["place"],
+            claim=form.claim,
         )
 
     if submitted := submit(request, form, schedule):
@@ -212,12 +216,13 @@ def cancel_visit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = access.access_visit(request.user, pk)
     if visit.requested_by_id != request.user.pk and not access.may_triage(request.user, visit):
         raise NotPermitted("visit", pk, "cancel")
-    form = RefusalForm(request.POST or None)
-    form.fields["note"].label = _("Reason")
+    form = CancelVisitForm(request.POST or None, record=visit)
     submitted = submit(
         request,
         form,
-        lambda data: do_cancel_visit(visit, actor=request.user, reason=data["note"]),
+        lambda data: do_cancel_visit(
+            visit, actor=request.user, reason=data["note"], claim=form.claim
+        ),
     )
     if submitted:
         messages.success(request, _("The request was cancelled."))
@@ -232,6 +237,7 @@ def cancel_visit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters("respondent_name", "respondent_phone")
 def visit_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The visiting professional records the outcome, on a phone, at the door."""
     visit = access.access_visit(request.user, pk)
@@ -242,6 +248,7 @@ def visit_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect(visit)
     form = VisitOutcomeForm(
         request.POST or None,
+        record=visit,
         initial={"visited_at": min(visit.visit_starts_at or timezone.now(), timezone.now())},
     )
 
@@ -259,6 +266,7 @@ def visit_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             consents=(data["applicant_consented"], data["respondent_consented"]),
             agreement_terms=data["agreement_terms"],
             visited_at=data["visited_at"],
+            claim=form.claim,
         )
 
     if submitted := submit(request, form, record):

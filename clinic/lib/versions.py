@@ -23,12 +23,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django import forms
 from django.core import signing
 from django.db import models
 from django.db.models import F
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
@@ -45,12 +47,20 @@ def mask_address(value: str) -> str:
     return f"{value[:6]}{'*' * min(len(value) - 6, 8)}"
 
 
+def mask_room(value: str) -> str:
+    """A unit and room is shown only to those who may reveal it: nothing of it is kept."""
+    value = (value or "").strip()
+    return "*" * min(len(value), 8)
+
+
 #: Field names that hold personal data wherever they occur, and how each is masked.
 PERSONAL: dict[str, Callable[[str], str]] = {
     "id_number": mask_id_number,
     "phone": mask_phone,
     "contact_phone": mask_phone,
+    "resident_phone": mask_phone,
     "address": mask_address,
+    "room": mask_room,
 }
 
 
@@ -100,7 +110,7 @@ def _value(record: models.Model, name: str) -> Any:
     if field.many_to_many:
         return getattr(record, name).all() if record.pk else []
     if field.is_relation:
-        return getattr(record, field.attname)
+        return getattr(record, getattr(field, "attname", name))
     return getattr(record, name)
 
 
@@ -135,6 +145,8 @@ def shown(record: models.Model, name: str, *, reveal: bool) -> str:
         return "—"
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
+    if isinstance(value, datetime):  # as the pages show a moment: local, to the minute
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
     text = str(value)
     if name in PERSONAL and not reveal:
         return PERSONAL[name](text)
@@ -145,7 +157,7 @@ def label_of(record: models.Model, name: str, form: forms.BaseForm | None = None
     if form is not None and name in form.fields and form.fields[name].label:
         return str(form.fields[name].label)
     try:
-        return str(record._meta.get_field(name).verbose_name)
+        return str(getattr(record._meta.get_field(name), "verbose_name", name))
     except Exception:
         return name
 
@@ -191,6 +203,12 @@ def claim_row(
     raise Stale(changes=changes_since(current, seen, reveal=reveal, form=form))
 
 
+#: How an action takes a record two people can edit: the form's ``claim`` (the version the
+#: person saw must still be the record's, else ``Stale``), or ``bump`` when no form is behind
+#: the change. Actions take it as ``claim=`` and call ``(claim or bump)(record)``.
+Claim = Callable[[Any], None]
+
+
 def bump(record: models.Model) -> None:
     """A change made without a form (a step, a consent) still makes open forms stale."""
     type(record)._default_manager.filter(pk=record.pk).update(row_version=F("row_version") + 1)
@@ -223,7 +241,8 @@ class RowVersionForm(forms.Form):
             "This page is out of date: reload it and enter the change again."
         )
         if self.record is not None and self.record.pk:
-            self.initial["seen_version"] = self.record.row_version  # type: ignore[attr-defined]
+            self.initial = dict(self.initial)  # the caller's dict is not written to
+            self.initial["seen_version"] = self.record.row_version  # type: ignore[union-attr]
             self.initial["seen_values"] = snapshot(self.record, self.tracked_fields())
             if not reveal:
                 for name in self.masked:
@@ -244,11 +263,14 @@ class RowVersionForm(forms.Form):
         value (so the field's own checks see the real value)."""
         if self.record is None or self.reveal or not self.masked:
             return self.data
-        data = self.data.copy()
+        data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict or a dict
         for name in self.masked:
             stored = str(getattr(self.record, name, "") or "")
             key = self.add_prefix(name)
-            if stored and data.get(key) == PERSONAL.get(name, mask_phone)(stored):
+            sent = str(data.get(key) or "")
+            # a mask as shown, of the value now stored or of one changed since (the claim then
+            # tells of that change): no one types a phone or an ID number with stars
+            if (stored and sent == PERSONAL.get(name, mask_phone)(stored)) or "*" in sent:
                 data[key] = stored
         return data
 
@@ -278,8 +300,16 @@ class RowVersionForm(forms.Form):
             self.conflict = stale.changes
             current = type(record)._default_manager.filter(pk=record.pk).first()
             if current is not None and self.is_bound:
-                data = self.data.copy()
-                data[self.add_prefix("seen_version")] = current.row_version  # type: ignore[attr-defined]
+                data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict or a dict
+                data[self.add_prefix("seen_version")] = current.row_version  # type: ignore[union-attr]
                 data[self.add_prefix("seen_values")] = snapshot(current, self.tracked_fields())
+                if not self.reveal:
+                    # a mask sent back as shown stands for the value now stored (else sending
+                    # the form again would save the old mask, or fail on it)
+                    for name in self.masked:
+                        key = self.add_prefix(name)
+                        if "*" in str(data.get(key, "")):
+                            now = str(getattr(current, name, "") or "")
+                            data[key] = PERSONAL.get(name, mask_phone)(now)
                 self.data = data
             raise

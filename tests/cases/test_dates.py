@@ -19,8 +19,10 @@ from cases.models import Case, CaseEvent, JointConsultation, MediationRecord, Vi
 from cases.templatetags.case_timeline import event_lines
 from cases.visits.actions import do_request_visit, do_schedule_visit
 from clinic.models import Community, Grid
+from tests.cases.consultations.test_consultation import _send
 from tests.cases.factories import convened, fresh, in_state, party, today, user
 from tests.conftest import client_for
+from tests.form_payloads import seen_version
 from tests.scheduling.factories import at
 
 MINUTE = "%Y-%m-%dT%H:%M"
@@ -127,17 +129,23 @@ def test_signing_follows_the_records_and_precedes_every_performance_item(demo: N
     url = reverse("cases:sign_agreement", args=[agreement.pk])
     mediator = client_for("mediator")
     # before the last record
-    response = mediator.post(url, {"signed_on": (today() - timedelta(days=2)).isoformat()})
+    response = mediator.post(
+        url, seen_version(agreement) | {"signed_on": (today() - timedelta(days=2)).isoformat()}
+    )
     assert response.status_code == 400 and _errors(response, "signed_on")
     # the item added to the draft falls due before this signing day
-    response = mediator.post(url, {"signed_on": today().isoformat()})
+    response = mediator.post(url, seen_version(agreement) | {"signed_on": today().isoformat()})
     assert response.status_code == 400
     assert any("首期赔偿" in e for e in _errors(response, "signed_on"))
-    response = mediator.post(url, {"signed_on": (today() + timedelta(days=1)).isoformat()})
+    response = mediator.post(
+        url, seen_version(agreement) | {"signed_on": (today() + timedelta(days=1)).isoformat()}
+    )
     assert response.status_code == 400 and _errors(response, "signed_on")
     agreement.refresh_from_db()
     assert agreement.signed_on is None
-    response = mediator.post(url, {"signed_on": (today() - timedelta(days=1)).isoformat()})
+    response = mediator.post(
+        url, seen_version(agreement) | {"signed_on": (today() - timedelta(days=1)).isoformat()}
+    )
     assert response.status_code == 302, response.context["form"].errors
 
 
@@ -160,10 +168,9 @@ def test_a_consultation_is_concluded_at_or_after_its_meeting(demo: None) -> None
     case = in_state(State.SIT_IN)
     consultation = convened(case)
     first = consultation.slots.order_by("starts_at")[0]
-    url = reverse("cases:consultation", args=[consultation.pk])
-    client_for("judge").post(url, {"answer": "accepted", "slots": [first.pk]})
-    client_for("police").post(url, {"answer": "accepted", "slots": [first.pk]})
-    assert client_for("mediator").post(url, {"slot": first.pk}).status_code == 302
+    _send("judge", consultation, {"answer": "accepted", "slots": [first.pk]})
+    _send("police", consultation, {"answer": "accepted", "slots": [first.pk]})
+    assert _send("mediator", consultation, {"slot": first.pk}).status_code == 302
     conclude = {"joint_opinion": "每月 800 元为宜", "attended": "王志刚、刘强"}
     step = reverse("cases:fire_transition", args=[case.pk, "conclude"])
     response = client_for("mediator").post(step, {"version": fresh(case).version, **conclude})
@@ -206,13 +213,15 @@ def test_a_visit_outcome_follows_its_start_and_registers_the_case_on_the_visit_d
     url = reverse("cases:visit_outcome", args=[visit.pk])
     with time_machine.travel(starts + timedelta(days=2), tick=False):
         response = client_for("lawyer").post(
-            url, {**outcome, "visited_at": (starts - timedelta(hours=1)).strftime(MINUTE)}
+            url,
+            seen_version(visit)
+            | {**outcome, "visited_at": (starts - timedelta(hours=1)).strftime(MINUTE)},
         )
         assert response.status_code == 400 and _errors(response, "visited_at")
         assert VisitRequest.objects.get(pk=visit.pk).case is None
         visited = starts + timedelta(minutes=30)
         response = client_for("lawyer").post(
-            url, {**outcome, "visited_at": visited.strftime(MINUTE)}
+            url, seen_version(visit) | {**outcome, "visited_at": visited.strftime(MINUTE)}
         )
         assert response.status_code == 302
     case = VisitRequest.objects.get(pk=visit.pk).case

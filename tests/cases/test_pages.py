@@ -13,8 +13,11 @@ from cases.follow_ups.actions import do_record_follow_up
 from cases.mediation.actions import do_save_agreement, do_sign_agreement
 from cases.models import Agreement, FollowUp, JointConsultation
 from scheduling.actions import do_book_commitment
+from tests.cases.consultations.test_consultation import _send
 from tests.cases.factories import convened, fresh, in_state, signed_agreement, today, user
+from tests.clinic.lib.shown import shown_version
 from tests.conftest import client_for
+from tests.form_payloads import seen_version
 
 
 def test_a_step_the_case_cannot_take_now_is_400_with_the_reason(demo: None) -> None:
@@ -36,7 +39,8 @@ def test_signing_an_incomplete_agreement_is_400_with_what_is_missing(demo: None)
         case, actor=user("mediator"), data={"form": "written", "facts": "漏水", "copies": 3}
     )
     response = client_for("mediator").post(
-        reverse("cases:sign_agreement", args=[agreement.pk]), {"signed_on": today().isoformat()}
+        reverse("cases:sign_agreement", args=[agreement.pk]),
+        seen_version(agreement) | {"signed_on": today().isoformat()},
     )
     assert response.status_code == 400
     assert "请先填写调解协议的全部必填内容" in response.content.decode()
@@ -58,7 +62,8 @@ def test_a_signing_recorded_meanwhile_by_someone_else_is_409_with_the_form_as_ty
     monkeypatch.setattr("cases.mediation.views.do_sign_agreement", signed_first_by_a_colleague)
     typed = (today() - timedelta(days=1)).isoformat()
     response = client_for("mediator").post(
-        reverse("cases:sign_agreement", args=[agreement.pk]), {"signed_on": typed}
+        reverse("cases:sign_agreement", args=[agreement.pk]),
+        seen_version(agreement) | {"signed_on": typed},
     )
     assert response.status_code == 409
     body = response.content.decode()
@@ -107,21 +112,24 @@ def test_a_follow_up_recorded_meanwhile_is_409_with_the_findings_kept(
         return real(follow_up, **kwargs)
 
     monkeypatch.setattr("cases.follow_ups.views.do_record_follow_up", recorded_first_by_a_colleague)
+    url = reverse("cases:record_follow_up", args=[follow_up.pk])
     response = client_for("mediator").post(
-        reverse("cases:record_follow_up", args=[follow_up.pk]),
-        {"method": "visit", "performance": "full", "satisfaction": 5, "findings": "已全部履行"},
+        url,
+        shown_version(client_for("mediator"), url)
+        | {"method": "visit", "performance": "full", "satisfaction": 5, "findings": "已全部履行"},
     )
     assert response.status_code == 409
     body = response.content.decode()
-    assert "此回访已由他人记录" in body and "已全部履行" in body
+    # what the colleague recorded is listed; what this person typed is kept
+    conflict = body.split('class="conflict"', 1)[1].split("</dl>", 1)[0]
+    assert "已付一半" in conflict and "已全部履行" in body
 
 
 def test_a_meeting_that_clashes_is_409_naming_who_is_busy(demo: None) -> None:
     case = in_state(State.SIT_IN)
     consultation = convened(case)
     first, _second = consultation.slots.all()
-    url = reverse("cases:consultation", args=[consultation.pk])
-    client_for("judge").post(url, {"answer": "accepted", "slots": [first.pk]})
+    _send("judge", consultation, {"answer": "accepted", "slots": [first.pk]})
     do_book_commitment(
         user("judge"),
         starts_at=first.starts_at,
@@ -129,7 +137,7 @@ def test_a_meeting_that_clashes_is_409_naming_who_is_busy(demo: None) -> None:
         kind="visit",
         title="庭审",
     )
-    response = client_for("mediator").post(url, {"slot": first.pk})
+    response = _send("mediator", consultation, {"slot": first.pk})
     assert response.status_code == 409
     body = response.content.decode()
     assert "王志刚" in body and "已有安排" in body

@@ -20,8 +20,10 @@ from cases.models import Case, CaseEvent, ConsultationInvitee, FollowUp, Party
 from cases.visits.actions import do_request_visit, do_schedule_visit
 from clinic.actions import do_grant_role
 from clinic.models import AuditEntry, Community, Grid, User
+from tests.cases.consultations.test_consultation import _send
 from tests.cases.factories import convened, in_state, party, registered_dispute, today, user
 from tests.conftest import client_for
+from tests.form_payloads import seen_version
 from tests.scheduling.factories import at
 
 
@@ -96,17 +98,16 @@ def test_answering_an_invitation_and_fixing_the_meeting_each_add_a_line(demo: No
     case = in_state(State.SIT_IN)
     consultation = convened(case)
     first = consultation.slots.order_by("starts_at")[0]
-    url = reverse("cases:consultation", args=[consultation.pk])
-    client_for("judge").post(url, {"answer": "accepted", "slots": [first.pk]})
-    client_for("police").post(url, {"answer": "declined"})
-    assert client_for("mediator").post(url, {"slot": first.pk}).status_code == 302
+    _send("judge", consultation, {"answer": "accepted", "slots": [first.pk]})
+    _send("police", consultation, {"answer": "declined"})
+    assert _send("mediator", consultation, {"slot": first.pk}).status_code == 302
     judge, police = user("judge"), user("police")
     timeline = _timeline(_page(case))
     assert f"{judge}（法官）接受会诊邀请" in timeline
     assert f"{police}（社区民警）谢绝会诊邀请" in timeline
     assert f"会诊会议 {first.starts_at.astimezone():%Y-%m-%d %H:%M}" in timeline
     assert f"参加：{judge}" in timeline
-    client_for("judge").post(url, {"opinion": "建议参照当地人均消费支出确定赡养费"})
+    _send("judge", consultation, {"opinion": "建议参照当地人均消费支出确定赡养费"})
     assert f"{judge}（法官）的意见" in _timeline(_page(case))
     invitee = ConsultationInvitee.objects.get(user=judge)
     assert CaseEvent.objects.filter(case=case, payload__what="opinion_recorded").get().actor == (
@@ -122,7 +123,8 @@ def test_planning_a_follow_up_visit_adds_a_line_and_replans_in_place(demo: None)
     for day in (5, 6):
         response = mediator.post(
             url,
-            {
+            seen_version(follow_up)
+            | {
                 "starts_at": at(days=day, hour=19).strftime("%Y-%m-%dT%H:%M"),
                 "hours": "1",
                 "place": "申请人家中",

@@ -20,6 +20,21 @@ from tests.cases.factories import (
     signed_agreement,
 )
 from tests.conftest import client_for
+from tests.form_payloads import seen_version
+
+
+def _send(username: str, consultation: JointConsultation, data: dict[str, Any]) -> Any:
+    """``data`` sent from the consultation page as ``username``, with the version the page
+    shows: of the consultation (the meeting form) or of their own invitation."""
+    record: Any = (
+        JointConsultation.objects.get(pk=consultation.pk)
+        if "slot" in data
+        else ConsultationInvitee.objects.filter(
+            consultation=consultation, user__username=username
+        ).first()
+    )
+    url = reverse("cases:consultation", args=[consultation.pk])
+    return client_for(username).post(url, seen_version(record) | data)
 
 
 def test_invitees_answer_the_meeting_is_fixed_and_opinions_recorded(demo: None) -> None:
@@ -27,17 +42,15 @@ def test_invitees_answer_the_meeting_is_fixed_and_opinions_recorded(demo: None) 
     consultation = convened(case)
     assert fresh(case).state == State.JOINT_CONSULTATION
     first, second = consultation.slots.all()
-    url = reverse("cases:consultation", args=[consultation.pk])
-    judge, police = client_for("judge"), client_for("police")
-    judge.post(url, {"answer": "accepted", "slots": [first.pk, second.pk]})
-    police.post(url, {"answer": "accepted", "slots": [first.pk]})
+    _send("judge", consultation, {"answer": "accepted", "slots": [first.pk, second.pk]})
+    _send("police", consultation, {"answer": "accepted", "slots": [first.pk]})
     assert set(ConsultationInvitee.objects.values_list("response", flat=True)) == {"accepted"}
-    response = client_for("mediator").post(url, {"slot": first.pk})
+    response = _send("mediator", consultation, {"slot": first.pk})
     assert response.status_code == 302
     meetings = Commitment.objects.active().filter(kind="meeting")
     assert {c.person.username for c in meetings} == {"judge", "police", "mediator"}
-    judge.post(url, {"opinion": "建议参照当地人均消费支出确定赡养费"})
-    police.post(url, {"opinion": "注意防范家庭矛盾激化"})
+    _send("judge", consultation, {"opinion": "建议参照当地人均消费支出确定赡养费"})
+    _send("police", consultation, {"opinion": "注意防范家庭矛盾激化"})
     assert all(i.opinion for i in ConsultationInvitee.objects.all())
     with time_machine.travel(first.starts_at + timedelta(hours=2), tick=False):  # they met
         response = client_for("mediator").post(
@@ -54,12 +67,11 @@ def test_invitees_answer_the_meeting_is_fixed_and_opinions_recorded(demo: None) 
 def test_a_declined_invitee_gets_no_meeting_in_their_calendar(demo: None) -> None:
     case = in_state(State.SIT_IN)
     consultation = convened(case)
-    url = reverse("cases:consultation", args=[consultation.pk])
     slot = consultation.slots.first()
     assert slot is not None
-    client_for("judge").post(url, {"answer": "accepted", "slots": [slot.pk]})
-    client_for("police").post(url, {"answer": "declined"})
-    client_for("mediator").post(url, {"slot": slot.pk})
+    _send("judge", consultation, {"answer": "accepted", "slots": [slot.pk]})
+    _send("police", consultation, {"answer": "declined"})
+    _send("mediator", consultation, {"slot": slot.pk})
     people = set(Commitment.objects.active().values_list("person__username", flat=True))
     assert "police" not in people and "judge" in people
 
@@ -124,10 +136,9 @@ def _answered_and_fixed(case: Any) -> tuple[JointConsultation, Any]:
     consultation = convened(case)
     slot = consultation.slots.first()
     assert slot is not None
-    url = reverse("cases:consultation", args=[consultation.pk])
-    client_for("judge").post(url, {"answer": "accepted", "slots": [slot.pk]})
-    client_for("police").post(url, {"answer": "accepted", "slots": [slot.pk]})
-    assert client_for("mediator").post(url, {"slot": slot.pk}).status_code == 302
+    _send("judge", consultation, {"answer": "accepted", "slots": [slot.pk]})
+    _send("police", consultation, {"answer": "accepted", "slots": [slot.pk]})
+    assert _send("mediator", consultation, {"slot": slot.pk}).status_code == 302
     return consultation, slot
 
 
@@ -143,10 +154,10 @@ def test_an_invitee_who_declined_gives_no_opinion(demo: None) -> None:
     consultation = convened(case)
     url = reverse("cases:consultation", args=[consultation.pk])
     police = client_for("police")
-    police.post(url, {"answer": "declined"})
+    _send("police", consultation, {"answer": "declined"})
     page = police.get(url).content.decode()
     assert 'name="opinion"' not in page  # no opinion form offered
-    refused = police.post(url, {"opinion": "注意防范家庭矛盾激化"})
+    refused = _send("police", consultation, {"opinion": "注意防范家庭矛盾激化"})
     assert refused.status_code == 400
     assert "您已谢绝参加本次会诊" in refused.content.decode()
     assert ConsultationInvitee.objects.get(user__username="police").opinion == ""
@@ -178,9 +189,7 @@ def test_concluding_releases_the_meeting_from_everyones_calendar(demo: None) -> 
 def test_an_invitee_who_declines_after_the_meeting_was_fixed_is_freed(demo: None) -> None:
     case = in_state(State.SIT_IN)
     consultation, _slot = _answered_and_fixed(case)
-    client_for("police").post(
-        reverse("cases:consultation", args=[consultation.pk]), {"answer": "declined"}
-    )
+    _send("police", consultation, {"answer": "declined"})
     people = set(Commitment.objects.active().values_list("person__username", flat=True))
     assert people == {"judge", "mediator"}
 
@@ -189,9 +198,8 @@ def test_fixing_the_meeting_again_moves_the_convener_too(demo: None) -> None:
     case = in_state(State.SIT_IN)
     consultation, first = _answered_and_fixed(case)
     second = consultation.slots.exclude(pk=first.pk).get()
-    url = reverse("cases:consultation", args=[consultation.pk])
-    client_for("judge").post(url, {"answer": "accepted", "slots": [second.pk]})
-    client_for("mediator").post(url, {"slot": second.pk})
+    _send("judge", consultation, {"answer": "accepted", "slots": [second.pk]})
+    _send("mediator", consultation, {"slot": second.pk})
     mine = Commitment.objects.active().filter(person__username="mediator", kind="meeting")
     assert [c.starts_at for c in mine] == [second.starts_at]
 

@@ -12,6 +12,7 @@ from cases.models import FollowUp
 from clinic.models import Grid, Notification
 from tests.cases.factories import fresh, in_state, signed_agreement, user
 from tests.conftest import client_for
+from tests.form_payloads import seen_version
 
 
 def test_a_grid_worker_gets_the_follow_up_and_sees_only_that(demo: None) -> None:
@@ -35,7 +36,8 @@ def test_a_grid_worker_gets_the_follow_up_and_sees_only_that(demo: None) -> None
     assert client.get(case.get_absolute_url()).status_code == 404
     response = client.post(
         reverse("cases:record_follow_up", args=[follow_up.pk]),
-        {"method": "visit", "performance": "full", "satisfaction": "5", "findings": "已履行"},
+        seen_version(follow_up)
+        | {"method": "visit", "performance": "full", "satisfaction": "5", "findings": "已履行"},
     )
     assert response.status_code == 302 and fresh(case).state == State.CLOSED
 
@@ -56,7 +58,8 @@ def test_a_new_risk_at_a_follow_up_alerts_the_coordinator(demo: None) -> None:
     follow_up = FollowUp.objects.get(case=case)
     client_for("mediator").post(
         reverse("cases:record_follow_up", args=[follow_up.pk]),
-        {
+        seen_version(follow_up)
+        | {
             "method": "visit",
             "performance": "none",
             "satisfaction": "2",

@@ -20,6 +20,7 @@ from cases.mediation.actions import (
 from cases.models import Case, FollowUp, PerformanceItem
 from tests.cases.factories import fresh, in_state, today, user
 from tests.conftest import client_for
+from tests.form_payloads import seen_version
 
 
 def _settled_in_instalments(*days: int) -> Case:
@@ -56,7 +57,8 @@ def _settled_in_instalments(*days: int) -> Case:
 def _record(follow_up: FollowUp, performance: str) -> None:
     response = client_for("mediator").post(
         reverse("cases:record_follow_up", args=[follow_up.pk]),
-        {"method": "phone", "performance": performance, "satisfaction": "3", "findings": "回访"},
+        seen_version(follow_up)
+        | {"method": "phone", "performance": performance, "satisfaction": "3", "findings": "回访"},
     )
     assert response.status_code == 302, response.content.decode()[:500]
 

@@ -14,7 +14,9 @@ from cases.models import FollowUp
 from clinic.models import Notification
 from scheduling.models import Commitment
 from tests.cases.factories import fresh, in_state
+from tests.clinic.lib.shown import shown_version
 from tests.conftest import client_for
+from tests.form_payloads import seen_version
 from tests.scheduling.factories import at
 
 
@@ -23,7 +25,8 @@ def test_partial_performance_is_urged_with_a_new_follow_up_not_a_reopen(demo: No
     follow_up = FollowUp.objects.get(case=case)
     response = client_for("mediator").post(
         reverse("cases:record_follow_up", args=[follow_up.pk]),
-        {
+        seen_version(follow_up)
+        | {
             "method": "visit",
             "performance": "partial",
             "satisfaction": "3",
@@ -42,7 +45,8 @@ def test_full_performance_closes_the_case(demo: None) -> None:
     follow_up = FollowUp.objects.get(case=case)
     client_for("mediator").post(
         reverse("cases:record_follow_up", args=[follow_up.pk]),
-        {"method": "phone", "performance": "full", "satisfaction": "5", "findings": "已履行完毕"},
+        seen_version(follow_up)
+        | {"method": "phone", "performance": "full", "satisfaction": "5", "findings": "已履行完毕"},
     )
     after = fresh(case)
     assert after.state == State.CLOSED and after.closed_at and after.outcome == "settled_written"
@@ -50,14 +54,22 @@ def test_full_performance_closes_the_case(demo: None) -> None:
 
 
 def test_a_follow_up_recorded_twice_is_refused(demo: None) -> None:
+    """The second to send their form (shown before the first recorded it) gets 409 and what
+    the first recorded; the form is no longer offered."""
     case = in_state(State.FOLLOW_UP)
     follow_up = FollowUp.objects.get(case=case)
+    url = reverse("cases:record_follow_up", args=[follow_up.pk])
+    shown = {who: shown_version(client_for(who), url) for who in ("mediator", "coordinator")}
     data = {"method": "phone", "performance": "full", "satisfaction": "5", "findings": "已履行"}
-    client_for("mediator").post(reverse("cases:record_follow_up", args=[follow_up.pk]), data)
+    assert client_for("mediator").post(url, shown["mediator"] | data).status_code == 302
     again = client_for("coordinator").post(
-        reverse("cases:record_follow_up", args=[follow_up.pk]), data
+        url, shown["coordinator"] | data | {"findings": "未见履行"}
     )
-    assert again.status_code == 403
+    assert again.status_code == 409
+    conflict = again.content.decode().split('class="conflict"', 1)[1].split("</dl>", 1)[0]
+    assert "已履行" in conflict and "未见履行" in again.content.decode()
+    assert FollowUp.objects.get(pk=follow_up.pk).findings == "已履行"
+    assert client_for("coordinator").get(url).status_code == 403
 
 
 def test_planning_the_follow_up_visit_puts_it_in_my_calendar(demo: None) -> None:
@@ -68,7 +80,8 @@ def test_planning_the_follow_up_visit_puts_it_in_my_calendar(demo: None) -> None
     starts = at(days=4, hour=19)
     response = client_for("mediator").post(
         reverse("cases:schedule_follow_up", args=[follow_up.pk]),
-        {"starts_at": starts.strftime("%Y-%m-%dT%H:%M"), "hours": "1", "place": "申请人家中"},
+        seen_version(follow_up)
+        | {"starts_at": starts.strftime("%Y-%m-%dT%H:%M"), "hours": "1", "place": "申请人家中"},
         follow=True,
     )
     assert response.status_code == 200
@@ -101,12 +114,15 @@ def test_a_follow_up_without_performance_or_satisfaction_is_refused_in_chinese(
     url = reverse("cases:record_follow_up", args=[follow_up.pk])
     client = client_for("mediator")
     no_performance = client.post(
-        url, {"method": "phone", "satisfaction": "4", "findings": "电话未说清"}
+        url,
+        seen_version(follow_up)
+        | {"method": "phone", "satisfaction": "4", "findings": "电话未说清"},
     )
     assert no_performance.status_code == 400
     assert "请选择协议的履行情况。" in no_performance.content.decode()
     no_satisfaction = client.post(
-        url, {"method": "phone", "performance": "full", "findings": "已履行"}
+        url,
+        seen_version(follow_up) | {"method": "phone", "performance": "full", "findings": "已履行"},
     )
     assert no_satisfaction.status_code == 400
     assert "请选择当事人的满意度（1 至 5）。" in no_satisfaction.content.decode()
@@ -119,7 +135,8 @@ def test_not_performed_is_told_to_the_mediator_and_the_coordinator_at_once(demo:
     follow_up = FollowUp.objects.get(case=case)
     client_for("mediator").post(
         reverse("cases:record_follow_up", args=[follow_up.pk]),
-        {"method": "visit", "performance": "none", "satisfaction": "2", "findings": "分文未付"},
+        seen_version(follow_up)
+        | {"method": "visit", "performance": "none", "satisfaction": "2", "findings": "分文未付"},
     )
     told = Notification.objects.filter(key=f"follow_up:{follow_up.pk}:not_performed")
     assert set(told.values_list("user__username", flat=True)) == {"mediator", "coordinator"}
@@ -131,6 +148,12 @@ def test_partly_performed_is_not_announced(demo: None) -> None:
     follow_up = FollowUp.objects.get(case=case)
     client_for("mediator").post(
         reverse("cases:record_follow_up", args=[follow_up.pk]),
-        {"method": "visit", "performance": "partial", "satisfaction": "3", "findings": "付了一半"},
+        seen_version(follow_up)
+        | {
+            "method": "visit",
+            "performance": "partial",
+            "satisfaction": "3",
+            "findings": "付了一半",
+        },
     )
     assert not Notification.objects.filter(key__endswith=":not_performed").exists()

@@ -20,6 +20,7 @@ from cases.visits.actions import do_request_visit
 from clinic.models import Grid, Notification
 from scheduling import actions as roster
 from tests.conftest import client_for
+from tests.form_payloads import seen_version
 from tests.scheduling.factories import at, seat, session, user
 
 
@@ -59,7 +60,8 @@ def _schedule(visit: VisitRequest, hour: int = 10) -> Any:
     start = at(days=2, hour=hour)
     return client_for("coordinator").post(
         reverse("cases:schedule_visit", args=[visit.pk]),
-        {
+        seen_version(visit)
+        | {
             "day": start.date().isoformat(),
             "starts": f"{hour:02d}:00",
             "ends": f"{hour + 1:02d}:00",
@@ -148,7 +150,8 @@ def test_the_whole_path_to_a_dispute_in_patrol(demo: None) -> None:
     with _at_the_door(visit):
         response = client_for("lawyer").post(
             reverse("cases:visit_outcome", args=[visit.pk]),
-            {
+            seen_version(visit)
+            | {
                 "outcome": "dispute",
                 "note": "双方同意由社区调解",
                 "respondent_name": "王大军",
@@ -176,7 +179,8 @@ def test_the_path_to_advice_closed_on_the_spot(demo: None) -> None:
     with _at_the_door(visit):
         response = client_for("police").post(
             reverse("cases:visit_outcome", args=[visit.pk]),
-            {"outcome": "advice", "note": "当场解答", "answer": "可向法院起诉要求支付赡养费"},
+            seen_version(visit)
+            | {"outcome": "advice", "note": "当场解答", "answer": "可向法院起诉要求支付赡养费"},
         )
     assert response.status_code == 302
     case = VisitRequest.objects.get(pk=visit.pk).case
@@ -190,7 +194,8 @@ def test_the_path_to_an_oral_agreement(demo: None) -> None:
     with _at_the_door(visit):
         response = client_for("lawyer").post(
             reverse("cases:visit_outcome", args=[visit.pk]),
-            {
+            seen_version(visit)
+            | {
                 "outcome": "oral",
                 "note": "当场达成口头协议",
                 "respondent_name": "王大军",

@@ -14,10 +14,15 @@ from cases.models import Case, VisitRequest
 from clinic.models import Notification
 from tests.cases.visits.test_home_visits import _at_the_door, _request, _schedule
 from tests.conftest import client_for
+from tests.form_payloads import seen_version
 
 
 def _outcome(visit: VisitRequest, **fields: str) -> Any:
-    data = {"outcome": "dispute", "note": "上门了解情况", "respondent_name": "王大军"} | fields
+    data = (
+        seen_version(visit)
+        | {"outcome": "dispute", "note": "上门了解情况", "respondent_name": "王大军"}
+        | fields
+    )
     with _at_the_door(visit):
         return client_for("lawyer").post(reverse("cases:visit_outcome", args=[visit.pk]), data)
 
