@@ -365,7 +365,6 @@ class Case(ConcurrentTransitionMixin, models.Model):
     # (``cases.documents.retention``); the case itself, its timeline and its figures stay.
     purged_at = models.DateTimeField(_("case file destroyed"), null=True, blank=True)
 
-
     history = HistoricalRecords(excluded_fields=["version"])
     objects = CaseQuerySet.as_manager()
 
