@@ -360,8 +360,9 @@ def reassign_person(request: AuthenticatedHttpRequest, user_pk: int) -> HttpResp
     people = (
         clinic_access.people_visible_to(request.user).filter(is_active=True).exclude(pk=person.pk)
     )
-    form = ReassignForm(request.POST or None, people=people)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = ReassignForm(request.POST if posted else None, people=people)
+    if posted and form.is_valid():
         moved = do_reassign_open_work(person, actor=request.user, to=form.cleaned_data["to"])
         messages.success(request, _("%(n)d items were reassigned.") % {"n": moved})
         return redirect("clinic:deactivate_person", pk=person.pk)
@@ -369,4 +370,5 @@ def reassign_person(request: AuthenticatedHttpRequest, user_pk: int) -> HttpResp
         request,
         "cases/reassign_person.html",
         {"person": person, "work": work[:-1] if work else [], "form": form},
+        status=400 if posted else 200,
     )

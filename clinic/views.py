@@ -35,19 +35,20 @@ from clinic.celery import app as celery_app
 from clinic.choices import AuditEvent, DayKind, Role
 from clinic.forms import (
     PROFILE_FIELDS,
-    STALE_MESSAGE,
     AuditSearchForm,
+    DeactivateForm,
+    EndRoleForm,
     GrantRoleForm,
     HolidayForm,
     HolidayYearForm,
     PersonCreateForm,
     PersonForm,
-    ReasonForm,
     SignInForm,
     YearForm,
+    say_stale,
 )
 from clinic.lib.export import safe_cell
-from clinic.lib.stale import fingerprint
+from clinic.lib.versions import Stale
 from clinic.models import (
     AuditEntry,
     Clinic,
@@ -279,9 +280,20 @@ def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _render_person(request, subject, GrantRoleForm(actor=request.user))
 
 
+def _posted(request: AuthenticatedHttpRequest) -> Any:
+    """The form's data on POST, even an empty one (a form bound to nothing says what is
+    missing); None on GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def _status(request: AuthenticatedHttpRequest) -> int:
+    """A form shown again after a POST was refused: 400 (the errors say why)."""
+    return 400 if request.method == "POST" else 200
+
+
 def add_person(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_manager(request)
-    form = PersonCreateForm(request.POST or None, actor=request.user)
+    form = PersonCreateForm(_posted(request), actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         subject = actions.do_create_person(
@@ -296,30 +308,39 @@ def add_person(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         messages.success(request, _("%(name)s was added.") % {"name": subject})
         return redirect(subject)
-    return render(request, "clinic/add_person.html", {"form": form})
+    return render(request, "clinic/add_person.html", {"form": form}, status=_status(request))
 
 
 def edit_person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A person's profile, with the version the page showed: of two managers saving at once
+    the second is answered 409 with what they typed and what the first changed."""
     _require_manager(request)
     subject = access.access_person(request.user, pk, write=True)
-    current = fingerprint(subject, PROFILE_FIELDS)
-    if request.method == "POST":
-        form = PersonForm(request.POST, instance=User.objects.get(pk=pk))
-        if form.is_valid():
-            if form.cleaned_data["fingerprint"] != current:
-                form.add_error(None, STALE_MESSAGE)
-            else:
-                actions.do_update_person(
-                    subject,
-                    actor=request.user,
-                    changes={f: form.cleaned_data[f] for f in PROFILE_FIELDS},
-                    request=request,
-                )
-                messages.success(request, _("Saved."))
-                return redirect(subject)
-    else:
-        form = PersonForm(instance=subject, initial={"fingerprint": current})
-    return render(request, "clinic/edit_person.html", {"form": form, "subject": subject})
+    # the form's own copy: a valid form writes what was typed onto its instance
+    form = PersonForm(_posted(request), instance=User.objects.get(pk=subject.pk))
+    status = _status(request)
+    outdated = form.outdated() if request.method == "POST" and not form.is_valid() else None
+    if outdated is not None:  # e.g. the phone shown masked was changed meanwhile
+        say_stale(form, outdated)
+        status = 409
+    elif request.method == "POST" and form.is_valid():
+        try:
+            actions.do_update_person(
+                subject,
+                actor=request.user,
+                changes={f: form.cleaned_data[f] for f in PROFILE_FIELDS},
+                claim=form.claim,
+                request=request,
+            )
+        except Stale as stale:
+            say_stale(form, stale)
+            status = 409
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(subject)
+    return render(
+        request, "clinic/edit_person.html", {"form": form, "subject": subject}, status=status
+    )
 
 
 @require_POST
@@ -343,16 +364,29 @@ def grant_role(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def end_role(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
     membership = access.access_membership(request.user, pk)
-    form = ReasonForm(request.POST or None)
+    form = EndRoleForm(_posted(request), membership=membership)
+    status = _status(request)
     if request.method == "POST" and form.is_valid():
-        if actions.do_end_role(
-            membership, actor=request.user, reason=form.cleaned_data["reason"], request=request
-        ):
-            messages.success(request, _("The role was ended."))
+        try:
+            ended = actions.do_end_role(
+                membership,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                claim=form.claim,
+                request=request,
+            )
+        except Stale as stale:
+            say_stale(form, stale)
+            status = 409
         else:
-            messages.warning(request, _("This role had already been ended by someone else."))
-        return redirect(membership.user)
-    return render(request, "clinic/end_role.html", {"form": form, "membership": membership})
+            if ended:
+                messages.success(request, _("The role was ended."))
+            else:
+                messages.warning(request, _("This role had already been ended by someone else."))
+            return redirect(membership.user)
+    return render(
+        request, "clinic/end_role.html", {"form": form, "membership": membership}, status=status
+    )
 
 
 def open_work(person: User) -> list[tuple[str, str]]:
@@ -372,20 +406,31 @@ def deactivate_person(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     if subject == request.user:
         raise access.NotPermitted("person", pk, "deactivate oneself")
     work = open_work(subject)
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and work:
-        form.add_error(None, _("Reassign this person's open work first."))
-    elif request.method == "POST" and form.is_valid():
-        actions.do_deactivate_person(
-            subject, actor=request.user, reason=form.cleaned_data["reason"], request=request
-        )
-        messages.success(request, _("%(name)s can no longer sign in.") % {"name": subject})
-        return redirect(subject)
+    form = DeactivateForm(_posted(request), person=subject)
+    status = _status(request)
+    if request.method == "POST" and form.is_valid():
+        if work:
+            form.add_error(None, _("Reassign this person's open work first."))
+        else:
+            try:
+                actions.do_deactivate_person(
+                    subject,
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                    claim=form.claim,
+                    request=request,
+                )
+            except Stale as stale:
+                say_stale(form, stale)
+                status = 409
+            else:
+                messages.success(request, _("%(name)s can no longer sign in.") % {"name": subject})
+                return redirect(subject)
     return render(
         request,
         "clinic/deactivate_person.html",
         {"form": form, "subject": subject, "work": work},
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 

@@ -18,7 +18,8 @@ def test_a_mediator_with_open_cases_is_not_deactivated_before_reassignment(demo:
     page = client.get(reverse("clinic:deactivate_person", args=[mediator.pk])).content.decode()
     assert open_case.number in page and follow_up_case.number in page
     refused = client.post(
-        reverse("clinic:deactivate_person", args=[mediator.pk]), {"reason": "退休"}
+        reverse("clinic:deactivate_person", args=[mediator.pk]),
+        {"reason": "退休", "seen_version": mediator.row_version},
     )
     assert refused.status_code == 400 and user("mediator").is_active
 
@@ -33,5 +34,8 @@ def test_a_mediator_with_open_cases_is_not_deactivated_before_reassignment(demo:
     assert client_for("new.mediator").get(open_case.get_absolute_url()).status_code == 200
     assert client_for("mediator").get(open_case.get_absolute_url()).status_code == 404
 
-    done = client.post(reverse("clinic:deactivate_person", args=[mediator.pk]), {"reason": "退休"})
+    done = client.post(
+        reverse("clinic:deactivate_person", args=[mediator.pk]),
+        {"reason": "退休", "seen_version": user("mediator").row_version},
+    )
     assert done.status_code == 302 and not user("mediator").is_active
