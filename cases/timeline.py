@@ -58,9 +58,9 @@ MASKED: dict[str, Callable[[str], str]] = {
 #: Fields of which only the change is stored, never a value.
 HIDDEN = frozenset({"address", "room"})
 
-#: What is still written on an archived case's timeline: its archiving. Nothing else: an
-#: archived case is read-only.
-ON_ARCHIVED = frozenset({EventKind.ARCHIVED})
+#: What is still written on an archived case's timeline: its archiving, and the destruction
+#: of its file when its retention period ends. Nothing else: an archived case is read-only.
+ON_ARCHIVED = frozenset({EventKind.ARCHIVED, EventKind.PURGED})
 
 #: What an edit changed, as the model holds it: ``{field: (old, new)}``.
 Changes = Mapping[str, tuple[Any, Any]]
