@@ -196,5 +196,5 @@ def consent_ready(case: Case) -> bool:
         Side.APPLICANT in sides
         and Side.RESPONDENT in sides
         and all(p.consent_complete for p in principals)
-        and not agents_without_authority(parties, list(case.attachments.all()))
+        and not agents_without_authority(parties, case.current_attachments)
     )

@@ -42,7 +42,7 @@ def party_checks(context: dict[str, Any], case: Case, parties: list[Party]) -> P
         )
     return PartyChecks(
         wards=[p for p in principals if dispute and p.needs_guardian and not p.consent_complete],
-        unauthorised=agents_without_authority(parties, list(case.attachments.all())),
+        unauthorised=agents_without_authority(parties, case.current_attachments),
         conflicts=[(c, c.earlier.case_id in visible) for c in conflicts],
         principals=principals,
     )

@@ -124,3 +124,34 @@ def test_withdrawing_is_refused_to_an_adviser_twice_and_on_an_archived_case(demo
     response = _withdraw("mediator", other)
     assert response.status_code == 403 and "2026-盘金-009" in response.content.decode()
     assert Attachment.objects.get(pk=other.pk).withdrawn_at is None
+
+
+def test_a_withdrawn_power_of_attorney_no_longer_lets_the_agent_act(demo: None) -> None:
+    case = in_state(State.REGISTERED)
+    applicant = case.parties.get(side="applicant")
+    client = client_for("mediator")
+    client.post(
+        reverse("cases:add_party", args=[case.pk]),
+        {"side": "agent", "represents": applicant.pk, "relation": "律师", "name": "孙律师"},
+    )
+    agent = case.parties.get(side="agent")
+    filed = do_add_attachment(
+        fresh(case),
+        actor=person("mediator"),
+        kind="power_of_attorney",
+        upload=_scan("委托书.png"),
+        original_name="委托书.png",
+        party=agent,
+    )
+    assert "授权委托书尚未存档" not in client.get(case.get_absolute_url()).content.decode()
+
+    assert _withdraw("mediator", filed, "不是本人签字").status_code == 302
+
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "代理人孙律师的授权委托书尚未存档" in page
+    accepted = client.post(
+        reverse("cases:fire_transition", args=[case.pk, "accept"]),
+        {"version": fresh(case).version},
+    )
+    assert accepted.status_code == 400
+    assert fresh(case).state == State.REGISTERED
