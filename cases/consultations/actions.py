@@ -110,7 +110,8 @@ def do_answer_invitation(
 ) -> None:
     """The invited professional accepts (with the proposed times that suit) or declines.
     ``claim``: the answer form's."""
-    _claim(invitee, claim)
+    _lock(invitee)
+    (claim or bump)(invitee)
     available = list(slots) if accepted else []
     invitee.response = InviteResponse.ACCEPTED if accepted else InviteResponse.DECLINED
     invitee.responded_at = timezone.now()
@@ -138,13 +139,11 @@ def do_answer_invitation(
     )
 
 
-def _claim(invitee: ConsultationInvitee, claim: Claim | None) -> None:
-    """Read the invitee afresh under a lock (the meeting fixed meanwhile, say) and claim it
-    for a change."""
+def _lock(invitee: ConsultationInvitee) -> None:
+    """Read the invitee afresh under a lock (the meeting fixed meanwhile, say)."""
     consultation, user = invitee.consultation, invitee.user
     invitee.refresh_from_db(from_queryset=ConsultationInvitee.objects.select_for_update())
     invitee.consultation, invitee.user = consultation, user
-    (claim or bump)(invitee)
 
 
 @transaction.atomic
@@ -208,11 +207,12 @@ def do_record_opinion(
 ) -> None:
     """An invitee's own opinion (观点); one who declined the consultation gives none.
     ``claim``: the opinion form's."""
-    _claim(invitee, claim)
+    _lock(invitee)
     if invitee.response == InviteResponse.DECLINED:
         raise ActionRefused(
             [_("You declined this joint consultation: only those taking part give an opinion.")]
         )
+    (claim or bump)(invitee)
     invitee.opinion = opinion
     invitee.opinion_at = timezone.now()
     invitee.save(update_fields=["opinion", "opinion_at"])

@@ -246,8 +246,8 @@ def do_sign_agreement(
     locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if locked.signed_on is not None:
         raise StaleCase(_("Someone else recorded the signing meanwhile."))
-    (claim or bump)(locked)
     dates.check_signing(locked, signed_on)
+    (claim or bump)(locked)
     locked.signed_on = signed_on
     locked._history_user = actor  # type: ignore[attr-defined]  # simple_history reads it
     locked.save(update_fields=["signed_on"])

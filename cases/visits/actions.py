@@ -176,9 +176,9 @@ def do_schedule_visit(
     appointment refuses the whole visit (``Clash``) and nothing is saved. ``claim``: the
     scheduling form's (a request changed since it was shown is shown again)."""
     locked = VisitRequest.objects.select_for_update().get(pk=request.pk)
-    (claim or bump)(locked)
     if locked.status not in (VisitStatus.SUBMITTED, VisitStatus.SCHEDULED):
         raise StaleCase(_("This request was visited or cancelled meanwhile."))
+    (claim or bump)(locked)
     for assignee in locked.assignees.select_related("commitment"):
         if assignee.commitment is not None:
             do_release_commitment(assignee.commitment)
@@ -247,9 +247,9 @@ def do_cancel_visit(
     request: VisitRequest, *, actor: User, reason: str, claim: Claim | None = None
 ) -> None:
     locked = VisitRequest.objects.select_for_update().get(pk=request.pk)
-    (claim or bump)(locked)
     if locked.status in (VisitStatus.VISITED, VisitStatus.CANCELLED):
         raise StaleCase(_("This request can no longer be cancelled."))
+    (claim or bump)(locked)
     for assignee in locked.assignees.select_related("commitment"):
         if assignee.commitment is not None:
             do_release_commitment(assignee.commitment)
@@ -293,11 +293,11 @@ def do_record_visit_outcome(
     take it from there. The case is registered at the visit (``visited_at``, now by
     default), not when it was typed in. ``claim``: the outcome form's."""
     locked = VisitRequest.objects.select_for_update().get(pk=request.pk)
-    (claim or bump)(locked)
     if locked.status != VisitStatus.SCHEDULED:
         raise StaleCase(_("The outcome of this visit is already recorded."))
     visited_at = visited_at or timezone.now()
     dates.check_visit_outcome(locked, visited_at)
+    (claim or bump)(locked)
     late = (
         _("Entered after the home visit %(reference)s.") % {"reference": locked.reference}
         if timezone.localdate(visited_at) < timezone.localdate()

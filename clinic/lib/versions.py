@@ -191,13 +191,15 @@ def claim_row(
     Call it inside the transaction that saves the change."""
     model = type(record)
     seen_version = record.row_version if version is None else version  # type: ignore[attr-defined]
-    updated = model._default_manager.filter(pk=record.pk, row_version=seen_version).update(
+    rows = model._default_manager.filter(pk=record.pk)
+    # read first (under a lock where the database has one): a claim that loses writes nothing
+    stored = rows.select_for_update().values_list("row_version", flat=True).first()
+    if stored == seen_version and rows.filter(row_version=seen_version).update(
         row_version=F("row_version") + 1
-    )
-    if updated:
+    ):
         record.row_version = seen_version + 1  # type: ignore[attr-defined]
         return
-    current = model._default_manager.filter(pk=record.pk).first()
+    current = rows.first()
     if current is None:
         raise Stale(str(_("This record was removed by someone else.")))
     raise Stale(changes=changes_since(current, seen, reveal=reveal, form=form))
@@ -261,8 +263,8 @@ class RowVersionForm(forms.Form):
     def _unmasked_data(self) -> Any:
         """The sent data with each masked field sent back as shown replaced by the stored
         value (so the field's own checks see the real value)."""
-        if self.record is None or self.reveal or not self.masked:
-            return self.data
+        if self.record is None or not self.record.pk or self.reveal or not self.masked:
+            return self.data  # a new record has nothing stored to keep
         data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict or a dict
         for name in self.masked:
             stored = str(getattr(self.record, name, "") or "")

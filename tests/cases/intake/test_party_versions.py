@@ -16,6 +16,7 @@ from clinic.choices import AuditEvent
 from clinic.lib.masking import mask_id_number, mask_phone
 from clinic.models import AuditEntry
 from tests.cases.factories import registered_dispute, user
+from tests.cases.intake.payloads import register_form
 from tests.clinic.lib.shown import hidden_fields
 from tests.conftest import client_for
 
@@ -122,3 +123,19 @@ def test_a_street_officers_edit_form_never_holds_the_full_id_or_phone(demo: None
     assert "?reveal=1" not in html
     assert street.get(f"{url}?reveal=1").status_code == 403
     assert _reveals(party) == 0
+
+
+def test_the_pages_that_take_residents_personal_data_keep_it_out_of_error_reports(
+    demo: None,
+) -> None:
+    """``sensitive_post_parameters``: an error report (and a log that prints the request)
+    shows stars for the parties' names, ID numbers, phones and addresses."""
+    response = client_for("mediator").post(reverse("cases:register_dispute"), register_form())
+    assert response.status_code == 302
+    hidden = set(getattr(response.wsgi_request, "sensitive_post_parameters", ()))
+    for side in ("applicant", "respondent"):
+        assert {f"{side}-{name}" for name in ("name", "id_number", "phone", "room")} <= hidden
+    shown = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
+    assert shown["applicant-id_number"] == shown["applicant-phone"] == "********************"
+    advice = client_for("mediator").post(reverse("cases:log_advice"), {"phone": "13812345678"})
+    assert set(getattr(advice.wsgi_request, "sensitive_post_parameters", ())) >= {"phone"}

@@ -1,6 +1,6 @@
 """A home-visit request changed by two people at once: the second to send their form gets 409
-and what the first did (scheduled it, recorded its outcome), keeps what they typed, and nothing
-is overwritten."""
+and what the first did (the schedule, field by field; the outcome recorded), keeps what they
+typed, and nothing is overwritten."""
 
 from __future__ import annotations
 
@@ -47,7 +47,9 @@ def test_two_visitors_record_the_outcome_the_second_sees_the_first(demo: None) -
         )
     assert lost.status_code == 409
     page = lost.content.decode()
-    assert "已上门" in _conflict(page)  # the state the first visitor left it in
+    assert "本次上门的结果已经记录。" in page  # what the first visitor did
     assert "另行解答" in page
     stored = VisitRequest.objects.get(pk=visit.pk)
     assert stored.outcome_note == "当场解答"
+    hidden = set(getattr(lost.wsgi_request, "sensitive_post_parameters", ()))
+    assert {"respondent_name", "respondent_phone"} <= hidden
