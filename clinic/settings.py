@@ -11,6 +11,8 @@ One module, driven by environment variables with safe defaults (DEBUG is off unl
 - ``EMAIL_BACKEND``, ``EMAIL_HOST``…: console email by default.
 - ``CLINIC_DATA_DIR``: where the SQLite database and uploaded files live (``var/``).
 - ``CLINIC_FIELD_KEYS``, ``CLINIC_LOOKUP_KEY``: keys for residents' personal data at rest.
+- ``CLINIC_AUDIT_KEY``: the key of the audit log's hash chain (``manage.py verify_audit``).
+- ``CLINIC_BACKUP_KEY_FILE``: the file holding the key backups are sealed with (not a field key).
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "clinic.middleware.PrivacyHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "clinic.middleware.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -95,6 +98,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "clinic.urls"
 WSGI_APPLICATION = "clinic.wsgi.application"
 AUTH_USER_MODEL = "clinic.User"
+# The Django admin shows a record's field history but never reverts it (clinic/admin.py).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 TEMPLATES = [
     {
@@ -226,6 +231,15 @@ LOOKUP_HASH_KEY = (
     os.environ.get("CLINIC_LOOKUP_KEY")
     or hashlib.sha256(f"lookup:{SECRET_KEY}".encode()).hexdigest()
 )
+# The audit log's hash chain (clinic.lib.audit_chain) is keyed: someone who can write the
+# database but does not hold CLINIC_AUDIT_KEY cannot seal a changed entry again. Changing the key
+# makes ``verify_audit`` report every entry sealed under the old one.
+AUDIT_CHAIN_KEY = (
+    os.environ.get("CLINIC_AUDIT_KEY") or hashlib.sha256(f"audit:{SECRET_KEY}".encode()).hexdigest()
+)
+# Backups are sealed under a key of their own, read from this file (``manage.py backup`` and
+# ``restore`` refuse to run without one, or with one of the keys above).
+BACKUP_KEY_FILE = os.environ.get("CLINIC_BACKUP_KEY_FILE", "")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 # The largest request body accepted at all (six 10 MB photos of a home-visit request and the
@@ -258,13 +272,29 @@ MEDIA_URL = "/uploads-are-not-served-directly/"
 CELERY_TASK_ALWAYS_EAGER = not os.environ.get("CELERY_BROKER_URL")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged when it has finished, not when a worker takes it: a worker lost
+# mid-task leaves it to be delivered again (every task is idempotent; clinic/outbox.py).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# An action never waits for a broker that is down: short timeouts, one quick retry, no
+# publish retry; the outbox keeps the task and sends it later. (A worker keeps reconnecting.)
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.2,
+}
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "drain-outbox": {"task": "clinic.tasks.drain_outbox", "schedule": 60.0},
+    "expire-jobs": {"task": "cases.tasks.expire_jobs", "schedule": 60.0},
     "case-reminders": {
         "task": "cases.tasks.send_case_reminders",
         "schedule": crontab(hour=8, minute=0),
@@ -322,9 +352,40 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Logging --------------------------------------------------------------------------------
+# No ID numbers, phones, query strings or POST bodies in any log or error report
+# (clinic.lib.logs): every handler scrubs, and Django's own loggers are given these handlers
+# instead of the defaults (runserver's access log included).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "scrub": {"()": "clinic.lib.logs.ScrubFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["scrub"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["scrub"],
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["require_debug_false", "scrub"],
+        },
+    },
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+DEFAULT_EXCEPTION_REPORTER = "clinic.lib.logs.NoBodyExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "clinic.lib.logs.NoBodyReporterFilter"

@@ -6,14 +6,18 @@ import io
 import os
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.backends.sqlite3 import base as _sqlite3  # noqa: F401 (its operations import it)
+from django.db.backends.sqlite3.operations import DatabaseOperations as SQLiteOperations
 from django.test import Client
 from pytest_django.fixtures import Settings
 
 from clinic.celery import app as celery_app
+from clinic.lib.triggers import REVOKE_PERMITS, grant_permit
 from clinic.models import User
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -51,6 +55,24 @@ def _celery_in_process() -> Iterator[None]:
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_empties_the_append_only_tables() -> Iterator[None]:
+    """Transactional tests and the browser journeys end with Django's flush, which on SQLite is
+    ``DELETE FROM`` every table: the audit log and the case timeline refuse that
+    (``clinic.lib.triggers.append_only_triggers``). In the tests the flush deletes under a
+    ``flush`` permit, granted and revoked in its own transaction; anywhere else it stays
+    refused. (PostgreSQL's flush is TRUNCATE, which row triggers do not see.)"""
+    flush = SQLiteOperations.sql_flush
+
+    def flush_under_permit(self: SQLiteOperations, *args: Any, **kwargs: Any) -> list[str]:
+        statements = flush(self, *args, **kwargs)
+        return [grant_permit("flush"), *statements, REVOKE_PERMITS] if statements else []
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(SQLiteOperations, "sql_flush", flush_under_permit)
+        yield
 
 
 @pytest.fixture(autouse=True)

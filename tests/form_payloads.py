@@ -28,12 +28,12 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 
-from cases.models import Case, ConsultationSlot, Party
+from cases.models import Case, ConsultationInvitee, ConsultationSlot, Party
 from clinic import actions as clinic_actions
 from clinic.forms import PROFILE_FIELDS
-from clinic.lib.stale import fingerprint
 from clinic.management.commands.seed_demo import DEMO_PASSWORD
 from clinic.models import Community, Grid, User
+from scheduling.models import Booking, Seat
 
 NEW_PASSWORD = "Kunming-Panlong-2027-x"  # a made-up password that passes the rules
 
@@ -57,6 +57,21 @@ class Target:
     @property
     def community(self) -> Community:
         return Community.objects.get(name="金江路社区")
+
+    def seen(self, key: str) -> dict[str, Any]:
+        """The hidden version a form about the object ``key`` carries (a party, an agreement,
+        a follow-up, a visit …: ``clinic.lib.versions.RowVersionForm``), as its page would
+        show it now."""
+        return seen_version(self.objects[key])
+
+
+def seen_version(record: Any) -> dict[str, Any]:
+    """``{"seen_version": …}`` of ``record`` as stored now (nothing for no record): what a
+    form about it carries hidden, for the tests that post such a form themselves."""
+    if record is None:
+        return {}
+    stored = type(record)._default_manager.values_list("row_version", flat=True)
+    return {"seen_version": stored.get(pk=record.pk)}
 
 
 @dataclass
@@ -102,6 +117,19 @@ def _versioned(**data: Any) -> Callable[[Target], dict[str, Any]]:
     return lambda t: {"version": t.version(), **data}
 
 
+def _seen(key: str, **data: Any) -> Payload:
+    """A form that carries the version of the request's object ``key`` (a booking's form, its
+    seat's)."""
+
+    def payload(t: Target) -> list[Send]:
+        record = t.objects[key]
+        if isinstance(record, Booking):
+            record = Seat(pk=record.seat_id)
+        return [Send(seen_version(record) | data)]
+
+    return payload
+
+
 def _party(side: str, prefix: str = "", *, with_consent: bool = True) -> dict[str, Any]:
     p = f"{prefix}-" if prefix else ""
     data = {
@@ -144,7 +172,7 @@ def _agreement_fields() -> dict[str, Any]:
 
 def _person_fields(person: User) -> dict[str, Any]:
     data = {f: getattr(person, f) or "" for f in PROFILE_FIELDS}
-    return data | {"organisation": "金江路社区人民调解委员会", "fingerprint": ""}
+    return data | {"organisation": "金江路社区人民调解委员会"}
 
 
 # --- the sign-in, the account and the language ------------------------------------------------
@@ -202,7 +230,7 @@ def _add_person(t: Target) -> list[Send]:
 def _edit_person(t: Target) -> list[Send]:
     person = User.objects.get(pk=t.objects["person"].pk)
     data = _person_fields(person)
-    data["fingerprint"] = fingerprint(person, PROFILE_FIELDS)
+    data["seen_version"] = person.row_version
     return [Send(data)]
 
 
@@ -295,7 +323,7 @@ def _upload_attachment(t: Target) -> list[Send]:
 def _edit_party(t: Target) -> list[Send]:
     party = t.objects["party"]
     party.refresh_from_db()
-    data = {
+    data = t.seen("party") | {
         "side": party.side,
         "name": party.name,
         "gender": party.gender,
@@ -324,7 +352,8 @@ def _correct_agreement(t: Target) -> list[Send]:
 def _update_confirmation(t: Target) -> list[Send]:
     return [
         Send(
-            {
+            t.seen("signed")
+            | {
                 "confirmation": "applied",
                 "confirmation_court": "盘龙区人民法院",
                 "confirmation_reference": "",
@@ -341,10 +370,16 @@ def _consultation(t: Target) -> list[Send]:
             "pk", flat=True
         )
     )
+    invitee = ConsultationInvitee.objects.filter(
+        consultation=t.objects["consultation"], user__username=t.role or ""
+    ).first()
     return [
-        Send({"answer": "accepted", "slots": slots}, label="answer"),
-        Send({"opinion": "建议按实际损失赔偿"}, label="opinion"),
-        Send({"slot": slots[0] if slots else ""}, label="meeting"),
+        Send(seen_version(invitee) | {"answer": "accepted", "slots": slots}, label="answer"),
+        Send(seen_version(invitee) | {"opinion": "建议按实际损失赔偿"}, label="opinion"),
+        Send(
+            t.seen("consultation") | {"slot": slots[0] if slots else ""},
+            label="meeting",
+        ),
     ]
 
 
@@ -378,7 +413,8 @@ def _schedule_visit(t: Target) -> list[Send]:
     lawyer = User.objects.get(username="lawyer")
     return [
         Send(
-            {
+            t.seen("visit")
+            | {
                 "day": _day(9),
                 "starts": "10:00",
                 "ends": "11:00",
@@ -407,8 +443,9 @@ def _add_leave(t: Target) -> list[Send]:
 def _assign_seat(t: Target) -> list[Send]:
     from scheduling.actions.bookings import free_people_for  # noqa: PLC0415
 
-    free = free_people_for(t.objects["seat"])
-    return [Send({"person": free[0].pk if free else ""})]
+    seat = t.objects["seat"]
+    free = free_people_for(seat)
+    return [Send({"person": free[0].pk if free else ""} | seen_version(seat))]
 
 
 def _suggest_roster(t: Target) -> list[Send]:
@@ -490,9 +527,9 @@ VALID: dict[str, Payload] = {
     "clinic:grant_role": lambda t: [
         Send({"role": "lawyer", "region": f"community:{t.community.pk}"})
     ],
-    "clinic:deactivate_person": _one(reason="调离本社区"),
+    "clinic:deactivate_person": _seen("person", reason="调离本社区"),
     "clinic:reactivate_person": _one(),
-    "clinic:end_role": _one(reason="网格调整"),
+    "clinic:end_role": _seen("membership", reason="网格调整"),
     "clinic:save_holiday": lambda t: [
         Send({"date": _day(40), "kind": "holiday", "name": "地方节日", "works_as": ""})
     ],
@@ -519,6 +556,7 @@ VALID: dict[str, Payload] = {
     "cases:new_agreement": lambda t: [Send(_agreement_fields())],
     "cases:add_advice": lambda t: [Send({"role": "lawyer", "text": "可依据民法典相邻关系处理"})],
     "cases:upload_attachment": _upload_attachment,
+    "cases:withdraw_attachment": _one(reason="上传到了错误的案件"),
     "cases:fire_transition": lambda t: [
         Send(payload(t), label=name, kwargs={"name": name})
         for name, payload in TRANSITION_VALID.items()
@@ -545,49 +583,66 @@ VALID: dict[str, Payload] = {
     ),
     "cases:retire_common_answer": _one(),
     "cases:party_authority": _party_authority,
-    "cases:edit_agreement": lambda t: [Send(_agreement_fields())],
-    "cases:sign_agreement": lambda t: [Send({"signed_on": timezone.localdate().isoformat()})],
+    "cases:edit_agreement": lambda t: [Send(t.seen("agreement") | _agreement_fields())],
+    "cases:sign_agreement": lambda t: [
+        Send(t.seen("agreement") | {"signed_on": timezone.localdate().isoformat()})
+    ],
     "cases:correct_agreement": _correct_agreement,
     "cases:add_performance_item": lambda t: [
         Send({"description": "第一期赔偿款", "amount": "400.00", "due_on": _day(20)})
     ],
     "cases:update_confirmation": _update_confirmation,
-    "cases:record_follow_up": _one(
-        method="phone", performance="full", satisfaction="5", findings="已按约移机", new_risk=""
-    ),
+    "cases:record_follow_up": lambda t: [
+        Send(
+            t.seen("follow_up")
+            | {
+                "method": "phone",
+                "performance": "full",
+                "satisfaction": "5",
+                "findings": "已按约移机",
+                "new_risk": "",
+            }
+        )
+    ],
     "cases:schedule_follow_up": lambda t: [
-        Send({"starts_at": _local(_when(8, 10)), "hours": "1", "place": "当事人家中"})
+        Send(
+            t.seen("follow_up")
+            | {"starts_at": _local(_when(8, 10)), "hours": "1", "place": "当事人家中"}
+        )
     ],
     "cases:consultation": _consultation,
     "cases:file_report": lambda t: [Send({}, query=_statistics_query(t))],
     "cases:request_case_export": lambda t: [Send({"format": "csv"}, query=_statistics_query(t))],
     "cases:request_visit": _request_visit,
     "cases:schedule_visit": _schedule_visit,
-    "cases:cancel_visit": _one(note="居民已自行和解"),
-    "cases:visit_outcome": _one(
-        outcome="advice", note="上门了解情况", answer="告知赡养义务及起诉途径"
-    ),
+    "cases:cancel_visit": lambda t: [Send(t.seen("visit") | {"note": "居民已自行和解"})],
+    "cases:visit_outcome": lambda t: [
+        Send(
+            t.seen("visit")
+            | {"outcome": "advice", "note": "上门了解情况", "answer": "告知赡养义务及起诉途径"}
+        )
+    ],
     "cases:reassign_person": lambda t: [Send({"to": User.objects.get(username="mediator").pk})],
     # the roster
     "scheduling:add_leave": _add_leave,
-    "scheduling:cancel_leave": _one(),
+    "scheduling:cancel_leave": _seen("leave"),
     "scheduling:feed_settings": _one(),
     "scheduling:suggest_roster": _suggest_roster,
-    "scheduling:cancel_session": _one(reason="场地维修"),
+    "scheduling:cancel_session": _seen("session", reason="场地维修"),
     "scheduling:book_seat": _one(),
     "scheduling:assign_seat": _assign_seat,
-    "scheduling:undo_check_out": _one(),
+    "scheduling:undo_check_out": _seen("booking"),
     # a statement is confirmed once its month is over: last month's
     "scheduling:confirm_duty_statement": lambda t: [
         Send(
             {"period": (timezone.localdate().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")}
         )
     ],
-    "scheduling:cancel_booking": _one(reason="临时开庭"),
+    "scheduling:cancel_booking": _seen("booking", reason="临时开庭"),
     "scheduling:offer_swap": _one(),
     "scheduling:take_swap": _one(),
-    "scheduling:check_in": _one(),
-    "scheduling:mark_attendance": _one(attendance="present"),
+    "scheduling:check_in": _seen("booking"),
+    "scheduling:mark_attendance": _seen("booking", attendance="present"),
     "scheduling:toggle_pattern": _one(),
     "scheduling:clinic_settings": _clinic_settings,
     "scheduling:add_session": _add_session,

@@ -204,6 +204,7 @@ TABLE: dict[str, Rule] = {
     "cases:add_performance_item": R("agreement", own=MANAGERS, own_403={"lawyer"}),
     "cases:update_confirmation": R("signed_agreement", own=MANAGERS),
     "cases:download_attachment": R("attachment", own=SEEN_CASE),
+    "cases:withdraw_attachment": R("attachment", own=MANAGERS, own_403={"lawyer"}),
     "cases:record_follow_up": R(
         "follow_up",
         own=MANAGERS | {"gridworker"},
