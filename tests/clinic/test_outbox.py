@@ -4,12 +4,7 @@ not finished after ten minutes is sent again (clinic.outbox)."""
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -27,7 +22,8 @@ from clinic import outbox
 from clinic.celery import app as celery_app
 from clinic.models import OutboxMessage
 from tests.cases.factories import in_state
-from tests.conftest import IN_CI, client_for
+from tests.conftest import client_for
+from tests.redis_server import RedisServer
 
 
 def _reset_pools() -> None:
@@ -175,79 +171,9 @@ def test_a_task_done_before_its_hand_off_is_recorded_stays_done(
 # --- A real Redis stopped and restarted around an action ------------------------------------
 
 
-class RedisServer:
-    """A private redis-server on a free port, with an append-only file so a restart keeps
-    what was queued (as a production broker should be configured)."""
-
-    def __init__(self, directory: Path) -> None:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            message = "redis-server is not installed (Debian package redis-server)"
-            if IN_CI:
-                pytest.fail(message)
-            pytest.skip(message)
-        self.binary = binary
-        self.directory = directory
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                self.binary,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--dir",
-                str(self.directory),
-                "--appendonly",
-                "yes",
-                "--save",
-                "",
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            if self.command("PING") == "+PONG":
-                return
-            time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        assert self.process is not None
-        self.process.terminate()
-        self.process.wait(timeout=10)
-
-    def command(self, *words: str) -> str:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as conn:
-                conn.sendall((" ".join(words) + "\r\n").encode())
-                return conn.recv(1 << 20).decode().split("\r\n")[0]
-        except OSError:
-            return ""
-
-    def queued(self) -> list[dict[str, Any]]:
-        """The task messages waiting in the default queue, oldest first."""
-        length = int(self.command("LLEN", "celery").lstrip(":") or 0)
-        messages = []
-        for index in range(length):
-            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as conn:
-                conn.sendall(f"LINDEX celery {-1 - index}\r\n".encode())
-                data = b""
-                while not data.endswith(b"\r\n") or data.count(b"\r\n") < 2:
-                    data += conn.recv(1 << 20)
-            messages.append(json.loads(data.split(b"\r\n", 1)[1].rsplit(b"\r\n", 1)[0]))
-        return messages
-
-
 @pytest.fixture
 def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path)
+    server = RedisServer(tmp_path, persistent=True)
     server.start()
     yield server
     if server.process and server.process.poll() is None:
