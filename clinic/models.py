@@ -98,8 +98,9 @@ class User(Versioned, AbstractUser):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Saving a person already stored never writes back the columns the database keeps
-        (``KEPT_BY_DATABASE``): an object read before a role ended or a notification arrived
-        would otherwise put the old stamp, or a wrong count, back."""
+        (``KEPT_BY_DATABASE``) nor the edit version (as ``Versioned.save``): an object read
+        before a role ended or a notification arrived would otherwise put the old stamp, a
+        wrong count, or an earlier version back."""
         if (
             not self._state.adding
             and kwargs.get("update_fields") is None
@@ -108,7 +109,7 @@ class User(Versioned, AbstractUser):
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name not in KEPT_BY_DATABASE
+                if not field.primary_key and field.name not in (*KEPT_BY_DATABASE, "row_version")
             ]
         super().save(*args, **kwargs)
 

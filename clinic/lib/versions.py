@@ -73,6 +73,18 @@ class Versioned(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A full save of a stored row writes every field but the version: only ``claim_row``
+        and ``bump`` move it, so a save from a copy loaded earlier cannot put it back."""
+        whole = not args and kwargs.get("update_fields") is None
+        if not self._state.adding and whole and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "row_version"
+            ]
+        super().save(*args, **kwargs)
+
 
 @dataclass(frozen=True)
 class Change:

@@ -13,8 +13,9 @@ from django.db import transaction
 
 from cases.models import Party
 from clinic.lib.masking import mask_phone
-from clinic.lib.versions import RowVersionForm, Stale, claim_row, mask_room, snapshot
+from clinic.lib.versions import RowVersionForm, Stale, bump, claim_row, mask_room, snapshot
 from tests.cases.factories import registered_dispute
+from tests.conftest import person
 
 
 class PhoneForm(RowVersionForm):
@@ -139,3 +140,26 @@ def test_a_removed_record_is_said_to_be_removed(party: Party) -> None:
 def test_a_room_is_masked_whole() -> None:
     assert mask_room("1 单元 302") == "********"
     assert mask_room("") == ""
+
+
+def test_a_full_save_of_an_earlier_copy_does_not_put_the_version_back(demo: None) -> None:
+    """A password change saves the whole person: a profile edit claimed meanwhile still
+    makes the other open form stale."""
+    loaded = person("mediator")
+    stored = person("mediator")
+    bump(stored)
+    loaded.first_name = "丽萍"
+    loaded.save()
+    loaded.refresh_from_db()
+    assert loaded.row_version == stored.row_version
+    assert loaded.first_name == "丽萍"
+
+
+def test_a_party_saved_from_an_earlier_copy_keeps_the_version_it_has_now(demo: None) -> None:
+    case = registered_dispute()
+    loaded = case.parties.get(side="applicant")
+    bump(case.parties.get(side="applicant"))
+    loaded.room = "3-201"
+    loaded.save()
+    stored = case.parties.get(side="applicant")
+    assert stored.row_version == 2 and stored.room == "3-201"
