@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0024_job_deadlines"),
+        ("cases", "0023_timeline_append_only"),
         ("clinic", "0016_retention_periods"),
     ]
 
