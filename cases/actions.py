@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
@@ -177,7 +177,9 @@ def do_reassign_open_work(person: User, *, actor: User, to: User) -> int:
     for follow_up in FollowUp.objects.filter(assignee=person, done_at__isnull=True).select_related(
         "case"
     ):
-        FollowUp.objects.filter(pk=follow_up.pk).update(assignee=to)
+        FollowUp.objects.filter(pk=follow_up.pk).update(
+            assignee=to, row_version=F("row_version") + 1
+        )
         cases.setdefault(follow_up.case_id, follow_up.case)
         follow_ups[follow_up.case_id] += 1
     for case in Case.objects.open().filter(

@@ -3,7 +3,7 @@ whether it concludes or the case is settled or ended while it is open."""
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from cases.models import CaseEvent, JointConsultation
@@ -36,4 +36,4 @@ def release_meeting(consultation: JointConsultation | None) -> None:
     )
     for commitment in theirs.order_by("person_id"):
         do_release_commitment(commitment)
-    invitees.update(commitment=None)
+    invitees.update(commitment=None, row_version=F("row_version") + 1)

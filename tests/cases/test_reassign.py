@@ -27,10 +27,14 @@ def test_a_mediator_with_open_cases_is_not_deactivated_before_reassignment(demo:
     do_grant_role(
         successor, role="mediator", region=Community.objects.get(name="金江路社区"), actor=None
     )
+    handed = FollowUp.objects.get(case=follow_up_case, done_at__isnull=True)
     moved = client.post(reverse("cases:reassign_person", args=[mediator.pk]), {"to": successor.pk})
     assert moved.status_code == 302
     assert fresh(open_case).mediator == successor
-    assert FollowUp.objects.get(case=follow_up_case, done_at__isnull=True).assignee == successor
+    follow_up = FollowUp.objects.get(pk=handed.pk)
+    assert follow_up.assignee == successor
+    # a page of the follow-up opened before the hand-over is out of date
+    assert follow_up.row_version == handed.row_version + 1
     assert client_for("new.mediator").get(open_case.get_absolute_url()).status_code == 200
     assert client_for("mediator").get(open_case.get_absolute_url()).status_code == 404
 

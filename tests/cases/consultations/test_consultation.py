@@ -208,11 +208,15 @@ def test_ending_the_case_during_a_consultation_releases_the_meeting(demo: None) 
     """A dispute withdrawn while its consultation is open: the meeting leaves every calendar,
     as it does when the consultation concludes."""
     case = in_state(State.SIT_IN)
-    _answered_and_fixed(case)
+    consultation, _slot = _answered_and_fixed(case)
     assert Commitment.objects.active().filter(kind="meeting").count() == 3
+    versions = dict(consultation.invitees.values_list("pk", "row_version"))
     response = client_for("mediator").post(
         reverse("cases:fire_transition", args=[case.pk, "terminate"]),
         {"version": fresh(case).version, "outcome": "withdrawn", "note": "申请人撤回调解申请"},
     )
     assert response.status_code == 302 and fresh(case).state == State.CLOSED
     assert not Commitment.objects.active().filter(kind="meeting").exists()
+    # an invitee's answer page opened before is out of date
+    after = dict(consultation.invitees.values_list("pk", "row_version"))
+    assert all(after[pk] > seen for pk, seen in versions.items())
