@@ -48,17 +48,13 @@ from clinic.access import AuthenticatedHttpRequest
 from clinic.audit import record as audit
 from clinic.choices import AuditEvent
 from clinic.lib.masking import mask_id_number, mask_phone
-from clinic.lib.versions import Stale
+from clinic.lib.versions import RowVersionForm, Stale, say_stale
 from scheduling.actions import Clash
 
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
 
 STALE = gettext_lazy("This case was updated by someone else, please reload it.")
-RECORD_STALE = gettext_lazy(
-    "Someone else saved this record while you were editing it. What you typed is below; "
-    "what they changed is listed. Send again to keep yours."
-)
 
 T = TypeVar("T")
 
@@ -103,12 +99,18 @@ def submit(
     if request.method != "POST":
         return Submitted()
     if not form.is_valid():
+        # a form that fails only because its record changed meanwhile (a choice no longer
+        # offered) is told what changed, as a lost save is
+        outdated = form.outdated() if isinstance(form, RowVersionForm) else None
+        if outdated is not None:
+            say_stale(form, outdated)
+            return Submitted(status=409)
         return Submitted(status=400)
     try:
         result = action(form.cleaned_data)
     except Stale as error:
-        if getattr(form, "conflict", None):
-            form.add_error(None, error.message or RECORD_STALE)
+        if isinstance(form, RowVersionForm):
+            say_stale(form, error)
         else:
             form.add_error(None, stale or error.message or STALE)
         return Submitted(status=409)

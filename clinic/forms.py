@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.validators import MaxLengthValidator
-from django.db import models
-from django.http import QueryDict
-from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from clinic import access
 from clinic.choices import ROLE_LEVELS, AuditEvent, AuditResult, DayKind, Level, Role
 from clinic.lib import limits
 from clinic.lib.inputs import NameInput, PhoneField
-from clinic.lib.masking import mask_phone
-from clinic.lib.versions import PERSONAL, Change, RowVersionForm, Stale
+from clinic.lib.versions import RowVersionForm
 from clinic.models import WEEKDAYS, Community, District, Grid, Membership, Street, User
 
 PROFILE_FIELDS = [
@@ -32,98 +25,6 @@ PROFILE_FIELDS = [
     "specialism",
     "qualification_no",
 ]
-
-#: The 409 of a form whose record someone else saved meanwhile: what they changed is listed.
-RECORD_STALE = _(
-    "Someone else saved this record while you were editing it. What you typed is below; "
-    "what they changed is listed. Send again to keep yours."
-)
-#: The same, when none of the fields the page showed changed (a step taken without a form).
-RECORD_CHANGED = _(
-    "Someone else changed this record while you were looking at it. Check it as it is now "
-    "and send again to go ahead."
-)
-
-
-class VersionedForm(RowVersionForm):
-    """A form of the people and roster pages that carries its record's version
-    (``clinic.lib.versions``). On a loss the other person's changes read as on the pages:
-    labels capitalised, times in local time."""
-
-    #: Labels of tracked names that are neither a field of the form nor of the record.
-    labels: dict[str, Any] = {}
-
-    def full_clean(self) -> None:
-        """The hidden fields' errors (a page without its version) are said above the form,
-        where the person sees them."""
-        super().full_clean()
-        errors = self.errors
-        for name in ("seen_version", "seen_values"):
-            for error in errors.pop(name, []):
-                errors.setdefault(NON_FIELD_ERRORS, self.error_class(error_class="nonfield"))
-                errors[NON_FIELD_ERRORS].append(error)
-
-    def claim(self, record: models.Model | None = None, *, reveal: bool | None = None) -> None:
-        """``RowVersionForm.claim``; on a loss the changes are reworded, and a personal field
-        sent back as shown (masked) shows the current value masked, so that sending the form
-        again keeps it."""
-        record = record if record is not None else self.record
-        try:
-            super().claim(record, reveal=reveal)
-        except Stale as stale:
-            current = type(record)._default_manager.filter(pk=record.pk).first()  # type: ignore[union-attr]
-            if current is not None:
-                self.conflict = [self.reworded(current, change) for change in self.conflict]
-                stale.changes = self.conflict
-                self._remask(current)
-            raise
-
-    def _remask(self, current: models.Model) -> None:
-        if self.reveal or not self.masked or not self.is_bound:
-            return
-        data = cast(QueryDict, self.data).copy()  # bound to the request's POST
-        for name in self.masked:
-            key, stored = self.add_prefix(name), str(getattr(current, name, "") or "")
-            if "*" in str(data.get(key, "")):  # shown masked and sent back: not typed
-                data[key] = PERSONAL.get(name, mask_phone)(stored) if stored else ""
-        self.data = data
-
-    def outdated(self) -> Stale | None:
-        """For a form that did not validate: the ``Stale`` to answer with when the record
-        changed since the page was shown (the choices it offered, or the masked value it
-        showed, may be gone with that change), else None."""
-        seen = self.cleaned_data.get("seen_version") if hasattr(self, "cleaned_data") else None
-        record = self.record
-        if seen is None or record is None:
-            return None
-        current = type(record)._default_manager.filter(pk=record.pk).first()
-        if current is not None and getattr(current, "row_version", None) == seen:
-            return None
-        sent = {name: str(self.data.get(self.add_prefix(name), "")) for name in self.masked}
-        try:
-            self.claim(record)  # refused: the version moved on (it never goes back)
-        except Stale as stale:
-            for name, value in sent.items():
-                if "*" in value:  # shown masked, sent back: its value changed, it was not typed
-                    self.errors.pop(name, None)
-            return stale
-        return None  # pragma: no cover
-
-    def reworded(self, current: models.Model, change: Change) -> Change:
-        """``change`` in the page's words; a subclass words its own values."""
-        label = capfirst(str(self.labels.get(change.field, change.label)))
-        value = getattr(current, change.field, None)
-        if isinstance(value, datetime):
-            return Change(change.field, label, f"{timezone.localtime(value):%Y-%m-%d %H:%M}")
-        return Change(change.field, label, change.value)
-
-
-def say_stale(form: forms.Form, stale: Stale) -> None:
-    """Tell the person whose save lost to someone else's (answered 409): the form keeps what
-    they typed; ``_form_errors.html`` lists the other person's changes."""
-    form.add_error(
-        None, stale.message or (RECORD_STALE if getattr(form, "conflict", None) else RECORD_CHANGED)
-    )
 
 
 def region_key(region: District | Street | Community | Grid) -> str:
@@ -256,7 +157,7 @@ class PersonCreateForm(RegionRoleFields):
         return data
 
 
-class PersonForm(VersionedForm, forms.ModelForm):
+class PersonForm(RowVersionForm, forms.ModelForm):
     """A person's profile. The phone is shown masked; sent back as shown, it is kept."""
 
     phone = PhoneField(label=_("Phone"), required=False)
@@ -272,7 +173,7 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=limits.LINE)
 
 
-class DeactivateForm(VersionedForm, ReasonForm):
+class DeactivateForm(RowVersionForm, ReasonForm):
     """Deactivating a person, with the version of the person the page showed."""
 
     tracked = ("is_active", *PROFILE_FIELDS)
@@ -281,7 +182,7 @@ class DeactivateForm(VersionedForm, ReasonForm):
         super().__init__(*args, record=person, **kwargs)
 
 
-class EndRoleForm(VersionedForm, ReasonForm):
+class EndRoleForm(RowVersionForm, ReasonForm):
     """Ending a role, with the version of the role the page showed."""
 
     tracked = ("ended_at", "end_reason", "ended_by")

@@ -45,10 +45,9 @@ from clinic.forms import (
     PersonForm,
     SignInForm,
     YearForm,
-    say_stale,
 )
 from clinic.lib.export import safe_cell
-from clinic.lib.versions import Stale
+from clinic.lib.versions import Stale, say_stale
 from clinic.models import (
     AuditEntry,
     Clinic,

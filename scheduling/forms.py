@@ -12,10 +12,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clinic.forms import VersionedForm
 from clinic.lib import limits
 from clinic.lib.inputs import DecimalInput, MonthInput, WholeNumberInput
-from clinic.lib.versions import Change
+from clinic.lib.versions import Change, RowVersionForm
 from clinic.models import Clinic, Street, User
 from scheduling.choices import Attendance, SessionKind
 from scheduling.models import Booking, ClinicSession, Leave, RosterSettings, Seat, WeeklyPattern
@@ -128,7 +127,7 @@ class ReasonForm(forms.Form):
 # --- Forms that change a session, a seat or a leave: each carries the record's version -------
 
 
-class CancelSessionForm(VersionedForm, ReasonForm):
+class CancelSessionForm(RowVersionForm, ReasonForm):
     """Cancelling a session as the page showed it (its time, place, status and note)."""
 
     tracked = ("status", "starts_at", "ends_at", "place", "note")
@@ -137,12 +136,12 @@ class CancelSessionForm(VersionedForm, ReasonForm):
         super().__init__(*args, record=session, **kwargs)
 
 
-class SeatForm(VersionedForm):
+class SeatForm(RowVersionForm):
     """A change to a seat as the page showed it: who holds it, their check-in and check-out,
     their attendance. The bare form is a button (checking in or out, undoing a check-out)."""
 
     tracked = ("held_by", "holder_checked_in", "holder_checked_out", "holder_attendance")
-    labels = {
+    change_labels = {
         "held_by": Booking._meta.get_field("person").verbose_name,
         "holder_checked_in": Booking._meta.get_field("checked_in_at").verbose_name,
         "holder_checked_out": Booking._meta.get_field("checked_out_at").verbose_name,
@@ -184,7 +183,7 @@ class LeaveForm(forms.Form):
         return data
 
 
-class CancelLeaveForm(VersionedForm):
+class CancelLeaveForm(RowVersionForm):
     """Removing a leave as the page showed it."""
 
     tracked = ("starts_at", "ends_at", "reason")

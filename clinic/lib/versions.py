@@ -28,10 +28,12 @@ from typing import Any
 
 from django import forms
 from django.core import signing
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from clinic.lib.masking import mask_id_number, mask_phone
@@ -95,6 +97,18 @@ class Change:
     value: str
 
 
+#: The 409 of a form whose record someone else saved meanwhile: what they changed is listed.
+RECORD_STALE = _(
+    "Someone else saved this record while you were editing it. What you typed is below; "
+    "what they changed is listed. Send again to keep yours."
+)
+#: The same, when none of the fields the page showed changed (a step taken without a form).
+RECORD_CHANGED = _(
+    "Someone else changed this record while you were looking at it. Check it as it is now "
+    "and send again to go ahead."
+)
+
+
 class Stale(Exception):
     """Someone else saved the record since the form was shown. ``message``, when given, says
     what happened in the person's words; ``changes`` says what the other person changed."""
@@ -103,6 +117,14 @@ class Stale(Exception):
         super().__init__(message or "stale")
         self.message = message
         self.changes = list(changes)
+
+
+def say_stale(form: forms.BaseForm, stale: Stale) -> None:
+    """Tell the person whose save lost to someone else's (answered 409): the form keeps what
+    they typed; ``_form_errors.html`` lists the other person's changes."""
+    form.add_error(
+        None, stale.message or (RECORD_STALE if getattr(form, "conflict", None) else RECORD_CHANGED)
+    )
 
 
 def _digest(value: Any) -> str:
@@ -166,10 +188,15 @@ def shown(record: models.Model, name: str, *, reveal: bool) -> str:
 
 
 def label_of(record: models.Model, name: str, form: forms.BaseForm | None = None) -> str:
+    """The label of ``name`` as the page says it: the form's own words (its field's label, or
+    ``change_labels``), else the model field's, capitalised."""
+    labels = getattr(form, "change_labels", {}) if form is not None else {}
+    if name in labels:
+        return capfirst(str(labels[name]))
     if form is not None and name in form.fields and form.fields[name].label:
-        return str(form.fields[name].label)
+        return capfirst(str(form.fields[name].label))
     try:
-        return str(getattr(record._meta.get_field(name), "verbose_name", name))
+        return capfirst(str(getattr(record._meta.get_field(name), "verbose_name", name)))
     except Exception:
         return name
 
@@ -243,6 +270,8 @@ class RowVersionForm(forms.Form):
 
     tracked: tuple[str, ...] = ()
     masked: tuple[str, ...] = ()
+    #: Labels of tracked names that are neither a field of the form nor of the record.
+    change_labels: dict[str, Any] = {}
 
     def __init__(
         self, *args: Any, record: models.Model | None = None, reveal: bool = False, **kwargs: Any
@@ -295,6 +324,39 @@ class RowVersionForm(forms.Form):
             super().full_clean()
         finally:
             self.data = sent  # shown again as sent: masked
+        # the hidden fields' errors (a page without its version) are said above the form,
+        # where the person sees them
+        if self.is_bound:
+            errors = self.errors
+            for name in ("seen_version", "seen_values"):
+                for error in errors.pop(name, []):
+                    errors.setdefault(NON_FIELD_ERRORS, self.error_class(error_class="nonfield"))
+                    errors[NON_FIELD_ERRORS].append(error)
+
+    def reworded(self, current: models.Model, change: Change) -> Change:
+        """``change`` in the page's words; a form words its own values by overriding it."""
+        return change
+
+    def outdated(self) -> Stale | None:
+        """For a form that did not validate: the ``Stale`` to answer with when the record
+        changed since the page was shown (the choices it offered, or the masked value it
+        showed, may be gone with that change), else None."""
+        seen = self.cleaned_data.get("seen_version") if hasattr(self, "cleaned_data") else None
+        record = self.record
+        if seen is None or record is None:
+            return None
+        current = type(record)._default_manager.filter(pk=record.pk).first()
+        if current is not None and getattr(current, "row_version", None) == seen:
+            return None
+        sent = {name: str(self.data.get(self.add_prefix(name), "")) for name in self.masked}
+        try:
+            self.claim(record)  # refused: the version moved on (it never goes back)
+        except Stale as stale:
+            for name, value in sent.items():
+                if "*" in value:  # shown masked, sent back: its value changed, it was not typed
+                    self.errors.pop(name, None)
+            return stale
+        return None  # pragma: no cover
 
     def claim(self, record: models.Model | None = None, *, reveal: bool | None = None) -> None:
         """``claim_row`` with this form's version and snapshot; on a loss the form keeps what
@@ -311,8 +373,10 @@ class RowVersionForm(forms.Form):
                 form=self,
             )
         except Stale as stale:
-            self.conflict = stale.changes
             current = type(record)._default_manager.filter(pk=record.pk).first()
+            if current is not None:
+                stale.changes = [self.reworded(current, change) for change in stale.changes]
+            self.conflict = stale.changes
             if current is not None and self.is_bound:
                 data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict or a dict
                 data[self.add_prefix("seen_version")] = current.row_version  # type: ignore[union-attr]

@@ -14,8 +14,7 @@ from django.views.decorators.http import require_POST
 
 from clinic import access as clinic_access
 from clinic.access import AuthenticatedHttpRequest, NotPermitted, NotVisible
-from clinic.forms import say_stale
-from clinic.lib.versions import Stale
+from clinic.lib.versions import Stale, say_stale
 from scheduling import access, forms
 from scheduling.actions.bookings import (
     BookingRefused,

@@ -10,8 +10,7 @@ from django.views.decorators.http import require_POST
 
 from clinic import access as clinic_access
 from clinic.access import AuthenticatedHttpRequest, NotPermitted, NotVisible
-from clinic.forms import say_stale
-from clinic.lib.versions import Stale
+from clinic.lib.versions import Stale, say_stale
 from scheduling import forms
 from scheduling.actions.commitments import Clash
 from scheduling.actions.leave import do_cancel_leave, do_record_leave

@@ -123,7 +123,12 @@ def test_a_form_without_its_version_is_refused_and_a_forged_snapshot_lists_nothi
     party: Party,
 ) -> None:
     form = PhoneForm({"phone": "", "address": ""}, record=party)
-    assert not form.is_valid() and "seen_version" in form.errors
+    assert not form.is_valid()
+    # said above the form, where the person sees it (not at the hidden field)
+    assert "seen_version" not in form.errors
+    assert [str(e) for e in form.non_field_errors()] == [
+        str(form.fields["seen_version"].error_messages["required"])
+    ]
     Party.objects.filter(pk=party.pk).update(row_version=party.row_version + 1, address="别处")
     with pytest.raises(Stale) as lost:
         claim_row(Party.objects.get(pk=party.pk), party.row_version, seen="forged:value")
