@@ -27,6 +27,21 @@ def check_personal_data_keys(app_configs: Any, **kwargs: Any) -> list[Warning]:
     ]
 
 
+@register(Tags.security, deploy=True)
+def check_audit_key(app_configs: Any, **kwargs: Any) -> list[Warning]:
+    if os.environ.get("CLINIC_AUDIT_KEY"):
+        return []
+    return [
+        Warning(
+            "CLINIC_AUDIT_KEY not set: the audit log's chain is sealed with a key derived from "
+            "the secret key, which whoever holds the settings also holds.",
+            hint="Generate a key (see README, append-only) and keep it apart from the database "
+            "and its backups; verify_audit needs it.",
+            id="clinic.W002",
+        )
+    ]
+
+
 def stale_catalogues(locale_paths: list[Path]) -> list[str]:
     """The ``.po`` catalogues whose compiled ``.mo`` is missing or older than they are."""
     stale = []

@@ -93,6 +93,7 @@ def test_the_deployment_checks_pass_in_the_production_configuration(tmp_path: Pa
         "DJANGO_DEBUG": "0",
         "CLINIC_FIELD_KEYS": Fernet.generate_key().decode(),
         "CLINIC_LOOKUP_KEY": "a-lookup-key-" + "k9" * 20,
+        "CLINIC_AUDIT_KEY": "an-audit-key-" + "q4" * 20,
         "CLINIC_DATA_DIR": str(tmp_path),
     }
     env.pop("DJANGO_SECURE_COOKIES", None)

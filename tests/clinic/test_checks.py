@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from django.core.checks import run_checks
 from django.test import override_settings
 
-from clinic.checks import check_compiled_catalogues
+from clinic.checks import check_audit_key, check_compiled_catalogues
 
 
 def _catalogue(root: Path, language: str) -> Path:
@@ -40,3 +41,10 @@ def test_it_runs_with_the_deploy_checks_only(tmp_path: Path) -> None:
     with override_settings(LOCALE_PATHS=[tmp_path]):
         assert "clinic.E001" in {e.id for e in run_checks(include_deployment_checks=True)}
         assert "clinic.E001" not in {e.id for e in run_checks()}
+
+
+def test_a_deployment_without_its_audit_key_is_warned(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CLINIC_AUDIT_KEY", raising=False)
+    assert [w.id for w in check_audit_key(None)] == ["clinic.W002"]
+    monkeypatch.setenv("CLINIC_AUDIT_KEY", "an-audit-key-" + "q4" * 20)
+    assert check_audit_key(None) == []
