@@ -49,6 +49,10 @@ from cases.models.jobs import (
     document_path,
     export_path,
 )
+from cases.models.litigation import (
+    CourtFilingCount,
+    FilingSource,
+)
 from cases.models.mediation import (
     Advice,
     Agreement,
@@ -88,8 +92,10 @@ __all__ = [
     "CommonAnswer",
     "ConsultationInvitee",
     "ConsultationSlot",
+    "CourtFilingCount",
     "DocumentJob",
     "ExportJob",
+    "FilingSource",
     "FollowUp",
     "JointConsultation",
     "MediationRecord",
