@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -53,7 +53,7 @@ from cases.choices import (
 )
 from cases.models import Case, CaseEvent, FollowUp, JointConsultation, VisitRequest
 from clinic.choices import Role
-from clinic.models import Community
+from clinic.models import Community, MediationCommittee
 from scheduling.choices import BookingStatus, SessionStatus
 from scheduling.models import Booking, ClinicSession
 
@@ -137,39 +137,98 @@ def last_months(last: Period, count: int = 12) -> list[Period]:
 # --- Figures --------------------------------------------------------------------------------
 
 
-def _share(part: int, whole: int) -> float:
-    return round(100.0 * part / whole, 1) if whole else 0.0
+def _share(part: int | Decimal, whole: int | Decimal) -> float:
+    return round(100.0 * float(part) / float(whole), 1) if whole else 0.0
+
+
+def _shares(parts: list[int], whole: int) -> list[float]:
+    """Percentages of ``whole`` to one decimal that sum to exactly 100 (largest remainder):
+    a share that is 0 stays 0, and no share is off by more than 0.1."""
+    if not whole:
+        return [0.0 for _part in parts]
+    tenths = [1000 * part / whole for part in parts]
+    floors = [int(t) for t in tenths]
+    missing = 1000 - sum(floors) if sum(parts) == whole else 0
+    order = sorted(range(len(parts)), key=lambda i: floors[i] - tenths[i])
+    for i in order[:missing]:
+        floors[i] += 1
+    return [f / 10 for f in floors]
+
+
+#: Row fields that are not added up into a total: labels, the per-row shares and the averages
+#: (these are computed for the total on their own).
+NOT_ADDED = frozenset({"name", "code", "type_share", "avg_days", "median_days"})
 
 
 @dataclass
 class Row:
-    """The figures of one community (or of the whole scope)."""
+    """The figures of one community, one committee, one dispute type, or the whole scope.
+
+    Every count is a flow of the period unless its comment says otherwise (see
+    :data:`DEFINITIONS`); the balance identity ``carried_in + accepted == settled + failed +
+    referred + ended + still_open`` holds for every row."""
 
     name: str
-    accepted: int = 0
-    advice: int = 0
-    settled: int = 0
+    code: str = ""
+    # The balance: 上期结转 + 受理 = 成功 + 不成功 + 上交 + 撤回/终止 + 期末在办.
+    carried_in: int = 0  # 上期结转: accepted before the period, open at its start (a stock)
+    accepted: int = 0  # 受理: accepted in the period, re-acceptances on reopening included
+    reaccepted: int = 0  # of which reopened in the period
+    settled: int = 0  # 调解成功 = written + oral
+    written: int = 0  # 书面协议
+    oral: int = 0  # 口头协议
     settled_community: int = 0
     settled_street: int = 0
-    failed: int = 0
+    failed: int = 0  # 调解不成功: failed, or a party refuses
+    referred: int = 0  # 上交: referred out
+    ended: int = 0  # 撤回/终止 = withdrawn + declined (after acceptance)
     withdrawn: int = 0
     declined: int = 0
-    referred: int = 0
-    still_open: int = 0
-    overdue: int = 0
-    amount_involved: Decimal = Decimal(0)
-    amount_agreed: Decimal = Decimal(0)
-    criminal_cases: int = 0
+    still_open: int = 0  # 期末在办 = 结转下期 (a stock at the period's end)
+    overdue: int = 0  # 期末超期: open and past mediation_due at min(period end, today)
+    # Agreements and money.
+    confirm_applied: int = 0  # 司法确认 applied in the period (agreements)
+    confirm_confirmed: int = 0  # 司法确认 confirmed in the period (agreements)
+    agreements_performed: int = 0  # 已履行: agreements first found fully performed
+    amount_involved: Decimal = Decimal(0)  # 涉及金额 (yuan) of the accepted
+    amount_agreed: Decimal = Decimal(0)  # 协议金额 (yuan) of the settled
+    parties: int = 0  # 当事人数 of the accepted (applicants, respondents, third parties)
+    multi_party: int = 0  # accepted cases with three or more parties
+    # Sources of the accepted, in the official bands.
+    source_parties: int = 0  # 当事人申请
+    source_initiative: int = 0  # 主动调解
+    source_referred: int = 0  # 委托移送
+    court_delegated: int = 0  # 法院委派（诉前）, within source_referred
+    court_entrusted: int = 0  # 法院委托（诉中）, within source_referred
+    # Prevention (件 and 人), of the accepted.
+    criminal_cases: int = 0  # 防止民转刑
     criminal_persons: int = 0
-    petition_cases: int = 0
+    suicide_cases: int = 0  # 防止引起自杀 (0 until the ledgers issue)
+    suicide_persons: int = 0
+    petition_cases: int = 0  # 防止群体性上访
     petition_persons: int = 0
+    fight_cases: int = 0  # 防止群体性械斗 (0 until the ledgers issue)
+    fight_persons: int = 0
+    incident_cases: int = 0  # 防止群体性事件 (0 until the ledgers issue)
+    incident_persons: int = 0
+    # 排查 (cases.statistics.ledgers; 0 until the ledgers issue).
+    sweeps: int = 0  # 排查次数
+    sweep_found: int = 0  # 排查发现纠纷
+    sweep_prevented: int = 0  # 预防纠纷
+    # 万人成讼率.
+    population: int | None = None  # residents (Community.population)
+    civil_filings: int = 0  # 民事一审收案 (cases.statistics.litigation)
+    # Set on by-type rows: this type's accepted ÷ all accepted, %.
+    type_share: float | None = None
+    # The clinic's own page figures.
+    advice: int = 0
     modes: dict[str, int] = field(default_factory=dict)
     avg_days: float | None = None
     median_days: float | None = None
     follow_ups_due: int = 0
     follow_ups_on_time: int = 0
     follow_ups_done: int = 0
-    performed: int = 0
+    performed: int = 0  # follow-up visits that found full performance (not agreements)
     sessions: int = 0
     seats: int = 0
     seats_covered: int = 0
@@ -177,28 +236,79 @@ class Row:
     visits_done: int = 0
     consultations: int = 0
 
+    # --- derived figures ---
+
+    @property
+    def label(self) -> str:
+        """The row's name (the by-type table used to be dicts with a ``label``)."""
+        return self.name
+
     @property
     def concluded(self) -> int:
+        """办结: settled, failed or referred out (withdrawn and declined are not concluded)."""
         return self.settled + self.failed + self.referred
 
     @property
+    def unsettled(self) -> int:
+        return self.failed + self.referred
+
+    @property
     def success_rate(self) -> float:
+        """成功率 (official): 调解成功 ÷ 受理, %. Flows, so it can exceed 100."""
+        return _share(self.settled, self.accepted)
+
+    @property
+    def rate(self) -> float:
+        """Alias of :attr:`success_rate` (the by-type table's old key)."""
+        return self.success_rate
+
+    @property
+    def concluded_success_rate(self) -> float:
+        """办结成功率: 调解成功 ÷ (成功 + 不成功 + 上交), %."""
         return _share(self.settled, self.concluded)
+
+    def _level_shares(self) -> list[float]:
+        return _shares(
+            [self.settled_community, self.settled_street, self.failed, self.referred],
+            self.concluded,
+        )
 
     @property
     def community_share(self) -> float:
-        return _share(self.settled_community, self.concluded)
+        return self._level_shares()[0]
 
     @property
     def street_share(self) -> float:
-        return _share(self.settled_street, self.concluded)
+        return self._level_shares()[1]
+
+    @property
+    def failed_share(self) -> float:
+        return self._level_shares()[2]
+
+    @property
+    def referred_share(self) -> float:
+        return self._level_shares()[3]
 
     @property
     def not_local_share(self) -> float:
-        """The remainder, so the three shares always sum to exactly 100."""
-        if not self.concluded:
-            return 0.0
-        return round(100.0 - self.community_share - self.street_share, 1)
+        """Failed plus referred out: with the two local shares it sums to exactly 100."""
+        shares = self._level_shares()
+        return round(shares[2] + shares[3], 1)
+
+    @property
+    def balance_holds(self) -> bool:
+        """上期结转 + 受理 = 成功 + 不成功 + 上交 + 撤回/终止 + 期末在办."""
+        return self.carried_in + self.accepted == (
+            self.settled + self.failed + self.referred + self.ended + self.still_open
+        )
+
+    @property
+    def litigation_rate(self) -> float | None:
+        """万人成讼率: civil first-instance filings per 10,000 residents (None without a
+        population)."""
+        if not self.population:
+            return None
+        return round(10000.0 * self.civil_filings / self.population, 2)
 
     @property
     def on_time_share(self) -> float:
@@ -208,39 +318,33 @@ class Row:
     def performed_share(self) -> float:
         return _share(self.performed, self.follow_ups_done)
 
+    def __getitem__(self, key: str) -> Any:
+        """``row["accepted"]``: the by-type table's rows used to be dicts."""
+        return getattr(self, key)
+
     def add(self, other: Row) -> None:
-        for name in [
-            "accepted",
-            "advice",
-            "settled",
-            "settled_community",
-            "settled_street",
-            "failed",
-            "withdrawn",
-            "declined",
-            "referred",
-            "still_open",
-            "overdue",
-            "amount_involved",
-            "amount_agreed",
-            "criminal_cases",
-            "criminal_persons",
-            "petition_cases",
-            "petition_persons",
-            "follow_ups_due",
-            "follow_ups_on_time",
-            "follow_ups_done",
-            "performed",
-            "sessions",
-            "seats",
-            "seats_covered",
-            "visits_requested",
-            "visits_done",
-            "consultations",
-        ]:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        """Add every count and amount of ``other`` (every int or Decimal field; a population
+        only where known), and its modes."""
+        for spec in fields(self):
+            if spec.name in NOT_ADDED:
+                continue
+            value = getattr(other, spec.name)
+            if isinstance(value, bool) or not isinstance(value, int | Decimal):
+                continue
+            mine = getattr(self, spec.name)
+            setattr(self, spec.name, value if mine is None else mine + value)
         for mode, n in other.modes.items():
             self.modes[mode] = self.modes.get(mode, 0) + n
+
+
+@dataclass
+class Unit:
+    """A reporting unit: one mediation committee, its total and its 15 type rows."""
+
+    name: str
+    committee_id: int
+    total: Row
+    by_type: list[Row] = field(default_factory=list)
 
 
 @dataclass
@@ -249,10 +353,13 @@ class Report:
     scope_label: str
     rows: list[Row]
     total: Row
-    by_type: list[dict[str, Any]]
+    by_type: list[Row]
     by_source: list[tuple[str, str, int]]
     hours_by_role: list[tuple[str, float]]
     trend: list[dict[str, Any]]
+    units: list[Unit] = field(default_factory=list)
+    previous: Row | None = None  # 环比: the totals of the preceding period of the same length
+    year_ago: Row | None = None  # 同比: the totals of the same period a year before
 
 
 def _in(prefix: str, period: Period) -> Q:
@@ -355,10 +462,18 @@ def _durations(cases: Any, period: Period) -> dict[int | None, tuple[float | Non
     return result
 
 
-def compute(communities: list[Community], period: Period, scope_label: str) -> Report:
+def compute(
+    communities: list[Community],
+    period: Period,
+    scope_label: str,
+    *,
+    committees: list[MediationCommittee] | None = None,
+) -> Report:
     ids = [c.pk for c in communities]
     rows = {c.pk: Row(name=c.name) for c in communities}
     cases = Case.objects.filter(community_id__in=ids)
+    if committees is not None:
+        cases = cases.filter(committee__in=committees)
     by_type, by_source = _case_figures(cases, period, rows)
     modes = (
         CaseEvent.objects.filter(case__community_id__in=ids, kind="transition", to_state__in=MODES)
@@ -408,7 +523,7 @@ TYPE_FIGURES = (*TYPE_COUNTED, "unsettled", *(f"source_{group}" for group in SOU
 
 def _case_figures(
     cases: Any, period: Period, rows: dict[int, Row]
-) -> tuple[list[dict[str, Any]], list[tuple[str, str, int]]]:
+) -> tuple[list[Row], list[tuple[str, str, int]]]:
     """The case figures of every community, of the 15 dispute types (the official monthly
     report's rows) and of the 8 sources, from one grouped query: counted per community, type
     and source in the database, the groups (at most communities × 15 × 8) then added up."""
@@ -439,8 +554,8 @@ def _case_figures(
     by_type = []
     for code, label in DisputeType.choices:
         figures = types.get(code, dict.fromkeys(TYPE_FIGURES, 0))
-        rate = _share(figures["settled"], figures["settled"] + figures["unsettled"])
-        by_type.append({**figures, "code": code, "label": str(label), "rate": rate})
+        unsettled = figures.pop("unsettled")
+        by_type.append(Row(name=str(label), code=code, failed=unsettled, **figures))
     by_source = [(code, str(label), sources.get(code, 0)) for code, label in Source.choices]
     return by_type, by_source
 

@@ -126,7 +126,8 @@ def test_the_page_shows_the_hand_counted_figures(september: None) -> None:
     assert (beichen.accepted, beichen.settled, beichen.referred) == (1, 1, 1)
     assert (total.concluded, total.settled_community, total.settled_street) == (6, 3, 1)
     assert (total.community_share, total.street_share, total.not_local_share) == (50.0, 16.7, 33.3)
-    assert total.success_rate == 66.7
+    assert total.concluded_success_rate == 66.7  # 4 of 6 concluded
+    assert total.success_rate == 80.0  # 4 settled of 5 accepted (the official 成功率)
     assert total.amount_agreed == Decimal(10000)
     assert total.criminal_cases == 1 and total.criminal_persons == 3
     page = response.content.decode()
@@ -146,7 +147,9 @@ def test_days_to_settlement_types_and_sources_are_the_hand_counted_ones(septembe
     types = {row["code"]: row for row in report.by_type}
     neighbour, labour = types["neighbour"], types["labour"]
     assert (neighbour["accepted"], neighbour["settled"], neighbour["unsettled"]) == (4, 3, 2)
-    assert neighbour["rate"] == 60.0 and neighbour["amount_agreed"] == Decimal(8000)
+    assert neighbour.success_rate == 75.0  # 3 settled ÷ 4 accepted (the official 成功率)
+    assert neighbour.concluded_success_rate == 60.0  # 3 ÷ (3 + 2)
+    assert neighbour["amount_agreed"] == Decimal(8000)
     assert (neighbour["source_parties"], neighbour["source_initiative"]) == (4, 0)
     assert (labour["accepted"], labour["settled"], labour["rate"]) == (1, 1, 100.0)
     assert (labour["source_initiative"], labour["criminal_persons"]) == (1, 3)
