@@ -37,6 +37,8 @@ from cases.models.consultations import (
     JointConsultation,
 )
 from cases.models.filings import (
+    FilingState,
+    ReportFiling,
     StatisticsFiling,
 )
 from cases.models.follow_ups import (
@@ -96,12 +98,14 @@ __all__ = [
     "DocumentJob",
     "ExportJob",
     "FilingSource",
+    "FilingState",
     "FollowUp",
     "JointConsultation",
     "MediationRecord",
     "Party",
     "PartyQuerySet",
     "PerformanceItem",
+    "ReportFiling",
     "StatisticsFiling",
     "VisitAssignee",
     "VisitNote",
