@@ -1,11 +1,11 @@
-"""Exports of the statistics: CSV (streamed), the official XLSX report, a PDF report with the
-charts, and a case-level CSV for analysis that holds no names, ID numbers, phones or
-addresses. Every text cell is neutralised against spreadsheet formula injection."""
+"""Exports of the statistics: CSV (streamed), the official report as XLSX and PDF
+(``cases.statistics.official``), and a case-level CSV for analysis that holds no names, ID
+numbers, phones or addresses. Every text cell is neutralised against spreadsheet formula
+injection."""
 
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
@@ -17,38 +17,75 @@ from django.utils import timezone
 
 from cases.choices import DisputeType, Kind, Level, Outcome, Risk, Source, State
 from cases.models import Case
+from cases.statistics import layout, official
 from cases.statistics.figures import Period, Report, Row
 from clinic.lib.export import safe_cell
-from clinic.lib.pdf import render_pdf
 from clinic.models import Community
 
 #: The figures' files are filed upward in Chinese, whatever language the person reads: they
 #: are made under this language (labels of dispute types, sources, states, charts).
-OFFICIAL_LANGUAGE = "zh-hans"
+OFFICIAL_LANGUAGE = layout.OFFICIAL_LANGUAGE
 
+#: The CSV's columns: the official report's figures per community (成功率 = 调解成功 ÷ 受理,
+#: the official definition; 办结成功率 = 调解成功 ÷ 办结), then the 矛盾不上交 shares, the
+#: 万人成讼率 and the clinic's own figures.
 FIGURE_COLUMNS: list[tuple[str, str]] = [
     ("name", "社区"),
+    ("carried_in", "上期结转"),
     ("accepted", "受理纠纷"),
+    ("reaccepted", "其中重新受理"),
     ("advice", "法律咨询"),
+    ("source_parties", "当事人申请"),
+    ("source_initiative", "主动调解"),
+    ("source_referred", "委托移送"),
+    ("court_delegated", "法院委派(诉前)"),
+    ("court_entrusted", "法院委托(诉中)"),
     ("settled", "调解成功"),
+    ("written", "书面协议"),
+    ("oral", "口头协议"),
     ("failed", "调解不成"),
-    ("withdrawn", "撤回"),
-    ("declined", "不予受理"),
     ("referred", "上交"),
-    ("still_open", "在办"),
+    ("ended", "撤回/终止"),
+    ("withdrawn", "撤回"),
+    ("declined", "终止"),
+    ("still_open", "结转下期(期末在办)"),
+    ("overdue", "期末超期"),
     ("success_rate", "成功率(%)"),
+    ("concluded_success_rate", "办结成功率(%)"),
     ("settled_community", "社区化解"),
     ("settled_street", "街道化解"),
     ("community_share", "社区化解占比(%)"),
     ("street_share", "街道化解占比(%)"),
+    ("failed_share", "调解不成占比(%)"),
+    ("referred_share", "上交占比(%)"),
     ("not_local_share", "未在本地化解占比(%)"),
+    ("confirm_applied", "司法确认申请"),
+    ("confirm_confirmed", "司法确认有效"),
+    ("agreements_performed", "协议已履行"),
     ("amount_involved", "涉及金额(元)"),
     ("amount_agreed", "协议金额(元)"),
+    ("parties", "当事人数"),
+    ("multi_party", "三方以上当事人纠纷"),
+    ("criminal_cases", "防止民转刑(件)"),
+    ("criminal_persons", "防止民转刑(人)"),
+    ("suicide_cases", "防止引起自杀(件)"),
+    ("suicide_persons", "防止引起自杀(人)"),
+    ("petition_cases", "防止群体性上访(件)"),
+    ("petition_persons", "防止群体性上访(人)"),
+    ("fight_cases", "防止群体性械斗(件)"),
+    ("fight_persons", "防止群体性械斗(人)"),
+    ("incident_cases", "防止群体性事件(件)"),
+    ("incident_persons", "防止群体性事件(人)"),
+    ("sweeps", "排查次数"),
+    ("sweep_found", "排查发现纠纷"),
+    ("sweep_prevented", "预防纠纷"),
+    ("civil_filings", "民事一审收案"),
+    ("population", "常住人口"),
+    ("litigation_rate", "万人成讼率"),
     ("avg_days", "平均调解天数"),
     ("median_days", "调解天数中位数"),
-    ("overdue", "超期"),
     ("on_time_share", "按时回访率(%)"),
-    ("performed_share", "协议履行率(%)"),
+    ("performed_share", "回访履行率(%)"),
     ("sessions", "坐诊场次"),
     ("seats_covered", "到岗席位"),
     ("visits_requested", "巡诊申请"),
@@ -63,12 +100,19 @@ class _Echo:
 
 
 def figures_csv(report: Report) -> Iterator[str]:
-    """The page's figures, one row per community and the total, as streamed CSV lines."""
+    """The page's figures, one row per community and the total, then the totals of the last
+    period (环比) and of the same period a year before (同比), as streamed CSV lines."""
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow([f"{report.scope_label} {report.period.label}"])
     yield writer.writerow([label for _key, label in FIGURE_COLUMNS])
     for row in [*report.rows, report.total]:
         yield writer.writerow([_cell(row, key) for key, _label in FIGURE_COLUMNS])
+    for name, before in (
+        ("上期合计(环比)", report.previous),
+        ("去年同期合计(同比)", report.year_ago),
+    ):
+        if before is not None:
+            yield writer.writerow([name, *(_cell(before, key) for key, _ in FIGURE_COLUMNS[1:])])
 
 
 def _cell(row: Row, key: str) -> Any:
@@ -78,112 +122,9 @@ def _cell(row: Row, key: str) -> Any:
     return safe_cell(value) if isinstance(value, str) else value
 
 
-def figures_xlsx(report: Report) -> bytes:
-    """First sheet: the official people's-mediation monthly report (15 types and 合计);
-    second: the 矛盾不上交 figures per community."""
-    from openpyxl import Workbook  # noqa: PLC0415  heavy: ~0.3 s, only for Excel
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("人民调解统计")
-    sheet.append([safe_cell(f"人民调解案件统计表（{report.scope_label}，{report.period.label}）")])
-    sheet.append(
-        [
-            "纠纷类型",
-            "受理数",
-            "调解成功数",
-            "成功率(%)",
-            "协议金额(万元)",
-            "当事人申请",
-            "主动调解",
-            "委托移送",
-            "防止民转刑(件)",
-            "防止民转刑(人)",
-            "防止群体性上访(件)",
-            "防止群体性上访(人)",
-        ]
-    )
-    totals = {
-        k: 0
-        for k in (
-            "accepted",
-            "settled",
-            "unsettled",
-            "criminal_cases",
-            "criminal_persons",
-            "petition_cases",
-            "petition_persons",
-            "source_parties",
-            "source_initiative",
-            "source_referred",
-        )
-    }
-    amount = 0.0
-    for row in report.by_type:
-        sheet.append(
-            [
-                row["label"],
-                row["accepted"],
-                row["settled"],
-                row["rate"],
-                round(float(row["amount_agreed"]) / 10000, 2),
-                row["source_parties"],
-                row["source_initiative"],
-                row["source_referred"],
-                row["criminal_cases"],
-                row["criminal_persons"],
-                row["petition_cases"],
-                row["petition_persons"],
-            ]
-        )
-        for key in totals:
-            totals[key] += row[key]
-        amount += float(row["amount_agreed"])
-    concluded = totals["settled"] + totals["unsettled"]
-    sheet.append(
-        [
-            "合计",
-            totals["accepted"],
-            totals["settled"],
-            round(100.0 * totals["settled"] / concluded, 1) if concluded else 0.0,
-            round(amount / 10000, 2),
-            totals["source_parties"],
-            totals["source_initiative"],
-            totals["source_referred"],
-            totals["criminal_cases"],
-            totals["criminal_persons"],
-            totals["petition_cases"],
-            totals["petition_persons"],
-        ]
-    )
-    local = book.create_sheet("矛盾不上交")
-    local.append(
-        [
-            "社区",
-            "办结纠纷",
-            "社区化解",
-            "社区化解占比(%)",
-            "街道化解",
-            "街道化解占比(%)",
-            "未在本地化解",
-            "未在本地化解占比(%)",
-        ]
-    )
-    for line in [*report.rows, report.total]:
-        local.append(
-            [
-                safe_cell(line.name),
-                line.concluded,
-                line.settled_community,
-                line.community_share,
-                line.settled_street,
-                line.street_share,
-                line.failed + line.referred,
-                line.not_local_share,
-            ]
-        )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+def figures_xlsx(report: Report, *, filing: Any = None) -> bytes:
+    """The official report's workbook (``official.official_xlsx``)."""
+    return official.official_xlsx(report, filing=filing)
 
 
 CASE_COLUMNS = [
@@ -338,11 +279,11 @@ def cases_xlsx(
     return written
 
 
-def report_pdf(report: Report, charts: dict[str, str]) -> bytes:
-    return render_pdf(
-        "documents/statistics.html",
-        {"report": report, "charts": charts, "columns": FIGURE_COLUMNS},
-    )
+def report_pdf(
+    report: Report, charts: dict[str, str] | None = None, *, filing: Any = None
+) -> bytes:
+    """The official report as a PDF (``official.official_pdf``), with the 矛盾不上交 charts."""
+    return official.official_pdf(report, filing=filing, charts=charts)
 
 
 def period_cases(communities: list[Community], period: Period) -> QuerySet[Case]:
