@@ -147,14 +147,28 @@ def signatures(filing: Any = None) -> list[tuple[str, str]]:
     ]
 
 
+#: The eight (now nine) sources as the official files name them: literal Chinese, the files
+#: are filed upward in Chinese whatever the catalogues hold.
+SOURCE_NAMES: dict[str, str] = {
+    "walk_in": "来访",
+    "online": "网上申请",
+    "own_initiative": "主动排查",
+    "grid_referral": "网格员上报",
+    "police": "公安机关移送",
+    "court": "法院委派（诉前）",
+    "court_entrusted": "法院委托（诉中）",
+    "petitions": "信访部门移送",
+    "government": "政府部门交办",
+}
+
+
 def notes(report: Report, form: Layout) -> list[str]:
     """The counting rule, the two rates' definitions, where each source goes."""
     lb = form.label
-    with translation.override(layout.OFFICIAL_LANGUAGE):
-        groups = {
-            group: "、".join(str(Source(code).label) for code in members)
-            for group, members in SOURCE_GROUPS.items()
-        }
+    groups = {
+        group: "、".join(SOURCE_NAMES.get(code, str(Source(code).label)) for code in members)
+        for group, members in SOURCE_GROUPS.items()
+    }
     return [
         "说明：1. 本表各数为本期流量："
         + lb("accepted")
@@ -187,7 +201,7 @@ def notes(report: Report, form: Layout) -> list[str]:
         f"{report.total.concluded_success_rate:.1f}%。",
         f"3. 纠纷来源：{lb('source_parties')}含{groups['parties']}；{lb('source_initiative')}含"
         f"{groups['initiative']}；{lb('source_referred')}含{groups['referred']}，其中法院立案前"
-        f"委派调解计入{lb('court_delegated')}，立案后委托调解计入{lb('court_entrusted')}。",
+        f"委派的计入{lb('court_delegated')}，立案后委托的计入{lb('court_entrusted')}。",
         f"4. {lb('overdue')}：期末在办且已超过调解期限的纠纷，期末晚于报表制作日的按制表日计。"
         f"{lb('amount_involved')}按受理计，{lb('amount_agreed')}按调解成功计，单位万元。"
         f"{lb('agreements_performed')}按协议计。",
