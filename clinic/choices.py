@@ -89,6 +89,8 @@ class AuditEvent(models.TextChoices):
     COMMAND = "command", _("Ran a management command")
     EMERGENCY_LOGIN = "emergency_login", _("Emergency administrator signed in")
     REFERENCE_CHANGED = "reference_changed", _("Reference data changed")
+    COURT_IMPORTED = "court_imported", _("Court figures imported")
+    COURT_ENTERED = "court_entered", _("Court figures entered")
 
 
 class AuditResult(models.TextChoices):
