@@ -461,6 +461,23 @@ def may_file(user: User | AnonymousUser, street: Street | None) -> bool:
     return street is not None and covers(user, (Role.STREET_OFFICER,), street_id=street.pk)
 
 
+def may_enter_court_filings(user: User | AnonymousUser) -> bool:
+    """The court's monthly figures (万人成讼率) are entered by the district admin (the whole
+    district) and the street officer (their street)."""
+    return has_role(user, Role.DISTRICT_ADMIN, Role.STREET_OFFICER)
+
+
+def court_communities(user: User | AnonymousUser) -> QuerySet[Community]:
+    """The communities whose court figures the user enters (none for anyone else)."""
+    places = Q(pk__in=[])
+    for m in memberships(user):
+        if m.role == Role.DISTRICT_ADMIN:
+            places |= Q(street__district_id=m.district_id)
+        elif m.role == Role.STREET_OFFICER and m.street_id is not None:
+            places |= Q(street_id=m.street_id)
+    return Community.objects.filter(places).select_related("street__district").order_by("code")
+
+
 # --- Registering ------------------------------------------------------------------------------
 
 
