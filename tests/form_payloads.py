@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.tokens import default_token_generator
@@ -28,7 +28,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 
-from cases.models import Case, ConsultationInvitee, ConsultationSlot, Party
+from cases.models import Case, ConsultationInvitee, ConsultationSlot, CourtFilingCount, Party
 from clinic import actions as clinic_actions
 from clinic.forms import PROFILE_FIELDS
 from clinic.management.commands.seed_demo import DEMO_PASSWORD
@@ -388,6 +388,31 @@ def _statistics_query(t: Target) -> str:
     return f"period={last_month:%Y-%m}"
 
 
+def _court_month() -> date:
+    return (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def _save_court_filings(t: Target) -> list[Send]:
+    """The community's figure for last month typed in (the version its page shows)."""
+    month = _court_month()
+    stored = CourtFilingCount.objects.filter(community=t.community, month=month).first()
+    return [
+        Send(
+            {
+                "month": f"{month:%Y-%m}",
+                f"f_{t.community.pk}": "12",
+                f"v_{t.community.pk}": stored.row_version if stored else 0,
+            }
+        )
+    ]
+
+
+def _import_court_filings(t: Target) -> list[Send]:
+    """The court's file with the community's figure for last month."""
+    rows = f"社区,月份,民事一审收案\r\n{t.community.name},{_court_month():%Y-%m},12\r\n"
+    return [Send({"file": SimpleUploadedFile("court.csv", rows.encode("utf-8-sig"))})]
+
+
 def _request_visit(t: Target) -> list[Send]:
     grid = Grid.objects.filter(community=t.community).order_by("code").first()
     return [
@@ -613,6 +638,8 @@ VALID: dict[str, Payload] = {
     "cases:consultation": _consultation,
     "cases:file_report": lambda t: [Send({}, query=_statistics_query(t))],
     "cases:request_case_export": lambda t: [Send({"format": "csv"}, query=_statistics_query(t))],
+    "cases:save_court_filings": _save_court_filings,
+    "cases:import_court_filings": _import_court_filings,
     "cases:request_visit": _request_visit,
     "cases:schedule_visit": _schedule_visit,
     "cases:cancel_visit": lambda t: [Send(t.seen("visit") | {"note": "居民已自行和解"})],

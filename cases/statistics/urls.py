@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
+from cases.statistics.court_views import (
+    court_filings,
+    court_filings_template,
+    import_court_filings,
+    save_court_filings,
+)
 from cases.statistics.views import (
     download_export_job,
     export_job,
@@ -20,4 +26,8 @@ urlpatterns: list[URLPattern] = [
     path("statistics/cases/", request_case_export, name="request_case_export"),
     path("exports/<uuid:job_id>/", export_job, name="export_job"),
     path("exports/<uuid:job_id>/download/", download_export_job, name="download_export_job"),
+    path("statistics/court/", court_filings, name="court_filings"),
+    path("statistics/court/save/", save_court_filings, name="save_court_filings"),
+    path("statistics/court/import/", import_court_filings, name="import_court_filings"),
+    path("statistics/court/template.csv", court_filings_template, name="court_filings_template"),
 ]
