@@ -91,6 +91,10 @@ class AuditEvent(models.TextChoices):
     REFERENCE_CHANGED = "reference_changed", _("Reference data changed")
     COURT_IMPORTED = "court_imported", _("Court figures imported")
     COURT_ENTERED = "court_entered", _("Court figures entered")
+    REPORT_FILED = "report_filed", _("Committee report filed")
+    REPORT_APPROVED = "report_approved", _("Committee report approved")
+    REPORT_RETURNED = "report_returned", _("Committee report returned")
+    REPORT_REPORTED = "report_reported", _("Committee report reported upward")
 
 
 class AuditResult(models.TextChoices):
