@@ -29,6 +29,7 @@ from cases.models import (
     ConsultationInvitee,
     FollowUp,
     Party,
+    ReportFiling,
     VisitAssignee,
     VisitRequest,
 )
@@ -430,6 +431,12 @@ def statistics_scopes(user: User | AnonymousUser) -> list[tuple[str, str]]:
                 keys.append((f"community:{community.pk}", f"{m.street} · {community}"))
         elif m.role == Role.COORDINATOR:
             keys.append((f"community:{m.community_id}", f"{m.street} · {m.community}"))
+    # each committee's own report (the reporting unit): for those who file, review or report
+    # it upward, and the community's coordinator
+    for committee in MediationCommittee.objects.filter(report_committees(user)).order_by(
+        "street__code", "-level", "name"
+    ):
+        keys.append((f"committee:{committee.pk}", committee.name))
     seen: dict[str, str] = {}
     for key, label in keys:
         seen.setdefault(key, label)
@@ -453,12 +460,93 @@ def access_scope(
         return allowed[key], list(communities.filter(street__district_id=pk)), None
     if kind == "street":
         return allowed[key], list(communities.filter(street_id=pk)), Street.objects.get(pk=pk)
+    if kind == "committee":
+        committee = MediationCommittee.objects.get(pk=pk)
+        if committee.community_id is not None:
+            return allowed[key], list(communities.filter(pk=committee.community_id)), None
+        return allowed[key], list(communities.filter(street_id=committee.street_id)), None
     return allowed[key], list(communities.filter(pk=pk)), None
 
 
-def may_file(user: User | AnonymousUser, street: Street | None) -> bool:
-    """The street officer of the street files its figures."""
-    return street is not None and covers(user, (Role.STREET_OFFICER,), street_id=street.pk)
+# --- Committee reports (填报 → 审核 → 上报) ------------------------------------------------------
+
+
+def report_committees(user: User | AnonymousUser) -> Q:
+    """The committees whose reports this user sees (a filter on ``MediationCommittee``): the
+    district admin every committee of the district, the street officer those of the street,
+    a community's coordinator and mediators its committee, a street's mediators (and
+    coordinators) the street committee."""
+    parts = Q(pk__in=[])
+    for m in memberships(user):
+        if m.role == Role.DISTRICT_ADMIN:
+            parts |= Q(street__district_id=m.district_id)
+        elif m.role == Role.STREET_OFFICER and m.street_id is not None:
+            parts |= Q(street_id=m.street_id)
+        elif m.role in (Role.COORDINATOR, Role.MEDIATOR):
+            if m.level == RegionLevel.COMMUNITY and m.community_id is not None:
+                parts |= Q(community_id=m.community_id)
+            elif m.level == RegionLevel.STREET and m.street_id is not None:
+                parts |= Q(level=CommitteeLevel.STREET, street_id=m.street_id)
+    return parts
+
+
+def may_fill_report(user: User | AnonymousUser, committee: MediationCommittee) -> bool:
+    """填报: a coordinator or mediator of the committee's community (a community committee),
+    or of the committee's street at street level (the street committee)."""
+    for m in memberships(user):
+        if m.role not in (Role.COORDINATOR, Role.MEDIATOR):
+            continue
+        if committee.level == CommitteeLevel.COMMUNITY:
+            if m.level == RegionLevel.COMMUNITY and m.community_id == committee.community_id:
+                return True
+        elif m.level == RegionLevel.STREET and m.street_id == committee.street_id:
+            return True
+    return False
+
+
+def may_review_report(user: User | AnonymousUser, committee: MediationCommittee) -> bool:
+    """审核 (通过 or 退回): the street officer of the committee's street (for the street, or
+    its 司法所)."""
+    return covers(user, (Role.STREET_OFFICER,), street_id=committee.street_id)
+
+
+def may_report_upward(user: User | AnonymousUser, committee: MediationCommittee) -> bool:
+    """上报: the district admin of the committee's district."""
+    return covers(user, (Role.DISTRICT_ADMIN,), district_id=committee.street.district_id)
+
+
+def access_committee(user: User | AnonymousUser, pk: object) -> MediationCommittee:
+    """A committee whose report this user sees; 404 for any other."""
+    found = (
+        MediationCommittee.objects.filter(report_committees(user), pk=_int(pk))
+        .select_related("street__district", "community")
+        .first()
+    )
+    if found is None:
+        raise NotVisible("statistics", f"committee:{pk}")
+    return found
+
+
+def access_filing(user: User | AnonymousUser, pk: object) -> ReportFiling:
+    """A committee's report this user sees; 404 for any other (the step's own ``may_*`` then
+    says 403 to one who sees it but may not take the step)."""
+    found = (
+        ReportFiling.objects.filter(
+            committee__in=MediationCommittee.objects.filter(report_committees(user)), pk=_int(pk)
+        )
+        .select_related("committee__street__district", "committee__community", "filed_by")
+        .first()
+    )
+    if found is None:
+        raise NotVisible("reportfiling", pk)
+    return found
+
+
+def _int(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0
 
 
 def may_enter_court_filings(user: User | AnonymousUser) -> bool:

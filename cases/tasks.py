@@ -15,7 +15,7 @@ from cases.follow_ups.actions import do_send_followup_reminders
 from cases.jobs import expire_jobs as _expire_jobs
 from cases.mediation.actions import do_send_case_reminders
 from cases.models import DocumentJob, ExportJob
-from cases.statistics.actions import do_export_cases
+from cases.statistics.actions import do_export_cases, do_send_report_reminders
 
 #: A job's task is stopped (SoftTimeLimitExceeded, the job failed as timed out) at the job's
 #: time limit, and killed a minute later if it does not stop.
@@ -56,3 +56,10 @@ def export_cases(job_id: str) -> None:
 def expire_jobs() -> int:
     """Every minute, from beat: fail the jobs past their time limit, with the reason."""
     return _expire_jobs()
+
+
+@shared_task
+def send_report_reminders() -> int:
+    """Daily: committees whose last month's report is not filed (around its due day), and the
+    street officers of reports waiting for their review."""
+    return do_send_report_reminders(actor=None)

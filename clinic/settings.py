@@ -193,6 +193,9 @@ TWO_FACTOR = env_bool("CLINIC_TWO_FACTOR")
 
 # How many days after the resident came a case may still be entered (补录, with a reason).
 CLINIC_BACKDATE_DAYS = int(os.environ.get("CLINIC_BACKDATE_DAYS", "30"))
+# The day of the following month by which a committee files its monthly report (填报); the
+# fillers are reminded a few days before and after it (docs/report-filing.md).
+CLINIC_REPORT_DUE_DAY = int(os.environ.get("CLINIC_REPORT_DUE_DAY", "5"))
 TWO_FACTOR_REQUIRED_ROLES = ["district_admin"]
 OTP_TOTP_ISSUER = "三官一律诊所"
 
@@ -302,6 +305,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "follow-up-reminders": {
         "task": "cases.tasks.send_followup_reminders",
         "schedule": crontab(hour=8, minute=30),
+    },
+    "report-reminders": {
+        "task": "cases.tasks.send_report_reminders",
+        "schedule": crontab(hour=8, minute=45),
     },
     "roster-reminders": {
         "task": "scheduling.tasks.send_roster_reminders",

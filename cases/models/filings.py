@@ -8,6 +8,8 @@ page, never written again (docs/report-filing.md, "Filings made before").
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -45,7 +47,7 @@ class ReportFilingQuerySet(models.QuerySet["ReportFiling"]):
     def frozen(self) -> ReportFilingQuerySet:
         return self.filter(state__in=FROZEN_STATES)
 
-    def of_period(self, first: object, last: object) -> ReportFilingQuerySet:
+    def of_period(self, first: date, last: date) -> ReportFilingQuerySet:
         return self.filter(first=first, last=last)
 
 

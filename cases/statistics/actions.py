@@ -1,40 +1,276 @@
-"""统计: filing a period's figures (frozen), and the large case-level export in the background."""
+"""统计: committee reports on their way up (填报 → 审核 → 上报, each step audited and told to
+the next person), and the large case-level export in the background."""
 
 from __future__ import annotations
 
 import tempfile
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases.changes import ActionRefused
 from cases.jobs import Progress, run_job
-from cases.models import ExportJob, StatisticsFiling
+from cases.models import ExportJob, FilingState, ReportFiling
+from cases.models.filings import FILING_STEPS
 from cases.statistics import exports, figures
-from clinic import outbox
-from clinic.models import Community, User
+from cases.statistics import filing as filing_rules
+from clinic import audit, outbox
+from clinic.actions import do_notify
+from clinic.choices import AuditEvent, Level, Role
+from clinic.lib.versions import Claim, Stale, bump
+from clinic.models import Community, MediationCommittee, Membership, User
+
+# --- Committee reports: 填报 → 审核 (通过 / 退回) → 上报 ------------------------------------------
+
+
+def report_url(committee_id: int, label: str) -> str:
+    """The committee's page of the period (its figures and its filing)."""
+    query = urlencode({"scope": f"committee:{committee_id}", "period": label})
+    return f"{reverse('cases:statistics_page')}?{query}"
+
+
+def _members(roles: tuple[str, ...], **where: Any) -> list[User]:
+    held = Membership.objects.active().filter(role__in=roles, **where)
+    return list(User.objects.filter(pk__in=held.values("user_id"), is_active=True))
+
+
+def report_fillers(committee: MediationCommittee) -> list[User]:
+    """Who files the committee's report: its community's coordinators and mediators, or the
+    street's (at street level) for the street committee."""
+    roles = (Role.COORDINATOR, Role.MEDIATOR)
+    if committee.community_id is not None:
+        return _members(roles, level=Level.COMMUNITY, community_id=committee.community_id)
+    return _members(roles, level=Level.STREET, street_id=committee.street_id)
+
+
+def report_reviewers(committee: MediationCommittee) -> list[User]:
+    return _members((Role.STREET_OFFICER,), street_id=committee.street_id)
+
+
+def report_reporters(committee: MediationCommittee) -> list[User]:
+    return _members((Role.DISTRICT_ADMIN,), district_id=committee.street.district_id)
+
+
+def _names(filing: ReportFiling) -> dict[str, str]:
+    return {"committee": filing.committee.name, "period": filing.label}
+
+
+def _audit(event: str, filing: ReportFiling, actor: User, **detail: Any) -> None:
+    audit.record(
+        event,
+        user=actor,
+        obj=filing,
+        detail={
+            "committee": filing.committee.name,
+            "period": filing.label,
+            "state": filing.state,
+            **detail,
+        },
+    )
+
+
+def _step(filing: ReportFiling, step: str, claim: Claim | None) -> None:
+    """Take the filing for ``step`` (the version the person saw, else ``Stale``) and check the
+    step may be taken from where it stands."""
+    (claim or bump)(filing)
+    sources, _target = FILING_STEPS[step]
+    if filing.state not in sources:
+        raise ActionRefused(
+            [
+                _("This report is %(state)s: that step is not possible now.")
+                % {"state": filing.get_state_display()}
+            ]
+        )
 
 
 @transaction.atomic
-def do_file_report(street: Any, *, report: Any, actor: User) -> Any:
-    """The street files a period's figures: a frozen snapshot."""
+def do_fill_report(
+    committee: MediationCommittee,
+    report: figures.Report,
+    *,
+    actor: User,
+    notes: list[dict[str, str]],
+    claim: Claim | None = None,
+) -> ReportFiling:
+    """填报: the committee files its report of the period, as checked, with a note for each
+    warning (``filing.check_report``). A returned report is filed again in its place (``claim``
+    carries the version the filer saw). The street officers are told."""
+    period = report.period
+    snapshot = filing_rules.snapshot_of(report, committee)
+    existing = (
+        ReportFiling.objects.select_for_update()
+        .filter(committee=committee, first=period.first, last=period.last)
+        .first()
+    )
+    if existing is None:
+        try:
+            with transaction.atomic():
+                filing = ReportFiling.objects.create(
+                    committee=committee,
+                    first=period.first,
+                    last=period.last,
+                    label=period.label,
+                    snapshot=snapshot,
+                    notes=notes,
+                    filed_by=actor,
+                )
+        except IntegrityError:
+            raise Stale(str(_("Someone else filed this report meanwhile."))) from None
+        refiled = False
+    else:
+        filing = existing
+        filing.committee = committee
+        _step(filing, "fill", claim)
+        filing.state = FilingState.FILED
+        filing.snapshot, filing.notes = snapshot, notes
+        filing.filed_by, filing.filed_at = actor, timezone.now()
+        filing.save(update_fields=["state", "snapshot", "notes", "filed_by", "filed_at"])
+        refiled = True
+    _audit(
+        AuditEvent.REPORT_FILED,
+        filing,
+        actor,
+        warnings=[note["code"] for note in notes],
+        refiled=refiled,
+    )
+    do_notify(
+        report_reviewers(committee),
+        key=f"report:{filing.pk}:filed:{filing.row_version}",
+        title=_("A report to review: %(committee)s, %(period)s") % _names(filing),
+        body=_("Filed by %(person)s.") % {"person": actor},
+        url=report_url(committee.pk, filing.label),
+    )
+    return filing
 
-    try:
-        with transaction.atomic():
-            return StatisticsFiling.objects.create(
-                street=street,
-                first=report.period.first,
-                last=report.period.last,
-                label=report.period.label,
-                snapshot=figures.as_snapshot(report),
-                filed_by=actor,
+
+@transaction.atomic
+def do_approve_report(filing: ReportFiling, *, actor: User, claim: Claim | None = None) -> None:
+    """审核通过: the street approves the report as filed; from now on its figures are frozen.
+    The district admins (who report it upward) and the filer are told."""
+    _step(filing, "approve", claim)
+    filing.state = FilingState.APPROVED
+    filing.reviewed_by, filing.reviewed_at = actor, timezone.now()
+    filing.save(update_fields=["state", "reviewed_by", "reviewed_at"])
+    _audit(AuditEvent.REPORT_APPROVED, filing, actor)
+    url = report_url(filing.committee_id, filing.label)
+    do_notify(
+        report_reporters(filing.committee),
+        key=f"report:{filing.pk}:approved",
+        title=_("A report to report upward: %(committee)s, %(period)s") % _names(filing),
+        url=url,
+    )
+    do_notify(
+        [filing.filed_by],
+        key=f"report:{filing.pk}:approved:filer",
+        title=_("Your report was approved: %(committee)s, %(period)s") % _names(filing),
+        url=url,
+    )
+
+
+@transaction.atomic
+def do_return_report(
+    filing: ReportFiling, *, actor: User, reason: str, claim: Claim | None = None
+) -> None:
+    """退回: the street sends the report back with a reason; the committee files it again."""
+    _step(filing, "return", claim)
+    filing.state = FilingState.RETURNED
+    filing.return_reason = reason
+    filing.reviewed_by, filing.reviewed_at = actor, timezone.now()
+    filing.save(update_fields=["state", "return_reason", "reviewed_by", "reviewed_at"])
+    _audit(AuditEvent.REPORT_RETURNED, filing, actor, reason=reason)
+    do_notify(
+        [filing.filed_by, *report_fillers(filing.committee)],
+        key=f"report:{filing.pk}:returned:{filing.row_version}",
+        title=_("A report was returned: %(committee)s, %(period)s") % _names(filing),
+        body=reason,
+        url=report_url(filing.committee_id, filing.label),
+    )
+
+
+@transaction.atomic
+def do_report_upward(filing: ReportFiling, *, actor: User, claim: Claim | None = None) -> None:
+    """上报: the district reports the approved report upward. The filer and the reviewer are
+    told."""
+    _step(filing, "report", claim)
+    filing.state = FilingState.REPORTED
+    filing.reported_by, filing.reported_at = actor, timezone.now()
+    filing.save(update_fields=["state", "reported_by", "reported_at"])
+    _audit(AuditEvent.REPORT_REPORTED, filing, actor)
+    told = [filing.filed_by, *([filing.reviewed_by] if filing.reviewed_by else [])]
+    do_notify(
+        told,
+        key=f"report:{filing.pk}:reported",
+        title=_("A report went upward: %(committee)s, %(period)s") % _names(filing),
+        url=report_url(filing.committee_id, filing.label),
+    )
+
+
+#: Fillers are reminded from this many days before the due day …
+REMIND_BEFORE = 3
+#: … to this many days after it, once a day.
+REMIND_AFTER = 10
+
+
+@transaction.atomic
+def do_send_report_reminders(*, actor: User | None = None, today: date | None = None) -> int:
+    """Daily: the fillers of every committee whose last month is not filed (or was returned),
+    from a few days before the due day to some days after; the street officers of the reports
+    waiting for their review. Once a day at most (the inbox keys carry the day). Returns the
+    number of notifications written."""
+    today = today or timezone.localdate()
+    period = filing_rules.last_month(today)
+    due = filing_rules.due_on(period)
+    written = 0
+    if due - timedelta(days=REMIND_BEFORE) <= today <= due + timedelta(days=REMIND_AFTER):
+        done = ReportFiling.objects.filter(first=period.first, last=period.last).exclude(
+            state=FilingState.RETURNED
+        )
+        late = today > due
+        for committee in MediationCommittee.objects.exclude(
+            pk__in=done.values("committee_id")
+        ).select_related("street"):
+            names = {"committee": committee.name, "period": period.label, "due": due.isoformat()}
+            title = (
+                _("Overdue since %(due)s: the report of %(committee)s for %(period)s")
+                if late
+                else _("Due on %(due)s: the report of %(committee)s for %(period)s")
             )
-    except IntegrityError:
-        raise ActionRefused([_("This period was already filed.")]) from None
+            written += len(
+                do_notify(
+                    report_fillers(committee),
+                    key=f"report-due:{committee.pk}:{period.label}:{today.isoformat()}",
+                    title=title % names,
+                    url=report_url(committee.pk, period.label),
+                )
+            )
+    waiting: dict[int, int] = {}
+    for street_id in ReportFiling.objects.filter(state=FilingState.FILED).values_list(
+        "committee__street_id", flat=True
+    ):
+        waiting[street_id] = waiting.get(street_id, 0) + 1
+    for street_id, count in sorted(waiting.items()):
+        officers = _members((Role.STREET_OFFICER,), street_id=street_id)
+        written += len(
+            do_notify(
+                officers,
+                key=f"report-review:{street_id}:{today.isoformat()}",
+                title=ngettext(
+                    "%(count)d report waits for your review",
+                    "%(count)d reports wait for your review",
+                    count,
+                )
+                % {"count": count},
+                url=reverse("cases:report_filings"),
+            )
+        )
+    return written
 
 
 @transaction.atomic
@@ -54,12 +290,17 @@ def do_export_cases(job_id: str, *, actor: User | None) -> None:
         first, last = job.period.split("_")
         period = figures.custom_period(date.fromisoformat(first), date.fromisoformat(last))
         kind, _sep, pk = job.scope.partition(":")
-        communities = Community.objects.filter(
-            **{"district": {"street__district_id": pk}, "street": {"street_id": pk}}.get(
-                kind, {"pk": pk}
+        if kind == "committee":  # a committee's own cases
+            committee = MediationCommittee.objects.get(pk=pk)
+            communities = filing_rules.committee_communities(committee)
+            cases = exports.period_cases(communities, period).filter(committee=committee)
+        else:
+            places = Community.objects.filter(
+                **{"district": {"street__district_id": pk}, "street": {"street_id": pk}}.get(
+                    kind, {"pk": pk}
+                )
             )
-        )
-        cases = exports.period_cases(list(communities), period)
+            cases = exports.period_cases(list(places), period)
         total = cases.count()
         progress(10)
 
