@@ -11,10 +11,14 @@ from cases.statistics.court_views import (
     save_court_filings,
 )
 from cases.statistics.views import (
+    approve_filing,
     download_export_job,
     export_job,
-    file_report,
+    fill_report,
+    report_filing,
+    report_filings,
     request_case_export,
+    return_filing,
     statistics_export,
     statistics_page,
 )
@@ -22,7 +26,11 @@ from cases.statistics.views import (
 urlpatterns: list[URLPattern] = [
     path("statistics/", statistics_page, name="statistics_page"),
     path("statistics/export.<str:fmt>", statistics_export, name="statistics_export"),
-    path("statistics/file/", file_report, name="file_report"),
+    path("statistics/reports/", report_filings, name="report_filings"),
+    path("statistics/reports/fill/<int:committee_pk>/", fill_report, name="fill_report"),
+    path("statistics/reports/<int:pk>/approve/", approve_filing, name="approve_filing"),
+    path("statistics/reports/<int:pk>/return/", return_filing, name="return_filing"),
+    path("statistics/reports/<int:pk>/report/", report_filing, name="report_filing"),
     path("statistics/cases/", request_case_export, name="request_case_export"),
     path("exports/<uuid:job_id>/", export_job, name="export_job"),
     path("exports/<uuid:job_id>/download/", download_export_job, name="download_export_job"),
