@@ -28,7 +28,16 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 
-from cases.models import Case, ConsultationInvitee, ConsultationSlot, CourtFilingCount, Party
+from cases.models import (
+    Case,
+    ConsultationInvitee,
+    ConsultationSlot,
+    CourtFilingCount,
+    FilingState,
+    Party,
+)
+from cases.statistics import filing
+from cases.statistics.actions import do_approve_report
 from clinic import actions as clinic_actions
 from clinic.forms import PROFILE_FIELDS
 from clinic.management.commands.seed_demo import DEMO_PASSWORD
@@ -388,6 +397,25 @@ def _statistics_query(t: Target) -> str:
     return f"period={last_month:%Y-%m}"
 
 
+def _fill_report(t: Target) -> list[Send]:
+    """填报 of last month: the figures as the committee's page shows them, a note for every
+    warning the checks may raise."""
+    period = filing.last_month()
+    report = filing.committee_report(t.objects["committee"], period)
+    notes = {f"note_{code}": "已核实" for code in filing.CONCERN_CODES}
+    data = {"seen_figures": filing.figures_digest(report), **notes}
+    return [Send(data, query=f"period={period.label}")]
+
+
+def _report_filing(t: Target) -> list[Send]:
+    """上报 of the report once the street approved it."""
+    found = t.objects["filing"]
+    found.refresh_from_db()
+    if found.state == FilingState.FILED:
+        do_approve_report(found, actor=User.objects.get(username="street"))
+    return [Send(seen_version(found))]
+
+
 def _court_month() -> date:
     return (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
 
@@ -636,7 +664,10 @@ VALID: dict[str, Payload] = {
         )
     ],
     "cases:consultation": _consultation,
-    "cases:file_report": lambda t: [Send({}, query=_statistics_query(t))],
+    "cases:fill_report": _fill_report,
+    "cases:approve_filing": lambda t: [Send(t.seen("filing"))],
+    "cases:return_filing": lambda t: [Send(t.seen("filing") | {"reason": "结案日期有误，请核实"})],
+    "cases:report_filing": _report_filing,
     "cases:request_case_export": lambda t: [Send({"format": "csv"}, query=_statistics_query(t))],
     "cases:save_court_filings": _save_court_filings,
     "cases:import_court_filings": _import_court_filings,

@@ -23,6 +23,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader
 
@@ -33,8 +34,8 @@ from cases.documents import papers
 from cases.documents.actions import do_request_case_file
 from cases.mediation.actions import do_add_attachment, do_save_agreement
 from cases.models import CommonAnswer, FollowUp, Party, VisitRequest
-from cases.statistics import figures
-from cases.statistics.actions import do_request_case_export
+from cases.statistics import figures, filing
+from cases.statistics.actions import do_fill_report, do_request_case_export
 from cases.visits.actions import do_request_visit, do_schedule_visit
 from clinic.actions import do_notify
 from clinic.lib.ids import is_valid_resident_id
@@ -219,18 +220,38 @@ TABLE: dict[str, Rule] = {
     "cases:retire_common_answer": R("common_answer", "POST", own=MANAGERS),
     "cases:reassign_person": R("person", own={"admin", "coordinator"}, gate=None),
     "cases:consultation": R("consultation", own=MANAGERS | {"judge", "police"}),
-    "cases:statistics_page": page({"admin", "coordinator", "street"}),
-    "cases:statistics_export": page({"admin", "coordinator", "street"}, extra={"fmt": "csv"}),
-    "cases:file_report": R(
-        "none",
+    "cases:statistics_page": page(
+        {"admin", "coordinator", "mediator", "street"}, note="mediators: their committee's"
+    ),
+    "cases:statistics_export": page(
+        {"admin", "coordinator", "mediator", "street"}, extra={"fmt": "csv"}
+    ),
+    "cases:report_filings": page({"admin", "coordinator", "mediator", "street"}),
+    "cases:fill_report": R(
+        "committee",
+        "POST",
+        own={"coordinator", "mediator"},
+        own_403={"admin", "street"},
+        note="填报: the committee's coordinator and mediators",
+    ),
+    "cases:approve_filing": R(
+        "filing",
         "POST",
         own={"street"},
-        own_403={"admin", "coordinator"},
-        other={"street"},
-        gate={"admin", "coordinator", "street"},
-        note="admins and coordinators see figures but do not file",
+        own_403={"admin", "coordinator", "mediator"},
+        note="审核: the street officer",
     ),
-    "cases:request_case_export": page({"admin", "coordinator", "street"}, "POST"),
+    "cases:return_filing": R(
+        "filing", "POST", own={"street"}, own_403={"admin", "coordinator", "mediator"}
+    ),
+    "cases:report_filing": R(
+        "filing",
+        "POST",
+        own={"admin"},
+        own_403={"coordinator", "mediator", "street"},
+        note="上报: the district admin",
+    ),
+    "cases:request_case_export": page({"admin", "coordinator", "mediator", "street"}, "POST"),
     "cases:export_job": R("export_job", own={"coordinator"}, other=NOBODY),
     "cases:download_export_job": R("export_job", own={"coordinator"}, other=NOBODY),
     "cases:court_filings": page({"admin", "street"}, note="the court's figures (万人成讼率)"),
@@ -545,7 +566,18 @@ def _build(
     pattern = roster.do_save_pattern(
         clinic, data={"weekday": 2, "starts": time(9), "ends": time(11), "kind": "regular"}
     )
+    # a committee report filed for the month before last, waiting for the street's review
+    before_last = timezone.localdate().replace(day=1) - timedelta(days=32)
+    period = figures.month_period(before_last.year, before_last.month)
+    report = filing.committee_report(place.committee, period)
+    notes = [
+        {"code": c.code, "text": c.text, "note": "核实无误"}
+        for c in filing.check_report(report).concerns
+    ]
+    filed = do_fill_report(place.committee, report, actor=actor, notes=notes)
     return {
+        "committee": place.committee,
+        "filing": filed,
         "case": case,
         "agreement": agreement,
         "signed": signed,
@@ -664,6 +696,8 @@ def _kwargs(rule: Rule, name: str, objects: dict[str, Any] | None, role: str) ->
             "pk": 999999 if missing else objects["case"].pk,
             "user_pk": 999999 if missing else objects["professional"].pk,
         }
+    if kind == "committee":
+        return {"committee_pk": 999999 if missing else objects["committee"].pk}
     if kind == "person" and name == "cases:reassign_person":
         return {"user_pk": 999999 if missing else objects["person"].pk}
     source = {
@@ -688,6 +722,7 @@ def _kwargs(rule: Rule, name: str, objects: dict[str, Any] | None, role: str) ->
         "holiday": "holiday",
         "common_answer": "common_answer",
         "roster_person": "roster_person",
+        "filing": "filing",
     }[kind]
     if missing:
         return {"pk": 999999}

@@ -40,10 +40,10 @@ from pypdf import PdfReader
 from cases.choices import InviteResponse, State
 from cases.consultations.actions import do_answer_invitation
 from cases.models import CaseEvent, ConsultationInvitee, Party, StatisticsFiling
-from cases.statistics import figures
-from cases.statistics.actions import do_file_report, do_request_case_export
+from cases.statistics import figures, filing
+from cases.statistics.actions import do_approve_report, do_fill_report, do_request_case_export
 from clinic.audit import object_type_label, roles_label
-from clinic.models import AuditEntry, Community, User
+from clinic.models import AuditEntry, User
 from scheduling.models import Leave, WeeklyPattern
 from tests.cases.factories import in_state
 from tests.conftest import client_for
@@ -245,6 +245,10 @@ def _more(objects: dict[str, Any]) -> Iterator[Visit]:
         for fmt in ("csv", "xlsx", "pdf") if role == "street" else ("csv", "xlsx"):
             url = reverse("cases:statistics_export", args=[fmt]) + query
             yield Visit("cases:statistics_export", url, role)
+    committee = objects["clinic"].community.committee
+    frozen = f"?scope=committee:{committee.pk}&period={year}"  # corrected since it was filed
+    for role in ("mediator", "street"):
+        yield Visit("cases:statistics_page", reverse("cases:statistics_page") + frozen, role)
     yield Visit("clinic:audit_export", reverse("clinic:audit_export"), "admin")
     for job in ("export_job", "xlsx_job"):
         url = reverse("cases:download_export_job", args=[objects[job].pk])
@@ -282,11 +286,17 @@ def _more_world(objects: dict[str, Any]) -> None:
     objects["closed_case"] = in_state(
         State.CLOSED, by="mediator", community="金江路社区", mediator="mediator"
     )
-    street = objects["clinic"].community.street
+    committee = objects["clinic"].community.committee
     period = figures.parse_period(str(timezone.localdate().year))
-    communities = list(Community.objects.filter(street=street))
-    report = figures.compute(communities, period, street.name)
-    do_file_report(street, report=report, actor=User.objects.get(username="street"))
+    report = filing.committee_report(committee, period)
+    notes = [
+        {"code": c.code, "text": c.text, "note": "核实无误"}
+        for c in filing.check_report(report).concerns
+    ]
+    filed = do_fill_report(
+        committee, report, actor=User.objects.get(username="mediator"), notes=notes
+    )
+    do_approve_report(filed, actor=User.objects.get(username="street"))  # frozen
     in_state(State.SIT_IN, by="mediator", community="金江路社区", mediator="mediator")
     objects["xlsx_job"] = do_request_case_export(
         actor=User.objects.get(username="coordinator"),

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from cases.models import Case
+from cases.models import Case, StatisticsFiling
 from cases.statistics import exports, figures
 from clinic.models import AuditEntry, Community, District, Street, User
 from tests.cases.factories import in_state
@@ -277,16 +277,31 @@ def test_the_command_refuses_a_user_outside_the_scope(september: None, tmp_path)
     assert load_workbook(out).worksheets[0].cell(18, 1).value == "合计"
 
 
-def test_filed_figures_are_frozen_and_later_changes_show_as_corrections(september: None) -> None:
+def test_a_street_filing_made_before_stays_shown_with_the_changes_since(september: None) -> None:
+    """Streets filed a handful of figures before committees filed their own reports
+    (``StatisticsFiling``): kept read-only, with the changes since as corrections. (The
+    committee reports' workflow: tests/cases/statistics/test_filing.py.)"""
     client = client_for("street")
-    assert client.post(reverse("cases:file_report") + _query()).status_code == 302
+    report = client.get(reverse("cases:statistics_page") + _query()).context["report"]
+
+    def filed(row: figures.Row) -> dict[str, object]:
+        counts = {key: getattr(row, key) for key in ("accepted", "settled", "failed", "still_open")}
+        return {**counts, "amount_agreed": str(row.amount_agreed)}
+
+    StatisticsFiling.objects.create(
+        street=Street.objects.get(name="联盟街道"),
+        first=report.period.first,
+        last=report.period.last,
+        label=report.period.label,
+        snapshot={"rows": {r.name: filed(r) for r in report.rows}, "total": filed(report.total)},
+        filed_by=User.objects.get(username="street"),
+    )
     failed = Case.objects.get(outcome="failed")
     Case.objects.filter(pk=failed.pk).update(outcome="settled_written", settled_at=at(27))
     page = client.get(reverse("cases:statistics_page") + _query())
-    assert page.context["filing"] is not None
-    corrections = {
-        (name, key): (filed, now) for name, key, _label, filed, now in page.context["corrections"]
-    }
+    assert page.context["legacy_filing"] is not None
+    listed = page.context["legacy_corrections"]
+    corrections = {(name, key): (was, now) for name, key, _label, was, now in listed}
     assert corrections[("合计", "settled")] == (4, 5)
     assert corrections[("合计", "failed")] == (1, 0)
 
