@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -60,9 +61,11 @@ from cases.models import (
     Case,
     CommonAnswer,
     ConsultationSlot,
+    CourtFilingCount,
     FollowUp,
     JointConsultation,
 )
+from cases.statistics.court import check_court_file, do_import_court_filings
 from cases.visits.actions import (
     do_cancel_visit,
     do_record_visit_outcome,
@@ -165,6 +168,7 @@ class Command(AuditedCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self._common_answers()
+        self._court_filings()
         if Case.objects.exists():
             self.stdout.write("Cases exist already: no demo cases added.")
             return
@@ -198,6 +202,27 @@ class Command(AuditedCommand):
                         "updated_by": User.objects.get(username=mediator),
                     },
                 )
+
+    def _court_filings(self) -> None:
+        """The last twelve months of the court's civil first-instance filings for every
+        community (万人成讼率), imported as the court's file would be, once."""
+        if CourtFilingCount.objects.exists():
+            return
+        rng = random.Random(2026)  # noqa: S311  demo data, the same on every run
+        months = [timezone.localdate().replace(day=1)]
+        while len(months) <= 12:
+            months.append((months[-1] - timedelta(days=1)).replace(day=1))
+        rows = ["社区,月份,民事一审收案"]
+        for community in Community.objects.order_by("code"):
+            per_year = rng.uniform(70, 130)  # filings a year per 10,000 residents
+            mean = (community.population or 10000) * per_year / 10000 / 12
+            for month in sorted(months[1:]):
+                rows.append(f"{community.code},{month:%Y-%m},{round(mean * rng.uniform(0.6, 1.4))}")
+        upload = SimpleUploadedFile("盘龙区人民法院-民事一审收案.csv", "\r\n".join(rows).encode())
+        court_file = check_court_file(
+            upload, communities=Community.objects.select_related("street")
+        )
+        do_import_court_filings(court_file, actor=User.objects.get(username="admin"))
 
     # --- One case --------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook
 
+from cases.management.commands.seed_demo_cases import Command
 from cases.models import CourtFilingCount
 from cases.statistics import court, figures, litigation
 from clinic.choices import AuditEvent
@@ -578,3 +579,18 @@ def test_the_month_page_reads_the_same_number_of_queries_however_much_is_entered
             actor=admin,
         )
     assert counted() == few
+
+
+def test_the_demo_has_a_year_of_court_figures_so_the_rate_shows() -> None:
+    Command()._court_filings()
+    communities = list(Community.objects.all())
+    year = figures.Period(date(2025, 11, 1), date(2026, 10, 31), "12 months")
+    filings = litigation.civil_filings(communities, year)
+    assert litigation.months_entered(communities, year) == {c.pk: 12 for c in communities}
+    for c in communities:
+        assert c.population
+        assert 40 <= 10000 * filings[c.pk] / c.population <= 200, c.name  # a year, per 10,000
+    entry = AuditEntry.objects.get(event=AuditEvent.COURT_IMPORTED)
+    assert entry.detail["file"] == "盘龙区人民法院-民事一审收案.csv"
+    Command()._court_filings()  # a second run adds nothing
+    assert CourtFilingCount.objects.count() == 12 * len(communities)
