@@ -75,6 +75,7 @@ class Form:
     unit: str
     rows: list[Row]  # the 15 types, then 合计
     checks: list[Check]
+    notes: list[str]
     comparison: list[Comparison] = field(default_factory=list)
 
 
@@ -86,7 +87,6 @@ class Heading:
     form_number: str
     authority: str
     period: str
-    notes: list[str]
     signatures: list[tuple[str, str]]
 
 
@@ -162,43 +162,24 @@ SOURCE_NAMES: dict[str, str] = {
 }
 
 
-def notes(report: Report, form: Layout) -> list[str]:
-    """The counting rule, the two rates' definitions, where each source goes."""
+def notes(total: Row, form: Layout) -> list[str]:
+    """The counting rule, the two rates' definitions (with this form's 合计), where each
+    source goes."""
     lb = form.label
     groups = {
         group: "、".join(SOURCE_NAMES.get(code, str(Source(code).label)) for code in members)
         for group, members in SOURCE_GROUPS.items()
     }
+    outcomes = "、".join(lb(key) for key in ("settled", "failed", "referred", "ended"))
     return [
-        "说明：1. 本表各数为本期流量："
-        + lb("accepted")
-        + "按受理日期计，"
-        + lb("settled")
-        + "、"
-        + lb("failed")
-        + "、"
-        + lb("referred")
-        + "、"
-        + lb("ended")
-        + "按其发生日期计；"
-        + lb("carried_in")
-        + "为期初在办、"
-        + lb("still_open")
-        + "为期末在办（结转下期）。"
-        "此前受理、本期调解成功的纠纷计入本期"
-        + lb("settled")
-        + "，故"
-        + lb("settled")
-        + "可多于"
-        + lb("accepted")
-        + "，"
-        + lb("success_rate")
-        + "可超过100%。",
+        f"说明：1. 本表各数为本期流量：{lb('accepted')}按受理日期计，{outcomes}按其发生日期计；"
+        f"{lb('carried_in')}为期初仍在办的纠纷，{lb('still_open')}为期末仍在办、结转下期的纠纷。"
+        f"此前受理、本期调解成功的纠纷计入本期{lb('settled')}，故{lb('settled')}可多于"
+        f"{lb('accepted')}，{lb('success_rate')}可超过100%。",
         f"2. {lb('success_rate')} = {lb('settled')} ÷ {lb('accepted')} × 100%（司法行政统计口径）；"
         f"{lb('concluded_success_rate')} = {lb('settled')} ÷（{lb('settled')} + {lb('failed')} + "
-        f"{lb('referred')}）× 100%。本表合计：{lb('success_rate')} "
-        f"{report.total.success_rate:.1f}%，{lb('concluded_success_rate')} "
-        f"{report.total.concluded_success_rate:.1f}%。",
+        f"{lb('referred')}）× 100%。本表合计：{lb('success_rate')} {total.success_rate:.1f}%，"
+        f"{lb('concluded_success_rate')} {total.concluded_success_rate:.1f}%。",
         f"3. 纠纷来源：{lb('source_parties')}含{groups['parties']}；{lb('source_initiative')}含"
         f"{groups['initiative']}；{lb('source_referred')}含{groups['referred']}，其中法院立案前"
         f"委派的计入{lb('court_delegated')}，立案后委托的计入{lb('court_entrusted')}。",
@@ -260,6 +241,7 @@ def forms(report: Report, form: Layout) -> list[Form]:
                 unit=report.scope_label,
                 rows=[*report.by_type, _total(report.total)],
                 checks=layout.cross_checks(_Table(report.total, report.by_type), form=form),
+                notes=notes(report.total, form),
                 comparison=_comparison(report),
             )
         )
@@ -270,6 +252,7 @@ def forms(report: Report, form: Layout) -> list[Form]:
                 unit=unit.name,
                 rows=[*unit.by_type, _total(unit.total)],
                 checks=layout.cross_checks(unit, form=form),
+                notes=notes(unit.total, form),
                 comparison=_comparison(report) if len(report.units) == 1 else [],
             )
         )
@@ -295,7 +278,6 @@ def heading(report: Report, form: Layout, filing: Any = None) -> Heading:
         form_number=form.form_number,
         authority=authority(report, form),
         period=period_text(report),
-        notes=notes(report, form),
         signatures=signatures(filing),
     )
 
@@ -511,7 +493,7 @@ def _write_form(sheet: Worksheet, table: Form, head: Heading, columns: tuple[Col
         row += 1
     sheet.freeze_panes = sheet.cell(FIRST_DATA_ROW, 2).coordinate
     width = 14 + sum(_width(column) for column in columns)
-    row = _text_rows(sheet, styles, row + 1, [(text, False) for text in head.notes], last, width)
+    row = _text_rows(sheet, styles, row + 1, [(text, False) for text in table.notes], last, width)
     row = _text_rows(
         sheet,
         styles,

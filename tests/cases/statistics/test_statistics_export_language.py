@@ -19,7 +19,7 @@ from cases.choices import DisputeType
 from clinic.models import District
 from tests.conftest import client_for
 
-#: A Latin word: the files carry none (names, numbers, % and 元 only).
+#: A Latin word: the files carry none (names, numbers, %, 元 and 万元 only).
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 YEAR = str(timezone.localdate().year)
 
@@ -49,14 +49,14 @@ def test_the_files_of_the_page_are_in_chinese_when_the_page_is_in_english(demo: 
     sheet = _sheet_text(
         client.get(reverse("cases:statistics_export", args=["xlsx"]) + query).content
     )
-    assert neighbour in sheet and "人民调解统计" in sheet
+    assert neighbour in sheet and "人民调解案件统计表" in sheet and "矛盾不上交" in sheet
     assert not LATIN_WORD.findall(sheet)
     response = client.get(reverse("cases:statistics_export", args=["csv"]) + query)
     csv_text = response.getvalue().decode("utf-8-sig")
     assert not LATIN_WORD.findall(csv_text)
     pdf = client.get(reverse("cases:statistics_export", args=["pdf"]) + query).content
     pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
-    assert "人民调解统计报告" in pdf_text.replace(" ", "")
+    assert "人民调解案件统计表" in pdf_text.replace(" ", "")
     assert not LATIN_WORD.findall(pdf_text), LATIN_WORD.findall(pdf_text)
 
 
@@ -80,4 +80,5 @@ def test_the_command_writes_chinese_sheets_whatever_language_is_active(
         )
         assert translation.get_language() == "en"  # the command left the language alone
     sheet = _sheet_text(out.read_bytes())
-    assert "人民调解统计" in sheet and not LATIN_WORD.findall(sheet), LATIN_WORD.findall(sheet)
+    assert "人民调解案件统计表" in sheet
+    assert not LATIN_WORD.findall(sheet), LATIN_WORD.findall(sheet)
