@@ -13,12 +13,14 @@ One module, driven by environment variables with safe defaults (DEBUG is off unl
 - ``CLINIC_FIELD_KEYS``, ``CLINIC_LOOKUP_KEY``: keys for residents' personal data at rest.
 - ``CLINIC_AUDIT_KEY``: the key of the audit log's hash chain (``manage.py verify_audit``).
 - ``CLINIC_BACKUP_KEY_FILE``: the file holding the key backups are sealed with (not a field key).
+- ``CLINIC_OFFICIAL_REPORT``: the official report's form, as JSON (docs/report-layout.md).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -196,6 +198,21 @@ CLINIC_BACKDATE_DAYS = int(os.environ.get("CLINIC_BACKDATE_DAYS", "30"))
 # The day of the following month by which a committee files its monthly report (填报); the
 # fillers are reminded a few days before and after it (docs/report-filing.md).
 CLINIC_REPORT_DUE_DAY = int(os.environ.get("CLINIC_REPORT_DUE_DAY", "5"))
+# The official report's form (cases.statistics.layout; docs/report-layout.md). The ministry's
+# form could not be obtained: a county compares the files with its own form and sets
+# CLINIC_OFFICIAL_REPORT to a JSON object with the keys it changes: "title"; "form_number", the
+# 表号 ("" prints none: none is invented); "authority", 制表机关 (null: the district's 司法局 from
+# the data, "" blank); "labels" per column key; "bands" renamed; "columns", the column keys in
+# order (null: every default column).
+CLINIC_OFFICIAL_REPORT = {
+    "title": "人民调解案件统计表",
+    "form_number": "",
+    "authority": None,
+    "labels": {},
+    "bands": {},
+    "columns": None,
+    **json.loads(os.environ.get("CLINIC_OFFICIAL_REPORT") or "{}"),
+}
 TWO_FACTOR_REQUIRED_ROLES = ["district_admin"]
 OTP_TOTP_ISSUER = "三官一律诊所"
 
