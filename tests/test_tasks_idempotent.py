@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -90,6 +90,16 @@ def _follow_up_reminded_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert run("cases.tasks.send_followup_reminders") == 1
     assert run("cases.tasks.send_followup_reminders") == 0
     assert Notification.objects.filter(key__startswith="follow_up:").count() == 1
+
+
+@twice("cases.tasks.send_report_reminders")
+def _report_reminded_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    third = timezone.localdate().replace(day=3)  # two days before last month's report is due
+    with time_machine.travel(timezone.make_aware(datetime.combine(third, time(9))), tick=False):
+        assert run("cases.tasks.send_report_reminders") > 0  # no committee has filed
+        assert run("cases.tasks.send_report_reminders") == 0
+    due = Notification.objects.filter(user__username="mediator", key__startswith="report-due:")
+    assert due.count() == 1
 
 
 @twice("scheduling.tasks.send_roster_reminders")

@@ -555,14 +555,17 @@ def report_filings(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise NotPermitted("statistics", "", "filings")
     period = filing.last_month()
     due = filing.due_on(period)
-    recent = list(
-        ReportFiling.objects.filter(committee__in=committees)
-        .select_related("committee", "filed_by", "reviewed_by", "reported_by")
-        .order_by("-first", "committee__street__code", "-committee__level", "committee__name")[:200]
+    mine = ReportFiling.objects.filter(committee__in=committees)
+    filed_last = set(
+        mine.filter(first=period.first, last=period.last).values_list("committee_id", flat=True)
     )
-    last = {f.committee_id: f for f in recent if f.first == period.first and f.last == period.last}
     waiting: list[tuple[MediationCommittee, ReportFiling | None, str, date | None]] = []
-    for f in recent:
+    steps = (FilingState.FILED, FilingState.APPROVED, FilingState.RETURNED)
+    for f in (
+        mine.filter(state__in=steps)
+        .select_related("committee__street", "filed_by")
+        .order_by("first", "committee__street__code", "-committee__level", "committee__name")
+    ):
         if f.state == FilingState.FILED and access.may_review_report(user, f.committee):
             waiting.append((f.committee, f, _("to review"), filing.due_on(_period_of(f))))
         elif f.state == FilingState.APPROVED and access.may_report_upward(user, f.committee):
@@ -570,8 +573,13 @@ def report_filings(request: AuthenticatedHttpRequest) -> HttpResponse:
         elif f.state == FilingState.RETURNED and access.may_fill_report(user, f.committee):
             waiting.append((f.committee, f, _("to file again"), filing.due_on(_period_of(f))))
     for committee in committees:
-        if committee.pk not in last and access.may_fill_report(user, committee):
+        if committee.pk not in filed_last and access.may_fill_report(user, committee):
             waiting.append((committee, None, _("to file"), due))
+    recent = list(
+        mine.select_related("committee", "filed_by", "reviewed_by", "reported_by").order_by(
+            "-first", "committee__street__code", "-committee__level", "committee__name"
+        )[:100]
+    )
     return render(
         request,
         "cases/statistics/report_filings.html",
@@ -581,7 +589,7 @@ def report_filings(request: AuthenticatedHttpRequest) -> HttpResponse:
             "overdue": timezone.localdate() > due,
             "waiting": waiting,
             "recent": recent,
-            "missing": [c for c in committees if c.pk not in last],
+            "missing": [c for c in committees if c.pk not in filed_last],
         },
     )
 

@@ -21,6 +21,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -706,3 +707,30 @@ def test_the_list_shows_what_waits_for_each_person(september: dict[str, Case]) -
     assert [(f, step) for _c, f, step, _d in waiting] == [(found, to_report)]
     assert client_for("gridworker").get(url).status_code == 403
     assert client_for("judge").get(url).status_code == 403
+
+
+def test_the_list_runs_the_same_queries_for_one_report_or_many(september: dict[str, Case]) -> None:
+    street = Street.objects.get(name="联盟街道")
+    filer = User.objects.get(username="mediator")
+    client = client_for("street")
+    url = reverse("cases:report_filings")
+
+    def file(committee: MediationCommittee, month: int) -> None:
+        report = filing.committee_report(committee, figures.month_period(2026, month))
+        notes = [
+            {"code": c.code, "text": c.text, "note": "核实"}
+            for c in filing.check_report(report).concerns
+        ]
+        do_fill_report(committee, report, actor=filer, notes=notes)
+
+    file(committee(), 8)
+    client.get(url)  # the person's roles read once (cached)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for other in MediationCommittee.objects.filter(street=street):
+        for month in (6, 7):
+            file(other, month)
+    with CaptureQueriesContext(connection) as many:
+        waiting = client.get(url).context["waiting"]
+    assert len(waiting) > 6
+    assert len(many) == len(one)
