@@ -337,7 +337,7 @@ def open_work_for(user: User) -> list[tuple[str, str]]:
     ]
     items += [
         (_("Follow-up of %(case)s") % {"case": f.case}, f.case.get_absolute_url())
-        for f in FollowUp.objects.filter(assignee=user, done_at__isnull=True).select_related("case")
+        for f in FollowUp.objects.pending().filter(assignee=user).select_related("case")
     ]
     if items:
         items.append((_("Reassign all of it"), reverse("cases:reassign_person", args=[user.pk])))

@@ -174,9 +174,7 @@ def do_reassign_open_work(person: User, *, actor: User, to: User) -> int:
         revoke_all(case, person)
         cases[case.pk] = case
         mediated.add(case.pk)
-    for follow_up in FollowUp.objects.filter(assignee=person, done_at__isnull=True).select_related(
-        "case"
-    ):
+    for follow_up in FollowUp.objects.pending().filter(assignee=person).select_related("case"):
         FollowUp.objects.filter(pk=follow_up.pk).update(
             assignee=to, row_version=F("row_version") + 1
         )

@@ -37,7 +37,12 @@ class Source(models.TextChoices):
     GRID_REFERRAL = "grid_referral", _("Grid worker referral")
     OWN_INITIATIVE = "own_initiative", _("Own initiative")
     POLICE = "police", _("Police transfer")
-    COURT = "court", _("Court referral")
+    # The court's two referrals (the ministry reports court-referred mediation apart): the
+    # pre-filing delegation (委派, 诉前) keeps the stored value "court" that every court referral
+    # had before the two were told apart, since community committees are referred disputes
+    # before filing far more often than cases already filed (docs/report-figures.md).
+    COURT = "court", _("Court delegation (pre-filing)")
+    COURT_ENTRUSTED = "court_entrusted", _("Court entrustment (after filing)")
     PETITIONS = "petitions", _("Petitions office transfer")
     GOVERNMENT = "government", _("Government assignment")
     ONLINE = "online", _("Online")

@@ -417,7 +417,8 @@ def my_work(user: User, role: str) -> dict[str, Any]:
             .order_by("consultation__convened_at")[:LIMIT]
         )
     follow_ups = (
-        FollowUp.objects.filter(assignee=user, done_at__isnull=True)
+        FollowUp.objects.pending()
+        .filter(assignee=user)
         .select_related("case")
         .order_by("due_on")[:LIMIT]
     )

@@ -98,9 +98,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         qs = qs.filter(
             Q(mediator=user)
             | Q(pk__in=access.granted_cases(user, "advise_case"))
-            | Exists(
-                FollowUp.objects.filter(case=OuterRef("pk"), assignee=user, done_at__isnull=True)
-            )
+            | Exists(FollowUp.objects.pending().filter(case=OuterRef("pk"), assignee=user))
         )
     query = params.get("q", "").strip()[:60]
     if query:

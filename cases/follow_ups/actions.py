@@ -68,17 +68,23 @@ def do_record_follow_up(
     alerts the coordinators. ``claim``: the follow-up form's (one recorded meanwhile by
     someone else is shown as they recorded it)."""
     (claim or bump)(FollowUp.objects.select_for_update().get(pk=follow_up.pk))
-    claimed = FollowUp.objects.filter(pk=follow_up.pk, done_at__isnull=True).update(
-        done_at=timezone.now(),
-        done_by=actor,
-        method=method,
-        performance=performance,
-        satisfaction=satisfaction,
-        findings=findings,
-        new_risk=new_risk,
-        urged=performance != Performance.FULL,
+    claimed = (
+        FollowUp.objects.pending()
+        .filter(pk=follow_up.pk)
+        .update(
+            done_at=timezone.now(),
+            done_by=actor,
+            method=method,
+            performance=performance,
+            satisfaction=satisfaction,
+            findings=findings,
+            new_risk=new_risk,
+            urged=performance != Performance.FULL,
+        )
     )
     if not claimed:
+        if FollowUp.objects.filter(pk=follow_up.pk, cancelled_at__isnull=False).exists():
+            raise StaleCase(_("This follow-up was cancelled: the case was reopened."))
         raise StaleCase(_("This follow-up was already recorded by someone else."))
     follow_up.refresh_from_db()
     case = Case.objects.get(pk=follow_up.case_id)
@@ -89,7 +95,7 @@ def do_record_follow_up(
             PerformanceItem.objects.filter(
                 pk=follow_up.performance_item_id, performed_on__isnull=True
             ).update(performed_on=timezone.localdate(), row_version=F("row_version") + 1)
-        if case.state == State.FOLLOW_UP and not case.follow_ups.filter(done_at__isnull=True):
+        if case.state == State.FOLLOW_UP and not case.follow_ups.pending():
             fire(case, "complete_follow_up", actor=actor, version=case.version)
     else:
         successor = FollowUp.objects.create(
@@ -187,9 +193,11 @@ def _do_send_followup_reminders(today: date | None, *, actor: User | None) -> in
     the same day sends nothing new (and writes no event)."""
     today = today or timezone.localdate()
     sent = 0
-    due = FollowUp.objects.filter(
-        done_at__isnull=True, due_on__lte=today + timedelta(days=3)
-    ).select_related("case__community", "assignee")
+    due = (
+        FollowUp.objects.pending()
+        .filter(due_on__lte=today + timedelta(days=3))
+        .select_related("case__community", "assignee")
+    )
     for follow_up in due:
         overdue = follow_up.due_on < today
         recipients = [follow_up.assignee] if follow_up.assignee.is_active else []

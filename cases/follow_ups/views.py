@@ -28,6 +28,8 @@ from clinic.lib.masking import mask_phone
 def record_follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     follow_up = access.access_follow_up(request.user, pk)
     case = follow_up.case
+    if follow_up.cancelled_at is not None and request.method != "POST":
+        raise NotPermitted("follow_up", pk, "record cancelled")  # the case was reopened
     if follow_up.done_at is not None and request.method != "POST":
         # sent from a page shown before it was recorded, the form is answered 409, with what
         # the other person recorded
@@ -72,7 +74,7 @@ def reveal_follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     case page."""
     follow_up = access.access_follow_up(request.user, pk)
     case = follow_up.case
-    if follow_up.done_at is not None:
+    if not follow_up.is_pending:
         raise NotPermitted("follow_up", pk, "reveal")
     if follow_up.assignee_id != request.user.pk and not access.may_see_personal_data(
         request.user, case

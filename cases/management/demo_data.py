@@ -71,7 +71,7 @@ STORIES: list[tuple[str, str, str, int | None, str, str]] = [
     ),
     (
         "contract",
-        "walk_in",
+        "court_entrusted",
         "商铺租赁到期后押金未退",
         8000,
         "租赁合同期满，出租人以墙面损坏为由拒退押金",

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -45,6 +46,7 @@ from cases.models import (
     Attachment,
     Case,
     CaseEvent,
+    CaseReopening,
     FollowUp,
     MediationRecord,
     Party,
@@ -55,6 +57,7 @@ from clinic.actions import do_notify
 from clinic.lib.uploads import CheckedUpload
 from clinic.lib.versions import Claim, bump
 from clinic.models import User
+from scheduling.actions import do_release_commitment
 
 
 @transaction.atomic
@@ -113,17 +116,37 @@ def do_settle_case(
 def do_reopen_case(
     case: Case, *, actor: User, version: int | None, reason: str, both_parties_ask: bool
 ) -> CaseEvent:
+    """重新调解: the case is mediated again. The settlement it had is kept as a
+    ``CaseReopening`` (the period it was settled in still counts it; the reopening counts as a
+    re-acceptance in its own), and its pending follow-ups are cancelled, not deleted."""
     if both_parties_ask:
         case.both_parties_ask_again = True
+    earlier: dict[str, Any] = {}
 
     def prepare() -> dict[str, Any]:
+        last = CaseReopening.objects.filter(case=case).order_by("-at", "-pk").first()
+        earlier.update(
+            accepted_at=last.at if last is not None else case.accepted_at,
+            outcome=case.outcome,
+            level=case.level,
+            settled_at=case.settled_at,
+            closed_at=case.closed_at,
+            amount_agreed=case.amount_agreed,
+            mediation_due=case.mediation_due,
+            agreement=case.current_agreement,
+        )
         case.both_parties_ask_again = False
         case.settled_at = None
         case.outcome = ""
         return {"both_parties_ask": both_parties_ask}
 
     event = fire(case, "reopen", actor=actor, version=version, note=reason, prepare=prepare)
-    FollowUp.objects.filter(case=case, done_at__isnull=True).delete()
+    CaseReopening.objects.create(case=case, at=event.at, by=actor, reason=reason, **earlier)
+    pending = FollowUp.objects.filter(case=case).pending()
+    for planned in pending.filter(appointment__isnull=False).select_related("appointment"):
+        if planned.appointment is not None:
+            do_release_commitment(planned.appointment)  # out of the assignee's calendar
+    pending.update(cancelled_at=event.at, row_version=F("row_version") + 1)
     return event
 
 

@@ -43,6 +43,7 @@ from cases.models.filings import (
 )
 from cases.models.follow_ups import (
     FollowUp,
+    FollowUpQuerySet,
 )
 from cases.models.jobs import (
     BackgroundJob,
@@ -67,6 +68,9 @@ from cases.models.parties import (
     Party,
     PartyQuerySet,
 )
+from cases.models.reopenings import (
+    CaseReopening,
+)
 from cases.models.timeline import (
     CaseEvent,
 )
@@ -90,6 +94,7 @@ __all__ = [
     "CaseGroupObjectPermission",
     "CaseNumberSequence",
     "CaseQuerySet",
+    "CaseReopening",
     "CaseUserObjectPermission",
     "CommonAnswer",
     "ConsultationInvitee",
@@ -100,6 +105,7 @@ __all__ = [
     "FilingSource",
     "FilingState",
     "FollowUp",
+    "FollowUpQuerySet",
     "JointConsultation",
     "MediationRecord",
     "Party",

@@ -18,6 +18,12 @@ from clinic.lib.versions import Versioned
 from scheduling.models import Commitment
 
 
+class FollowUpQuerySet(models.QuerySet["FollowUp"]):
+    def pending(self) -> FollowUpQuerySet:
+        """Not done yet and not cancelled: the follow-ups someone still has to make."""
+        return self.filter(done_at__isnull=True, cancelled_at__isnull=True)
+
+
 class FollowUp(Versioned, models.Model):
     """A return visit (回访) after settlement: was the agreement performed, is the conflict
     back? Not performed means urging and a new follow-up, not a reopened case."""
@@ -67,6 +73,10 @@ class FollowUp(Versioned, models.Model):
         related_name="+",
         verbose_name=_("done by"),
     )
+    # A pending follow-up of a settlement that no longer stands (the case was reopened) is
+    # cancelled, not deleted: it stays in the case's history, and no list of pending work
+    # shows it (``FollowUpQuerySet.pending``).
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     appointment = models.OneToOneField(
         Commitment,
         models.SET_NULL,
@@ -75,6 +85,8 @@ class FollowUp(Versioned, models.Model):
         related_name="+",
         verbose_name=_("visit planned"),
     )
+
+    objects = FollowUpQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("follow-up")
@@ -85,5 +97,9 @@ class FollowUp(Versioned, models.Model):
         return f"{self.case} {self.due_on}"
 
     @property
+    def is_pending(self) -> bool:
+        return self.done_at is None and self.cancelled_at is None
+
+    @property
     def is_overdue(self) -> bool:
-        return self.done_at is None and self.due_on < timezone.localdate()
+        return self.is_pending and self.due_on < timezone.localdate()

@@ -119,7 +119,9 @@ def test_a_court_refusal_allows_mediating_again(demo: None) -> None:
     assert response.status_code == 302
     after = fresh(case)
     assert after.state == State.SIT_IN and after.settled_at is None
-    assert not FollowUp.objects.filter(case=case, done_at__isnull=True).exists()
+    # the follow-up of the settlement that no longer stands is cancelled, not deleted
+    assert not FollowUp.objects.filter(case=case).pending().exists()
+    assert FollowUp.objects.filter(case=case, cancelled_at__isnull=False).count() == 1
 
 
 def test_an_extension_needs_a_later_date_and_is_logged(demo: None) -> None:
