@@ -31,7 +31,7 @@ def report_charts(report: Report) -> dict[str, str]:
             ],
         ),
         "types": charts.horizontal_bars(
-            [(row["label"], row["accepted"]) for row in report.by_type if row["accepted"]],
+            [(row.name, row.accepted) for row in report.by_type if row.accepted],
             title=_("Disputes accepted by type"),
         ),
     }

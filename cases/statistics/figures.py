@@ -1,16 +1,37 @@
-"""Street statistics, computed in the database: a fixed number of grouped queries whatever the
-number of communities or cases (aggregation in SQL, never a Python loop over cases).
+"""The people's-mediation figures of a period: the official report's columns, the 矛盾不上交
+shares and the clinic's own page figures, computed in the database.
 
-The headline 矛盾不上交 figures: of the disputes concluded in a period (settled, failed,
-referred out; withdrawn and declined excluded), the shares settled at community level, settled
-at street level, and not settled locally. Cases count at their ``settled_at`` (settled) or
-``closed_at`` (failed, referred out).
+The counting rule (also :data:`DEFINITIONS`, printed under the official table):
+
+- Every figure is a *flow* of the period unless it is a stock at one of its ends: 受理 counts
+  disputes by their acceptance date, 调解成功 / 调解不成功 / 上交 / 撤回·终止 count them by the
+  date of that outcome. A case accepted in May and settled in June is 受理 in May and 成功 in
+  June, so in a month when older cases settle 成功 can exceed 受理 (and 成功率 100 %).
+- Only disputes (never legal advice), and only disputes that were accepted: a dispute declined
+  before acceptance is in no column of the balance.
+- 上期结转 is the stock of accepted disputes open at the period's start, 期末在办 (结转下期) the
+  stock open at its end, so for every community, committee, type and the total:
+  上期结转 + 受理 = 调解成功 + 调解不成功 + 上交 + 撤回/终止 + 期末在办.
+- A reopened case does not rewrite history: its earlier round (``CaseReopening``) still counts
+  where it was settled, and the reopening counts as a re-acceptance (受理, of which 重新受理) in
+  its own period. Each round is accepted once and concluded at most once.
+- 成功率 = 调解成功 ÷ 受理 (the official figure); 办结成功率 = 调解成功 ÷ (成功 + 不成功 + 上交).
+- 期末超期: open, and past its mediation due date, at the period's end or now, whichever is
+  earlier (the case list's overdue rule on that day).
+- Figures of the accepted (sources, amounts involved, parties, prevention) count each
+  acceptance, re-acceptances included, so 受理 = 当事人申请 + 主动调解 + 委托移送 always holds.
+
+A fixed number of grouped queries whatever the number of communities, committees or cases:
+each counts per (community, committee, dispute type, source) in the database and the groups
+(at most communities × committees × 16 × 9) are rolled up here into communities, committees
+(``Unit``), dispute types and the total; never a Python loop over cases.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -23,9 +44,13 @@ from django.db.models import (
     Count,
     DateTimeField,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
+    OuterRef,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
@@ -35,7 +60,7 @@ from django.db.models import (
     Case as When_,
 )
 from django.db.models.functions import Coalesce, RowNumber, TruncDate, TruncMonth
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -47,12 +72,23 @@ from cases.choices import (
     Level,
     Outcome,
     Performance,
+    Side,
     Source,
     State,
     VisitStatus,
 )
-from cases.models import Case, CaseEvent, FollowUp, JointConsultation, VisitRequest
-from clinic.choices import Role
+from cases.models import (
+    Agreement,
+    Case,
+    CaseEvent,
+    CaseReopening,
+    FollowUp,
+    JointConsultation,
+    Party,
+    VisitRequest,
+)
+from cases.statistics import ledgers, litigation
+from clinic.choices import CommitteeLevel, Role
 from clinic.models import Community, MediationCommittee
 from scheduling.choices import BookingStatus, SessionStatus
 from scheduling.models import Booking, ClinicSession
@@ -60,12 +96,36 @@ from scheduling.models import Booking, ClinicSession
 FAILED = (Outcome.FAILED, Outcome.PARTY_REFUSES)
 MODES = (State.SIT_IN, State.PATROL, State.JOINT_CONSULTATION, State.FOLLOW_UP)
 
-#: The official report groups the eight sources into three columns.
+#: The official report's three source bands (当事人申请, 主动调解, 委托移送) and the sources in
+#: each (docs/report-figures.md has the table).
 SOURCE_GROUPS = {
     "parties": (Source.WALK_IN, Source.ONLINE),
     "initiative": (Source.OWN_INITIATIVE, Source.GRID_REFERRAL),
-    "referred": (Source.POLICE, Source.COURT, Source.PETITIONS, Source.GOVERNMENT),
+    "referred": (
+        Source.POLICE,
+        Source.COURT,
+        Source.COURT_ENTRUSTED,
+        Source.PETITIONS,
+        Source.GOVERNMENT,
+    ),
 }
+
+#: The court's referrals, reported apart within 委托移送.
+COURT_SOURCES = {"court_delegated": Source.COURT, "court_entrusted": Source.COURT_ENTRUSTED}
+
+#: Who counts in 当事人数: the parties themselves, not their agents or guardians.
+PRINCIPAL_SIDES = (Side.APPLICANT, Side.RESPONDENT, Side.THIRD_PARTY)
+
+#: The prevention columns the case records today: column prefix → (its flag, its persons).
+#: 防止引起自杀, 防止群体性械斗 and 防止群体性事件 (``suicide``, ``fight``, ``incident``) stay 0
+#: until the ledgers issue adds their flags to the case; add them here then.
+PREVENTION = {
+    "criminal": ("prevented_criminal", "prevented_criminal_persons"),
+    "petition": ("prevented_petition", "prevented_petition_persons"),
+}
+
+#: The groups every case query counts in.
+DIMENSIONS = ("community", "committee", "dispute_type", "source")
 
 
 # --- Periods ------------------------------------------------------------------------------
@@ -132,6 +192,51 @@ def last_months(last: Period, count: int = 12) -> list[Period]:
         months.append(month_period(year, month))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return list(reversed(months))
+
+
+def _whole_months(period: Period) -> int | None:
+    """How many calendar months the period spans, when it is whole months; else None."""
+    if period.first.day != 1:
+        return None
+    if period.last.day != calendar.monthrange(period.last.year, period.last.month)[1]:
+        return None
+    return (period.last.year - period.first.year) * 12 + period.last.month - period.first.month + 1
+
+
+def _shift_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _months_period(first: date, months: int) -> Period:
+    last = _shift_months(first, months - 1)
+    last = last.replace(day=calendar.monthrange(last.year, last.month)[1])
+    if months == 1:
+        return month_period(first.year, first.month)
+    if months == 3 and first.month % 3 == 1:
+        return Period(first, last, f"{first.year}-Q{(first.month + 2) // 3}")
+    if months == 12 and first.month == 1:
+        return Period(first, last, str(first.year))
+    return custom_period(first, last)
+
+
+def previous_period(period: Period) -> Period:
+    """环比: the period of the same length just before (the month, quarter or year before;
+    the same number of days before a custom range)."""
+    months = _whole_months(period)
+    if months is not None:
+        return _months_period(_shift_months(period.first, -months), months)
+    days = (period.last - period.first).days + 1
+    return custom_period(period.first - timedelta(days=days), period.first - timedelta(days=1))
+
+
+def year_before(period: Period) -> Period:
+    """同比: the same period a year before."""
+    months = _whole_months(period)
+    if months is not None:
+        return _months_period(_shift_months(period.first, -12), months)
+    return custom_period(_shift_months(period.first, -12), _shift_months(period.last, -12))
 
 
 # --- Figures --------------------------------------------------------------------------------
@@ -311,6 +416,16 @@ class Row:
         return round(10000.0 * self.civil_filings / self.population, 2)
 
     @property
+    def amount_agreed_10k(self) -> Decimal:
+        """协议金额 in 万元 (ten thousand yuan), to two places."""
+        return (self.amount_agreed / 10000).quantize(Decimal("0.01"))
+
+    @property
+    def amount_involved_10k(self) -> Decimal:
+        """涉及金额 in 万元, to two places."""
+        return (self.amount_involved / 10000).quantize(Decimal("0.01"))
+
+    @property
     def on_time_share(self) -> float:
         return _share(self.follow_ups_on_time, self.follow_ups_due)
 
@@ -361,57 +476,413 @@ class Report:
     previous: Row | None = None  # 环比: the totals of the preceding period of the same length
     year_ago: Row | None = None  # 同比: the totals of the same period a year before
 
+    @property
+    def definitions(self) -> list[tuple[str, str]]:
+        """The counting rule, to print under the table (:data:`DEFINITIONS`)."""
+        return DEFINITIONS
+
+
+# --- The counting rule, in words --------------------------------------------------------------
+
+#: The definitions printed under the official table and in its files (always in Chinese, as
+#: filed upward): (label, definition).
+DEFINITIONS: list[tuple[str, str]] = [
+    (
+        "统计口径",
+        "本表数字为本期流量：受理按受理日期计，调解成功、调解不成功、上交、撤回/终止按各自"
+        "发生日期计。因此旧案集中办结的月份，调解成功数可以大于受理数，成功率可以超过 100%。",
+    ),
+    (
+        "受理",
+        "本期受理的矛盾纠纷（不含法律咨询），含已调解成功后重新调解的案件（重新受理）。"
+        "受理前即不予受理的纠纷不计入本表。",
+    ),
+    (
+        "调解成功",
+        "本期达成调解协议的纠纷，等于书面协议与口头协议之和。重新调解的案件，"
+        "此前的调解成功仍计入当时的期间。",
+    ),
+    ("调解不成功", "本期终止调解的纠纷：调解不成功，或一方当事人拒绝调解。"),
+    ("上交", "本期移交法院、信访部门或其他部门处理的纠纷，单独统计，不计入调解不成功。"),
+    ("撤回/终止", "受理后当事人撤回申请或不予受理的纠纷。"),
+    (
+        "成功率",
+        "调解成功 ÷ 受理 × 100%（上级统计口径）。数字为本期流量，旧案集中办结的月份调解成功数"
+        "可以大于受理数，成功率可以超过 100%。",
+    ),
+    ("办结成功率", "调解成功 ÷（调解成功 + 调解不成功 + 上交）× 100%。"),
+    ("上期结转", "本期开始时已受理、尚未办结的纠纷。"),
+    (
+        "结转下期",
+        "本期结束时已受理、尚未办结的纠纷（期末在办）。"
+        "上期结转 + 受理 = 调解成功 + 调解不成功 + 上交 + 撤回/终止 + 结转下期。",
+    ),
+    ("期末超期", "期末或今日（取较早者）仍在调解、且已超过调解期限的纠纷。"),
+    (
+        "司法确认",
+        "本期申请司法确认的调解协议数（按申请日期）与本期经法院确认有效的协议数"
+        "（按裁定日期）；协议经更正的，只计现行版本。",
+    ),
+    ("已履行", "本期回访首次确认全部履行的调解协议数，每份协议只计一次，不按回访次数计。"),
+    (
+        "协议金额、涉及金额",
+        "协议金额为本期调解成功纠纷的协议金额，涉及金额为本期受理纠纷的涉及金额，单位万元。",
+    ),
+    (
+        "当事人数",
+        "本期受理纠纷的申请人、被申请人和第三人人数，不含代理人、监护人；"
+        "另计三方以上当事人的纠纷件数。",
+    ),
+    (
+        "纠纷来源",
+        "当事人申请：来访、网上申请；主动调解：主动排查、网格员移交；委托移送：公安移送、"
+        "法院委派（诉前）、法院委托（诉中）、信访移送、政府部门交办。法院委派、委托另行单列。",
+    ),
+    ("占比", "该类纠纷受理数 ÷ 受理总数 × 100%。"),
+    ("环比、同比", "与上一个等长期间相比为环比，与上年同期相比为同比。"),
+    ("万人成讼率", "法院民事一审收案数 ÷ 常住人口 × 10000。"),
+    (
+        "预防",
+        "防止民转刑、防止群体性上访取自受理纠纷的登记；防止引起自杀、防止群体性械斗、"
+        "防止群体性事件及排查数字，待排查台账功能上线后填报，此前为 0。",
+    ),
+]
+
+
+# --- Counting ---------------------------------------------------------------------------------
+
 
 def _in(prefix: str, period: Period) -> Q:
     return Q(**{f"{prefix}__gte": period.start, f"{prefix}__lt": period.end})
 
 
-def _case_aggregates(period: Period) -> dict[str, Any]:
-    dispute = Q(kind=Kind.DISPUTE)
-    accepted = dispute & _in("accepted_at", period)
-    settled = Q(outcome__in=SETTLED_OUTCOMES) & _in("settled_at", period)
-    open_at_end = (
-        dispute
-        & Q(accepted_at__lt=period.end)
-        & (Q(settled_at__isnull=True) | Q(settled_at__gte=period.end))
-        & (Q(closed_at__isnull=True) | Q(closed_at__gte=period.end))
+@dataclass(frozen=True)
+class _Moments:
+    """When a period's figures are read: its start (上期结转), its end (期末在办), and the
+    moment and day 期末超期 is judged at (the period's end or now, whichever is earlier)."""
+
+    period: Period
+    start: datetime
+    end: datetime
+    overdue_at: datetime
+    overdue_day: date
+
+
+def _moments(period: Period) -> _Moments:
+    return _Moments(
+        period,
+        period.start,
+        period.end,
+        min(period.end, timezone.now()),
+        min(period.last, timezone.localdate()),
     )
+
+
+def _principals(case: str) -> Coalesce:
+    """How many parties (not agents or guardians) the case has."""
+    found = (
+        Party.objects.filter(case=OuterRef(case), side__in=PRINCIPAL_SIDES)
+        .order_by()
+        .values("case")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(found, output_field=IntegerField()), Value(0))
+
+
+def _case_concluded_at() -> When_:
+    """When a case's current round ended: at its settlement if settled, else at its closing;
+    without an outcome it has not ended."""
+    return When_(
+        When(outcome__in=SETTLED_OUTCOMES, then=Coalesce("settled_at", "closed_at")),
+        When(outcome="", then=Value(None)),
+        default=F("closed_at"),
+        output_field=DateTimeField(),
+    )
+
+
+def _round_concluded_at() -> When_:
+    """When a reopening's earlier round ended (``CaseReopening.concluded_at``)."""
+    return When_(
+        When(outcome__in=SETTLED_OUTCOMES, then=Coalesce("settled_at", "closed_at", "at")),
+        default=Coalesce("closed_at", "at"),
+        output_field=DateTimeField(),
+    )
+
+
+def _of_accepted(p: str, accepted: Q, case: str) -> dict[str, Any]:
+    """The figures of the accepted: count, money involved, parties, prevention."""
+    figures: dict[str, Any] = {
+        f"{p}accepted": Count("pk", filter=accepted),
+        f"{p}amount_involved": Coalesce(
+            Sum(f"{case}amount_involved", filter=accepted), Value(Decimal(0))
+        ),
+        f"{p}parties": Coalesce(Sum("principals", filter=accepted), Value(0)),
+        f"{p}multi_party": Count("pk", filter=accepted & Q(principals__gte=3)),
+    }
+    for column, (flag, persons) in PREVENTION.items():
+        prevented = accepted & Q(**{f"{case}{flag}": True})
+        figures[f"{p}{column}_cases"] = Count("pk", filter=prevented)
+        figures[f"{p}{column}_persons"] = Coalesce(
+            Sum(f"{case}{persons}", filter=prevented), Value(0)
+        )
+    return figures
+
+
+def _outcomes(p: str, concluded: Q) -> dict[str, Any]:
+    """How the rounds concluded in the period ended (the fields ``outcome``, ``level`` and
+    ``amount_agreed`` of a case and of a reopening's earlier round alike)."""
+    settled = concluded & Q(outcome__in=SETTLED_OUTCOMES)
+    counted = (*SETTLED_OUTCOMES, *FAILED, Outcome.REFERRED_OUT)
     return {
-        "accepted": Count("pk", filter=accepted),
-        "advice": Count("pk", filter=Q(kind=Kind.ADVICE) & _in("closed_at", period)),
-        "settled": Count("pk", filter=settled),
-        "settled_community": Count("pk", filter=settled & Q(level=Level.COMMUNITY)),
-        "settled_street": Count("pk", filter=settled & Q(level=Level.STREET)),
-        "failed": Count("pk", filter=Q(outcome__in=FAILED) & _in("closed_at", period)),
-        "withdrawn": Count("pk", filter=Q(outcome=Outcome.WITHDRAWN) & _in("closed_at", period)),
-        "declined": Count("pk", filter=Q(outcome__in=DECLINE_OUTCOMES) & _in("closed_at", period)),
-        "referred": Count("pk", filter=Q(outcome=Outcome.REFERRED_OUT) & _in("closed_at", period)),
-        "still_open": Count("pk", filter=open_at_end),
-        "overdue": Count("pk", filter=open_at_end & Q(mediation_due__lt=period.last)),
-        "amount_involved": Coalesce(Sum("amount_involved", filter=accepted), Decimal(0)),
-        "amount_agreed": Coalesce(Sum("amount_agreed", filter=settled), Decimal(0)),
-        "criminal_cases": Count("pk", filter=accepted & Q(prevented_criminal=True)),
-        "criminal_persons": Coalesce(
-            Sum("prevented_criminal_persons", filter=accepted & Q(prevented_criminal=True)), 0
-        ),
-        "petition_cases": Count("pk", filter=accepted & Q(prevented_petition=True)),
-        "petition_persons": Coalesce(
-            Sum("prevented_petition_persons", filter=accepted & Q(prevented_petition=True)), 0
-        ),
+        f"{p}settled": Count("pk", filter=settled),
+        f"{p}written": Count("pk", filter=concluded & Q(outcome=Outcome.SETTLED_WRITTEN)),
+        f"{p}oral": Count("pk", filter=concluded & Q(outcome=Outcome.SETTLED_ORAL)),
+        f"{p}settled_community": Count("pk", filter=settled & Q(level=Level.COMMUNITY)),
+        f"{p}settled_street": Count("pk", filter=settled & Q(level=Level.STREET)),
+        f"{p}failed": Count("pk", filter=concluded & Q(outcome__in=FAILED)),
+        f"{p}referred": Count("pk", filter=concluded & Q(outcome=Outcome.REFERRED_OUT)),
+        f"{p}ended": Count("pk", filter=concluded & ~Q(outcome__in=counted)),
+        f"{p}withdrawn": Count("pk", filter=concluded & Q(outcome=Outcome.WITHDRAWN)),
+        f"{p}declined": Count("pk", filter=concluded & Q(outcome__in=DECLINE_OUTCOMES)),
+        f"{p}amount_agreed": Coalesce(Sum("amount_agreed", filter=settled), Value(Decimal(0))),
     }
 
 
-def _relevant(cases: Any, period: Period) -> Any:
-    """Only cases that can count in this period (the still-open ones included)."""
-    return cases.filter(
-        _in("accepted_at", period)
-        | _in("settled_at", period)
-        | _in("closed_at", period)
-        | (
-            Q(accepted_at__lt=period.end)
-            & (Q(closed_at__isnull=True) | Q(closed_at__gte=period.end))
+def _prefix(index: int) -> str:
+    return f"p{index}_"
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """The cases counted: of these communities, and of these committees when given."""
+
+    community_ids: list[int]
+    committee_ids: list[int] | None
+
+    def of(self, queryset: Any, case: str = "") -> Any:
+        found = queryset.filter(**{f"{case}community_id__in": self.community_ids})
+        if self.committee_ids is not None:
+            found = found.filter(**{f"{case}committee_id__in": self.committee_ids})
+        return found
+
+
+def _case_groups(scope: _Scope, moments: list[_Moments]) -> Any:
+    """Each case's current round (its acceptance, or its last reopening, to its conclusion),
+    and legal advice answered, per group."""
+    dispute = Q(kind=Kind.DISPUTE)
+    figures: dict[str, Any] = {}
+    relevant = Q()
+    for index, m in enumerate(moments):
+        p, period = _prefix(index), m.period
+
+        def open_at(moment: datetime) -> Q:
+            # accepted before, not reopened since (the round open then is another one), and
+            # not concluded before
+            return (
+                dispute
+                & Q(accepted_at__lt=moment)
+                & (Q(last_reopened__isnull=True) | Q(last_reopened__lt=moment))
+                & (Q(concluded_at__isnull=True) | Q(concluded_at__gte=moment))
+            )
+
+        concluded = dispute & Q(accepted_at__lt=m.end) & _in("concluded_at", period)
+        figures |= _of_accepted(p, dispute & _in("accepted_at", period), "")
+        figures |= _outcomes(p, concluded)
+        figures[f"{p}carried_in"] = Count("pk", filter=open_at(m.start))
+        figures[f"{p}still_open"] = Count("pk", filter=open_at(m.end))
+        figures[f"{p}overdue"] = Count(
+            "pk", filter=open_at(m.overdue_at) & Q(mediation_due__lt=m.overdue_day)
         )
+        figures[f"{p}advice"] = Count("pk", filter=Q(kind=Kind.ADVICE) & _in("closed_at", period))
+        relevant |= (
+            dispute
+            & Q(accepted_at__lt=m.end)
+            & (
+                Q(settled_at__gte=m.start)
+                | Q(closed_at__gte=m.start)
+                | Q(settled_at__isnull=True, closed_at__isnull=True)
+            )
+        ) | (Q(kind=Kind.ADVICE) & _in("closed_at", period))
+    last_reopened = (
+        CaseReopening.objects.filter(case=OuterRef("pk")).order_by("-at").values("at")[:1]
     )
+    return (
+        scope.of(Case.objects)
+        .filter(relevant)
+        .annotate(
+            concluded_at=_case_concluded_at(),
+            last_reopened=Subquery(last_reopened, output_field=DateTimeField()),
+            principals=_principals("pk"),
+        )
+        .values(*DIMENSIONS)
+        .annotate(**figures)
+        .order_by()
+    )
+
+
+def _round_groups(scope: _Scope, moments: list[_Moments]) -> Any:
+    """Reopenings: the re-acceptance (in the period of the reopening) and the earlier round
+    it ended (accepted at ``accepted_at``, concluded as it stood then), per group."""
+    figures: dict[str, Any] = {}
+    relevant = Q()
+    for index, m in enumerate(moments):
+        p, period = _prefix(index), m.period
+
+        def open_at(moment: datetime) -> Q:
+            return Q(accepted_at__lt=moment, concluded_at__gte=moment)
+
+        reaccepted = _in("at", period)
+        figures |= _of_accepted(p, reaccepted, "case__")
+        figures[f"{p}reaccepted"] = Count("pk", filter=reaccepted)
+        figures |= _outcomes(p, Q(accepted_at__lt=m.end) & _in("concluded_at", period))
+        figures[f"{p}carried_in"] = Count("pk", filter=open_at(m.start))
+        figures[f"{p}still_open"] = Count("pk", filter=open_at(m.end))
+        figures[f"{p}overdue"] = Count(
+            "pk", filter=open_at(m.overdue_at) & Q(mediation_due__lt=m.overdue_day)
+        )
+        # a round ends at the latest when it is reopened: nothing before the period counts
+        relevant |= Q(at__gte=m.start) & (Q(at__lt=m.end) | Q(accepted_at__lt=m.end))
+    return (
+        scope.of(CaseReopening.objects, "case__")
+        .filter(case__kind=Kind.DISPUTE)
+        .filter(relevant)
+        .annotate(
+            concluded_at=_round_concluded_at(),
+            principals=_principals("case"),
+        )
+        .values(**{name: F(f"case__{name}") for name in DIMENSIONS})
+        .annotate(**figures)
+        .order_by()
+    )
+
+
+def _agreement_groups(scope: _Scope, moments: list[_Moments]) -> Any:
+    """司法确认: the current version of each agreement (a corrected one is not counted),
+    applied for in the period, and confirmed in the period."""
+    figures: dict[str, Any] = {}
+    relevant = Q()
+    for index, m in enumerate(moments):
+        p, days = _prefix(index), (m.period.first, m.period.last)
+        applied = Q(confirmation_applied_on__range=days)
+        confirmed = Q(confirmation="confirmed", confirmation_decided_on__range=days)
+        figures[f"{p}confirm_applied"] = Count("pk", filter=applied)
+        figures[f"{p}confirm_confirmed"] = Count("pk", filter=confirmed)
+        relevant |= applied | confirmed
+    return (
+        scope.of(Agreement.objects, "case__")
+        .filter(case__kind=Kind.DISPUTE, superseded_by__isnull=True)
+        .filter(relevant)
+        .values(**{name: F(f"case__{name}") for name in DIMENSIONS})
+        .annotate(**figures)
+        .order_by()
+    )
+
+
+def _performed_groups(scope: _Scope, moments: list[_Moments]) -> Any:
+    """已履行: agreements whose performance a follow-up found full for the first time in the
+    period (one per agreement, however many visits; a follow-up recorded without its agreement
+    stands for its case's)."""
+    full = FollowUp.objects.filter(performance=Performance.FULL, done_at__lt=OuterRef("done_at"))
+    first = ~Exists(full.filter(agreement_id=OuterRef("agreement_id"))) & ~(
+        Q(agreement__isnull=True)
+        & Exists(full.filter(case_id=OuterRef("case_id"), agreement__isnull=True))
+    )
+    figures: dict[str, Any] = {}
+    relevant = Q()
+    for index, m in enumerate(moments):
+        done = _in("done_at", m.period)
+        figures[f"{_prefix(index)}agreements_performed"] = Count(
+            "agreement", distinct=True, filter=done & Q(agreement__isnull=False)
+        ) + Count("case", distinct=True, filter=done & Q(agreement__isnull=True))
+        relevant |= done
+    return (
+        scope.of(FollowUp.objects, "case__")
+        .filter(case__kind=Kind.DISPUTE, performance=Performance.FULL, cancelled_at__isnull=True)
+        .filter(relevant)
+        .filter(first)
+        .values(**{name: F(f"case__{name}") for name in DIMENSIONS})
+        .annotate(**figures)
+        .order_by()
+    )
+
+
+KNOWN_TYPES = frozenset(DisputeType.values)
+
+
+class _Tally:
+    """The case figures of one period rolled up from the groups: per community, per committee,
+    per committee and type, per type, per source."""
+
+    def __init__(self, rows: Mapping[int, Row]) -> None:
+        self.rows = rows
+        self.units: dict[int, Row] = {}
+        self.unit_types: dict[tuple[int, str], Row] = {}
+        self.types: dict[str, Row] = {}
+        self.sources: dict[str, int] = {}
+
+    def add(self, values: dict[str, Any]) -> None:
+        community, committee = values["community"], values["committee"]
+        dispute_type, source = values["dispute_type"], values["source"]
+        if dispute_type not in KNOWN_TYPES:
+            dispute_type = DisputeType.OTHER
+        figures = Row(name="", **{k: v for k, v in values.items() if k not in DIMENSIONS})
+        if figures.accepted:
+            for band, members in SOURCE_GROUPS.items():
+                if source in members:
+                    setattr(figures, f"source_{band}", figures.accepted)
+            for column, code in COURT_SOURCES.items():
+                if source == code:
+                    setattr(figures, column, figures.accepted)
+            self.sources[source] = self.sources.get(source, 0) + figures.accepted
+        self.rows[community].add(figures)
+        self.units.setdefault(committee, Row(name="")).add(figures)
+        self.unit_types.setdefault((committee, dispute_type), Row(name="")).add(figures)
+        self.types.setdefault(dispute_type, Row(name="")).add(figures)
+
+
+def _count_cases(
+    scope: _Scope, moments: list[_Moments], rows: Sequence[Mapping[int, Row]]
+) -> list[_Tally]:
+    """The case figures of each period (``moments``), into its ``rows`` (per community): four
+    grouped queries whatever the number of periods, communities, committees and cases."""
+    tallies = [_Tally(period_rows) for period_rows in rows]
+    for query in (_case_groups, _round_groups, _agreement_groups, _performed_groups):
+        for values in query(scope, moments):
+            for index, tally in enumerate(tallies):
+                p = _prefix(index)
+                tally.add(
+                    {
+                        **{name: values[name] for name in DIMENSIONS},
+                        **{k[len(p) :]: v for k, v in values.items() if k.startswith(p)},
+                    }
+                )
+    return tallies
+
+
+def _type_rows(found: Mapping[str, Row], total_accepted: int) -> list[Row]:
+    """One row per dispute type, in the official order, named in Chinese, with its share."""
+    rows = []
+    with translation.override("zh-hans"):
+        for code, label in DisputeType.choices:
+            row = Row(name=str(label), code=code)
+            if code in found:
+                row.add(found[code])
+            row.type_share = _share(row.accepted, total_accepted)
+            rows.append(row)
+    return rows
+
+
+def _summed(name: str, rows: Iterable[Row]) -> Row:
+    """The rows added up; a population only when every row has one (a partial sum would
+    make the 万人成讼率 wrong)."""
+    total = Row(name=name)
+    rows = list(rows)
+    for row in rows:
+        total.add(row)
+    if any(row.population is None for row in rows):
+        total.population = None
+    return total
 
 
 class Median(Aggregate):
@@ -429,7 +900,9 @@ def _durations(cases: Any, period: Period) -> dict[int | None, tuple[float | Non
     """Average and median days from acceptance to settlement, per community and in total.
     PostgreSQL has a median aggregate; elsewhere the median comes from a window query (row
     number within the community's ordered durations)."""
-    settled = cases.filter(outcome__in=SETTLED_OUTCOMES).filter(_in("settled_at", period))
+    settled = cases.filter(
+        kind=Kind.DISPUTE, accepted_at__isnull=False, outcome__in=SETTLED_OUTCOMES
+    ).filter(_in("settled_at", period))
     duration = ExpressionWrapper(F("settled_at") - F("accepted_at"), output_field=DurationField())
     result: dict[int | None, tuple[float | None, float | None]] = {}
     if connection.vendor == "postgresql":
@@ -469,14 +942,28 @@ def compute(
     *,
     committees: list[MediationCommittee] | None = None,
 ) -> Report:
+    """The figures of ``communities`` in ``period``: per community, per committee (``units``),
+    per dispute type and in total, with the totals of the period before (环比) and of the same
+    period a year before (同比). ``committees``: only the cases of these committees (a
+    committee's own report)."""
     ids = [c.pk for c in communities]
-    rows = {c.pk: Row(name=c.name) for c in communities}
-    cases = Case.objects.filter(community_id__in=ids)
-    if committees is not None:
-        cases = cases.filter(committee__in=committees)
-    by_type, by_source = _case_figures(cases, period, rows)
+    scope = _Scope(ids, None if committees is None else [c.pk for c in committees])
+    periods = [period, previous_period(period), year_before(period)]
+    distinct = list(dict.fromkeys(periods))  # a year's 环比 and 同比 are the same year
+    populations = {c.pk: c.population for c in communities}
+    rows_of = [
+        {c.pk: Row(name=c.name, population=c.population) for c in communities} for _p in distinct
+    ]
+    tallies = _count_cases(scope, [_moments(p) for p in distinct], rows_of)
+    for period_rows, counted in zip(rows_of, distinct, strict=True):
+        for community_id, filings in litigation.civil_filings(ids, counted).items():
+            if community_id in period_rows:
+                period_rows[community_id].civil_filings = filings
+    tally, rows = tallies[0], rows_of[0]
+    cases = scope.of(Case.objects)
     modes = (
-        CaseEvent.objects.filter(case__community_id__in=ids, kind="transition", to_state__in=MODES)
+        scope.of(CaseEvent.objects, "case__")
+        .filter(kind="transition", to_state__in=MODES)
         .filter(_in("at", period))
         .values("case__community", "to_state")
         .annotate(n=Count("case", distinct=True))
@@ -485,94 +972,91 @@ def compute(
     for values in modes:
         rows[values["case__community"]].modes[values["to_state"]] = values["n"]
     durations = _durations(cases, period)
-    for community_id, (average, median) in durations.items():
-        if community_id in rows:
-            rows[community_id].avg_days, rows[community_id].median_days = average, median
-    _follow_ups(ids, period, rows)
+    for key, (average, median) in durations.items():
+        if key is not None and key in rows:
+            rows[key].avg_days, rows[key].median_days = average, median
+    _follow_ups(scope, period, rows)
     _service(ids, period, rows)
-    total = Row(name="合计")
-    for row in rows.values():
-        total.add(row)
+    for community_id, sweep in ledgers.sweep_figures(ids, period).items():
+        if community_id in rows:
+            for name, value in sweep.items():
+                setattr(rows[community_id], name, value)
+    total = _summed("合计", rows.values())
     if None in durations:
         total.avg_days, total.median_days = durations[None]
+    units = _units(scope, communities, committees, tally, rows)
+    by_type = _type_rows(tally.types, total.accepted)
+    others = {p: _summed(p.label, r.values()) for p, r in zip(distinct, rows_of, strict=True)}
     return Report(
         period=period,
         scope_label=scope_label,
         rows=list(rows.values()),
         total=total,
         by_type=by_type,
-        by_source=by_source,
+        by_source=[
+            (code, str(label), tally.sources.get(code, 0)) for code, label in Source.choices
+        ],
         hours_by_role=_hours_by_role(ids, period),
-        trend=trend(cases, period),
+        trend=trend(scope, period, populations),
+        units=units,
+        previous=others[periods[1]],
+        year_ago=others[periods[2]],
     )
 
 
-#: The figures of each dispute type (the official monthly report's columns): those counted as
-#: for a community, then the unsettled (failed or referred out) and the accepted by source group.
-TYPE_COUNTED = (
-    "accepted",
-    "settled",
-    "amount_agreed",
-    "criminal_cases",
-    "criminal_persons",
-    "petition_cases",
-    "petition_persons",
-)
-TYPE_FIGURES = (*TYPE_COUNTED, "unsettled", *(f"source_{group}" for group in SOURCE_GROUPS))
+def _units(
+    scope: _Scope,
+    communities: list[Community],
+    committees: list[MediationCommittee] | None,
+    tally: _Tally,
+    rows: Mapping[int, Row],
+) -> list[Unit]:
+    """One unit per mediation committee in scope: the committees given, else those of the
+    communities, of their streets, and any other that holds some of their cases. A community
+    committee's population and court filings are its community's; a street committee's, those
+    of its communities in scope."""
+    if committees is None:
+        streets = {c.street_id for c in communities}
+        committees = list(
+            MediationCommittee.objects.filter(
+                Q(community_id__in=scope.community_ids)
+                | Q(level=CommitteeLevel.STREET, street_id__in=streets)
+                | Q(pk__in=list(tally.units))
+            ).order_by("street__code", "-level", "community__code", "pk")
+        )
+    units = []
+    for committee in committees:
+        total = Row(name=committee.name)
+        if committee.pk in tally.units:
+            total.add(tally.units[committee.pk])
+        own = rows.get(committee.community_id) if committee.community_id else None
+        if own is not None:
+            total.population, total.civil_filings = own.population, own.civil_filings
+        elif committee.level == CommitteeLevel.STREET:
+            area = _summed(
+                "", (rows[c.pk] for c in communities if c.street_id == committee.street_id)
+            )
+            total.population, total.civil_filings = area.population, area.civil_filings
+        found = {
+            code: row for (unit, code), row in tally.unit_types.items() if unit == committee.pk
+        }
+        units.append(Unit(committee.name, committee.pk, total, _type_rows(found, total.accepted)))
+    return units
 
 
-def _case_figures(
-    cases: Any, period: Period, rows: dict[int, Row]
-) -> tuple[list[Row], list[tuple[str, str, int]]]:
-    """The case figures of every community, of the 15 dispute types (the official monthly
-    report's rows) and of the 8 sources, from one grouped query: counted per community, type
-    and source in the database, the groups (at most communities × 15 × 8) then added up."""
-    aggregates = _case_aggregates(period)
-    groups = (
-        _relevant(cases, period)
-        .values("community", "dispute_type", "source")
-        .annotate(**aggregates)
-        .order_by()
-    )
-    types: dict[str, dict[str, Any]] = {}
-    sources: dict[str, int] = {}
-    known_types = set(DisputeType.values)
-    for values in groups:
-        row = rows[values.pop("community")]
-        dispute_type, source = values.pop("dispute_type"), values.pop("source")
-        for name, value in values.items():
-            setattr(row, name, getattr(row, name) + value)
-        if dispute_type in known_types:
-            figures = types.setdefault(dispute_type, dict.fromkeys(TYPE_FIGURES, 0))
-            for name in TYPE_COUNTED:
-                figures[name] += values[name]
-            figures["unsettled"] += values["failed"] + values["referred"]
-            for group, members in SOURCE_GROUPS.items():
-                if source in members:
-                    figures[f"source_{group}"] += values["accepted"]
-        sources[source] = sources.get(source, 0) + values["accepted"]
-    by_type = []
-    for code, label in DisputeType.choices:
-        figures = types.get(code, dict.fromkeys(TYPE_FIGURES, 0))
-        unsettled = figures.pop("unsettled")
-        by_type.append(Row(name=str(label), code=code, failed=unsettled, **figures))
-    by_source = [(code, str(label), sources.get(code, 0)) for code, label in Source.choices]
-    return by_type, by_source
-
-
-def _follow_ups(ids: list[int], period: Period, rows: dict[int, Row]) -> None:
+def _follow_ups(scope: _Scope, period: Period, rows: dict[int, Row]) -> None:
+    """Follow-ups due in the period (a cancelled one is not due) and done in time; done in the
+    period, and of those how many found the agreement fully performed (visits, not
+    agreements: ``agreements_performed`` counts agreements)."""
     done_day = TruncDate("done_at", tzinfo=timezone.get_current_timezone())
+    due = Q(due_on__gte=period.first, due_on__lte=period.last, cancelled_at__isnull=True)
     found = (
-        FollowUp.objects.filter(case__community_id__in=ids)
+        scope.of(FollowUp.objects, "case__")
         .annotate(done_day=done_day)
         .values("case__community")
         .annotate(
-            due=Count("pk", filter=Q(due_on__gte=period.first, due_on__lte=period.last)),
-            on_time=Count(
-                "pk",
-                filter=Q(due_on__gte=period.first, due_on__lte=period.last)
-                & Q(done_day__lte=F("due_on")),
-            ),
+            due=Count("pk", filter=due),
+            on_time=Count("pk", filter=due & Q(done_day__lte=F("due_on"))),
             done=Count("pk", filter=_in("done_at", period)),
             performed=Count("pk", filter=_in("done_at", period) & Q(performance=Performance.FULL)),
         )
@@ -671,48 +1155,73 @@ def _hours_by_role(ids: list[int], period: Period) -> list[tuple[str, float]]:
     ]
 
 
-def trend(cases: Any, period: Period, months: int = 12) -> list[dict[str, Any]]:
-    """The 矛盾不上交 shares of the twelve months up to the period's last month."""
+def trend(
+    scope: _Scope, period: Period, populations: Mapping[int, int | None], months: int = 12
+) -> list[dict[str, Any]]:
+    """The twelve months up to the period's last: the 矛盾不上交 shares of the disputes
+    concluded each month (a reopened case's earlier round included), and the month's
+    万人成讼率 (None unless every community has its population)."""
     window = last_months(period, months)
     first, last = window[0], window[-1]
-    concluded_at = When_(
-        When(outcome__in=SETTLED_OUTCOMES, then=F("settled_at")),
-        default=F("closed_at"),
-        output_field=DateTimeField(),
+    tz = timezone.get_current_timezone()
+    figures = {
+        "community": Count("pk", filter=Q(outcome__in=SETTLED_OUTCOMES, level=Level.COMMUNITY)),
+        "street": Count("pk", filter=Q(outcome__in=SETTLED_OUTCOMES, level=Level.STREET)),
+        "failed": Count("pk", filter=Q(outcome__in=FAILED)),
+        "referred": Count("pk", filter=Q(outcome=Outcome.REFERRED_OUT)),
+    }
+    concluded = Q(outcome__in=(*SETTLED_OUTCOMES, *FAILED, Outcome.REFERRED_OUT)) & Q(
+        concluded_at__gte=first.start, concluded_at__lt=last.end
     )
-    rows = (
-        cases.filter(
-            Q(outcome__in=SETTLED_OUTCOMES, settled_at__gte=first.start, settled_at__lt=last.end)
-            | Q(
-                outcome__in=(*FAILED, Outcome.REFERRED_OUT),
-                closed_at__gte=first.start,
-                closed_at__lt=last.end,
+    current = (
+        scope.of(Case.objects)
+        .filter(kind=Kind.DISPUTE, accepted_at__isnull=False)
+        .filter(
+            Q(settled_at__gte=first.start, settled_at__lt=last.end)
+            | Q(closed_at__gte=first.start, closed_at__lt=last.end)
+        )
+        .annotate(concluded_at=_case_concluded_at())
+        .filter(concluded)
+        .annotate(month=TruncMonth("concluded_at", tzinfo=tz))
+        .values("month")
+        .annotate(**figures)
+        .order_by()
+    )
+    earlier = (
+        scope.of(CaseReopening.objects, "case__")
+        .filter(case__kind=Kind.DISPUTE, accepted_at__isnull=False, at__gte=first.start)
+        .annotate(concluded_at=_round_concluded_at())
+        .filter(concluded)
+        .annotate(month=TruncMonth("concluded_at", tzinfo=tz))
+        .values("month")
+        .annotate(**figures)
+        .order_by()
+    )
+    found: dict[tuple[int, int], Row] = {}
+    for values in [*current, *earlier]:
+        month = values["month"]
+        row = found.setdefault((month.year, month.month), Row(name=""))
+        row.add(
+            Row(
+                name="",
+                settled_community=values["community"],
+                settled_street=values["street"],
+                settled=values["community"] + values["street"],
+                failed=values["failed"],
+                referred=values["referred"],
             )
         )
-        .annotate(month=TruncMonth(concluded_at, tzinfo=timezone.get_current_timezone()))
-        .values("month")
-        .annotate(
-            community=Count("pk", filter=Q(outcome__in=SETTLED_OUTCOMES, level=Level.COMMUNITY)),
-            street=Count("pk", filter=Q(outcome__in=SETTLED_OUTCOMES, level=Level.STREET)),
-            other=Count("pk", filter=Q(outcome__in=(*FAILED, Outcome.REFERRED_OUT))),
-        )
-        .order_by("month")
+    filings = litigation.monthly_civil_filings(list(populations), first.first, last.last)
+    population = (
+        sum(p for p in populations.values() if p is not None)
+        if populations and all(p is not None for p in populations.values())
+        else None
     )
-    found = {}
-    for values in rows:
-        month = values["month"]
-        key = (month.year, month.month) if month else None
-        found[key] = values
     result = []
     for month in window:
-        values = found.get((month.first.year, month.first.month), {})
-        row = Row(
-            name=month.label,
-            settled_community=values.get("community", 0),
-            settled_street=values.get("street", 0),
-            settled=values.get("community", 0) + values.get("street", 0),
-            failed=values.get("other", 0),
-        )
+        key = (month.first.year, month.first.month)
+        row = found.get(key, Row(name=""))
+        row.population, row.civil_filings = population, filings.get(key, 0)
         result.append(
             {
                 "label": month.label,
@@ -720,6 +1229,10 @@ def trend(cases: Any, period: Period, months: int = 12) -> list[dict[str, Any]]:
                 "community": row.community_share,
                 "street": row.street_share,
                 "not_local": row.not_local_share,
+                "failed": row.failed_share,
+                "referred": row.referred_share,
+                "civil_filings": row.civil_filings,
+                "litigation_rate": row.litigation_rate,
             }
         )
     return result
