@@ -100,7 +100,8 @@ def report_from_data(data: dict[str, Any]) -> Report:
 
 #: Facts of a community rather than of a committee: ``figures.compute`` gives each committee's
 #: report the community's whole figure (its residents, the court's filings there, the clinic's
-#: sessions and home visits), so adding up the committees of one community counts it once.
+#: sessions, home visits and consultations, the 排查 sweeps), so adding up the committees of
+#: one community counts it once.
 PER_COMMUNITY = (
     "population",
     "civil_filings",
@@ -109,6 +110,10 @@ PER_COMMUNITY = (
     "seats_covered",
     "visits_requested",
     "visits_done",
+    "consultations",
+    "sweeps",
+    "sweep_found",
+    "sweep_prevented",
 )
 
 
@@ -122,6 +127,8 @@ def _add_rows(rows: list[Row], name: str, *, same_place: bool = False) -> Row:
         for field in PER_COMMUNITY:
             values = [getattr(row, field) for row in rows if getattr(row, field) is not None]
             setattr(total, field, max(values) if values else getattr(Row(name=""), field))
+    elif any(row.population is None for row in rows):
+        total.population = None  # a partial sum would make the 万人成讼率 wrong
     return total
 
 

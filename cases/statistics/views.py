@@ -125,7 +125,6 @@ def _page(
                         "cases/statistics/_by_type_table.html",
                     ]
                 ),
-                "definitions": getattr(figures, "DEFINITIONS", []),
                 "comparisons": _comparisons(report),
                 "corrections": filing.corrections(filings),
                 "due": filing.due_on(report.period)

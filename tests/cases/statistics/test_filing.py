@@ -734,3 +734,28 @@ def test_the_list_runs_the_same_queries_for_one_report_or_many(september: dict[s
         waiting = client.get(url).context["waiting"]
     assert len(waiting) > 6
     assert len(many) == len(one)
+
+
+def test_adding_up_committees_counts_a_communitys_own_facts_once() -> None:
+    def place(name: str, **values: Any) -> Row:
+        return Row(name=name, **values)
+
+    mine = _report()
+    mine.rows = [place("金江路社区", accepted=3, population=5000, sessions=2, civil_filings=4)]
+    streets = _report()
+    streets.rows = [
+        place("金江路社区", accepted=1, population=5000, sessions=2, civil_filings=4),
+        place("北辰社区", accepted=2, population=3000, sessions=1, civil_filings=2),
+    ]
+    added = snapshots.combine([mine, streets], "联盟街道", SEPT)
+    rows = {row.name: row for row in added.rows}
+    assert (rows["金江路社区"].accepted, rows["金江路社区"].population) == (4, 5000)
+    assert (rows["金江路社区"].sessions, rows["金江路社区"].civil_filings) == (2, 4)
+    total = added.total
+    assert (total.accepted, total.population, total.sessions, total.civil_filings) == (
+        6,
+        8000,
+        3,
+        6,
+    )
+    assert total.litigation_rate == 7.5  # 6 ÷ 8,000 × 10,000
