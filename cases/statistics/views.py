@@ -196,6 +196,7 @@ def _panel(
             panel["errors"] = checked.errors
             panel["fill_form"] = sent.get("fill_form") or FillReportForm(
                 concerns=checked.concerns,
+                auto_id="fill_%s",
                 initial={
                     "seen_figures": filing.figures_digest(report),
                     "seen_version": found.row_version if found else None,
@@ -206,14 +207,20 @@ def _panel(
         and found.state == FilingState.FILED
         and access.may_review_report(user, committee)
     ):
-        panel["approve_form"] = sent.get("approve_form") or ReviewReportForm(record=found)
-        panel["return_form"] = sent.get("return_form") or ReturnReportForm(record=found)
+        panel["approve_form"] = sent.get("approve_form") or ReviewReportForm(
+            record=found, auto_id="approve_%s"
+        )
+        panel["return_form"] = sent.get("return_form") or ReturnReportForm(
+            record=found, auto_id="return_%s"
+        )
     if (
         found is not None
         and found.state == FilingState.APPROVED
         and access.may_report_upward(user, committee)
     ):
-        panel["report_form"] = sent.get("report_form") or ReviewReportForm(record=found)
+        panel["report_form"] = sent.get("report_form") or ReviewReportForm(
+            record=found, auto_id="report_%s"
+        )
     for name, sent_form in sent.items():
         if sent_form is not None and name not in panel:
             # its step is gone (someone else took one first): what happened is still said
@@ -402,13 +409,13 @@ def fill_report(request: AuthenticatedHttpRequest, committee_pk: int) -> HttpRes
     try:
         filing.check_fileable(report.period)
     except ValidationError as refused:
-        told = FillReportForm(request.POST)
+        told = FillReportForm(request.POST, auto_id="fill_%s")
         told.is_valid()
         for message in refused.messages:
             told.add_error(None, message)
         return _page(request, form, scope, status=400, fill_form=told)
     checked = filing.check_report(report)
-    fill_form = FillReportForm(request.POST, concerns=checked.concerns)
+    fill_form = FillReportForm(request.POST, concerns=checked.concerns, auto_id="fill_%s")
 
     def fill(data: dict[str, Any]) -> ReportFiling:
         if found is not None and found.state != FilingState.RETURNED:
@@ -455,7 +462,7 @@ def _refreshed(sent: FillReportForm, scope: Scope | None) -> FillReportForm:
     data["seen_figures"] = filing.figures_digest(scope.report)
     found = scope.shown.only_filing
     data["seen_version"] = found.row_version if found else ""
-    fresh = FillReportForm(data, concerns=concerns)
+    fresh = FillReportForm(data, concerns=concerns, auto_id="fill_%s")
     fresh.is_valid()
     for error in sent.non_field_errors():
         fresh.add_error(None, error)
@@ -485,7 +492,7 @@ def _review(
     found = access.access_filing(request.user, pk)
     if not allowed(request.user, found.committee):
         raise NotPermitted("reportfiling", pk, name)
-    form = form_class(request.POST, record=found)
+    form = form_class(request.POST, record=found, auto_id=f"{name}_%s")
     submitted = submit(request, form, lambda data: step(found, data, form))
     if not submitted:
         return _filing_page(request, found, submitted.status, **{f"{name}_form": form})
