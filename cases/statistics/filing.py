@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from cases.models import Case, ReportFiling
+from cases.models import Case, FilingState, ReportFiling
 from cases.models.filings import FROZEN_STATES
 from cases.statistics import figures, snapshots
 from cases.statistics.figures import Period, Report
@@ -448,10 +448,12 @@ def _case_label(pk: int, number: str | None) -> str:
 
 
 def corrections(filings: list[ReportFiling]) -> dict[int, list[Correction]]:
-    """For each frozen filing (by id): every case fact that changed since it was filed, a case
-    that counts now and was not filed, and a filed case that no longer counts. One query for
-    the cases, one for the names of committees and communities."""
-    frozen = [f for f in filings if f.state in FROZEN_STATES and "cases" in f.snapshot]
+    """For each filing waiting for review or frozen (by id): every case fact that changed since
+    it was filed, a case that counts now and was not filed, and a filed case that no longer
+    counts (the reviewer sees what moved since the committee filed). One query for the cases,
+    one each for the names of committees and communities."""
+    shown = (FilingState.FILED, *FROZEN_STATES)
+    frozen = [f for f in filings if f.state in shown and "cases" in f.snapshot]
     if not frozen:
         return {}
     where = Q(pk__in=[int(pk) for f in frozen for pk in f.snapshot["cases"]])

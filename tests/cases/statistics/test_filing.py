@@ -759,3 +759,19 @@ def test_adding_up_committees_counts_a_communitys_own_facts_once() -> None:
         6,
     )
     assert total.litigation_rate == 7.5  # 6 ÷ 8,000 × 10,000
+
+
+def test_the_reviewer_sees_what_changed_since_the_report_was_filed(
+    september: dict[str, Case],
+) -> None:
+    found = filed_by_mediator()
+    Case.objects.filter(pk=september["open"].pk).update(
+        outcome="failed", closed_at=at(29), state="closed"
+    )
+    page = client_for("street").get(page_url(found.committee_id))
+    listed = page.context["corrections"][found.pk]
+    assert [(c.case_id, c.field, c.old, c.new) for c in listed] == [
+        (september["open"].pk, "办理结果", "—", "调解不成"),
+        (september["open"].pk, "结案时间", "—", "2026-09-29"),
+    ]
+    assert "approve_form" in page.context["panel"]  # still for the reviewer to decide
