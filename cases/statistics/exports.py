@@ -31,8 +31,8 @@ OFFICIAL_LANGUAGE = layout.OFFICIAL_LANGUAGE
 #: 万人成讼率 and the clinic's own figures.
 FIGURE_COLUMNS: list[tuple[str, str]] = [
     ("name", "社区"),
+    ("accepted", "受理纠纷"),  # second, as before: scripts reading the CSV keep their column
     ("carried_in", "上期结转"),
-    ("accepted", "受理纠纷"),
     ("reaccepted", "其中重新受理"),
     ("advice", "法律咨询"),
     ("source_parties", "当事人申请"),
