@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import select_template
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -119,12 +118,6 @@ def _page(
                 "shown": shown,
                 "charts": report_charts(report),
                 "query": _query(scope.key, report.period.label),
-                "official_table": select_template(
-                    [
-                        "cases/statistics/_official_table.html",
-                        "cases/statistics/_by_type_table.html",
-                    ]
-                ),
                 "comparisons": _comparisons(report),
                 "corrections": filing.corrections(filings),
                 "due": filing.due_on(report.period)
