@@ -452,8 +452,8 @@ def corrections(filings: list[ReportFiling]) -> dict[int, list[Correction]]:
     it was filed, a case that counts now and was not filed, and a filed case that no longer
     counts (the reviewer sees what moved since the committee filed). One query for the cases,
     one each for the names of committees and communities."""
-    shown = (FilingState.FILED, *FROZEN_STATES)
-    frozen = [f for f in filings if f.state in shown and "cases" in f.snapshot]
+    states = (FilingState.FILED, *FROZEN_STATES)
+    frozen = [f for f in filings if f.state in states and "cases" in f.snapshot]
     if not frozen:
         return {}
     where = Q(pk__in=[int(pk) for f in frozen for pk in f.snapshot["cases"]])
