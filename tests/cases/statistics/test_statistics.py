@@ -122,7 +122,8 @@ def test_the_page_shows_the_hand_counted_figures(september: None) -> None:
     rows = {row.name: row for row in report.rows}
     jinjiang, beichen, total = rows["金江路社区"], rows["北辰社区"], report.total
     assert (jinjiang.accepted, jinjiang.advice, jinjiang.settled, jinjiang.failed) == (4, 2, 3, 1)
-    assert (jinjiang.withdrawn, jinjiang.declined, jinjiang.referred) == (1, 1, 0)
+    # declined before acceptance: in no column of the balance (上期结转 + 受理 = …)
+    assert (jinjiang.withdrawn, jinjiang.declined, jinjiang.referred) == (1, 0, 0)
     assert (beichen.accepted, beichen.settled, beichen.referred) == (1, 1, 1)
     assert (total.concluded, total.settled_community, total.settled_street) == (6, 3, 1)
     assert (total.community_share, total.street_share, total.not_local_share) == (50.0, 16.7, 33.3)
@@ -175,21 +176,30 @@ def test_a_dispute_settled_the_day_it_was_accepted_counts_zero_days_not_none(dem
 
 
 def test_csv_and_xlsx_carry_the_same_figures(september: None) -> None:
+    from cases.statistics import layout  # noqa: PLC0415  the official form's columns
+    from cases.statistics.official import FIRST_DATA_ROW  # noqa: PLC0415  the same
+
     client = client_for("street")
     response = client.get(reverse("cases:statistics_export", args=["csv"]) + _query())
     assert response.streaming
     lines = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
-    header, total = lines[1], lines[-1]
-    assert total[0] == "合计"
+    header = lines[1]
+    total = next(line for line in lines if line[0] == "合计")
     figures = dict(zip(header, total, strict=True))
     assert figures["受理纠纷"] == "5" and figures["调解成功"] == "4"
+    assert figures["成功率(%)"] == "80.0" and figures["办结成功率(%)"] == "66.7"
     assert figures["社区化解占比(%)"] == "50.0" and figures["未在本地化解占比(%)"] == "33.3"
     response = client.get(reverse("cases:statistics_export", args=["xlsx"]) + _query())
     book = load_workbook(io.BytesIO(response.content))
-    official, local = book.worksheets
-    rows = list(official.iter_rows(values_only=True))
-    assert rows[1][:4] == ("纠纷类型", "受理数", "调解成功数", "成功率(%)")
-    assert [r[0] for r in rows[2:17]] == [
+    assert book.sheetnames[0] == "合计" and book.sheetnames[-1] == "矛盾不上交"
+    official, local = book["合计"], book["矛盾不上交"]
+    keys = [column.key for column in layout.configured().columns]
+
+    def figure(row: int, key: str) -> object:
+        return official.cell(row, keys.index(key) + 2).value
+
+    types = [official.cell(FIRST_DATA_ROW + n, 1).value for n in range(16)]
+    assert types == [
         "婚姻家庭",
         "邻里",
         "房屋宅基地",
@@ -205,21 +215,26 @@ def test_csv_and_xlsx_carry_the_same_figures(september: None) -> None:
         "道路交通事故",
         "物业",
         "其他",
+        "合计",
     ]
-    total_row = rows[17]
-    assert total_row[0] == "合计" and total_row[1] == 5 and total_row[2] == 4
-    assert total_row[4] == 1.0  # 10,000 yuan = 1.0 万元
-    labour = next(r for r in rows if r[0] == "劳动争议")
-    assert labour[1] == 1 and labour[6] == 1 and labour[8] == 1 and labour[9] == 3
+    total_row = FIRST_DATA_ROW + 15
+    assert (figure(total_row, "accepted"), figure(total_row, "settled")) == (5, 4)
+    assert figure(total_row, "success_rate") == 80.0  # 调解成功 ÷ 受理
+    assert figure(total_row, "amount_agreed") == 1.0  # 10,000 yuan = 1.0 万元
+    labour = FIRST_DATA_ROW + types.index("劳动争议")
+    assert (figure(labour, "accepted"), figure(labour, "source_initiative")) == (1, 1)
+    assert (figure(labour, "criminal_cases"), figure(labour, "criminal_persons")) == (1, 3)
     local_rows = {r[0]: r for r in local.iter_rows(values_only=True)}
     assert local_rows["合计"][1] == 6 and local_rows["合计"][3] == 50.0
     assert AuditEntry.objects.filter(event="export").count() == 2
 
 
-def test_the_pdf_report_draws_the_charts(september: None) -> None:
+def test_the_pdf_holds_the_official_forms_and_draws_the_charts(september: None) -> None:
     response = client_for("street").get(reverse("cases:statistics_export", args=["pdf"]) + _query())
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
-    assert "人民调解统计报告" in "".join(text.split()) and "50.0%" in text
+    flat = "".join(text.split())
+    assert "人民调解案件统计表" in flat and "矛盾不上交情况表" in flat
+    assert "社区化解50%" in flat  # the chart's legend
 
 
 def test_a_coordinator_cannot_get_another_communitys_figures(september: None) -> None:
@@ -274,7 +289,8 @@ def test_the_command_refuses_a_user_outside_the_scope(september: None, tmp_path)
         "street",
         stdout=io.StringIO(),
     )
-    assert load_workbook(out).worksheets[0].cell(18, 1).value == "合计"
+    first = load_workbook(out).worksheets[0]
+    assert first.title == "合计" and first.cell(22, 1).value == "合计"  # 4 header rows, 15 types
 
 
 def test_a_street_filing_made_before_stays_shown_with_the_changes_since(september: None) -> None:
@@ -338,7 +354,7 @@ def test_formula_injection_is_neutralised_in_exports(demo: None) -> None:
     book = load_workbook(
         io.BytesIO(client.get(reverse("cases:statistics_export", args=["xlsx"]) + query).content)
     )
-    names = [r[0] for r in book.worksheets[1].iter_rows(values_only=True)]
+    names = [r[0] for r in book["矛盾不上交"].iter_rows(values_only=True)]
     assert '\'=HYPERLINK("x")' in names
 
 
@@ -450,7 +466,8 @@ def test_per_community_figures_sum_to_the_street_and_the_shares_to_100(
         if row.concluded:
             assert round(row.community_share + row.street_share + row.not_local_share, 1) == 100.0
     lines = list(csv.reader(io.StringIO("".join(exports.figures_csv(report)).lstrip("\ufeff"))))
-    assert lines[-1][1] == str(report.total.accepted)
+    total_line = next(line for line in lines if line and line[0] == "合计")
+    assert total_line[1] == str(report.total.accepted)
 
 
 @pytest.fixture
