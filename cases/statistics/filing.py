@@ -140,10 +140,13 @@ def _cross_checks(report: Report) -> list[Any]:
     except ImportError:  # pragma: no cover  (the official layout is not there yet)
         return []
     found: list[Any] = []
-    targets: list[Any] = list(report.units) or [report]
-    for unit in targets:
+    for unit in report.units:  # each committee's form
         found.extend(cross_checks(unit))
-    return found
+    found.extend(cross_checks(report))  # the scope's form and the 矛盾不上交 sheet
+    unique: dict[str, Any] = {}  # a committee's own report prints the same form twice
+    for check in found:
+        unique.setdefault(check.text, check)
+    return list(unique.values())
 
 
 def check_report(report: Report) -> Checked:

@@ -106,7 +106,11 @@ def _page(
 ) -> HttpResponse:
     """The statistics page; ``forms_`` are the filing panel's forms as sent (with their
     errors), the others are made fresh."""
-    context: dict[str, Any] = {"form": form, "report": None}
+    context: dict[str, Any] = {
+        "form": form,
+        "report": None,
+        "may_enter_court": access.may_enter_court_filings(request.user),
+    }
     if scope is not None:
         report = scope.report
         shown = scope.shown
