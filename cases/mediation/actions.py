@@ -138,7 +138,14 @@ def do_reopen_case(
         case.both_parties_ask_again = False
         case.settled_at = None
         case.outcome = ""
-        return {"both_parties_ask": both_parties_ask}
+        # mediated again: a new mediation period from today, as at acceptance
+        case.mediation_due, case.mediation_due_provisional = deadlines.mediation_due(
+            work_calendar(), timezone.localdate()
+        )
+        return {
+            "both_parties_ask": both_parties_ask,
+            "mediation_due": case.mediation_due.isoformat(),
+        }
 
     event = fire(case, "reopen", actor=actor, version=version, note=reason, prepare=prepare)
     CaseReopening.objects.create(case=case, at=event.at, by=actor, reason=reason, **earlier)

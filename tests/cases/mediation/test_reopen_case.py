@@ -109,6 +109,23 @@ def test_a_reopened_case_still_open_is_carried_over(demo: None) -> None:
     assert fresh(case).state == State.SIT_IN
 
 
+def test_a_reopened_case_gets_a_new_mediation_period_and_is_not_overdue(demo: None) -> None:
+    """Settled on 10 August (its mediation then due on 10 September), reopened on 7 September:
+    mediated again from that day, so on 20 September the earlier due date does not make it
+    overdue."""
+    case = settled_in_august()
+    earlier_due = fresh(case).mediation_due
+    reopen_in_september(case)
+    reopened = fresh(case)
+    assert reopened.mediation_due is not None and earlier_due is not None
+    assert reopened.mediation_due > earlier_due
+    assert reopened.mediation_due > SEPTEMBER.date() + timedelta(days=13)
+    assert CaseReopening.objects.get(case=case).mediation_due == earlier_due
+    with time_machine.travel(SEPTEMBER + timedelta(days=13), tick=False):
+        assert earlier_due < timezone.localdate()
+        assert total("2026-09").overdue == 0
+
+
 def test_pending_follow_ups_are_cancelled_not_deleted_and_leave_every_list(demo: None) -> None:
     case = settled_in_august()
     follow_up = FollowUp.objects.get(case=case)
