@@ -28,3 +28,8 @@ class ScrubbedLogger(Logger):
 
 
 logger_class = ScrubbedLogger
+
+#: A request may take this long before its worker is replaced. Gunicorn's 30 s default is too
+#: short for the district's yearly official report as PDF (37 pages, about 20 s of rendering
+#: on two cores); everything else answers in well under a second.
+timeout = 120
