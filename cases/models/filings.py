@@ -112,7 +112,9 @@ class ReportFiling(Versioned, models.Model):
             models.UniqueConstraint(
                 fields=["committee", "first", "last"], name="report_filed_once_per_period"
             ),
-            models.CheckConstraint(name="report_period_in_order", condition=Q(first__lte=models.F("last"))),
+            models.CheckConstraint(
+                name="report_period_in_order", condition=Q(first__lte=models.F("last"))
+            ),
             models.CheckConstraint(
                 name="report_returned_with_reason",
                 condition=~Q(state=FilingState.RETURNED) | ~Q(return_reason=""),
