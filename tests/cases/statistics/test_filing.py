@@ -176,6 +176,7 @@ def test_a_report_is_filed_approved_and_reported_each_step_audited_and_told(
     response = street.post(reverse("cases:approve_filing", args=[found.pk]), seen(found))
     assert response.status_code == 302
     found.refresh_from_db()
+    assert found.reviewed_by is not None
     assert (found.state, found.reviewed_by.username) == ("approved", "street")
     assert Notification.objects.filter(user__username="admin", title__contains="2026-09").exists()
 
@@ -184,6 +185,7 @@ def test_a_report_is_filed_approved_and_reported_each_step_audited_and_told(
     response = admin.post(reverse("cases:report_filing", args=[found.pk]), seen(found))
     assert response.status_code == 302
     found.refresh_from_db()
+    assert found.reported_by is not None
     assert (found.state, found.reported_by.username) == ("reported", "admin")
 
     steps = AuditEntry.objects.filter(object_type="reportfiling", object_id=str(found.pk))
@@ -465,6 +467,7 @@ def test_two_reviewers_at_once_one_wins_and_the_other_is_told(
         approved = str(FilingState.APPROVED.label)
     assert approved in text  # what the other reviewer did
     found.refresh_from_db()
+    assert found.reviewed_by is not None
     assert (found.state, found.reviewed_by.username, found.return_reason) == (
         "approved",
         "street",
