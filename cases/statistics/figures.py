@@ -323,6 +323,9 @@ class Row:
     # 万人成讼率.
     population: int | None = None  # residents (Community.population)
     civil_filings: int = 0  # 民事一审收案 (cases.statistics.litigation)
+    # How many of the row's communities have no court figure for the period: their filings
+    # are unknown, not none, so the row has no 万人成讼率.
+    filings_missing: int = 0
     # Set on by-type rows: this type's accepted ÷ all accepted, %.
     type_share: float | None = None
     # The clinic's own page figures.
@@ -411,7 +414,7 @@ class Row:
     def litigation_rate(self) -> float | None:
         """万人成讼率: civil first-instance filings per 10,000 residents (None without a
         population)."""
-        if not self.population:
+        if not self.population or self.filings_missing:
             return None
         return round(10000.0 * self.civil_filings / self.population, 2)
 
@@ -540,7 +543,11 @@ DEFINITIONS: list[tuple[str, str]] = [
     ),
     ("占比", "该类纠纷受理数 ÷ 受理总数 × 100%。"),
     ("环比、同比", "与上一个等长期间相比为环比，与上年同期相比为同比。"),
-    ("万人成讼率", "法院民事一审收案数 ÷ 常住人口 × 10000。"),
+    (
+        "万人成讼率",
+        "法院民事一审收案数 ÷ 常住人口 × 10000。尚未录入法院收案数的社区不计算（显示为“—”），"
+        "含有此类社区的合计亦不计算。",
+    ),
     (
         "预防",
         "防止民转刑、防止群体性上访取自受理纠纷的登记；防止引起自杀、防止群体性械斗、"
@@ -956,9 +963,10 @@ def compute(
     ]
     tallies = _count_cases(scope, [_moments(p) for p in distinct], rows_of)
     for period_rows, counted in zip(rows_of, distinct, strict=True):
-        for community_id, filings in litigation.civil_filings(ids, counted).items():
-            if community_id in period_rows:
-                period_rows[community_id].civil_filings = filings
+        entered = litigation.civil_filings(ids, counted)
+        for community_id, row in period_rows.items():
+            row.civil_filings = entered.get(community_id, 0)
+            row.filings_missing = 0 if community_id in entered else 1
     tally, rows = tallies[0], rows_of[0]
     cases = scope.of(Case.objects)
     modes = (
@@ -1032,11 +1040,13 @@ def _units(
         own = rows.get(committee.community_id) if committee.community_id else None
         if own is not None:
             total.population, total.civil_filings = own.population, own.civil_filings
+            total.filings_missing = own.filings_missing
         elif committee.level == CommitteeLevel.STREET:
             area = _summed(
                 "", (rows[c.pk] for c in communities if c.street_id == committee.street_id)
             )
             total.population, total.civil_filings = area.population, area.civil_filings
+            total.filings_missing = area.filings_missing
         found = {
             code: row for (unit, code), row in tally.unit_types.items() if unit == committee.pk
         }
@@ -1222,6 +1232,7 @@ def trend(
         key = (month.first.year, month.first.month)
         row = found.get(key, Row(name=""))
         row.population, row.civil_filings = population, filings.get(key, 0)
+        row.filings_missing = 0 if key in filings else 1  # no court figure for the month
         result.append(
             {
                 "label": month.label,

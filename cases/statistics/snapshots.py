@@ -105,6 +105,7 @@ def report_from_data(data: dict[str, Any]) -> Report:
 PER_COMMUNITY = (
     "population",
     "civil_filings",
+    "filings_missing",
     "sessions",
     "seats",
     "seats_covered",

@@ -371,11 +371,22 @@ def test_a_committees_own_report_counts_only_its_cases(world: None) -> None:
     assert columns(report.total, "accepted", "settled", "carried_in") == (1, 1, 0)
 
 
-def test_population_and_the_litigation_rate(world: None) -> None:
+def test_population_and_the_litigation_rate(world: None, monkeypatch: pytest.MonkeyPatch) -> None:
     report = september()
     rows = {row.name: row for row in report.rows}
     assert (rows[J].population, rows[J].civil_filings, rows[J].litigation_rate) == (23000, 23, 10.0)
-    assert (rows[B].civil_filings, rows[B].litigation_rate) == (0, 0.0)
+    # 北辰 has no court figure for September: unknown, not none — no rate, and none for the
+    # street, which would otherwise count 北辰's residents as having filed nothing
+    assert (rows[B].civil_filings, rows[B].litigation_rate) == (0, None)
+    assert report.total.litigation_rate is None
+    b = Community.objects.get(name=B)
+    entered = {Community.objects.get(name=J).pk: 23, b.pk: 0}
+    monkeypatch.setattr(
+        litigation, "civil_filings", lambda ids, period: entered if period == SEPT else {}
+    )
+    report = september()
+    rows = {row.name: row for row in report.rows}
+    assert (rows[B].civil_filings, rows[B].litigation_rate) == (0, 0.0)  # entered as none
     assert report.total.litigation_rate == 5.16  # 23 ÷ 44,600 × 10,000
     september_trend = report.trend[-1]
     assert (september_trend["label"], september_trend["litigation_rate"]) == ("2026-09", 5.16)
