@@ -473,3 +473,32 @@ def test_per_community_figures_sum_to_the_street_and_the_shares_to_100(
 @pytest.fixture
 def september_world(demo: None) -> None:
     """The demo district, once for all the generated examples of a property."""
+
+
+def test_the_page_shows_twelve_months_of_shares_and_litigation_rates(september: None) -> None:
+    """Beside the 矛盾不上交 shares, their last twelve months with the 万人成讼率: a month with
+    the court's figure has its rate, a month without one shows "—", not 0."""
+    from cases.models import CourtFilingCount  # noqa: PLC0415  only this test enters one
+
+    jinjiang = Community.objects.get(name="金江路社区")
+    Community.objects.filter(pk=jinjiang.pk).update(population=8000)
+    CourtFilingCount.objects.all().delete()
+    CourtFilingCount.objects.create(
+        community=jinjiang,
+        month=at(1).date(),
+        civil_first_instance=6,
+        source="typed",
+        entered_by=User.objects.get(username="street"),
+    )
+    client = client_for("coordinator")
+    response = client.get(
+        reverse("cases:statistics_page") + f"?scope=community:{jinjiang.pk}&period={SEPT}"
+    )
+    page = response.content.decode()
+    heading = page.index('id="trend-heading"')
+    table = page[heading : page.index("</table>", heading)]
+    assert table.count("<tr>") == 13  # the header and twelve months, 2025-10 … 2026-09
+    september = table[table.index("2026-09") :]
+    august = table[table.index("2026-08") : table.index("2026-09")]
+    assert "7.5</td>" in september  # 6 ÷ 8,000 × 10,000
+    assert "<td>—</td></tr>" in august  # no figure from the court for August
