@@ -498,7 +498,7 @@ def test_the_page_shows_twelve_months_of_shares_and_litigation_rates(september: 
     heading = page.index('id="trend-heading"')
     table = page[heading : page.index("</table>", heading)]
     assert table.count("<tr>") == 13  # the header and twelve months, 2025-10 … 2026-09
-    september = table[table.index("2026-09") :]
+    last_month = table[table.index("2026-09") :]
     august = table[table.index("2026-08") : table.index("2026-09")]
-    assert "7.5</td>" in september  # 6 ÷ 8,000 × 10,000
+    assert "7.5</td>" in last_month  # 6 ÷ 8,000 × 10,000
     assert "<td>—</td></tr>" in august  # no figure from the court for August
