@@ -62,6 +62,9 @@ ALLOWED_WORDS = {
     "PNG",
     "HEIC",
     "MB",
+    # text encodings a court's file is saved in, named as Excel names them
+    "UTF",
+    "GBK",
     "English",
     # a quarter as typed in the period box: 2026-Q3
     "Q1",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DATE_INPUT
 from cases.statistics import figures, filing
+from clinic.lib.inputs import TextBox
 from clinic.lib.versions import RowVersionForm
 
 
@@ -72,7 +73,7 @@ class FillReportForm(forms.Form):
             self.fields[f"note_{concern.code}"] = forms.CharField(
                 label=concern.text,
                 max_length=1000,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=TextBox(attrs={"rows": 2}),
                 error_messages={"required": _("Write a note on this warning before filing.")},
             )
 
@@ -104,6 +105,6 @@ class ReturnReportForm(ReviewReportForm):
     reason = forms.CharField(
         label=_("Reason for returning"),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=TextBox(attrs={"rows": 3}),
         help_text=_("The committee reads it and files the report again."),
     )

@@ -24,8 +24,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _stats_row(page: Any, community: str) -> dict[str, str]:
-    headers = page.locator("table.stats thead th").all_inner_texts()
-    cells = page.locator("table.stats tbody tr", has_text=community).first.locator("th, td")
+    table = page.locator("section[aria-labelledby=per-community-heading] table.stats")
+    headers = table.locator("thead th").all_inner_texts()
+    cells = table.locator("tbody tr", has_text=community).first.locator("th, td")
     return dict(zip(headers, cells.all_inner_texts(), strict=True))
 
 
