@@ -275,7 +275,7 @@ def test_a_home_visit_becomes_a_dispute_settled_in_the_community(
     street.go("/cases/statistics/")
     row = _stats_row(street.page, "金江路社区")
     assert row["调解成功"] == "1"
-    assert row["社区 / 街道 / 未在本地"].startswith("100.0%")
+    assert row["社区 / 街道 / 调解不成 / 上交"].startswith("100.0%")
     street.shot("statistics")
     link = street.page.locator("a[href*='export.xlsx']").get_attribute("href")
     book = load_workbook(io.BytesIO(street.get(link).body()), read_only=True)
