@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,6 +21,7 @@ from django.db import connection
 
 from clinic.lib.encrypted import encrypt, lookup_hash
 from clinic.lib.ids import with_check_character
+from clinic.lib.names import name_key
 from clinic.models import (
     Clinic,
     Community,
@@ -60,7 +62,12 @@ SOURCES = [
     "petitions",
     "government",
     "online",
+    "court_entrusted",
 ]
+#: How many distinct people (identity numbers and phones) the parties are drawn from.
+PEOPLE = 50_000
+#: The day the generated district stands at: follow-ups due later are pending.
+AS_OF = date(FIRST_YEAR + YEARS - 1, 12, 1)
 
 
 def _copy(table: str, columns: list[str], rows: Iterable[tuple]) -> int:
@@ -83,7 +90,7 @@ def _marker() -> str | None:
 
 def ensure(cases: int, seed: int = 2026, log: Any = print) -> dict[str, Any]:
     """Generate the district unless this database already holds the same one."""
-    description = f"cases={cases} seed={seed} sessions=proportional"
+    description = f"cases={cases} seed={seed} sessions=proportional statistics=2"
     if _marker() == description:
         return _summary()
     started = time.monotonic()
@@ -92,10 +99,13 @@ def ensure(cases: int, seed: int = 2026, log: Any = print) -> dict[str, Any]:
     ids = _regions(rng)
     log(f"regions and {PROFESSIONALS} professionals")
     _professionals(rng, ids)
-    log(f"{cases} cases …")
-    _cases(rng, ids, cases)
-    log("sessions and bookings …")
-    _sessions(rng, ids, cases)
+    with _indexes_afterwards(LOADED):
+        log(f"{cases} cases …")
+        _cases(rng, ids, cases)
+        log("sessions and bookings …")
+        _sessions(rng, ids, cases)
+        _court_filings(rng, ids)
+        log("indexes …")
     with connection.cursor() as cursor:
         cursor.execute("INSERT INTO bench_marker VALUES (%s)", [description])
         # As autovacuum leaves a live database: statistics and visibility map both set (COPY
@@ -105,10 +115,56 @@ def ensure(cases: int, seed: int = 2026, log: Any = print) -> dict[str, Any]:
     return _summary()
 
 
+#: The tables loaded in bulk, whose plain indexes are built after the load.
+LOADED = (
+    "cases_case",
+    "cases_party",
+    "cases_caseevent",
+    "cases_agreement",
+    "cases_followup",
+    "cases_casereopening",
+    "scheduling_clinicsession",
+    "scheduling_seat",
+    "scheduling_commitment",
+    "scheduling_booking",
+)
+
+
+@contextmanager
+def _indexes_afterwards(tables: Iterable[str]) -> Iterator[None]:
+    """Drop the tables' indexes that back no constraint, and build them again after the
+    block, as a bulk load does: COPY into cases with its twenty indexes and parties with their
+    twelve took most of the generation's time, and building an index once is faster."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+            " WHERE i.indrelid = ANY(%s::regclass[]) AND NOT EXISTS"
+            " (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+            [list(tables)],
+        )
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for _name, definition in indexes:
+                cursor.execute(definition)
+
+
 def _summary() -> dict[str, Any]:
     with connection.cursor() as cursor:
         counts = {}
-        for table in ("cases_case", "cases_party", "cases_caseevent", "scheduling_booking"):
+        for table in (
+            "cases_case",
+            "cases_party",
+            "cases_caseevent",
+            "cases_agreement",
+            "cases_followup",
+            "cases_casereopening",
+            "scheduling_booking",
+        ):
             cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608  our table names
             counts[table] = cursor.fetchone()[0]
     return counts
@@ -135,12 +191,12 @@ def _wipe() -> None:
 def _regions(rng: random.Random) -> dict[str, Any]:
     district = District.objects.create(name="基准区", city="昆明市", code="539999")
     admin = User.objects.create(username="bench-admin", display_name="基准管理员")
-    communities, committees, clinics = [], {}, []
+    communities, committees, street_committees, clinics = [], {}, {}, []
     for s in range(STREETS):
         street = Street.objects.create(
             district=district, name=f"第{s + 1}街道", code=f"5399{s:05d}"
         )
-        MediationCommittee.objects.create(
+        street_committees[street.pk] = MediationCommittee.objects.create(
             level="street",
             street=street,
             name=f"{street.name}人民调解委员会",
@@ -148,11 +204,13 @@ def _regions(rng: random.Random) -> dict[str, Any]:
             case_prefix=f"基{s:02d}街",
         )
         for c in range(COMMUNITIES_PER_STREET):
+            households = rng.randrange(2000, 9000)
             community = Community.objects.create(
                 street=street,
                 name=f"{street.name}第{c + 1}社区",
                 code=f"5399{s:02d}{c:03d}0",
-                households=rng.randrange(2000, 9000),
+                households=households,
+                population=households * rng.randrange(250, 320) // 100,
             )
             Grid.objects.create(community=community, name="第一网格", code=f"G{community.code}")
             committee = MediationCommittee.objects.create(
@@ -179,6 +237,7 @@ def _regions(rng: random.Random) -> dict[str, Any]:
         "admin": admin,
         "communities": communities,
         "committees": committees,
+        "street_committees": street_committees,
         "clinics": clinics,
     }
 
@@ -219,6 +278,8 @@ def _moment(rng: random.Random, day: date) -> datetime:
 
 
 def _cases(rng: random.Random, ids: dict[str, Any], total: int) -> None:
+    """The cases with their parties, timeline events, agreements (judicial confirmations and a
+    few corrections), follow-ups and reopenings, as the application leaves them."""
     admin_id = ids["admin"].pk
     first = date(FIRST_YEAR, 1, 1)
     span = (date(FIRST_YEAR + YEARS, 1, 1) - first).days - 60
@@ -266,10 +327,101 @@ def _cases(rng: random.Random, ids: dict[str, Any], total: int) -> None:
         "referral_reference",
         "volume_no",
     ]
-    events: list[tuple] = []
-    parties: list[tuple] = []
-    agreements: list[tuple] = []
+    out = _Rows(admin_id)
+    # Identity numbers and phones, encrypted as the application stores them: drawn from a
+    # pool (encrypting each party's afresh took most of the generation's time).
+    people = []
+    for n in range(PEOPLE):
+        birth = f"{rng.randrange(1940, 2005)}0{rng.randrange(1, 10)}1{rng.randrange(0, 9)}"
+        number_id = with_check_character(f"530103{birth}{n % 1000:03d}")
+        phone = f"13{rng.randrange(10**8, 10**9)}"
+        people.append(
+            (encrypt(number_id), lookup_hash(number_id), encrypt(phone), lookup_hash(phone))
+        )
     clinics = {c.community_id: c.pk for c in ids["clinics"]}
+    agreement_ids = iter(range(1, 10 * total + 1))
+
+    def agreement(pk: int, form: str, settled: datetime) -> tuple[int, date | None]:
+        """The agreement of a settlement (written ones sometimes confirmed by the court, a few
+        corrected into a second version): its current version's id, and the day the court
+        refused to confirm it, if it did."""
+        signed = settled.date()
+        confirmation, applied, decided = "", None, None
+        if form == "written" and rng.random() < 0.15:
+            applied = signed + timedelta(days=rng.randrange(1, 20))
+            decided = applied + timedelta(days=rng.randrange(5, 30))
+            draw = rng.random()
+            confirmation = "confirmed" if draw < 0.85 else "refused" if draw < 0.93 else "applied"
+            if confirmation == "applied" or decided > AS_OF:
+                confirmation, decided = "applied", None
+            if applied > AS_OF:
+                confirmation, applied = "", None
+        current, supersedes = next(agreement_ids), None
+        versions = 1 if rng.random() >= 0.01 else 2  # a correction: only the last counts
+        for version in range(1, versions + 1):
+            if version > 1:
+                supersedes, current = current, next(agreement_ids)
+            out.agreements.append(
+                (
+                    current,
+                    pk,
+                    form,
+                    version,
+                    supersedes,
+                    signed,
+                    confirmation,
+                    applied,
+                    decided,
+                    admin_id,
+                    settled + timedelta(days=version - 1),
+                )
+            )
+        return current, decided if confirmation == "refused" else None
+
+    def follow_ups(pk: int, agreement_id: int, settled: datetime, reopened: datetime | None) -> Any:
+        """Return visits after a settlement, one or (instalments) a few scheduled, more while
+        the agreement is not performed; a visit after the first that found it performed finds
+        it again (the agreement counts once). Before a reopening no visit finds it performed
+        (the case would have closed), and what is pending then is cancelled. Returns when the
+        agreement was first found performed (the case closes then), or None."""
+        performed_at = None
+        scheduled = 1 if rng.random() < 0.8 else rng.randrange(2, 4)
+        of_agreement = None if rng.random() < 0.03 else agreement_id  # recorded without it
+        day, n, extra = settled.date() + timedelta(days=15), 0, 0
+        while True:
+            n += 1
+            if day > AS_OF:
+                out.follow_ups.append((pk, of_agreement, day, "", "", None, None, None))
+                break
+            done = _moment(rng, day + timedelta(days=rng.randrange(-3, 6)))
+            if reopened is not None and done >= reopened:
+                out.follow_ups.append((pk, of_agreement, day, "", "", None, None, reopened))
+                break
+            draw = rng.random()
+            if reopened is None and draw < 0.7:
+                performance = "full"
+            else:
+                performance = "partial" if draw < 0.9 else "none"
+            out.follow_ups.append(
+                (
+                    pk,
+                    of_agreement,
+                    day,
+                    rng.choice(["visit", "phone"]),
+                    performance,
+                    rng.randrange(3, 6),
+                    done,
+                    None,
+                )
+            )
+            if performance == "full" and performed_at is None:
+                performed_at = done
+            if n >= scheduled:
+                if performed_at is not None or extra >= 2:
+                    break
+                extra += 1
+            day += timedelta(days=30)
+        return performed_at
 
     def rows() -> Iterator[tuple]:
         for pk in range(1, total + 1):
@@ -281,11 +433,16 @@ def _cases(rng: random.Random, ids: dict[str, Any], total: int) -> None:
             accepted = settled = closed = escalated = None
             number, year, seq, outcome, level, state = "", None, None, "", "community", "registered"
             due = None
+            amount = rng.choice([None, rng.randrange(500, 200000)])
+            agreed = None
             roll = rng.random()
+            out.events.append((pk, registered, "registered", "", "", "registered"))
             if advice:
                 closed, outcome, state = registered, "answered", "closed"
+                out.events.append((pk, closed, "transition", "answer_question", state, "closed"))
             elif roll < 0.04:
                 closed, outcome, state = registered + timedelta(days=1), "declined_scope", "closed"
+                out.events.append((pk, closed, "transition", "decline", "registered", "closed"))
             else:
                 accepted = registered + timedelta(days=rng.randrange(0, 3))
                 year = accepted.year
@@ -294,60 +451,114 @@ def _cases(rng: random.Random, ids: dict[str, Any], total: int) -> None:
                 number = f"({year}){committee.case_prefix}人调字第{seq}号"
                 due = (accepted + timedelta(days=30)).date()
                 state = rng.choice(["sit_in", "patrol"])
-                if rng.random() < 0.12:
+                transition = "accept" if state == "sit_in" else "dispatch"
+                out.events.append((pk, accepted, "transition", transition, "registered", state))
+                if rng.random() < 0.12:  # handed to the street's committee
                     level, escalated = "street", accepted + timedelta(days=3)
+                    committee = ids["street_committees"][community.street_id]
                 if roll < 0.82:
                     settled = accepted + timedelta(days=rng.randrange(2, 40))
                     outcome = rng.choice(["settled_written", "settled_oral"])
-                    closed = settled + timedelta(days=30)
-                    state = "closed"
-                elif roll < 0.90:
-                    closed, outcome, state = (
-                        accepted + timedelta(days=rng.randrange(5, 40)),
-                        "failed",
-                        "closed",
-                    )
-                elif roll < 0.93:
-                    closed, outcome, state = accepted + timedelta(days=5), "withdrawn", "closed"
+                    agreed = amount * 9 // 10 if amount else None
+                    out.events.append((pk, settled, "transition", "settle", state, "follow_up"))
+                    current, refused = agreement(pk, outcome[8:], settled)
+                    reopened = None
+                    if refused is not None and rng.random() < 0.6:
+                        reopened = _moment(rng, refused + timedelta(days=rng.randrange(1, 10)))
+                    elif rng.random() < 0.015:  # both parties ask
+                        reopened = settled + timedelta(days=rng.randrange(5, 25), hours=1)
+                    if reopened is not None and reopened.date() > AS_OF:
+                        reopened = None
+                    performed = follow_ups(pk, current, settled, reopened)
+                    state = "follow_up"
+                    if reopened is not None:
+                        out.reopenings.append(
+                            (
+                                pk,
+                                reopened,
+                                admin_id,
+                                "法院不予确认" if refused else "双方申请",
+                                accepted,
+                                outcome,
+                                level,
+                                settled,
+                                None,
+                                agreed,
+                                due,
+                                current,
+                            )
+                        )
+                        out.events.append(
+                            (pk, reopened, "transition", "reopen", "follow_up", "sit_in")
+                        )
+                        due, state, settled, outcome = (
+                            (reopened + timedelta(days=30)).date(),
+                            "sit_in",
+                            None,
+                            "",
+                        )
+                        second = rng.random()
+                        if second < 0.7:
+                            settled = reopened + timedelta(days=rng.randrange(3, 30))
+                            outcome = rng.choice(["settled_written", "settled_oral"])
+                            out.events.append(
+                                (pk, settled, "transition", "settle", state, "follow_up")
+                            )
+                            current, _refused = agreement(pk, outcome[8:], settled)
+                            performed = follow_ups(pk, current, settled, None)
+                            state = "follow_up"
+                        elif second < 0.9:
+                            closed, outcome, agreed = (
+                                reopened + timedelta(days=rng.randrange(5, 40)),
+                                "failed",
+                                None,
+                            )
+                            out.events.append(
+                                (pk, closed, "transition", "terminate", state, "closed")
+                            )
+                            state, performed = "closed", None
+                        else:
+                            agreed, performed = None, None
+                    if performed is not None:
+                        closed, state = performed, "closed"
+                        out.events.append(
+                            (pk, closed, "transition", "complete_follow_up", "follow_up", "closed")
+                        )
                 elif roll < 0.96:
-                    closed, outcome, level, state = (
-                        accepted + timedelta(days=10),
-                        "referred_out",
-                        "referred_out",
-                        "closed",
-                    )
-            amount = rng.choice([None, rng.randrange(500, 200000)])
-            events.append((pk, registered, "registered", "", "", "registered"))
-            if accepted:
-                events.append((pk, accepted, "transition", "accept", "registered", "sit_in"))
-            if closed:
-                events.append((pk, closed, "transition", "terminate", "sit_in", "closed"))
-            for side in ("applicant", "respondent") if not advice else ("applicant",):
-                birth = f"{rng.randrange(1940, 2005)}0{rng.randrange(1, 10)}1{rng.randrange(0, 9)}"
-                number_id = with_check_character(f"530103{birth}{pk % 1000:03d}")
-                phone = f"13{rng.randrange(10**8, 10**9)}"
-                parties.append(
+                    if roll < 0.90:
+                        days = rng.randrange(5, 40)
+                        outcome = "party_refuses" if rng.random() < 0.25 else "failed"
+                    elif roll < 0.93:
+                        days = 5
+                        outcome = (
+                            "withdrawn"
+                            if rng.random() < 0.67
+                            else rng.choice(["declined_refused", "declined_duplicate"])
+                        )
+                    else:
+                        days, outcome, level = 10, "referred_out", "referred_out"
+                    closed, state = accepted + timedelta(days=days), "closed"
+                    out.events.append((pk, closed, "transition", "terminate", "sit_in", "closed"))
+            principals = ["applicant"] if advice else ["applicant", "respondent"]
+            if not advice and rng.random() < 0.1:  # three or more parties
+                principals += ["third_party"] * (1 if rng.random() < 0.8 else 2)
+            if not advice and rng.random() < 0.05:
+                principals.append("agent")  # not a party of its own in 当事人数
+            for index, side in enumerate(principals):
+                name = f"当事人{pk}{side[0]}{index}"
+                out.parties.append(
                     (
                         pk,
                         side,
-                        f"当事人{pk}{side[0]}",
-                        encrypt(number_id),
-                        lookup_hash(number_id),
-                        encrypt(phone),
-                        lookup_hash(phone),
+                        name,
+                        name_key(name),
+                        "律师" if side == "agent" else "",
+                        *people[rng.randrange(len(people))],
                         f"{community.name} {rng.randrange(1, 30)} 栋",
                     )
                 )
-            if settled:
-                agreements.append(
-                    (
-                        pk,
-                        "written" if outcome == "settled_written" else "oral",
-                        settled.date(),
-                        admin_id,
-                        settled,
-                    )
-                )
+            criminal = rng.random() < 0.03
+            petition = rng.random() < 0.01
             yield (
                 pk,
                 kind,
@@ -365,12 +576,12 @@ def _cases(rng: random.Random, ids: dict[str, Any], total: int) -> None:
                 "邻里纠纷",
                 "已解答" if advice else "",
                 amount,
-                (amount * 9 // 10) if (amount and settled) else None,
-                rng.randrange(1, 6),
-                rng.random() < 0.03,
-                2,
-                rng.random() < 0.01,
-                10,
+                agreed if settled else None,
+                len(principals),
+                criminal,
+                rng.randrange(1, 5) if criminal else 0,
+                petition,
+                rng.randrange(5, 40) if petition else 0,
                 rng.choice(["", "", "", "blue", "yellow", "orange", "red"]),
                 level,
                 escalated,
@@ -397,12 +608,19 @@ def _cases(rng: random.Random, ids: dict[str, Any], total: int) -> None:
         batch.append(row)
         if len(batch) == 20000:
             _copy("cases_case", case_columns, batch)
-            _flush(events, parties, agreements)
+            out.flush()
             batch.clear()
     _copy("cases_case", case_columns, batch)
-    _flush(events, parties, agreements)
+    out.flush()
     with connection.cursor() as cursor:
-        for table in ("cases_case", "cases_party", "cases_caseevent", "cases_agreement"):
+        for table in (
+            "cases_case",
+            "cases_party",
+            "cases_caseevent",
+            "cases_agreement",
+            "cases_followup",
+            "cases_casereopening",
+        ):
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608  our tables
                 f"(SELECT COALESCE(max(id), 1) FROM {table}))"
@@ -415,83 +633,201 @@ def _cases(rng: random.Random, ids: dict[str, Any], total: int) -> None:
             )
 
 
-def _flush(events: list[tuple], parties: list[tuple], agreements: list[tuple]) -> None:
-    _copy(
-        "cases_caseevent",
-        ["case_id", "at", "kind", "transition", "from_state", "to_state", "note", "payload"],
-        ((c, at, kind, t, f, to, "", "{}") for c, at, kind, t, f, to in events),
-    )
-    _copy(
-        "cases_party",
-        [
-            "case_id",
-            "side",
-            "name",
-            "gender",
-            "id_type",
-            "id_number",
-            "id_number_hash",
-            "phone",
-            "phone_hash",
-            "address",
-            "room",
-            "elderly_alone",
-            "disabled",
-            "minor",
-            "needs_interpreter",
-            "notice_method",
-            "refusal_note",
-        ],
-        (
+class _Rows:
+    """The rows that belong to a batch of cases, written after the cases themselves."""
+
+    def __init__(self, admin_id: int) -> None:
+        self.admin_id = admin_id
+        self.events: list[tuple] = []
+        self.parties: list[tuple] = []
+        self.agreements: list[tuple] = []
+        self.follow_ups: list[tuple] = []
+        self.reopenings: list[tuple] = []
+
+    def flush(self) -> None:
+        _copy(
+            "cases_caseevent",
+            ["case_id", "at", "kind", "transition", "from_state", "to_state", "note", "payload"],
+            ((c, at, kind, t, f, to, "", "{}") for c, at, kind, t, f, to in self.events),
+        )
+        _copy(
+            "cases_party",
+            [
+                "case_id",
+                "side",
+                "name",
+                "name_key",
+                "relation",
+                "gender",
+                "id_type",
+                "id_number",
+                "id_number_hash",
+                "phone",
+                "phone_hash",
+                "address",
+                "room",
+                "elderly_alone",
+                "disabled",
+                "minor",
+                "needs_interpreter",
+                "lacks_capacity",
+                "notice_method",
+                "refusal_note",
+                "row_version",
+            ],
             (
-                c,
-                side,
-                name,
-                "",
-                "resident_id",
-                idn,
-                idh,
-                ph,
-                phh,
-                addr,
-                "",
-                False,
-                False,
-                False,
-                False,
-                "",
-                "",
-            )
-            for c, side, name, idn, idh, ph, phh, addr in parties
-        ),
-    )
-    _copy(
-        "cases_agreement",
-        [
-            "case_id",
-            "form",
-            "version",
-            "correction_reason",
-            "facts",
-            "responsibilities",
-            "terms",
-            "performance_manner",
-            "copies",
-            "signed_on",
-            "confirmation",
-            "confirmation_court",
-            "confirmation_reference",
-            "created_by_id",
-            "created_at",
-        ],
-        (
-            (c, form, 1, "", "事实", "", "协议内容", "", 3, signed, "", "", "", by, at)
-            for c, form, signed, by, at in agreements
-        ),
-    )
-    events.clear()
-    parties.clear()
-    agreements.clear()
+                (
+                    c,
+                    side,
+                    name,
+                    key,
+                    relation,
+                    "",
+                    "resident_id",
+                    idn,
+                    idh,
+                    ph,
+                    phh,
+                    addr,
+                    "",
+                    False,
+                    False,
+                    False,
+                    False,
+                    False,
+                    "",
+                    "",
+                    1,
+                )
+                for c, side, name, key, relation, idn, idh, ph, phh, addr in self.parties
+            ),
+        )
+        _copy(
+            "cases_agreement",
+            [
+                "id",
+                "case_id",
+                "form",
+                "version",
+                "supersedes_id",
+                "correction_reason",
+                "facts",
+                "responsibilities",
+                "terms",
+                "performance_manner",
+                "copies",
+                "signed_on",
+                "confirmation",
+                "confirmation_court",
+                "confirmation_reference",
+                "confirmation_applied_on",
+                "confirmation_decided_on",
+                "created_by_id",
+                "created_at",
+                "row_version",
+            ],
+            (
+                (
+                    pk,
+                    c,
+                    form,
+                    version,
+                    supersedes,
+                    "金额笔误" if supersedes else "",
+                    "事实",
+                    "",
+                    "协议内容",
+                    "",
+                    3,
+                    signed,
+                    confirmation,
+                    "基准区人民法院" if applied else "",
+                    "",
+                    applied,
+                    decided,
+                    by,
+                    at,
+                    1,
+                )
+                for (
+                    pk,
+                    c,
+                    form,
+                    version,
+                    supersedes,
+                    signed,
+                    confirmation,
+                    applied,
+                    decided,
+                    by,
+                    at,
+                ) in self.agreements
+            ),
+        )
+        _copy(
+            "cases_followup",
+            [
+                "case_id",
+                "agreement_id",
+                "due_on",
+                "assignee_id",
+                "method",
+                "performance",
+                "satisfaction",
+                "findings",
+                "new_risk",
+                "urged",
+                "done_at",
+                "done_by_id",
+                "cancelled_at",
+                "row_version",
+            ],
+            (
+                (
+                    c,
+                    a,
+                    due,
+                    self.admin_id,
+                    method,
+                    performance,
+                    satisfaction,
+                    "",
+                    "",
+                    performance in {"partial", "none"},
+                    done,
+                    self.admin_id if done else None,
+                    cancelled,
+                    1,
+                )
+                for c, a, due, method, performance, satisfaction, done, cancelled in self.follow_ups
+            ),
+        )
+        _copy(
+            "cases_casereopening",
+            [
+                "case_id",
+                "at",
+                "by_id",
+                "reason",
+                "accepted_at",
+                "outcome",
+                "level",
+                "settled_at",
+                "closed_at",
+                "amount_agreed",
+                "mediation_due",
+                "agreement_id",
+            ],
+            self.reopenings,
+        )
+        for rows in (
+            self.events,
+            self.parties,
+            self.agreements,
+            self.follow_ups,
+            self.reopenings,
+        ):
+            rows.clear()
 
 
 def _sessions(rng: random.Random, ids: dict[str, Any], cases: int) -> None:
@@ -516,11 +852,21 @@ def _sessions(rng: random.Random, ids: dict[str, Any], cases: int) -> None:
                 end = start + timedelta(hours=2, minutes=30)
                 session_id += 1
                 sessions.append(
-                    (session_id, clinic.pk, start, end, clinic.address, "regular", "published", "")
+                    (
+                        session_id,
+                        clinic.pk,
+                        start,
+                        end,
+                        clinic.address,
+                        "regular",
+                        "published",
+                        "",
+                        1,
+                    )
                 )
                 for index, role in enumerate(roles):
                     seat_id += 1
-                    seats.append((seat_id, session_id, role, 1))
+                    seats.append((seat_id, session_id, role, 1, 1))
                     if people and rng.random() < 0.85:
                         person = people[(k + index) % len(people)]
                         commitment_id += 1
@@ -542,10 +888,20 @@ def _sessions(rng: random.Random, ids: dict[str, Any], cases: int) -> None:
                         )
     _copy(
         "scheduling_clinicsession",
-        ["id", "clinic_id", "starts_at", "ends_at", "place", "kind", "status", "note"],
+        [
+            "id",
+            "clinic_id",
+            "starts_at",
+            "ends_at",
+            "place",
+            "kind",
+            "status",
+            "note",
+            "row_version",
+        ],
         sessions,
     )
-    _copy("scheduling_seat", ["id", "session_id", "role", "index"], seats)
+    _copy("scheduling_seat", ["id", "session_id", "role", "index", "row_version"], seats)
     # A professional covers one seat per session time; overlapping ones would violate the
     # constraint, so drop a second booking of the same person at the same moment.
     seen, keep_c, keep_b = set(), [], []
@@ -597,3 +953,42 @@ def _sessions(rng: random.Random, ids: dict[str, Any], cases: int) -> None:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608  our tables
                 f"(SELECT COALESCE(max(id), 1) FROM {table}))"
             )
+
+
+def _court_filings(rng: random.Random, ids: dict[str, Any]) -> None:
+    """The court's civil first-instance filings of every community for every month of the ten
+    years (70 to 130 a year per 10,000 residents), as imported from its monthly file."""
+    rows = []
+    for community in ids["communities"]:
+        yearly = community.population * rng.randrange(70, 131) / 10000
+        for month in range(YEARS * 12):
+            first = date(FIRST_YEAR + month // 12, month % 12 + 1, 1)
+            filed = max(0, round(yearly / 12 * rng.uniform(0.6, 1.4)))
+            entered = datetime(first.year, first.month, 1, 10, tzinfo=SHANGHAI)
+            entered += timedelta(days=35)
+            rows.append(
+                (
+                    community.pk,
+                    first,
+                    filed,
+                    "imported",
+                    "法院收案.xlsx",
+                    ids["admin"].pk,
+                    entered,
+                    1,
+                )
+            )
+    _copy(
+        "cases_courtfilingcount",
+        [
+            "community_id",
+            "month",
+            "civil_first_instance",
+            "source",
+            "file_name",
+            "entered_by_id",
+            "entered_at",
+            "row_version",
+        ],
+        rows,
+    )
