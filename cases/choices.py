@@ -66,6 +66,37 @@ class DisputeType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Difficulty(models.TextChoices):
+    """案件难度级别: the grade a county's 以案定补 pays by (definitions in
+    :data:`DIFFICULTY_DEFINITIONS`; blank until the mediator grades the case)."""
+
+    SIMPLE = "simple", _("Simple")
+    ORDINARY = "ordinary", _("Ordinary")
+    COMPLEX = "complex", _("Complex")
+    MAJOR = "major", _("Major or difficult")
+
+
+#: What each grade means, shown beside the choice and printed on the subsidy statement.
+DIFFICULTY_DEFINITIONS = {
+    Difficulty.SIMPLE: _(
+        "Facts clear, rights and duties plain, two parties, settled in one session "
+        "(简易纠纷)."
+    ),
+    Difficulty.ORDINARY: _(
+        "Facts to be established or an amount to be worked out; two or more sessions "
+        "(一般纠纷)."
+    ),
+    Difficulty.COMPLEX: _(
+        "Several parties or claims, a large amount, or evidence to gather; needs other "
+        "departments or professionals (较大/复杂纠纷)."
+    ),
+    Difficulty.MAJOR: _(
+        "Ten or more people, risk of violence, a mass petition or a criminal turn, or a "
+        "joint consultation; reported to the street (重大疑难纠纷)."
+    ),
+}
+
+
 class Risk(models.TextChoices):
     NONE = "", _("No particular risk")
     BLUE = "blue", _("Blue: watch list")

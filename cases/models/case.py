@@ -24,6 +24,7 @@ from cases.choices import (
     ACTIVE_STATES,
     OPEN_STATES,
     Confirmation,
+    Difficulty,
     DisputeType,
     Kind,
     Level,
@@ -294,6 +295,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
     )
     prevented_petition_persons = models.PositiveIntegerField(_("persons (petition)"), default=0)
     risk = models.CharField(_("risk"), max_length=10, choices=Risk.choices, blank=True, default="")
+    difficulty = models.CharField(
+        _("difficulty grade"), max_length=10, choices=Difficulty.choices, blank=True, default=""
+    )
 
     level = models.CharField(
         _("level"), max_length=15, choices=Level.choices, default=Level.COMMUNITY
