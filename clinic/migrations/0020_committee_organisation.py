@@ -4,6 +4,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("clinic", "0019_court_filing_events")]
+    dependencies = [("clinic", "0018_report_audit_events")]
 
     operations: list = []
