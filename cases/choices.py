@@ -161,6 +161,14 @@ class AttachmentKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class RecordKind(models.TextChoices):
+    """What a record (笔录) records: a mediation session, or an investigation of the facts
+    (调查记录: a visit, a witness, the site)."""
+
+    MEDIATION = "mediation", _("Mediation record")
+    INVESTIGATION = "investigation", _("Investigation record")
+
+
 class AgreementForm(models.TextChoices):
     WRITTEN = "written", _("Written agreement")
     ORAL = "oral", _("Oral agreement (registered)")

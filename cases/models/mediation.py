@@ -15,6 +15,7 @@ from cases.choices import (
     AgreementForm,
     AttachmentKind,
     Confirmation,
+    RecordKind,
 )
 from cases.models.case import Case
 from clinic.lib import limits
@@ -82,9 +83,16 @@ class Attachment(models.Model):
 
 
 class MediationRecord(Versioned, models.Model):
-    """A mediation record (调解笔录): when, where, who attended, what each side said, result."""
+    """A mediation record (调解笔录): when, where, who attended, what each side said, result;
+    or, of ``kind`` investigation, an investigation record (调查记录) of the facts."""
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="records", verbose_name=_("case"))
+    kind = models.CharField(
+        _("kind of record"),
+        max_length=15,
+        choices=RecordKind.choices,
+        default=RecordKind.MEDIATION,
+    )
     held_at = models.DateTimeField(_("held at"))
     place = models.CharField(_("place"), max_length=limits.PLACE)
     attendees = models.TextField(_("attendees"), max_length=limits.NOTE)
