@@ -192,6 +192,29 @@ class Performance(models.TextChoices):
     NONE = "none", _("Not performed")
 
 
+#: 预防效果: the harms a mediation may prevent, in the official report's order. Each is a flag
+#: ``prevented_<harm>`` on the case with its persons ``prevented_<harm>_persons`` (at least one
+#: when flagged, none when not).
+PREVENTED_HARMS = ("criminal", "suicide", "petition", "fight", "incident")
+
+
+class Setback(models.TextChoices):
+    """What went wrong after a settlement, as a follow-up (复诊) found it: the harm the
+    mediation did not prevent, and what became of the agreement in court."""
+
+    CRIMINAL = "criminal", _("Turned into a criminal case")
+    PETITION = "petition", _("Led to a mass petition")
+    INCIDENT = "incident", _("Led to a mass incident")
+    CHANGED = "changed", _("Agreement changed by a court")
+    REVOKED = "revoked", _("Agreement revoked by a court")
+    INVALID = "invalid", _("Agreement declared invalid by a court")
+    PAYMENT_ORDER = "payment_order", _("Payment order applied for")
+
+
+#: What a court did to the agreement: shown on the agreement itself.
+COURT_SETBACKS = (Setback.CHANGED, Setback.REVOKED, Setback.INVALID)
+
+
 class EventKind(models.TextChoices):
     REGISTERED = "registered", _("Registered")
     TRANSITION = "transition", _("State changed")

@@ -44,6 +44,8 @@ from cases.models.filings import (
 from cases.models.follow_ups import (
     FollowUp,
     FollowUpQuerySet,
+    FollowUpSetback,
+    FollowUpSetbackQuerySet,
 )
 from cases.models.jobs import (
     BackgroundJob,
@@ -106,6 +108,8 @@ __all__ = [
     "FilingState",
     "FollowUp",
     "FollowUpQuerySet",
+    "FollowUpSetback",
+    "FollowUpSetbackQuerySet",
     "JointConsultation",
     "MediationRecord",
     "Party",

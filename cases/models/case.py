@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 from cases.choices import (
     ACTIVE_STATES,
     OPEN_STATES,
+    PREVENTED_HARMS,
     Confirmation,
     Difficulty,
     DisputeType,
@@ -294,6 +295,18 @@ class Case(ConcurrentTransitionMixin, models.Model):
         _("mass petition prevented"), default=False, help_text=_("防止群体性上访")
     )
     prevented_petition_persons = models.PositiveIntegerField(_("persons (petition)"), default=0)
+    prevented_suicide = models.BooleanField(
+        _("suicide prevented"), default=False, help_text=_("防止引起自杀")
+    )
+    prevented_suicide_persons = models.PositiveIntegerField(_("persons (suicide)"), default=0)
+    prevented_fight = models.BooleanField(
+        _("mass fight prevented"), default=False, help_text=_("防止群体性械斗")
+    )
+    prevented_fight_persons = models.PositiveIntegerField(_("persons (fight)"), default=0)
+    prevented_incident = models.BooleanField(
+        _("mass incident prevented"), default=False, help_text=_("防止群体性事件")
+    )
+    prevented_incident_persons = models.PositiveIntegerField(_("persons (incident)"), default=0)
     risk = models.CharField(_("risk"), max_length=10, choices=Risk.choices, blank=True, default="")
     difficulty = models.CharField(
         _("difficulty grade"), max_length=10, choices=Difficulty.choices, blank=True, default=""
@@ -389,6 +402,15 @@ class Case(ConcurrentTransitionMixin, models.Model):
             models.CheckConstraint(
                 name="advice_is_never_numbered",
                 condition=~Q(kind=Kind.ADVICE) | Q(number=""),
+            ),
+            # 预防效果: a flag counts its persons (at least one), no flag counts none
+            *(
+                models.CheckConstraint(
+                    name=f"prevented_{harm}_has_persons",
+                    condition=Q(**{f"prevented_{harm}": True, f"prevented_{harm}_persons__gte": 1})
+                    | Q(**{f"prevented_{harm}": False, f"prevented_{harm}_persons": 0}),
+                )
+                for harm in PREVENTED_HARMS
             ),
             models.UniqueConstraint(
                 fields=["committee", "volume_no"],

@@ -8,8 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import (
+    COURT_SETBACKS,
     FollowUpMethod,
     Performance,
+    Setback,
 )
 from cases.models.case import Case
 from cases.models.mediation import Agreement
@@ -64,6 +66,7 @@ class FollowUp(Versioned, models.Model):
     findings = models.TextField(_("findings"), max_length=limits.SUMMARY, blank=True)
     new_risk = models.TextField(_("new risk"), max_length=limits.SUMMARY, blank=True)
     urged = models.BooleanField(_("performance urged (督促履行)"), default=False)
+    setback_note = models.TextField(_("about what went wrong"), max_length=limits.NOTE, blank=True)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -103,3 +106,33 @@ class FollowUp(Versioned, models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.is_pending and self.due_on < timezone.localdate()
+
+
+class FollowUpSetbackQuerySet(models.QuerySet["FollowUpSetback"]):
+    def by_court(self) -> FollowUpSetbackQuerySet:
+        """What a court did to the agreement (changed, revoked, declared invalid)."""
+        return self.filter(kind__in=COURT_SETBACKS)
+
+
+class FollowUpSetback(models.Model):
+    """One thing that went wrong after the settlement, as a follow-up found it (转为刑事案件,
+    引发群体性上访 or 事件, the agreement changed, revoked or declared invalid by a court,
+    申请支付令); the follow-up's ``setback_note`` says more."""
+
+    follow_up = models.ForeignKey(
+        FollowUp, models.CASCADE, related_name="setbacks", verbose_name=_("follow-up")
+    )
+    kind = models.CharField(_("what went wrong"), max_length=15, choices=Setback.choices)
+
+    objects = FollowUpSetbackQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("setback after settlement")
+        verbose_name_plural = _("setbacks after settlement")
+        ordering = ["follow_up", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["follow_up", "kind"], name="one_setback_of_a_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.follow_up}: {self.get_kind_display()}"
