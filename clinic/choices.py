@@ -95,6 +95,9 @@ class AuditEvent(models.TextChoices):
     REPORT_APPROVED = "report_approved", _("Committee report approved")
     REPORT_RETURNED = "report_returned", _("Committee report returned")
     REPORT_REPORTED = "report_reported", _("Committee report reported upward")
+    SUBSIDY_RULE_CHANGED = "subsidy_rule_changed", _("Subsidy rule changed")
+    FILE_REVIEWED = "file_reviewed", _("Case file reviewed")
+    SUBSIDY_APPROVED = "subsidy_approved", _("Subsidy statement approved")
 
 
 class AuditResult(models.TextChoices):

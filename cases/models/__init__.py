@@ -36,6 +36,10 @@ from cases.models.consultations import (
     ConsultationSlot,
     JointConsultation,
 )
+from cases.models.dispute_types import (
+    DisputeSubtype,
+    DisputeSubtypeQuerySet,
+)
 from cases.models.filings import (
     FilingState,
     ReportFiling,
@@ -73,6 +77,21 @@ from cases.models.parties import (
 from cases.models.reopenings import (
     CaseReopening,
 )
+from cases.models.subsidies import (
+    OUTCOME_CLASSES,
+    FileDefect,
+    FileReview,
+    FileVerdict,
+    SubsidyOutcome,
+    SubsidyRule,
+    SubsidyStatement,
+)
+from cases.models.sweeps import (
+    Sweep,
+    SweepFinding,
+    SweepKind,
+    SweepQuerySet,
+)
 from cases.models.timeline import (
     CaseEvent,
 )
@@ -87,6 +106,7 @@ from cases.models.visits import (
 
 __all__ = [
     "LIST_FIELDS",
+    "OUTCOME_CLASSES",
     "Advice",
     "Agreement",
     "Attachment",
@@ -102,8 +122,13 @@ __all__ = [
     "ConsultationInvitee",
     "ConsultationSlot",
     "CourtFilingCount",
+    "DisputeSubtype",
+    "DisputeSubtypeQuerySet",
     "DocumentJob",
     "ExportJob",
+    "FileDefect",
+    "FileReview",
+    "FileVerdict",
     "FilingSource",
     "FilingState",
     "FollowUp",
@@ -117,6 +142,13 @@ __all__ = [
     "PerformanceItem",
     "ReportFiling",
     "StatisticsFiling",
+    "SubsidyOutcome",
+    "SubsidyRule",
+    "SubsidyStatement",
+    "Sweep",
+    "SweepFinding",
+    "SweepKind",
+    "SweepQuerySet",
     "VisitAssignee",
     "VisitNote",
     "VisitPhoto",
