@@ -131,6 +131,15 @@ class Side(models.TextChoices):
     GUARDIAN = "guardian", _("Guardian")
 
 
+class PartyKind(models.TextChoices):
+    """当事人类型: a person, or a unit named by its name and answered for by its 法定代表人
+    (a legal person) or 负责人 (an unincorporated organisation)."""
+
+    NATURAL = "natural", _("Natural person")
+    LEGAL = "legal", _("Legal person")
+    UNINCORPORATED = "unincorporated", _("Unincorporated organisation")
+
+
 class Gender(models.TextChoices):
     FEMALE = "female", _("Female")
     MALE = "male", _("Male")

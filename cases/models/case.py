@@ -264,6 +264,15 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     dispute_type = models.CharField(_("dispute type"), max_length=25, choices=DisputeType.choices)
+    # The district's finer kind under dispute_type (cases.models.dispute_types), when given.
+    dispute_subtype = models.ForeignKey(
+        "cases.DisputeSubtype",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("dispute subtype"),
+    )
     summary = models.TextField(
         _("summary"),
         max_length=limits.SUMMARY,

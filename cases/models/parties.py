@@ -15,6 +15,7 @@ from cases.choices import (
     Gender,
     IdType,
     NoticeMethod,
+    PartyKind,
     Side,
 )
 from cases.models.case import Case
@@ -54,9 +55,15 @@ class Party(Versioned, models.Model):
     )
     # A guardian's or an agent's tie to the party they act for (父亲, 配偶, 律师 …).
     relation = models.CharField(_("relation to the party"), max_length=limits.NAME, blank=True)
-    name = models.CharField(_("name"), max_length=limits.NAME)
+    kind = models.CharField(
+        _("party type"), max_length=15, choices=PartyKind.choices, default=PartyKind.NATURAL
+    )
+    # A person's name, or a unit's full name (某某物业服务有限公司 …).
+    name = models.CharField(_("name"), max_length=limits.ORGANISATION)
     # The name as the duplicate and conflict checks compare it (clinic.lib.names.name_key).
-    name_key = models.CharField(max_length=limits.NAME, blank=True, db_index=True, editable=False)
+    name_key = models.CharField(
+        max_length=limits.ORGANISATION, blank=True, db_index=True, editable=False
+    )
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     id_type = models.CharField(
         _("identity document"), max_length=15, choices=IdType.choices, blank=True
@@ -76,6 +83,27 @@ class Party(Versioned, models.Model):
         help_text=_("For example 金江路社区 12 栋"),
     )
     room = models.CharField(_("unit and room"), max_length=limits.ROOM, blank=True)
+    # A unit's (法人, 非法人组织): its code is public, not personal data; the person who answers
+    # for it is a person, their phone encrypted and masked like a party's.
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=limits.CREDIT_CODE,
+        blank=True,
+        db_index=True,
+        help_text=_("统一社会信用代码: 18 characters, on the business licence."),
+    )
+    responsible_person = models.CharField(
+        _("legal representative or person in charge"), max_length=limits.NAME, blank=True
+    )
+    responsible_position = models.CharField(
+        _("their position"), max_length=limits.NAME, blank=True
+    )
+    responsible_phone = EncryptedCharField(
+        _("their phone"),
+        blank=True,
+        max_plain_length=limits.PHONE,
+        validators=[phone_validator],
+    )
     elderly_alone = models.BooleanField(_("elderly living alone"), default=False)
     disabled = models.BooleanField(_("disabled"), default=False)
     minor = models.BooleanField(_("minor"), default=False)
@@ -126,6 +154,7 @@ class Party(Versioned, models.Model):
         shown_id: str
         shown_phone: str
         shown_address: str
+        shown_responsible_phone: str
 
     class Meta:
         verbose_name = _("party")
@@ -143,6 +172,11 @@ class Party(Versioned, models.Model):
         if update_fields is not None and "name" in update_fields:
             kwargs["update_fields"] = {*update_fields, "name_key"}
         super().save(*args, **kwargs)
+
+    @property
+    def is_unit(self) -> bool:
+        """A legal person or an unincorporated organisation, not a natural person."""
+        return self.kind != PartyKind.NATURAL
 
     @property
     def needs_guardian(self) -> bool:

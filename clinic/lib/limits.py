@@ -25,6 +25,8 @@ PLACE = 100
 PHONE = 20
 #: An identity document's number (a resident ID is 18 characters, a passport fewer).
 ID_NUMBER = 30
+#: 统一社会信用代码: a unit's code, 18 characters (GB 32100-2015).
+CREDIT_CODE = 18
 #: Someone else's reference or a volume number (a court's 案号, 卷号).
 REFERENCE = 100
 #: One line of free text: a reason, a refusal, a title, a description, preferred times.
