@@ -36,6 +36,10 @@ from cases.models.consultations import (
     ConsultationSlot,
     JointConsultation,
 )
+from cases.models.dispute_types import (
+    DisputeSubtype,
+    DisputeSubtypeQuerySet,
+)
 from cases.models.filings import (
     FilingState,
     ReportFiling,
@@ -82,6 +86,12 @@ from cases.models.subsidies import (
     SubsidyRule,
     SubsidyStatement,
 )
+from cases.models.sweeps import (
+    Sweep,
+    SweepFinding,
+    SweepKind,
+    SweepQuerySet,
+)
 from cases.models.timeline import (
     CaseEvent,
 )
@@ -112,6 +122,8 @@ __all__ = [
     "ConsultationInvitee",
     "ConsultationSlot",
     "CourtFilingCount",
+    "DisputeSubtype",
+    "DisputeSubtypeQuerySet",
     "DocumentJob",
     "ExportJob",
     "FileDefect",
@@ -133,6 +145,10 @@ __all__ = [
     "SubsidyOutcome",
     "SubsidyRule",
     "SubsidyStatement",
+    "Sweep",
+    "SweepFinding",
+    "SweepKind",
+    "SweepQuerySet",
     "VisitAssignee",
     "VisitNote",
     "VisitPhoto",
