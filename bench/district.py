@@ -198,6 +198,8 @@ def _regions(rng: random.Random) -> dict[str, Any]:
         )
         street_committees[street.pk] = MediationCommittee.objects.create(
             level="street",
+            kind="township",
+            code=f"{street.code}02",
             street=street,
             name=f"{street.name}人民调解委员会",
             seal_name=f"{street.name}人民调解委员会",
@@ -215,6 +217,8 @@ def _regions(rng: random.Random) -> dict[str, Any]:
             Grid.objects.create(community=community, name="第一网格", code=f"G{community.code}")
             committee = MediationCommittee.objects.create(
                 level="community",
+                kind="village",
+                code=f"{community.code}01",
                 street=street,
                 community=community,
                 name=f"{community.name}人民调解委员会",

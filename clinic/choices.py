@@ -104,3 +104,60 @@ class AuditResult(models.TextChoices):
     OK = "ok", _("Succeeded")
     DENIED = "denied", _("Denied")
     FAILED = "failed", _("Failed")
+
+
+# --- The committee as an organisation (issue 22) -------------------------------------------
+
+
+class CommitteeKind(models.TextChoices):
+    """调委会类型, the official report's organisation table. Only the first two hold cases here
+    (``CommitteeLevel``); the others are listed for the table."""
+
+    VILLAGE = "village", _("Village or residents' committee")
+    TOWNSHIP = "township", _("Township or street")
+    ENTERPRISE = "enterprise", _("Enterprise or institution")
+    PROFESSIONAL = "professional", _("Trade or professional")
+    STATIONED = "stationed", _("Stationed")
+    STUDIO = "studio", _("Personal mediation studio")
+
+
+#: The kinds of committee that hold cases (community and street committees).
+CASE_HOLDING_KINDS = (CommitteeKind.VILLAGE, CommitteeKind.TOWNSHIP)
+
+
+class CommitteeField(models.TextChoices):
+    """The field of a trade or professional committee (行业专业)."""
+
+    MEDICAL = "medical", _("Medical")
+    TRAFFIC = "traffic", _("Road traffic")
+    PROPERTY = "property", _("Property management")
+    LABOUR = "labour", _("Labour")
+    FAMILY = "family", _("Marriage and family")
+    CONSUMER = "consumer", _("Consumer")
+    FINANCE = "finance", _("Finance")
+    OTHER = "other", _("Other")
+
+
+class CommitteePosition(models.TextChoices):
+    DIRECTOR = "director", _("Director")
+    DEPUTY = "deputy", _("Deputy director")
+    MEMBER = "member", _("Committee member")
+    MEDIATOR = "mediator", _("Mediator")
+
+
+class Employment(models.TextChoices):
+    FULL_TIME = "full_time", _("Full-time")
+    PART_TIME = "part_time", _("Part-time")
+
+
+class SealedDocument(models.TextChoices):
+    """What a committee's seal was put on (用印登记)."""
+
+    AGREEMENT = "agreement", _("Mediation agreement")
+    ORAL_AGREEMENT = "oral_agreement", _("Oral agreement register")
+    CERTIFICATE = "certificate", _("Certificate of mediation")
+    CONFIRMATION = "confirmation", _("Judicial confirmation papers")
+    NOTICE = "notice", _("Notice to parties")
+    LETTER = "letter", _("Letter or certificate")
+    REPORT = "report", _("Report or statistics")
+    OTHER = "other", _("Other")

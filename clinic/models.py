@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -17,7 +18,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from clinic.choices import AuditEvent, AuditResult, CommitteeLevel, DayKind, Level, Role
+from clinic.choices import (
+    CASE_HOLDING_KINDS,
+    AuditEvent,
+    AuditResult,
+    CommitteeField,
+    CommitteeKind,
+    CommitteeLevel,
+    CommitteePosition,
+    DayKind,
+    Employment,
+    Level,
+    Role,
+    SealedDocument,
+)
 from clinic.lib import audit_chain, limits
 from clinic.lib.phones import phone_validator
 from clinic.lib.versions import Versioned
@@ -206,11 +220,51 @@ class Grid(models.Model):
 DEFAULT_RETENTION_YEARS = 10
 
 
-class MediationCommittee(models.Model):
-    """A people's mediation committee (人民调解委员会). Cases belong to one; its prefix makes
-    their numbers, e.g. ``(2026)盘金人调字第17号``."""
+class MediationCommitteeQuerySet(models.QuerySet):
+    def holding_cases(self) -> MediationCommitteeQuerySet:
+        """The community and street committees: the only ones cases belong to here."""
+        return self.filter(HOLDS_CASES)
 
-    level = models.CharField(_("level"), max_length=10, choices=CommitteeLevel.choices)
+
+#: The committees that hold cases (a filter on ``MediationCommittee``).
+HOLDS_CASES = Q(level__in=[CommitteeLevel.COMMUNITY, CommitteeLevel.STREET])
+
+
+class MediationCommittee(models.Model):
+    """A people's mediation committee (人民调解委员会). A community or street committee holds
+    cases; its prefix makes their numbers, e.g. ``(2026)盘金人调字第17号``. The other kinds
+    (企事业, 行业专业, 派驻, 个人调解工作室) belong to a street and appear only in the
+    organisation table of the official report: they have no level, community or prefix."""
+
+    code = models.CharField(
+        _("committee code"),
+        max_length=30,
+        unique=True,
+        help_text=_("The code the province gives the committee (调委会编码)."),
+    )
+    kind = models.CharField(_("committee type"), max_length=15, choices=CommitteeKind.choices)
+    field = models.CharField(
+        _("field"),
+        max_length=15,
+        choices=CommitteeField.choices,
+        blank=True,
+        help_text=_("For a trade or professional committee: the disputes it serves."),
+    )
+    stationed_at = models.CharField(
+        _("stationed at"),
+        max_length=limits.ORGANISATION,
+        blank=True,
+        help_text=_("For a stationed committee: the court, police station or office it sits in."),
+    )
+    studio_mediator = models.CharField(
+        _("studio's mediator"),
+        max_length=limits.NAME,
+        blank=True,
+        help_text=_("For a personal mediation studio: the mediator it is named after."),
+    )
+    level = models.CharField(
+        _("level"), max_length=10, choices=CommitteeLevel.choices, blank=True
+    )
     street = models.ForeignKey(
         Street, models.PROTECT, related_name="committees", verbose_name=_("street")
     )
@@ -225,7 +279,7 @@ class MediationCommittee(models.Model):
     name = models.CharField(_("name"), max_length=limits.ORGANISATION)
     seal_name = models.CharField(_("name on the seal"), max_length=limits.ORGANISATION)
     case_prefix = models.CharField(
-        _("case-number prefix"), max_length=10, unique=True, help_text=_("For example 盘金")
+        _("case-number prefix"), max_length=10, blank=True, help_text=_("For example 盘金")
     )
     # 保管期限 of the committee's case files (README, "Retention"): counted from 1 January of
     # the year after a case was archived (closed, if it never was); None keeps them for good.
@@ -249,18 +303,189 @@ class MediationCommittee(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="committee_level_matches_community",
-                condition=(Q(level=CommitteeLevel.COMMUNITY) & Q(community__isnull=False))
-                | (Q(level=CommitteeLevel.STREET) & Q(community__isnull=True)),
+                condition=Q(
+                    level=CommitteeLevel.COMMUNITY,
+                    kind=CommitteeKind.VILLAGE,
+                    community__isnull=False,
+                )
+                | Q(level=CommitteeLevel.STREET, kind=CommitteeKind.TOWNSHIP, community=None)
+                | (
+                    Q(level="", community=None, case_prefix="")
+                    & ~Q(kind__in=CASE_HOLDING_KINDS)
+                ),
+            ),
+            models.CheckConstraint(
+                name="case_holding_committee_has_prefix",
+                condition=Q(level="") | ~Q(case_prefix=""),
+            ),
+            models.CheckConstraint(
+                name="committee_kind_details",
+                condition=(~Q(kind=CommitteeKind.PROFESSIONAL) | ~Q(field=""))
+                & (~Q(kind=CommitteeKind.STATIONED) | ~Q(stationed_at=""))
+                & (~Q(kind=CommitteeKind.STUDIO) | ~Q(studio_mediator="")),
             ),
             models.UniqueConstraint(
                 fields=["street"],
                 condition=Q(level=CommitteeLevel.STREET),
                 name="one_street_committee_per_street",
             ),
+            models.UniqueConstraint(
+                fields=["case_prefix"],
+                condition=~Q(case_prefix=""),
+                name="one_committee_per_case_prefix",
+            ),
         ]
+
+    objects = MediationCommitteeQuerySet.as_manager()
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def holds_cases(self) -> bool:
+        return self.level in (CommitteeLevel.COMMUNITY, CommitteeLevel.STREET)
+
+    @property
+    def kind_detail(self) -> str:
+        """The field, the place or the mediator its kind is described by (may be empty)."""
+        if self.kind == CommitteeKind.PROFESSIONAL:
+            return str(self.get_field_display())
+        if self.kind == CommitteeKind.STATIONED:
+            return self.stationed_at
+        if self.kind == CommitteeKind.STUDIO:
+            return self.studio_mediator
+        return ""
+
+
+class CommitteeMember(Versioned, models.Model):
+    """A person's position on a committee (主任, 副主任, 委员, 调解员): a user of the system
+    when they are one, else just a name; full- or part-time, with the mediator's certificate
+    number (调解员证号) and the dates they served."""
+
+    committee = models.ForeignKey(
+        MediationCommittee,
+        models.PROTECT,
+        related_name="members",
+        verbose_name=_("committee"),
+    )
+    user = models.ForeignKey(
+        "clinic.User",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="committee_positions",
+        verbose_name=_("user account"),
+    )
+    name = models.CharField(_("name"), max_length=limits.NAME)
+    position = models.CharField(
+        _("position"), max_length=10, choices=CommitteePosition.choices
+    )
+    employment = models.CharField(
+        _("full- or part-time"), max_length=10, choices=Employment.choices
+    )
+    certificate_no = models.CharField(
+        _("mediator's certificate number"), max_length=30, blank=True
+    )
+    started_on = models.DateField(_("from"), default=timezone.localdate)
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("committee member")
+        verbose_name_plural = _("committee members")
+        ordering = ["committee", "ended_on", "position", "name", "pk"]
+        constraints = [
+            models.CheckConstraint(name="committee_member_has_name", condition=~Q(name="")),
+            models.CheckConstraint(
+                name="committee_member_ends_after_start",
+                condition=Q(ended_on=None) | Q(ended_on__gte=models.F("started_on")),
+            ),
+            models.UniqueConstraint(
+                fields=["committee", "user"],
+                condition=Q(ended_on=None, user__isnull=False),
+                name="one_current_position_per_user_and_committee",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.get_position_display()}"
+
+
+class TrainingRecord(models.Model):
+    """A training a committee member attended (业务培训): the day, the hours and the topic."""
+
+    member = models.ForeignKey(
+        CommitteeMember, models.CASCADE, related_name="trainings", verbose_name=_("member")
+    )
+    held_on = models.DateField(_("date"))
+    hours = models.DecimalField(
+        _("hours"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("200"))],
+    )
+    topic = models.CharField(_("topic"), max_length=limits.LINE)
+    recorded_by = models.ForeignKey(
+        "clinic.User",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        verbose_name = _("training")
+        verbose_name_plural = _("trainings")
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(name="training_has_hours", condition=Q(hours__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.topic}"
+
+
+class SealUse(models.Model):
+    """One use of a committee's seal (用印登记): the day, what was sealed (and the case, by its
+    number, if any), how many copies, why, who applied and who approved it."""
+
+    committee = models.ForeignKey(
+        MediationCommittee,
+        models.PROTECT,
+        related_name="seal_uses",
+        verbose_name=_("committee"),
+    )
+    used_on = models.DateField(_("date"))
+    document = models.CharField(_("document"), max_length=20, choices=SealedDocument.choices)
+    case_number = models.CharField(
+        _("case number"), max_length=40, blank=True, help_text=_("Leave empty if no case.")
+    )
+    copies = models.PositiveSmallIntegerField(
+        _("copies"), validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    purpose = models.CharField(_("purpose"), max_length=limits.LINE)
+    applicant = models.CharField(_("applied by"), max_length=limits.NAME)
+    approved_by = models.CharField(_("approved by"), max_length=limits.NAME)
+    recorded_by = models.ForeignKey(
+        "clinic.User",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("seal use")
+        verbose_name_plural = _("seal uses")
+        ordering = ["-used_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(name="seal_use_has_copies", condition=Q(copies__gte=1)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.used_on} {self.get_document_display()}"
 
 
 class Clinic(models.Model):

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from clinic import access
 from clinic.actions import do_grant_role, do_import_holidays
-from clinic.choices import CommitteeLevel, Role
+from clinic.choices import CommitteeKind, CommitteeLevel, Role
 from clinic.lib.commands import AuditedCommand
 from clinic.models import (
     Clinic,
@@ -306,6 +306,8 @@ class Command(AuditedCommand):
                 case_prefix=street_prefix,
                 defaults={
                     "level": CommitteeLevel.STREET,
+                    "kind": CommitteeKind.TOWNSHIP,
+                    "code": f"{street_code}02",
                     "street": street,
                     "community": None,
                     "name": f"{street_name}人民调解委员会",
@@ -327,6 +329,8 @@ class Command(AuditedCommand):
                     case_prefix=prefix,
                     defaults={
                         "level": CommitteeLevel.COMMUNITY,
+                        "kind": CommitteeKind.VILLAGE,
+                        "code": f"{community.code}01",
                         "street": street,
                         "community": community,
                         "name": f"{name}人民调解委员会",
