@@ -262,9 +262,7 @@ class MediationCommittee(models.Model):
         blank=True,
         help_text=_("For a personal mediation studio: the mediator it is named after."),
     )
-    level = models.CharField(
-        _("level"), max_length=10, choices=CommitteeLevel.choices, blank=True
-    )
+    level = models.CharField(_("level"), max_length=10, choices=CommitteeLevel.choices, blank=True)
     street = models.ForeignKey(
         Street, models.PROTECT, related_name="committees", verbose_name=_("street")
     )
@@ -296,6 +294,8 @@ class MediationCommittee(models.Model):
         ),
     )
 
+    objects = MediationCommitteeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("people's mediation committee")
         verbose_name_plural = _("people's mediation committees")
@@ -309,10 +309,7 @@ class MediationCommittee(models.Model):
                     community__isnull=False,
                 )
                 | Q(level=CommitteeLevel.STREET, kind=CommitteeKind.TOWNSHIP, community=None)
-                | (
-                    Q(level="", community=None, case_prefix="")
-                    & ~Q(kind__in=CASE_HOLDING_KINDS)
-                ),
+                | (Q(level="", community=None, case_prefix="") & ~Q(kind__in=CASE_HOLDING_KINDS)),
             ),
             models.CheckConstraint(
                 name="case_holding_committee_has_prefix",
@@ -335,8 +332,6 @@ class MediationCommittee(models.Model):
                 name="one_committee_per_case_prefix",
             ),
         ]
-
-    objects = MediationCommitteeQuerySet.as_manager()
 
     def __str__(self) -> str:
         return self.name
@@ -377,15 +372,11 @@ class CommitteeMember(Versioned, models.Model):
         verbose_name=_("user account"),
     )
     name = models.CharField(_("name"), max_length=limits.NAME)
-    position = models.CharField(
-        _("position"), max_length=10, choices=CommitteePosition.choices
-    )
+    position = models.CharField(_("position"), max_length=10, choices=CommitteePosition.choices)
     employment = models.CharField(
         _("full- or part-time"), max_length=10, choices=Employment.choices
     )
-    certificate_no = models.CharField(
-        _("mediator's certificate number"), max_length=30, blank=True
-    )
+    certificate_no = models.CharField(_("mediator's certificate number"), max_length=30, blank=True)
     started_on = models.DateField(_("from"), default=timezone.localdate)
     ended_on = models.DateField(_("until"), null=True, blank=True)
 
