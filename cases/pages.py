@@ -182,6 +182,8 @@ def case_detail_page(
         show = revealed is not None and party.pk == revealed.pk
         party.shown_id = party.id_number if show else mask_id_number(party.id_number)
         party.shown_phone = party.phone if show else mask_phone(party.phone)
+        phone = party.responsible_phone
+        party.shown_responsible_phone = phone if show else mask_phone(phone)
         party.shown_address = party.address + (f" {party.room}" if show and party.room else "")
     audit(AuditEvent.VIEW, request=request, obj=case)
     return render(

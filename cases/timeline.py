@@ -54,6 +54,7 @@ MASKED: dict[str, Callable[[str], str]] = {
     "id_number": mask_id_number,
     "phone": mask_phone,
     "resident_phone": mask_phone,
+    "responsible_phone": mask_phone,
 }
 #: Fields of which only the change is stored, never a value.
 HIDDEN = frozenset({"address", "room"})

@@ -56,6 +56,7 @@ class Masked:
     masked_phone = _masked("phone", _("phone"))
     masked_contact_phone = _masked("contact_phone", _("contact phone"))
     masked_resident_phone = _masked("resident_phone", _("resident's phone"))
+    masked_responsible_phone = _masked("responsible_phone", _("their phone"))
     masked_address = _masked("address", _("address"))
     masked_room = _masked("room", _("unit and room"))
 

@@ -26,6 +26,7 @@ from cases.choices import Kind, State
 from cases.intake.actions import party_hashes
 from cases.models import Advice, Case, Party
 from cases.models.parties import ACTING_SIDES
+from clinic.lib.credit_codes import is_valid_credit_code, normalise_credit_code
 from clinic.lib.encrypted import lookup_hash
 from clinic.lib.ids import is_valid_resident_id, normalise_id_number
 from clinic.lib.names import name_key
@@ -82,32 +83,38 @@ class Findings:
 def possible_duplicates(
     user: User, community: Community, people: Iterable[dict[str, Any]]
 ) -> Findings:
-    """Open cases of the district with a party of the same ID number or phone, or (within the
-    community's street) of the same name."""
+    """Open cases of the district with a party of the same ID number, phone or (a unit's)
+    credit code, or (within the community's street) of the same name."""
     id_hashes: set[str] = set()
     phone_hashes: set[str] = set()
+    codes: set[str] = set()
     keys: set[str] = set()
     for person in people:
         id_hash, phone_hash = party_hashes(person.get("id_number") or "", person.get("phone") or "")
         id_hashes.update([id_hash] if id_hash else [])
         phone_hashes.update([phone_hash] if phone_hash else [])
+        code = normalise_credit_code(person.get("credit_code") or "")
+        codes.update([code] if code else [])
         keys.update([name_key(person.get("name") or "")] if person.get("name") else [])
     match = Q(id_number_hash__in=id_hashes) | Q(phone_hash__in=phone_hashes)
+    match |= Q(credit_code__in=codes)
     match |= Q(name_key__in=keys, case__street_id=community.street_id)
     found = list(
         Party.objects.filter(match)
         .filter(case__street__district_id=community.street.district_id)
         .exclude(case__state=State.CLOSED)
         .exclude(case__kind=Kind.ADVICE)
-        .values_list("case_id", "id_number_hash", "phone_hash")[:50]
+        .values_list("case_id", "id_number_hash", "phone_hash", "credit_code")[:50]
     )
     reasons: dict[int, set[str]] = {}
-    for case_id, id_hash, phone_hash in found:
+    for case_id, id_hash, phone_hash, code in found:
         why = reasons.setdefault(case_id, set())
         if id_hash and id_hash in id_hashes:
             why.add("id")
         if phone_hash and phone_hash in phone_hashes:
             why.add("phone")
+        if code and code in codes:
+            why.add("credit_code")
         if not why:
             why.add("name")
     visible = {
@@ -146,6 +153,9 @@ def search_terms(text: str) -> tuple[str, Q, str]:
     if is_valid_resident_id(number):
         found = party_hashes(number, "")[0]
         return "id", Q(id_number_hash=found), found
+    if is_valid_credit_code(text):  # a unit's code is stored plain: it is public
+        code = normalise_credit_code(text)
+        return "credit_code", Q(credit_code=code), lookup_hash(code)
     phone = normalise_phone(text)
     if phone:
         found = party_hashes("", phone)[1]
@@ -165,14 +175,16 @@ def people_fingerprints(people: Iterable[dict[str, Any]]) -> list[str]:
 
 
 def same_person(party: Party) -> Q:
-    """The parties that are ``party`` on other cases: the same ID number or phone, or (when
-    neither is known) the same name."""
+    """The parties that are ``party`` on other cases: the same ID number, phone or (a unit's)
+    credit code, or (when none is known) the same name."""
     match = Q(pk__in=[])
     if party.id_number_hash:
         match |= Q(id_number_hash=party.id_number_hash)
     if party.phone_hash:
         match |= Q(phone_hash=party.phone_hash)
-    if not (party.id_number_hash or party.phone_hash):
+    if party.credit_code:
+        match |= Q(credit_code=party.credit_code)
+    if not (party.id_number_hash or party.phone_hash or party.credit_code):
         match |= Q(name_key=party.name_key)
     return match
 

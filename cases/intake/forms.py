@@ -14,6 +14,7 @@ from cases.choices import (
     DisputeType,
     IdType,
     NoticeMethod,
+    PartyKind,
     Side,
     Source,
 )
@@ -22,6 +23,7 @@ from cases.intake.actions import GUARDIAN_CONSENTS
 from cases.models import Case, Party
 from cases.models.parties import ACTING_SIDES
 from clinic.lib import limits
+from clinic.lib.credit_codes import is_valid_credit_code, normalise_credit_code
 from clinic.lib.ids import is_minor, is_valid_resident_id, normalise_id_number
 from clinic.lib.inputs import NameInput, PhoneField
 from clinic.lib.names import name_key
@@ -30,7 +32,22 @@ from clinic.models import Clinic, Community, Grid
 
 #: A party's personal data: not written to any log (``sensitive_post_parameters``), and shown
 #: masked in the edit form unless the person may reveal it.
-PARTY_PERSONAL = ("name", "id_number", "phone", "address", "room")
+PARTY_PERSONAL = (
+    "name",
+    "id_number",
+    "phone",
+    "address",
+    "room",
+    "responsible_person",
+    "responsible_phone",
+)
+
+#: The fields that describe a person only, and those that describe a unit only (法人,
+#: 非法人组织). The form shows both without JavaScript, each marked with ``data-party-kind``
+#: (static/js/party_kind.js hides the other kind's); the server decides by the type sent.
+PERSON_ONLY = ("gender", "id_type", "id_number", "elderly_alone", "disabled", "minor")
+PERSON_ONLY_FLAGS = ("lacks_capacity",)
+UNIT_ONLY = ("credit_code", "responsible_person", "responsible_position", "responsible_phone")
 
 
 def party_personal(*prefixes: str) -> list[str]:
@@ -46,13 +63,28 @@ class PartyForm(RowVersionForm, forms.ModelForm):
     party they act for; a minor or a person without full capacity consents only through a
     guardian, recorded afterwards.
 
+    A party is a natural person, a legal person or an unincorporated organisation
+    (``kind``): a unit has its full name, its address, its unified social credit code (the
+    check character verified) and the person who answers for it, and no gender, ID number
+    or personal flags; a person has no credit code or responsible person.
+
     Editing a party (``instance`` saved) carries its version (``RowVersionForm``): the ID
-    number, phone and room are shown masked unless built with ``reveal=True`` (for one who
+    number, phones and room are shown masked unless built with ``reveal=True`` (for one who
     may see them), and a masked value sent back unchanged keeps the stored one."""
 
-    masked = ("id_number", "phone", "room")
+    masked = ("id_number", "phone", "room", "responsible_phone")
+    #: The page loads static/js/party_kind.js for the type switch.
+    kind_switch = True
 
     phone = PhoneField(label=_("Phone"), required=False)
+    responsible_phone = PhoneField(label=_("Their phone"), required=False)
+    # typed as printed on the licence, spaces and all: 18 characters once folded
+    credit_code = forms.CharField(
+        label=_("Unified social credit code (units)"),
+        max_length=limits.ID_NUMBER,
+        required=False,
+        help_text=_("统一社会信用代码: 18 characters, on the business licence."),
+    )
     consented = forms.BooleanField(label=_("Agrees to mediation"), required=False)
     notice_method = forms.ChoiceField(
         label=_("Told their rights and duties"),
@@ -66,7 +98,12 @@ class PartyForm(RowVersionForm, forms.ModelForm):
             "side",
             "represents",
             "relation",
+            "kind",
             "name",
+            "credit_code",
+            "responsible_person",
+            "responsible_position",
+            "responsible_phone",
             "gender",
             "id_type",
             "id_number",
@@ -79,9 +116,17 @@ class PartyForm(RowVersionForm, forms.ModelForm):
             "lacks_capacity",
             "needs_interpreter",
         ]
-        widgets = {"name": NameInput}
-        labels = {"represents": _("Acts for (agents and guardians)")}
-        help_texts = {"relation": _("For a guardian or an agent: 父亲, 配偶, 律师 …")}
+        widgets = {"name": NameInput, "responsible_person": NameInput}
+        labels = {
+            "represents": _("Acts for (agents and guardians)"),
+            "name": _("Name, or the unit's full name"),
+            "responsible_person": _("Legal representative or person in charge (units)"),
+            "responsible_position": _("Their position"),
+        }
+        help_texts = {
+            "relation": _("For a guardian or an agent: 父亲, 配偶, 律师 …"),
+            "address": _("For example 金江路社区 12 栋; for a unit, its registered address."),
+        }
 
     def __init__(
         self,
@@ -93,6 +138,15 @@ class PartyForm(RowVersionForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["gender"].required = False
         self.fields["id_type"].required = False
+        self.fields["kind"].required = False
+        self.fields["kind"].widget.attrs["data-party-kind-switch"] = ""
+        self.fields["credit_code"].widget.attrs.update(
+            {"autocapitalize": "characters", "spellcheck": "false", "autocomplete": "off"}
+        )
+        for name in (*PERSON_ONLY, *PERSON_ONLY_FLAGS):
+            self.fields[name].widget.attrs["data-party-kind"] = "natural"
+        for name in UNIT_ONLY:
+            self.fields[name].widget.attrs["data-party-kind"] = "unit"
         if sides:
             # self.fields holds this form's copies of the model's fields
             cast(forms.ChoiceField, self.fields["side"]).choices = [
@@ -118,9 +172,53 @@ class PartyForm(RowVersionForm, forms.ModelForm):
     def acting_for_someone(self) -> bool:
         return self.cleaned_data.get("side") in ACTING_SIDES
 
+    def clean_kind(self) -> str:
+        """A form sent without the type (an older page) writes a natural person down."""
+        return self.cleaned_data.get("kind") or PartyKind.NATURAL
+
+    def clean_credit_code(self) -> str:
+        code = normalise_credit_code(self.cleaned_data.get("credit_code") or "")
+        if code and not is_valid_credit_code(code):
+            raise forms.ValidationError(
+                _(
+                    "This is not a valid unified social credit code: check the 18 characters "
+                    "on the business licence."
+                )
+            )
+        return code
+
+    def _clean_kind(self, data: dict[str, Any]) -> None:
+        """A unit has no personal fields and must name who answers for it; a person has no
+        unit fields. What belongs to the other kind is refused where it would mislead (an ID
+        number, a credit code) and dropped where it is only a box left as it was."""
+        if data.get("kind", PartyKind.NATURAL) == PartyKind.NATURAL:
+            if data.get("credit_code"):
+                self.add_error(
+                    "credit_code",
+                    _("Only a unit has a credit code: choose 法人 or 非法人组织 as the type."),
+                )
+            for name in ("responsible_person", "responsible_position", "responsible_phone"):
+                data[name] = ""
+            return
+        if (data.get("id_number") or "").strip():
+            self.add_error(
+                "id_number",
+                _("A unit has no ID number: give its unified social credit code instead."),
+            )
+        if not (data.get("responsible_person") or "").strip():
+            self.add_error(
+                "responsible_person",
+                _("Name the unit's legal representative or person in charge."),
+            )
+        data["gender"], data["id_type"] = "", ""
+        for name in ("elderly_alone", "disabled", "minor", "lacks_capacity"):
+            data[name] = False
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        self._clean_kind(data)
+        unit = data.get("kind", PartyKind.NATURAL) != PartyKind.NATURAL
         if "represents" in self.fields:
             if self.acting_for_someone and not data.get("represents"):
                 self.add_error("represents", _("Say which party they act for."))
@@ -130,7 +228,7 @@ class PartyForm(RowVersionForm, forms.ModelForm):
             # an agent's or a guardian's agreement is recorded on the party they act for
             data["consented"], data["notice_method"] = False, ""
         id_type, number = data.get("id_type"), (data.get("id_number") or "").strip()
-        if number and not id_type:
+        if number and not id_type and not unit:
             self.add_error("id_type", _("Say which document this number is from."))
         if id_type == IdType.RESIDENT_ID and number:
             if not is_valid_resident_id(number):

@@ -61,6 +61,7 @@ PERSONAL: dict[str, Callable[[str], str]] = {
     "phone": mask_phone,
     "contact_phone": mask_phone,
     "resident_phone": mask_phone,
+    "responsible_phone": mask_phone,
     "address": mask_address,
     "room": mask_room,
 }
