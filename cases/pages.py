@@ -204,6 +204,9 @@ def case_detail_page(
             "agreement": case.current_agreement,
             "consultation": case.open_consultation,
             "documents": [(k, papers.KINDS[k].title) for k in papers.available(case)],
+            "refused_documents": [
+                (papers.KINDS[k].title, reason) for k, reason in papers.refused(case).items()
+            ],
             "missing_documents": papers.missing(case) if case.state == State.CLOSED else [],
             "today": timezone.localdate(),
             "active": case.state in ACTIVE_STATES,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from cases.documents.actions import do_render_case_file
+from cases.documents.actions import do_render_case_file, do_send_confirmation_reminders
 from cases.follow_ups.actions import do_send_followup_reminders
 from cases.jobs import expire_jobs as _expire_jobs
 from cases.mediation.actions import do_send_case_reminders
@@ -63,3 +63,10 @@ def send_report_reminders() -> int:
     """Daily: committees whose last month's report is not filed (around its due day), and the
     street officers of reports waiting for their review."""
     return do_send_report_reminders(actor=None)
+
+
+@shared_task
+def send_confirmation_reminders() -> int:
+    """Daily: cases whose 30-day window for judicial confirmation closes within a week, to
+    their mediators and coordinators, once per case."""
+    return do_send_confirmation_reminders(actor=None)

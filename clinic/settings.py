@@ -323,6 +323,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "cases.tasks.send_followup_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
+    "confirmation-reminders": {
+        "task": "cases.tasks.send_confirmation_reminders",
+        "schedule": crontab(hour=8, minute=15),
+    },
     "report-reminders": {
         "task": "cases.tasks.send_report_reminders",
         "schedule": crontab(hour=8, minute=45),

@@ -238,13 +238,10 @@ def case_in(state: str) -> dict[str, Any]:
         if state == State.CLOSED:  # with every paper its case file needs, to be archived
             do_add_record(fresh(case), actor=mediator, data={"held_at": timezone.now(), **RECORD})
             scan = check_upload(_scan(), max_bytes=10**7, allowed=frozenset({"png"}))
-            do_add_attachment(
-                fresh(case),
-                actor=mediator,
-                kind="signed_agreement",
-                upload=scan,
-                original_name="scan.png",
-            )
+            for kind in ("signed_agreement", "signed_record", "signed_notice", "id_proof"):
+                do_add_attachment(
+                    fresh(case), actor=mediator, kind=kind, upload=scan, original_name="scan.png"
+                )
     lawyer = person("lawyer")
     do_assign_professional(
         fresh(case), actor=person("coordinator"), professional=lawyer, role="lawyer"

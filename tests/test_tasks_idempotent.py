@@ -92,6 +92,16 @@ def _follow_up_reminded_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert Notification.objects.filter(key__startswith="follow_up:").count() == 1
 
 
+@twice("cases.tasks.send_confirmation_reminders")
+def _confirmation_reminded_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    case = in_state(State.FOLLOW_UP)  # a signed written agreement, not before a court
+    closes = timezone.localdate() + timedelta(days=2)
+    Case.objects.filter(pk=case.pk).update(confirmation_due=closes)
+    assert run("cases.tasks.send_confirmation_reminders") == 2  # mediator and coordinator
+    assert run("cases.tasks.send_confirmation_reminders") == 0
+    assert Notification.objects.filter(key__contains=":confirmation_due:").count() == 2
+
+
 @twice("cases.tasks.send_report_reminders")
 def _report_reminded_once(monkeypatch: pytest.MonkeyPatch) -> None:
     third = timezone.localdate().replace(day=3)  # two days before last month's report is due

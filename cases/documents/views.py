@@ -45,7 +45,8 @@ def _record_download(
 
 
 def document(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
-    """One document of a case as a PDF, rendered within the request. The documents that must
+    """One document of a case as a PDF, rendered within the request; one no longer offered
+    (the confirmation pack after its window) is a page saying why (410). The documents that must
     carry full ID numbers (``papers.KINDS[…].full_ids``) carry them only for those who may see
     personal data, and each such copy is recorded as a reveal; everyone else, and every other
     document, gets the masked copy."""
@@ -54,6 +55,10 @@ def document(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpRespo
     if kind not in papers.KINDS or kind == "casefile":
         raise NotVisible("document", kind)
     loaded = papers.load(case)
+    reason = papers.refused(loaded).get(kind)
+    if reason is not None:  # no longer offered: the page says why
+        context = {"case": case, "title": papers.KINDS[kind].title, "reason": reason}
+        return render(request, "cases/documents/document_refused.html", context, status=410)
     if kind not in papers.available(loaded):
         raise NotVisible("document", kind)
     full = papers.KINDS[kind].full_ids and access.may_see_personal_data(request.user, case)

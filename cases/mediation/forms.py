@@ -17,6 +17,7 @@ from cases.choices import (
     AgreementForm,
     AttachmentKind,
     Confirmation,
+    RecordKind,
 )
 from cases.forms import DATE_INPUT, DATETIME_INPUT, VersionedForm, textarea
 from cases.models import Agreement, MediationRecord, PerformanceItem
@@ -122,9 +123,19 @@ class ExtendForm(VersionedForm):
 
 
 class RecordForm(forms.ModelForm):
+    """A mediation record, or an investigation record (调查记录) of the facts; a mediation
+    record unless said otherwise."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].required = False
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or RecordKind.MEDIATION
+
     class Meta:
         model = MediationRecord
-        fields = ["held_at", "place", "attendees", "statements", "result"]
+        fields = ["kind", "held_at", "place", "attendees", "statements", "result"]
         widgets = {
             "held_at": DATETIME_INPUT,
             "attendees": textarea(2),

@@ -301,6 +301,10 @@ def _reminder_sent(payload: Payload) -> Lines:
             yield _("Follow-up overdue since %(day)s; reminded: %(names)s") % values
         else:
             yield _("Follow-up due on %(day)s; reminded: %(names)s") % values
+    elif payload.get("about") == "confirmation_due":
+        yield (
+            _("Judicial confirmation window closes on %(day)s; reminded: %(names)s") % values
+        )
     elif payload.get("overdue"):
         yield _("Mediation overdue since %(day)s; reminded: %(names)s") % values
     else:

@@ -82,10 +82,10 @@ def complete_case() -> Case:
         satisfaction=5,
         findings="已按约赔付",
     )
-    client_for("mediator").post(
-        reverse("cases:upload_attachment", args=[case.pk]),
-        {"kind": "signed_agreement", "file": _scan()},
-    )
+    for kind in ("signed_agreement", "signed_record", "signed_notice", "id_proof"):
+        client_for("mediator").post(
+            reverse("cases:upload_attachment", args=[case.pk]), {"kind": kind, "file": _scan()}
+        )
     return fresh(case)
 
 
