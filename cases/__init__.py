@@ -8,6 +8,7 @@ The folders are the workflows; each holds its ``actions`` (every change, one ``d
 - ``follow_ups/``: 复诊, return visits after a settlement;
 - ``consultations/``: 会诊, several professionals on one hard dispute;
 - ``visits/``: 巡诊, home visits requested by grid workers;
+- ``sweeps/``: 排查, the ledger of sweeps for disputes and what each found;
 - ``documents/``: 文书与卷宗, the printed papers and the bound case file;
 - ``statistics/``: 统计, figures, exports and filings.
 
@@ -25,7 +26,8 @@ Imports go one way, each layer using only those above it (``tests/test_layers.py
 4. ``follow_ups``
 5. ``mediation`` (settling schedules the follow-ups)
 6. ``consultations`` (concluding may settle at once)
-7. ``visits`` (the outcome registers, mediates and assigns)
+7. ``visits`` (the outcome registers, mediates and assigns), then ``sweeps`` (a dispute found
+   becomes a home-visit request or a case)
 8. ``documents``, ``statistics``
 9. ``selectors``, ``transitions``, ``pages``, every ``views`` and ``urls``, ``templatetags``,
    ``tasks``, ``admin``, management commands. Nothing but a URLconf imports a ``views`` module.

@@ -38,6 +38,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("cases.follow_ups.urls")),
     path("", include("cases.consultations.urls")),
     path("", include("cases.visits.urls")),
+    path("", include("cases.sweeps.urls")),
     path("", include("cases.documents.urls")),
     path("", include("cases.statistics.urls")),
     path("", include("cases.answers.urls")),

@@ -441,6 +441,15 @@ def _import_court_filings(t: Target) -> list[Send]:
     return [Send({"file": SimpleUploadedFile("court.csv", rows.encode("utf-8-sig"))})]
 
 
+#: A sweep as a grid worker records it.
+SWEEP = {"kind": "scheduled", "scope": "3–8 栋", "households": "42", "participants": "周红梅"}
+
+
+def _record_sweep(t: Target) -> list[Send]:
+    grid = Grid.objects.filter(community=t.community).order_by("code").first()
+    return [Send({"place": f"grid:{grid.pk}" if grid else "", "day": _day(0), **SWEEP})]
+
+
 def _request_visit(t: Target) -> list[Send]:
     grid = Grid.objects.filter(community=t.community).order_by("code").first()
     return [
@@ -681,6 +690,16 @@ VALID: dict[str, Payload] = {
         )
     ],
     "cases:reassign_person": lambda t: [Send({"to": User.objects.get(username="mediator").pk})],
+    # the 排查 ledger
+    "cases:record_sweep": _record_sweep,
+    "cases:edit_sweep": lambda t: [Send(t.seen("sweep") | SWEEP | {"day": _day(-1)})],
+    "cases:add_finding": _one(
+        description="两户因楼道堆物争吵", persons="2", prevented="on", prevention_note="当场劝解"
+    ),
+    "cases:edit_finding": lambda t: [
+        Send(t.seen("finding") | {"description": "楼上漏水", "persons": "3"})
+    ],
+    "cases:link_finding": lambda t: [Send({"reference": t.objects["visit"].reference})],
     # the roster
     "scheduling:add_leave": _add_leave,
     "scheduling:cancel_leave": _seen("leave"),

@@ -36,6 +36,7 @@ from cases.mediation.actions import do_add_attachment, do_save_agreement
 from cases.models import CommonAnswer, FollowUp, Party, VisitRequest
 from cases.statistics import figures, filing
 from cases.statistics.actions import do_fill_report, do_request_case_export
+from cases.sweeps.actions import do_add_finding, do_record_sweep
 from cases.visits.actions import do_request_visit, do_schedule_visit
 from clinic.actions import do_notify
 from clinic.lib.ids import is_valid_resident_id
@@ -272,6 +273,20 @@ TABLE: dict[str, Rule] = {
         "visit", own={"lawyer"}, own_403={"admin", "coordinator", "gridworker"}
     ),
     "cases:visit_photo": R("photo", own={"admin", "coordinator", "gridworker", "lawyer"}),
+    # the 排查 ledger: grid workers and coordinators record, the street and district read
+    "cases:sweep_ledger": page({"admin", "coordinator", "gridworker", "street"}),
+    "cases:record_sweep": page({"coordinator", "gridworker"}),
+    "cases:sweep_detail": R("sweep", own={"admin", "coordinator", "gridworker", "street"}),
+    "cases:edit_sweep": R("sweep", own={"coordinator", "gridworker"}, own_403={"admin", "street"}),
+    "cases:add_finding": R(
+        "sweep", "POST", own={"coordinator", "gridworker"}, own_403={"admin", "street"}
+    ),
+    "cases:edit_finding": R(
+        "finding", own={"coordinator", "gridworker"}, own_403={"admin", "street"}
+    ),
+    "cases:link_finding": R(
+        "finding", own={"coordinator", "gridworker"}, own_403={"admin", "street"}
+    ),
     # the roster
     "scheduling:roster_home": page(ALL - {"gridworker"}),
     "scheduling:my_roster": page(PROS | {"mediator"}),
@@ -543,6 +558,18 @@ def _build(
             )
         ],
     )
+    sweep = do_record_sweep(
+        actor=User.objects.get(username=gridworker),
+        community=place,
+        grid=grid,
+        day=timezone.localdate(),
+        kind="scheduled",
+        scope="1–6 栋",
+        households=30,
+    )
+    finding = do_add_finding(
+        sweep, actor=User.objects.get(username=gridworker), description="楼上漏水", persons=2
+    )
     start = at(days=5, hour=14)
     do_schedule_visit(
         visit,
@@ -585,6 +612,8 @@ def _build(
         "consultation": consultation,
         "attachment": attachment,
         "visit": visit,
+        "sweep": sweep,
+        "finding": finding,
         "clinic": clinic,
         "session": shift,
         "seat": seat(shift, "prosecutor"),
@@ -710,6 +739,8 @@ def _kwargs(rule: Rule, name: str, objects: dict[str, Any] | None, role: str) ->
         "consultation": "consultation",
         "visit": "visit",
         "photo": "visit",
+        "sweep": "sweep",
+        "finding": "finding",
         "session": "session",
         "seat": "seat",
         "booking": "booking",

@@ -27,6 +27,7 @@ CASES_LAYERS = [
     {"cases.mediation"},
     {"cases.consultations"},
     {"cases.visits"},
+    {"cases.sweeps"},
     {"cases.documents", "cases.statistics"},
     {
         "cases.selectors",

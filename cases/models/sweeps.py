@@ -29,9 +29,13 @@ class SweepQuerySet(models.QuerySet["Sweep"]):
     def for_ledger(self) -> SweepQuerySet:
         """The rows of the ledger: the place and who recorded it, and how many disputes the
         sweep found and prevented (counted in the same query)."""
-        return self.select_related("community__street", "grid", "created_by").annotate(
-            found=models.Count("findings"),
-            prevented=models.Count("findings", filter=Q(findings__prevented=True)),
+        return (
+            self.select_related("community__street", "grid", "created_by")
+            .annotate(
+                found=models.Count("findings"),
+                prevented=models.Count("findings", filter=Q(findings__prevented=True)),
+            )
+            .order_by("-day", "-pk")  # a grouped query keeps no default order
         )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Case as SqlCase
 from django.db.models import (
     When,
@@ -26,6 +27,8 @@ from cases.choices import (
 from cases.models import Case, VisitPhoto, VisitRequest
 from cases.pages import form_page, private_file, submit
 from cases.people import my_grids
+from cases.sweeps import access as sweep_access
+from cases.sweeps.actions import do_link_finding
 from cases.visits.actions import (
     do_cancel_visit,
     do_merge_visit_request,
@@ -53,11 +56,18 @@ def request_visit(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A grid worker, on a phone, asks for a home visit in under two minutes. A request like
     an open one of the last 24 hours in the same grid (the same phone, or the same name and
     building) comes back as "可能重复" (409): they add it to that one, or send it all the
-    same, which is noted on the new request."""
+    same, which is noted on the new request. Asked from a dispute a sweep found
+    (``?finding=``), the form starts from it and the request is linked to it."""
     grids = my_grids(request.user)
     if not grids.exists():
         raise NotPermitted("visit", "", "request")
-    form = VisitRequestForm(request.POST or None, request.FILES or None, grids=grids)
+    finding = sweep_access.finding_for_visit(request.user, request.GET.get("finding"))
+    form = VisitRequestForm(
+        request.POST or None,
+        request.FILES or None,
+        grids=grids,
+        initial=sweep_access.visit_initial(finding),
+    )
     answer = SimilarRequestForm(request.POST or None)
     similar: list[VisitRequest] = []
     merge_into: VisitRequest | None = None
@@ -82,7 +92,7 @@ def request_visit(request: AuthenticatedHttpRequest) -> HttpResponse:
             }
             return render(request, "cases/visits/request_visit.html", context, status=409)
 
-    def send(data: dict[str, Any]) -> VisitRequest:
+    def make(data: dict[str, Any]) -> VisitRequest:
         fields = dict(data)
         photos = fields.pop("photos")
         fields["risk"] = fields["risk"] or ""
@@ -90,6 +100,13 @@ def request_visit(request: AuthenticatedHttpRequest) -> HttpResponse:
             do_merge_visit_request(merge_into, actor=request.user, photos=photos, **fields)
             return merge_into
         return do_request_visit(actor=request.user, photos=photos, distinct_from=similar, **fields)
+
+    def send(data: dict[str, Any]) -> VisitRequest:
+        with transaction.atomic():
+            visit = make(data)
+            if finding is not None:
+                do_link_finding(finding, actor=request.user, visit=visit)
+        return visit
 
     if submitted := submit(request, form, send):
         reference = submitted.result.reference
@@ -103,6 +120,8 @@ def request_visit(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(
                 request, _("Sent. Your reference is %(reference)s.") % {"reference": reference}
             )
+        if finding is not None:
+            return redirect(f"{finding.sweep.get_absolute_url()}#findings")
         return redirect("cases:my_visits")
     return render(
         request, "cases/visits/request_visit.html", {"form": form}, status=submitted.status

@@ -64,8 +64,11 @@ from cases.models import (
     CourtFilingCount,
     FollowUp,
     JointConsultation,
+    Sweep,
 )
 from cases.statistics.court import check_court_file, do_import_court_filings
+from cases.subsidies.demo import seed_subsidies
+from cases.sweeps.actions import do_add_finding, do_record_sweep
 from cases.visits.actions import (
     do_cancel_visit,
     do_record_visit_outcome,
@@ -79,6 +82,61 @@ from clinic.models import Community, Holiday, MediationCommittee, User
 from scheduling.actions import busy_periods
 
 MEDIATOR = {"金江路社区": "mediator", "金色社区": "mediator_jinse"}
+#: The demo's 排查: (community, recorded by, days ago, kind, grid or "" for the whole
+#: community, what was swept, households visited, [(dispute found, persons, what was done if
+#: prevented)]).
+SWEEPS = [
+    (
+        "金江路社区",
+        "gridworker",
+        2,
+        "scheduled",
+        "第一网格",
+        "1–6 栋",
+        48,
+        [
+            ("3 栋楼上漏水，两户争执", 2, "当场联系物业维修，双方和解"),
+            ("6 栋子女拖欠老人赡养费", 3, ""),
+        ],
+    ),
+    (
+        "金江路社区",
+        "gridworker",
+        9,
+        "scheduled",
+        "第二网格",
+        "7–12 栋",
+        52,
+        [
+            ("装修噪音扰民", 4, "约定施工时间，张贴告示"),
+        ],
+    ),
+    (
+        "金江路社区",
+        "coordinator",
+        16,
+        "special",
+        "",
+        "欠薪专项：辖区工地与商铺",
+        35,
+        [
+            ("工地拖欠农民工工资", 12, ""),
+        ],
+    ),
+    ("金江路社区", "gridworker", 33, "scheduled", "第一网格", "1–6 栋", 45, []),
+    (
+        "金色社区",
+        "gridworker_jinse",
+        5,
+        "scheduled",
+        "第一网格",
+        "金色大道沿街商铺",
+        30,
+        [
+            ("商铺占道经营引发口角", 2, "劝导商户退回店内经营"),
+        ],
+    ),
+]
 # Home visits and consultation meetings are booked at the first of these hours at which
 # everyone taking part is free (clinic shifts, other visits and meetings are in their calendars).
 VISIT_HOURS = (15, 10, 16, 9, 14, 11)
@@ -169,8 +227,10 @@ class Command(AuditedCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         self._common_answers()
         self._court_filings()
+        self._sweeps()
         if Case.objects.exists():
             self.stdout.write("Cases exist already: no demo cases added.")
+            seed_subsidies()
             return
         try:
             import time_machine  # noqa: PLC0415  optional: only the development extras have it
@@ -185,6 +245,7 @@ class Command(AuditedCommand):
             self._visits(demo)
             with demo.start_of_today():
                 self._consultation_answers(demo)
+        seed_subsidies()
         self.stdout.write(f"{Case.objects.count()} demo cases.")
 
     def _common_answers(self) -> None:
@@ -224,6 +285,36 @@ class Command(AuditedCommand):
         )
         do_import_court_filings(court_file, actor=User.objects.get(username="admin"))
 
+    def _sweeps(self) -> None:
+        """A few weeks of 排查 in 金江路社区 and 金色社区, relative to today (any date), once:
+        scheduled sweeps of a grid, a special one of the whole community, disputes found, some
+        settled on the spot (预防)."""
+        if Sweep.objects.exists():
+            return
+        today = timezone.localdate()
+        for community, by, back, kind, grid, scope, households, found in SWEEPS:
+            place = Community.objects.get(name=community)
+            actor = User.objects.get(username=by)
+            sweep = do_record_sweep(
+                actor=actor,
+                community=place,
+                grid=place.grids.get(name=grid) if grid else None,
+                day=today - timedelta(days=back),
+                kind=kind,
+                scope=scope,
+                participants=actor.display_name,
+                households=households,
+            )
+            for description, persons, done in found:
+                do_add_finding(
+                    sweep,
+                    actor=actor,
+                    description=description,
+                    persons=persons,
+                    prevented=bool(done),
+                    prevention_note=done,
+                )
+
     # --- One case --------------------------------------------------------------------------
 
     def _case(self, demo: Demo, index: int, path: str, days: int, place: str, risk: str) -> None:
@@ -239,6 +330,10 @@ class Command(AuditedCommand):
             flags = {"prevented_criminal": True, "prevented_criminal_persons": 2}
         if index % 11 == 2:
             flags |= {"prevented_petition": True, "prevented_petition_persons": 12}
+        if index % 13 == 5:
+            flags |= {"prevented_fight": True, "prevented_fight_persons": 6}
+        if index % 17 == 9:
+            flags |= {"prevented_suicide": True, "prevented_suicide_persons": 1}
         with demo.at(days):
             case = do_register_dispute(
                 actor=actor,
@@ -280,16 +375,33 @@ class Command(AuditedCommand):
                 do_dispatch_case(_fresh(case), actor=actor, version=None)
             else:
                 do_accept_case(_fresh(case), actor=actor, version=None)
+        if index % 4 == 1:  # the facts looked into first: an investigation record (调查记录)
+            with demo.at(days - 2, 10):
+                do_add_record(
+                    _fresh(case),
+                    actor=actor,
+                    data={
+                        "kind": "investigation",
+                        "held_at": timezone.now(),
+                        "place": f"{place}纠纷现场",
+                        "attendees": "知情邻居一名",
+                        "statements": "问：您了解这起纠纷的经过吗？\n答：知道一些，双方争执过几次。"
+                        "\n问：情况是否属实？\n答：属实，我愿意作证。",
+                        "result": "申请人所述基本属实",
+                    },
+                )
         with demo.at(days - 2, 15):
             do_add_record(
                 _fresh(case),
                 actor=actor,
                 data={
                     "held_at": timezone.now(),
-                    "place": "上门调解" if patrol else "社区法律诊所调解室",
+                    # where it was held (the mode is on the case): a home, or the clinic
+                    "place": f"{place}申请人家中" if patrol else "社区法律诊所调解室",
                     "attendees": f"申请人{applicant}、被申请人{respondent}、调解员{actor}",
-                    "statements": f"申请人{applicant}陈述：{summary}。被申请人{respondent}"
-                    "对部分事实有异议，表示愿意协商解决。",
+                    "statements": f"问：请申请人{applicant}陈述纠纷经过。\n答：{summary}。"
+                    f"\n问：被申请人{respondent}对此有何意见？"
+                    "\n答：对部分事实有异议，表示愿意协商解决。",
                     "result": "双方同意继续协商" if "closed" in path else "双方分歧较大，择日再调",
                 },
             )
@@ -431,6 +543,8 @@ class Command(AuditedCommand):
                     performance="partial",
                     satisfaction=3,
                     findings="被申请人仅支付一半款项，已当面督促履行",
+                    setbacks=["payment_order"],
+                    setback_note="申请人已就余款向盘龙区人民法院申请支付令",
                 )
             return
         if path == "reopened":
