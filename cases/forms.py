@@ -8,11 +8,15 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms.boundfield import BoundWidget
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import dates
 from cases.choices import (
+    DIFFICULTY_DEFINITIONS,
+    PREVENTED_HARMS,
+    Difficulty,
     DisputeType,
     Risk,
     Source,
@@ -85,36 +89,87 @@ class CaseFieldsForm(forms.Form):
         initial=2,
         widget=WholeNumberInput,
     )
-    prevented_criminal = forms.BooleanField(label=_("Kept from turning criminal"), required=False)
-    prevented_criminal_persons = forms.IntegerField(
-        label=_("Persons (criminal)"),
-        min_value=0,
-        max_value=100000,
-        required=False,
-        widget=WholeNumberInput,
-    )
-    prevented_petition = forms.BooleanField(label=_("Mass petition prevented"), required=False)
-    prevented_petition_persons = forms.IntegerField(
-        label=_("Persons (petition)"),
-        min_value=0,
-        max_value=100000,
-        required=False,
-        widget=WholeNumberInput,
-    )
+
+
+#: 预防效果 as the form asks it: each harm's flag and the label of its persons.
+PREVENTION_LABELS: dict[str, tuple[StrOrPromise, StrOrPromise]] = {
+    "criminal": (_("Kept from turning criminal"), _("Persons (criminal)")),
+    "suicide": (_("Suicide prevented"), _("Persons (suicide)")),
+    "petition": (_("Mass petition prevented"), _("Persons (petition)")),
+    "fight": (_("Mass fight prevented"), _("Persons (fight)")),
+    "incident": (_("Mass incident prevented"), _("Persons (incident)")),
+}
+
+
+class PreventionFields(forms.Form):
+    """预防效果: what the mediation prevented (``PREVENTED_HARMS``), each with the persons
+    involved: at least one when ticked, none when not."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for harm in PREVENTED_HARMS:
+            flag, persons = PREVENTION_LABELS[harm]
+            self.fields[f"prevented_{harm}"] = forms.BooleanField(label=flag, required=False)
+            self.fields[f"prevented_{harm}_persons"] = forms.IntegerField(
+                label=persons,
+                min_value=0,
+                max_value=100000,
+                required=False,
+                widget=WholeNumberInput,
+            )
+
+    def prevention(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        """(flag, persons) of each harm, for the page's 预防效果 fieldset."""
+        return [
+            (self[f"prevented_{harm}"], self[f"prevented_{harm}_persons"])
+            for harm in PREVENTED_HARMS
+        ]
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        for flag in ("prevented_criminal", "prevented_petition"):
-            persons = data.get(f"{flag}_persons") or 0
-            if data.get(flag) and persons < 1:
-                self.add_error(f"{flag}_persons", _("How many persons?"))
-            data[f"{flag}_persons"] = persons if data.get(flag) else 0
+        for harm in PREVENTED_HARMS:
+            flag, persons = f"prevented_{harm}", f"prevented_{harm}_persons"
+            if persons in self.errors:
+                continue
+            count = data.get(persons) or 0
+            if data.get(flag) and count < 1:
+                self.add_error(persons, _("How many persons? At least one."))
+            elif count and not data.get(flag):
+                self.add_error(persons, _("Tick what was prevented, or leave its persons empty."))
+            data[persons] = count
         return data
 
 
-class CaseEditForm(VersionedForm, CaseFieldsForm):
+def difficulty_choices() -> list[tuple[str, StrOrPromise]]:
+    return [("", _("Not graded yet")), *Difficulty.choices]
+
+
+class CaseEditForm(VersionedForm, PreventionFields, CaseFieldsForm):
     grid = forms.ModelChoiceField(label=_("Grid"), queryset=Grid.objects.none(), required=False)
+    difficulty = forms.ChoiceField(
+        label=_("Difficulty grade"),
+        choices=difficulty_choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("案件难度级别: the grade the county's subsidy per case (以案定补) pays by."),
+    )
+
+    def case_fields(self) -> list[forms.BoundField]:
+        """The visible fields shown one after another (the grade and 预防效果 have their own
+        fieldsets)."""
+        return [
+            field
+            for field in self.visible_fields()
+            if field.name != "difficulty" and not field.name.startswith("prevented_")
+        ]
+
+    def difficulty_options(self) -> list[tuple[BoundWidget, StrOrPromise]]:
+        """Each grade's radio button with its written definition."""
+        return [
+            (option, DIFFICULTY_DEFINITIONS.get(option.data["value"], ""))
+            for option in self["difficulty"]
+        ]
 
     def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -307,7 +307,9 @@ def detail_queryset() -> QuerySet[Case]:
         ),
         Prefetch(
             "follow_ups",
-            queryset=FollowUp.objects.select_related("assignee", "done_by", "performance_item"),
+            queryset=FollowUp.objects.select_related(
+                "assignee", "done_by", "performance_item"
+            ).prefetch_related("setbacks"),
         ),
         Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
     )

@@ -667,9 +667,13 @@ def opinion_recorded(
 # --- Follow-ups and home visits --------------------------------------------------------------
 
 
-def follow_up_recorded(case: Case, *, actor: User | None, follow_up: FollowUp) -> CaseEvent:
+def follow_up_recorded(
+    case: Case, *, actor: User | None, follow_up: FollowUp, setbacks: Iterable[str] = ()
+) -> CaseEvent:
     """``due_on``, ``method``, ``performance`` (stored values) and ``satisfaction`` (1–5 or
-    ``None``); the findings are the event's note."""
+    ``None``); ``setbacks``, what went wrong since the settlement (``Setback`` values) with
+    ``setback_note``, when the follow-up found any; the findings are the event's note."""
+    found = list(setbacks)
     return _write(
         case,
         EventKind.FOLLOW_UP,
@@ -679,7 +683,8 @@ def follow_up_recorded(case: Case, *, actor: User | None, follow_up: FollowUp) -
             "method": follow_up.method,
             "performance": follow_up.performance,
             "satisfaction": follow_up.satisfaction,
-        },
+        }
+        | ({"setbacks": found, "setback_note": plain(follow_up.setback_note)} if found else {}),
         actor=actor,
         note=follow_up.findings[:200],
     )

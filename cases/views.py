@@ -151,6 +151,13 @@ EDITABLE = [
     "prevented_criminal_persons",
     "prevented_petition",
     "prevented_petition_persons",
+    "prevented_suicide",
+    "prevented_suicide_persons",
+    "prevented_fight",
+    "prevented_fight_persons",
+    "prevented_incident",
+    "prevented_incident_persons",
+    "difficulty",
     "grid",
 ]
 
@@ -168,8 +175,8 @@ def edit_case(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if submitted := submit(request, form, save):
         messages.success(request, _("Saved."))
         return redirect(case)
-    return form_page(
-        request, case, form, title=_("Edit the case"), submit=_("Save"), status=submitted.status
+    return render(
+        request, "cases/edit_case.html", {"case": case, "form": form}, status=submitted.status
     )
 
 

@@ -272,6 +272,8 @@ def _log_advice(t: Target) -> list[Send]:
 
 def _edit_case(t: Target) -> list[Send]:
     data = {"version": t.version(), "grid": ""} | _case_fields()
+    # 预防效果 and the difficulty grade, as a mediator records them
+    data |= {"prevented_fight": "on", "prevented_fight_persons": "6", "difficulty": "ordinary"}
     return [Send(data)]
 
 

@@ -3,6 +3,7 @@ assignee's calendar."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -16,9 +17,10 @@ from cases import timeline
 from cases.changes import StaleCase, fire
 from cases.choices import (
     Performance,
+    Setback,
     State,
 )
-from cases.models import Agreement, Case, FollowUp, PerformanceItem
+from cases.models import Agreement, Case, FollowUp, FollowUpSetback, PerformanceItem
 from cases.people import coordinators
 from clinic.actions import do_notify
 from clinic.lib.versions import Claim, bump
@@ -59,14 +61,18 @@ def do_record_follow_up(
     satisfaction: int | None,
     findings: str,
     new_risk: str = "",
+    setbacks: Iterable[str] = (),
+    setback_note: str = "",
     claim: Claim | None = None,
 ) -> FollowUp | None:
     """Record a return visit. Fully performed marks the item it checks performed and, with no
     other follow-up open, closes the case; partly or not performed records urging (督促履行)
     and sets a new follow-up on the agreement's next performance date (returned). Not
     performed at all is told to the case's mediator and the coordinators at once; a new risk
-    alerts the coordinators. ``claim``: the follow-up form's (one recorded meanwhile by
-    someone else is shown as they recorded it)."""
+    alerts the coordinators. ``setbacks``: what went wrong since the settlement
+    (``Setback`` values; ``setback_note`` says more), told to the mediator and the
+    coordinators. ``claim``: the follow-up form's (one recorded meanwhile by someone else is
+    shown as they recorded it)."""
     (claim or bump)(FollowUp.objects.select_for_update().get(pk=follow_up.pk))
     claimed = (
         FollowUp.objects.pending()
@@ -79,6 +85,7 @@ def do_record_follow_up(
             satisfaction=satisfaction,
             findings=findings,
             new_risk=new_risk,
+            setback_note=setback_note,
             urged=performance != Performance.FULL,
         )
     )
@@ -87,8 +94,12 @@ def do_record_follow_up(
             raise StaleCase(_("This follow-up was cancelled: the case was reopened."))
         raise StaleCase(_("This follow-up was already recorded by someone else."))
     follow_up.refresh_from_db()
+    found = sorted(set(setbacks))
+    FollowUpSetback.objects.bulk_create(
+        [FollowUpSetback(follow_up=follow_up, kind=kind) for kind in found]
+    )
     case = Case.objects.get(pk=follow_up.case_id)
-    timeline.follow_up_recorded(case, actor=actor, follow_up=follow_up)
+    timeline.follow_up_recorded(case, actor=actor, follow_up=follow_up, setbacks=found)
     successor = None
     if performance == Performance.FULL:
         if follow_up.performance_item_id is not None:
@@ -119,6 +130,15 @@ def do_record_follow_up(
             key=f"follow_up:{follow_up.pk}:risk",
             title=_("New risk found at a follow-up of %(case)s") % {"case": case},
             body=new_risk[:300],
+            url=case.get_absolute_url(),
+        )
+    if found:
+        do_notify(
+            [person for person in [case.mediator, *coordinators(case)] if person is not None],
+            key=f"follow_up:{follow_up.pk}:setbacks",
+            title=_("Something went wrong after the settlement of %(case)s: %(what)s")
+            % {"case": case, "what": "、".join(str(Setback(kind).label) for kind in found)},
+            body=setback_note[:300],
             url=case.get_absolute_url(),
         )
     return successor

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.choices import (
     FollowUpMethod,
     Performance,
+    Setback,
 )
 from cases.forms import DATETIME_INPUT, textarea
 from clinic.lib import limits
@@ -30,6 +32,7 @@ FOLLOW_UP_TRACKED = (
     "satisfaction",
     "findings",
     "new_risk",
+    "setback_note",
     "appointment",
 )
 
@@ -62,6 +65,24 @@ class FollowUpForm(RowVersionForm):
         required=False,
         widget=textarea(2),
     )
+    setbacks = forms.MultipleChoiceField(
+        label=_("Since the settlement (tick what happened, if anything)"),
+        choices=Setback.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    setback_note = forms.CharField(
+        label=_("About it (the court, its decision and date, the case number)"),
+        max_length=limits.NOTE,
+        required=False,
+        widget=textarea(2),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        if data.get("setback_note", "").strip() and not data.get("setbacks"):
+            self.add_error("setbacks", _("Tick what happened, or leave the note empty."))
+        return data
 
 
 class FollowUpVisitForm(RowVersionForm):

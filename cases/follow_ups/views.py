@@ -48,6 +48,8 @@ def record_follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             satisfaction=data["satisfaction"],
             findings=data["findings"],
             new_risk=data["new_risk"],
+            setbacks=data["setbacks"],
+            setback_note=data["setback_note"],
             claim=form.claim,
         ),
     )

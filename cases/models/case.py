@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 
 from cases.choices import (
     ACTIVE_STATES,
+    DIFFICULTY_DEFINITIONS,
     OPEN_STATES,
     PREVENTED_HARMS,
     Confirmation,
@@ -495,6 +496,26 @@ class Case(ConcurrentTransitionMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def difficulty_definition(self) -> str:
+        """What the case's difficulty grade means (empty when not graded)."""
+        if not self.difficulty:
+            return ""
+        return str(DIFFICULTY_DEFINITIONS[Difficulty(self.difficulty)])
+
+    @property
+    def prevented(self) -> list[tuple[str, int]]:
+        """预防效果 as recorded: (the harm, its persons) of each flag set, in the report's
+        order."""
+        return [
+            (
+                str(cast(models.Field, self._meta.get_field(f"prevented_{harm}")).verbose_name),
+                getattr(self, f"prevented_{harm}_persons"),
+            )
+            for harm in PREVENTED_HARMS
+            if getattr(self, f"prevented_{harm}")
+        ]
 
     @property
     def is_overdue(self) -> bool:

@@ -136,3 +136,8 @@ class FollowUpSetback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.follow_up}: {self.get_kind_display()}"
+
+    @property
+    def by_court(self) -> bool:
+        """A court changed, revoked or declared invalid the agreement."""
+        return self.kind in COURT_SETBACKS

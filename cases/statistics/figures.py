@@ -67,6 +67,7 @@ from django.utils.translation import pgettext_lazy
 
 from cases.choices import (
     DECLINE_OUTCOMES,
+    PREVENTED_HARMS,
     SETTLED_OUTCOMES,
     DisputeType,
     Kind,
@@ -117,13 +118,10 @@ COURT_SOURCES = {"court_delegated": Source.COURT, "court_entrusted": Source.COUR
 #: Who counts in 当事人数: the parties themselves, not their agents or guardians.
 PRINCIPAL_SIDES = (Side.APPLICANT, Side.RESPONDENT, Side.THIRD_PARTY)
 
-#: The prevention columns the case records today: column prefix → (its flag, its persons).
-#: 防止引起自杀, 防止群体性械斗 and 防止群体性事件 (``suicide``, ``fight``, ``incident``) stay 0
-#: until the ledgers issue adds their flags to the case; add them here then.
-PREVENTION = {
-    "criminal": ("prevented_criminal", "prevented_criminal_persons"),
-    "petition": ("prevented_petition", "prevented_petition_persons"),
-}
+#: The prevention columns (预防效果): column prefix → (the case's flag, its persons), for each
+#: harm the case records (``cases.choices.PREVENTED_HARMS``: 防止民转刑, 引起自杀, 群体性上访,
+#: 群体性械斗, 群体性事件).
+PREVENTION = {harm: (f"prevented_{harm}", f"prevented_{harm}_persons") for harm in PREVENTED_HARMS}
 
 #: The groups every case query counts in.
 DIMENSIONS = ("community", "committee", "dispute_type", "source")
@@ -309,13 +307,13 @@ class Row:
     # Prevention (件 and 人), of the accepted.
     criminal_cases: int = 0  # 防止民转刑
     criminal_persons: int = 0
-    suicide_cases: int = 0  # 防止引起自杀 (0 until the ledgers issue)
+    suicide_cases: int = 0  # 防止引起自杀
     suicide_persons: int = 0
     petition_cases: int = 0  # 防止群体性上访
     petition_persons: int = 0
-    fight_cases: int = 0  # 防止群体性械斗 (0 until the ledgers issue)
+    fight_cases: int = 0  # 防止群体性械斗
     fight_persons: int = 0
-    incident_cases: int = 0  # 防止群体性事件 (0 until the ledgers issue)
+    incident_cases: int = 0  # 防止群体性事件
     incident_persons: int = 0
     # 排查 (cases.statistics.ledgers; 0 until the ledgers issue).
     sweeps: int = 0  # 排查次数

@@ -281,6 +281,9 @@ FACTS = (
     "parties",
     "criminal_persons",
     "petition_persons",
+    "suicide_persons",
+    "fight_persons",
+    "incident_persons",
 )
 
 
@@ -332,6 +335,12 @@ def case_facts(where: Q) -> dict[int, dict[str, Any]]:
             "prevented_criminal_persons",
             "prevented_petition",
             "prevented_petition_persons",
+            "prevented_suicide",
+            "prevented_suicide_persons",
+            "prevented_fight",
+            "prevented_fight_persons",
+            "prevented_incident",
+            "prevented_incident_persons",
         )
         .order_by("pk")
     )
@@ -359,6 +368,9 @@ def case_facts(where: Q) -> dict[int, dict[str, Any]]:
             "petition_persons": values["prevented_petition_persons"]
             if values["prevented_petition"]
             else 0,
+        } | {
+            f"{harm}_persons": values[f"prevented_{harm}_persons"]
+            for harm in ("suicide", "fight", "incident")
         }
     return facts
 
@@ -437,6 +449,9 @@ def _labels() -> dict[str, str]:
         "parties": _("parties"),
         "criminal_persons": verbose("prevented_criminal_persons"),
         "petition_persons": verbose("prevented_petition_persons"),
+        "suicide_persons": verbose("prevented_suicide_persons"),
+        "fight_persons": verbose("prevented_fight_persons"),
+        "incident_persons": verbose("prevented_incident_persons"),
     }
 
 
@@ -519,7 +534,8 @@ def corrections(filings: list[ReportFiling]) -> dict[int, list[Correction]]:
             if before is None or after is None:
                 continue
             for name in FACTS:
-                if before.get(name) != after.get(name) and name in after:
+                # a fact a snapshot did not keep yet (added later) is no correction
+                if before.get(name) != after.get(name) and name in after and name in before:
                     listed.append(
                         Correction(
                             pk,

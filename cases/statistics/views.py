@@ -44,6 +44,7 @@ from cases.statistics.forms import (
     ReviewReportForm,
     StatisticsForm,
 )
+from cases.statistics.setbacks import setbacks_found
 from clinic.access import AuthenticatedHttpRequest, NotPermitted, NotVisible
 from clinic.audit import record as audit
 from clinic.choices import AuditEvent
@@ -131,6 +132,11 @@ def _page(
                     (committee, shown.filings.get(committee.pk)) for committee in shown.committees
                 ],
             }
+        )
+        context["setbacks"] = setbacks_found(
+            scope.communities,
+            report.period,
+            committees=None if scope.committee is None else [scope.committee],
         )
         if scope.street is not None:
             context.update(_legacy(scope.street, report))

@@ -25,6 +25,7 @@ from cases.choices import (
     FollowUpMethod,
     InviteResponse,
     Performance,
+    Setback,
     Side,
 )
 from cases.models import Agreement, Case, CaseEvent, Party
@@ -415,6 +416,12 @@ def _follow_up_recorded(payload: Payload) -> Lines:
     }
     if payload.get("satisfaction"):
         yield _("Satisfaction %(score)s/5") % {"score": payload["satisfaction"]}
+    if payload.get("setbacks"):
+        yield _("What went wrong: %(what)s") % {
+            "what": "、".join(_choice(Setback, kind) for kind in payload["setbacks"])
+        }
+        if payload.get("setback_note"):
+            yield str(payload["setback_note"])
 
 
 def _follow_up_visit_planned(payload: Payload) -> Lines:

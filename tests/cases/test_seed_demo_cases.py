@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from cases.choices import DisputeType, Kind, Level, Outcome, Source, State
-from cases.models import Case, CaseNumberSequence, FollowUp
+from cases.models import Case, CaseNumberSequence, FollowUp, FollowUpSetback
 
 
 @pytest.mark.django_db
@@ -24,6 +24,10 @@ def test_the_demo_cases_cover_every_state_kind_type_source_level_and_outcome() -
     assert len(months) >= 12
     assert cases.overdue().exists()
     assert FollowUp.objects.filter(urged=True).exists()
+    # 预防效果 beyond 民转刑 and 上访, and what went wrong after a settlement
+    assert cases.filter(prevented_fight=True).exists()
+    assert cases.filter(prevented_suicide=True).exists()
+    assert FollowUpSetback.objects.filter(kind="payment_order").exists()
     # numbers per committee and year are 1..N with the sequence at N
     for sequence in CaseNumberSequence.objects.filter(kind="case"):
         numbers = list(
