@@ -223,9 +223,10 @@ def _parties(case: Case, reveal: bool) -> list[Party]:
     for p in parties:
         p.shown_id = p.id_number if reveal else mask_id_number(p.id_number)
         p.shown_phone = p.phone if reveal else mask_phone(p.phone)
-        # a unit's responsible person (cases.models.Party, where the party type exists)
-        other = getattr(p, "responsible_phone", "") or ""
-        p.shown_responsible_phone = other if reveal else mask_phone(other)
+        # a unit's legal representative or person in charge
+        p.shown_responsible_phone = (
+            p.responsible_phone if reveal else mask_phone(p.responsible_phone)
+        )
     return parties
 
 
@@ -281,20 +282,31 @@ def _opinions(case: Case) -> list[Any]:
     return consultations
 
 
-def _agents(case: Case, parties: list[Party]) -> list[Party]:
-    """The agents, each with the rows of the party they act for and of themselves."""
-    agents = [p for p in parties if p.side == Side.AGENT]
+@dataclass(frozen=True)
+class Mandate:
+    """An agent (代理人) and the party they act for, with the other side (授权委托书)."""
+
+    agent: Party
+    principal: Party | None
+    opponents: list[Party]
+
+    @property
+    def pk(self) -> int:
+        return self.agent.pk
+
+
+def _mandates(parties: list[Party]) -> list[Mandate]:
     by_pk = {p.pk: p for p in parties}
-    for agent in agents:
+    mandates = []
+    for agent in (p for p in parties if p.side == Side.AGENT):
         principal = by_pk.get(agent.represents_id) if agent.represents_id else None
-        agent.principal_rows = [principal] if principal else []
-        agent.rows = [agent]
-        agent.opponents = [
+        opponents = [
             p
             for p in parties
             if p.is_principal and principal is not None and p.side != principal.side
         ]
-    return agents
+        mandates.append(Mandate(agent, principal, opponents))
+    return mandates
 
 
 def context(case: Case, kind: str, *, reveal_ids: bool) -> dict[str, Any]:
@@ -305,8 +317,6 @@ def context(case: Case, kind: str, *, reveal_ids: bool) -> dict[str, Any]:
     reveal = reveal_ids and spec.full_ids
     parties = _parties(case, reveal)
     principals = [p for p in parties if p.is_principal]
-    for p in parties:
-        p.rows = [p]
     records = list(case.records.all())
     for r in records:
         r.paragraphs = paragraphs(r.statements)
@@ -320,7 +330,7 @@ def context(case: Case, kind: str, *, reveal_ids: bool) -> dict[str, Any]:
         "applicants": [p for p in principals if p.side == Side.APPLICANT],
         "respondents": [p for p in principals if p.side == Side.RESPONDENT],
         "others": [p for p in parties if p.side not in (Side.APPLICANT, Side.RESPONDENT)],
-        "agents": _agents(case, parties),
+        "agents": _mandates(parties),
         "full": reveal,
         "records": [r for r in records if r.kind == RecordKind.MEDIATION],
         "investigations": [r for r in records if r.kind == RecordKind.INVESTIGATION],

@@ -18,6 +18,8 @@ from clinic.lib.versions import Versioned
 from scheduling.models import Commitment
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from django_stubs_ext import StrOrPromise
 
 
@@ -44,6 +46,11 @@ class JointConsultation(Versioned, models.Model):
         related_name="+",
         verbose_name=_("agreed meeting time"),
     )
+
+    if TYPE_CHECKING:
+        # Set by the papers (会诊意见): the meeting's time and place, as far as known.
+        held_at: datetime | None
+        held_place: str
 
     class Meta:
         verbose_name = _("joint consultation")
@@ -79,6 +86,7 @@ class ConsultationInvitee(Versioned, models.Model):
 
     if TYPE_CHECKING:
         role_label: StrOrPromise  # set by the papers that list the invitees
+        shown_opinion: str  # the papers: their opinion, or their advice while it was open
 
     class Meta:
         verbose_name = _("invited professional")

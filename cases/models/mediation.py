@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -102,6 +103,11 @@ class MediationRecord(Versioned, models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )
     created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    if TYPE_CHECKING:
+        # Set by the papers: the title it is printed under, its statements as paragraphs.
+        title: str
+        paragraphs: list[tuple[str, str]]
 
     class Meta:
         verbose_name = _("mediation record")
