@@ -21,7 +21,8 @@ from cases.choices import (
     Risk,
     Source,
 )
-from cases.models import Party
+from cases.models import DisputeSubtype, Party
+from cases.models.dispute_types import check_subtype_fits, grouped_subtypes
 from cases.people import professional_choices
 from clinic.lib import limits
 from clinic.lib.inputs import AmountField, TextBox, WholeNumberInput
@@ -77,6 +78,13 @@ class CaseFieldsForm(forms.Form):
 
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
     dispute_type = forms.ChoiceField(label=_("Dispute type"), choices=DisputeType.choices)
+    # offered grouped by type (optgroups, no JavaScript needed); checked against the type
+    dispute_subtype = forms.ModelChoiceField(
+        label=_("Dispute subtype"),
+        queryset=DisputeSubtype.objects.none(),
+        required=False,
+        help_text=_("Optional: the finer kind, listed under its dispute type."),
+    )
     summary = forms.CharField(
         label=_("What the dispute is about"), max_length=limits.SUMMARY, widget=textarea(5)
     )
@@ -89,6 +97,28 @@ class CaseFieldsForm(forms.Form):
         initial=2,
         widget=WholeNumberInput,
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        keep = self.initial.get("dispute_subtype")  # a case's own, even if no longer offered
+        groups = grouped_subtypes(getattr(keep, "pk", keep))
+        subtype = cast(forms.ModelChoiceField, self.fields["dispute_subtype"])
+        subtype.queryset = DisputeSubtype.objects.filter(
+            pk__in=[pk for _label, group in groups for pk, _name in group]
+        )
+        subtype.choices = [("", _("Not given")), *groups]
+
+    def clean_dispute_subtype(self) -> DisputeSubtype | None:
+        """Under the type chosen above only (a field cleaned after the type)."""
+        subtype: DisputeSubtype | None = self.cleaned_data.get("dispute_subtype")
+        chosen = self.cleaned_data.get("dispute_type")
+        if subtype is not None and chosen:
+            try:
+                check_subtype_fits(chosen, subtype)
+            except ValidationError as refused:
+                raise ValidationError(refused.message_dict["dispute_subtype"]) from None
+        return subtype
+
 
 
 #: 预防效果 as the form asks it: each harm's flag and the label of its persons.

@@ -285,6 +285,7 @@ def due_text(due: date | None, wording: str, provisional: str, is_provisional: b
 def detail_queryset() -> QuerySet[Case]:
     return Case.objects.select_related(
         "community",
+        "dispute_subtype",
         "street",
         "committee",
         "numbered_by",

@@ -42,4 +42,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("cases.documents.urls")),
     path("", include("cases.statistics.urls")),
     path("", include("cases.answers.urls")),
+    path("", include("cases.subtypes.urls")),
 ]

@@ -143,6 +143,7 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 EDITABLE = [
     "source",
     "dispute_type",
+    "dispute_subtype",
     "summary",
     "risk",
     "amount_involved",

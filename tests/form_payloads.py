@@ -646,6 +646,22 @@ VALID: dict[str, Payload] = {
         dispute_type="", question="调解收费吗？", answer="人民调解不收费。", active="on"
     ),
     "cases:retire_common_answer": _one(),
+    "cases:dispute_subtypes": _one(
+        name="家庭暴力", code="domestic-violence", dispute_type="marriage_family", order=90
+    ),
+    "cases:edit_dispute_subtype": lambda t: [
+        Send(
+            t.seen("subtype")
+            | {
+                "name": t.objects["subtype"].name + "纠纷",
+                "code": t.objects["subtype"].code,
+                "dispute_type": t.objects["subtype"].dispute_type,
+                "order": 5,
+                "active": "on",
+            }
+        )
+    ],
+    "cases:deactivate_dispute_subtype": _one(),
     "cases:party_authority": _party_authority,
     "cases:edit_agreement": lambda t: [Send(t.seen("agreement") | _agreement_fields())],
     "cases:sign_agreement": lambda t: [

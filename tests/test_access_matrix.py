@@ -33,7 +33,7 @@ from cases.consultations.actions import do_convene_consultation
 from cases.documents import papers
 from cases.documents.actions import do_request_case_file
 from cases.mediation.actions import do_add_attachment, do_save_agreement
-from cases.models import CommonAnswer, FollowUp, Party, VisitRequest
+from cases.models import CommonAnswer, DisputeSubtype, FollowUp, Party, VisitRequest
 from cases.statistics import figures, filing
 from cases.statistics.actions import do_fill_report, do_request_case_export
 from cases.sweeps.actions import do_add_finding, do_record_sweep
@@ -217,6 +217,12 @@ TABLE: dict[str, Rule] = {
         "follow_up", "POST", own=MANAGERS | {"gridworker"}, note="each party's reveal audited"
     ),
     "cases:common_answers": page({"admin", "coordinator", "mediator"}),
+    # the district's list of dispute subtypes (reference data of the whole district)
+    "cases:dispute_subtypes": page({"admin"}),
+    "cases:edit_dispute_subtype": R("subtype", own={"admin"}, other={"admin"}, gate={"admin"}),
+    "cases:deactivate_dispute_subtype": R(
+        "subtype", "POST", own={"admin"}, other={"admin"}, gate={"admin"}
+    ),
     "cases:edit_common_answer": R("common_answer", own=MANAGERS),
     "cases:retire_common_answer": R("common_answer", "POST", own=MANAGERS),
     "cases:reassign_person": R("person", own={"admin", "coordinator"}, gate=None),
@@ -688,6 +694,7 @@ def world(
         reason="r",
     )
     own["holiday"], other["holiday"] = Holiday.objects.order_by("pk")[:2]
+    own["subtype"], other["subtype"] = DisputeSubtype.objects.order_by("pk")[:2]
     own["feed_token"] = roster.feed_token(User.objects.get(username="judge")).token
     other["feed_token"] = roster.feed_token(User.objects.get(username="judge_donghua")).token
     own["roster_person"] = User.objects.get(username="police")
@@ -751,6 +758,7 @@ def _kwargs(rule: Rule, name: str, objects: dict[str, Any] | None, role: str) ->
         "notification": "notification",
         "leave": "leave",
         "holiday": "holiday",
+        "subtype": "subtype",
         "common_answer": "common_answer",
         "roster_person": "roster_person",
         "filing": "filing",

@@ -56,7 +56,7 @@ from cases.actions import do_assign_professional
 from cases.choices import State
 from cases.consultations.actions import do_conclude_consultation
 from cases.mediation.actions import do_add_attachment, do_add_record, do_save_agreement
-from cases.models import FollowUp
+from cases.models import DisputeSubtype, FollowUp
 from cases.transitions import TRANSITIONS
 from cases.visits.actions import do_request_visit, do_schedule_visit
 from clinic.actions import do_create_person, do_notify
@@ -183,6 +183,7 @@ def place(demo: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
         person("judge"), starts_at=at(days=40), ends_at=at(days=41), reason="r"
     )
     own["holiday"] = Holiday.objects.order_by("pk").first()
+    own["subtype"] = DisputeSubtype.objects.order_by("pk").first()
     own["roster_person"] = person("police")  # on the roster of the coordinator's clinic
     soon = session(starts_at=timezone.now() + timedelta(minutes=30))
     own["booking_soon"] = roster.do_book_seat(

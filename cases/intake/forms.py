@@ -327,6 +327,7 @@ class RegisterDisputeForm(CameOnFields, CaseFieldsForm):
         "grid",
         "source",
         "dispute_type",
+        "dispute_subtype",
         "summary",
         "risk",
     ]

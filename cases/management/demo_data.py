@@ -167,6 +167,42 @@ STORIES: list[tuple[str, str, str, int | None, str, str]] = [
     ),
 ]
 
+#: The subtype (纠纷细类, its code) each story is told under; a story not named has none.
+STORY_SUBTYPES: dict[str, str] = {
+    "楼上卫生间漏水，楼下天花板发霉脱落，双方多次争吵": "neighbour-leaks-noise",
+    "北京路一家米线店拖欠服务员三个月工资": "labour-contract",
+    "小区物业费上涨，十余户业主拒交并与物业发生冲突": "property-service",
+    "金江路电动车与小轿车剐蹭，对维修费用有争议": "road-traffic",
+    "离婚后子女抚养费及探望时间约定不清": "child-support",
+    "邻居家犬只夜间吠叫扰民，老人无法休息": "neighbour-leaks-noise",
+    "楼上装修噪音扰民，周末清晨施工": "neighbour-leaks-noise",
+    "商铺租赁到期后押金未退": "house-rental",
+    "在美容店办卡后店铺关门，余额无法退还": "consumption",
+    "社区诊所输液后过敏，对医疗费用赔偿有争议": "medical",
+    "茨坝片区拆迁补偿面积认定有争议": "expropriation",
+    "小孩在小区玩耍时将邻居车辆划伤": "property-damage",
+    "小区烧烤店油烟直排居民楼": "pollution",
+    "阿子营村民承包林地边界争议": "forest-rights",
+    "快递员工伤后公司拒绝支付医药费": "work-injury",
+    "老人赡养费分摊，兄弟姐妹互相推诿": "elder-support",
+    "电梯长期故障，业主要求物业退费": "property-service",
+}
+
+#: The respondents that are units (法人) rather than persons, by story: the property company
+#: the owners' dispute is with.
+UNIT_RESPONDENTS: dict[str, dict[str, str]] = {
+    "小区物业费上涨，十余户业主拒交并与物业发生冲突": {
+        "kind": "legal",
+        "name": "昆明市盘龙区金辰街道某某物业服务有限公司",
+        "credit_code": "91530103MA6K3Q8T2E",
+        "responsible_person": "李建华",
+        "responsible_position": "执行董事兼总经理",
+        "responsible_phone": "13577001122",
+        "phone": "0871-65123456",
+        "address": "金江路社区金辰花园 1 栋物业服务中心",
+    },
+}
+
 APPLICANTS = [
     "赵建国",
     "钱秀兰",

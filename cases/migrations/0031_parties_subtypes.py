@@ -104,6 +104,12 @@ class Migration(migrations.Migration):
                 ),
                 ("active", models.BooleanField(default=True, verbose_name="offered")),
                 ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "row_version",
+                    models.PositiveIntegerField(
+                        default=1, editable=False, verbose_name="edit version"
+                    ),
+                ),
             ],
             options={
                 "verbose_name": "dispute subtype",

@@ -45,6 +45,7 @@ from cases.statistics.forms import (
     StatisticsForm,
 )
 from cases.statistics.setbacks import setbacks_found
+from cases.statistics.subtypes import accepted_by_subtype
 from clinic.access import AuthenticatedHttpRequest, NotPermitted, NotVisible
 from clinic.audit import record as audit
 from clinic.choices import AuditEvent
@@ -134,6 +135,11 @@ def _page(
             }
         )
         context["setbacks"] = setbacks_found(
+            scope.communities,
+            report.period,
+            committees=None if scope.committee is None else [scope.committee],
+        )
+        context["by_subtype"] = accepted_by_subtype(
             scope.communities,
             report.period,
             committees=None if scope.committee is None else [scope.committee],

@@ -24,6 +24,9 @@ def test_the_demo_cases_cover_every_state_kind_type_source_level_and_outcome() -
     assert len(months) >= 12
     assert cases.overdue().exists()
     assert FollowUp.objects.filter(urged=True).exists()
+    # a company as a party (法人, with its credit code), and dispute subtypes on the cases
+    assert cases.filter(parties__kind="legal", parties__credit_code="91530103MA6K3Q8T2E").exists()
+    assert cases.filter(dispute_subtype__isnull=False).count() >= 10
     # 预防效果 beyond 民转刑 and 上访, and what went wrong after a settlement
     assert cases.filter(prevented_fight=True).exists()
     assert cases.filter(prevented_suicide=True).exists()

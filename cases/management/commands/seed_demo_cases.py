@@ -41,6 +41,8 @@ from cases.management.demo_data import (
     PLANS,
     RESPONDENTS,
     STORIES,
+    STORY_SUBTYPES,
+    UNIT_RESPONDENTS,
 )
 from cases.mediation.actions import (
     do_add_advice,
@@ -62,6 +64,7 @@ from cases.models import (
     CommonAnswer,
     ConsultationSlot,
     CourtFilingCount,
+    DisputeSubtype,
     FollowUp,
     JointConsultation,
     Sweep,
@@ -322,6 +325,16 @@ class Command(AuditedCommand):
         applicant = APPLICANTS[index % len(APPLICANTS)]
         respondent = RESPONDENTS[index % len(RESPONDENTS)]
         missing = path == "registered_missing_consent"
+        respondent_party = demo.person("respondent", respondent, place, consented=not missing)
+        if unit := UNIT_RESPONDENTS.get(summary):  # a company: its name, code and 法定代表人
+            respondent = unit["name"]
+            respondent_party = {
+                "side": "respondent",
+                **unit,
+                "consented": not missing,
+                "notice_method": "" if missing else "written",
+            }
+        subtype = DisputeSubtype.objects.filter(code=STORY_SUBTYPES.get(summary, "")).first()
         flags: dict[str, Any] = {}
         if index % 7 == 3:
             flags = {"prevented_criminal": True, "prevented_criminal_persons": 2}
@@ -337,13 +350,14 @@ class Command(AuditedCommand):
                 community=community,
                 parties=[
                     demo.person("applicant", applicant, place),
-                    demo.person("respondent", respondent, place, consented=not missing),
+                    respondent_party,
                 ],
                 mediator=actor if actor_name != "admin" else None,
                 clinic=community.clinics.first(),
                 grid=community.grids.first(),
                 source=source,
                 dispute_type=dispute_type,
+                dispute_subtype=subtype,
                 summary=summary,
                 risk=risk,
                 amount_involved=amount,
