@@ -1071,6 +1071,9 @@ def _units(
         if own is not None:
             total.population, total.civil_filings = own.population, own.civil_filings
             total.filings_missing = own.filings_missing
+            # the community's 排查 (a community committee's own report carries them)
+            for name in ledgers.SWEEP_FIELDS:
+                setattr(total, name, getattr(own, name))
         elif committee.level == CommitteeLevel.STREET:
             area = _summed(
                 "", (rows[c.pk] for c in communities if c.street_id == committee.street_id)

@@ -351,13 +351,20 @@ def _row_formulas(form: Layout) -> list[tuple[str, str, Any]]:
     ]
 
 
-def _summed(total: Any, parts: Iterable[Any], form: Layout) -> Check:
-    """⑤: every printed count and amount of ``total`` is the sum of ``parts``."""
-    parts = list(parts)
+#: Bands not split by dispute type: a sweep (排查) is of a grid, not of a type, so its figures
+#: stand in the 合计 row only.
+NOT_BY_TYPE = (SWEEPS,)
+
+
+def _summed(total: Any, parts: Iterable[Any], form: Layout, *, skip: Iterable[str] = ()) -> Check:
+    """⑤: every printed count and amount of ``total`` is the sum of ``parts`` (but the bands
+    in ``skip``)."""
+    parts, skip = list(parts), set(skip)
     wrong = [
         column.label
         for column in form.columns
         if not column.is_rate
+        and column.band not in skip
         and getattr(total, column.key) != sum(getattr(part, column.key) for part in parts)
     ]
     return Check("", not wrong) if not wrong else Check("；不符：" + "、".join(wrong), False)
@@ -388,7 +395,7 @@ def cross_checks(row_or_unit: Any, *, form: Layout | None = None) -> list[Check]
             text += "；不符：" + "、".join(failing)
         checks.append(Check(text, holds and not failing))
         if number == "④":
-            by_type = _summed(total, types, form)
+            by_type = _summed(total, types, form, skip=NOT_BY_TYPE)
             checks.append(Check(f"⑤ 合计 = Σ 各纠纷类型（各栏）{by_type.text}", by_type.holds))
     if hasattr(row_or_unit, "units"):
         by_place = _summed(total, row_or_unit.rows, form)

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import time_machine
 from django.utils import timezone
 
-from cases.statistics import figures, ledgers
+from cases.statistics import figures, layout, ledgers
 from cases.sweeps.actions import do_add_finding, do_record_sweep
 from clinic.models import Community, Grid
 from tests.conftest import person
@@ -65,6 +65,13 @@ def test_the_report_counts_the_ledgers_sweeps_findings_and_prevented(demo: None)
     assert sweep_columns(rows[J]) == (3, 4, 1)
     assert sweep_columns(rows[B]) == (1, 2, 2)
     assert sweep_columns(report.total) == (4, 6, 3)
+    # a community committee's own sheet carries its community's sweeps
+    units = {unit.name: unit.total for unit in report.units}
+    assert sweep_columns(units["金江路社区人民调解委员会"]) == (3, 4, 1)
+    # a sweep is of a grid, not of a dispute type: the type rows leave it to the 合计 row, and
+    # the printed formulas still hold
+    assert all(sweep_columns(row) == (0, 0, 0) for row in report.by_type)
+    assert [c.text for c in layout.cross_checks(report) if not c.holds] == []
 
 
 def test_a_community_without_a_sweep_reports_none(demo: None) -> None:
