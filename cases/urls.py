@@ -41,6 +41,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("cases.sweeps.urls")),
     path("", include("cases.documents.urls")),
     path("", include("cases.statistics.urls")),
+    path("", include("cases.subsidies.urls")),
     path("", include("cases.answers.urls")),
     path("", include("cases.subtypes.urls")),
 ]

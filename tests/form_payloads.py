@@ -418,6 +418,53 @@ def _report_filing(t: Target) -> list[Send]:
     return [Send(seen_version(found))]
 
 
+def _subsidy_rules(t: Target) -> list[Send]:
+    """Next month's rule of the district (the demo rule), as its page shows the version."""
+    from cases.models import SubsidyRule  # noqa: PLC0415
+    from cases.subsidies.statement import next_month  # noqa: PLC0415
+
+    month = next_month(timezone.localdate())
+    stored = SubsidyRule.objects.filter(valid_from=month).first()
+    written = {"simple": 50, "ordinary": 100, "complex": 200, "major": 400}
+    rates = {
+        f"rate_{grade}_{outcome}": amount
+        for grade, base in written.items()
+        for outcome, amount in (
+            ("written", base),
+            ("oral", base // 2),
+            ("failed", 30),
+            ("terminated", 0),
+        )
+    }
+    return [
+        Send(
+            {
+                "valid_from": f"{month:%Y-%m}",
+                "file_bonus": "20",
+                "monthly_cap": "2000",
+                "basis": "",
+                "seen_version": stored.row_version if stored else 0,
+                **rates,
+            }
+        )
+    ]
+
+
+def _review_file(t: Target) -> list[Send]:
+    """合格, the latest review as the page shows it."""
+    latest = t.objects["case"].file_reviews.order_by("-reviewed_at", "-pk").first()
+    return [Send({"verdict": "passed", "seen_review": latest.pk if latest else ""})]
+
+
+def _approve_subsidy_statement(t: Target) -> list[Send]:
+    """审批 of the mediator's statement of this month, as its page shows it."""
+    from cases.subsidies.statement import statement  # noqa: PLC0415
+
+    committee = t.objects["committee"]
+    found = statement(committee.street, t.objects["person"], timezone.localdate())
+    return [Send({"seen": found.digest()})]
+
+
 def _court_month() -> date:
     return (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
 
@@ -698,6 +745,9 @@ VALID: dict[str, Payload] = {
     "cases:request_case_export": lambda t: [Send({"format": "csv"}, query=_statistics_query(t))],
     "cases:save_court_filings": _save_court_filings,
     "cases:import_court_filings": _import_court_filings,
+    "cases:subsidy_rules": _subsidy_rules,
+    "cases:review_file": _review_file,
+    "cases:approve_subsidy_statement": _approve_subsidy_statement,
     "cases:request_visit": _request_visit,
     "cases:schedule_visit": _schedule_visit,
     "cases:cancel_visit": lambda t: [Send(t.seen("visit") | {"note": "居民已自行和解"})],

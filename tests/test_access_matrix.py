@@ -265,6 +265,37 @@ TABLE: dict[str, Rule] = {
     "cases:save_court_filings": page({"admin", "street"}, "POST"),
     "cases:import_court_filings": page({"admin", "street"}, "POST"),
     "cases:court_filings_template": page({"admin", "street"}),
+    # 以案定补: the district's rule, the 卷宗 review, the mediators' monthly statements
+    "cases:subsidy_rules": page({"admin"}, note="the district admin keeps the rule"),
+    "cases:file_reviews": page({"admin", "street"}),
+    "cases:review_file": R(
+        "case", own={"admin", "street"}, gate={"admin", "street"}, note="any case of the street"
+    ),
+    "cases:subsidy_statements": page({"admin", "street", "mediator"}),
+    "cases:subsidy_statement": R(
+        "subsidy_statement",
+        own={"admin", "street", "mediator"},
+        gate={"admin", "street", "mediator"},
+        note="a mediator: their own",
+    ),
+    "cases:subsidy_statement_pdf": R(
+        "subsidy_statement",
+        own={"admin", "street", "mediator"},
+        gate={"admin", "street", "mediator"},
+    ),
+    "cases:subsidy_statement_xlsx": R(
+        "subsidy_statement",
+        own={"admin", "street", "mediator"},
+        gate={"admin", "street", "mediator"},
+    ),
+    "cases:approve_subsidy_statement": R(
+        "subsidy_statement",
+        "POST",
+        own={"admin", "street"},
+        own_403={"mediator"},
+        gate={"admin", "street", "mediator"},
+        note="审批: the street officer or the district admin",
+    ),
     "cases:visit_board": page({"admin", "coordinator"}),
     "cases:request_visit": page({"gridworker"}),
     "cases:my_visits": page({"gridworker"}),
@@ -734,6 +765,12 @@ def _kwargs(rule: Rule, name: str, objects: dict[str, Any] | None, role: str) ->
         }
     if kind == "committee":
         return {"committee_pk": 999999 if missing else objects["committee"].pk}
+    if kind == "subsidy_statement":  # the mediator of the objects' community, this month
+        return {
+            "street_pk": 999999 if missing else objects["committee"].street_id,
+            "mediator_pk": 999999 if missing else objects["person"].pk,
+            "month": f"{timezone.localdate():%Y-%m}",
+        }
     if kind == "person" and name == "cases:reassign_person":
         return {"user_pk": 999999 if missing else objects["person"].pk}
     source = {

@@ -28,7 +28,7 @@ CASES_LAYERS = [
     {"cases.consultations"},
     {"cases.visits"},
     {"cases.sweeps"},
-    {"cases.documents", "cases.statistics"},
+    {"cases.documents", "cases.statistics", "cases.subsidies"},
     {
         "cases.selectors",
         "cases.transitions",

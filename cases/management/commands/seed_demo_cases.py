@@ -70,6 +70,7 @@ from cases.models import (
     Sweep,
 )
 from cases.statistics.court import check_court_file, do_import_court_filings
+from cases.subsidies.demo import seed_subsidies
 from cases.sweeps.actions import do_add_finding, do_record_sweep
 from cases.visits.actions import (
     do_cancel_visit,
@@ -232,6 +233,7 @@ class Command(AuditedCommand):
         self._sweeps()
         if Case.objects.exists():
             self.stdout.write("Cases exist already: no demo cases added.")
+            seed_subsidies()
             return
         try:
             import time_machine  # noqa: PLC0415  optional: only the development extras have it
@@ -246,6 +248,7 @@ class Command(AuditedCommand):
             self._visits(demo)
             with demo.start_of_today():
                 self._consultation_answers(demo)
+        seed_subsidies()
         self.stdout.write(f"{Case.objects.count()} demo cases.")
 
     def _common_answers(self) -> None:
