@@ -32,6 +32,7 @@ from cases.actions import (
 from cases.changes import ActionRefused, StaleCase, unmet_conditions
 from cases.choices import (
     OPEN_STATES,
+    Difficulty,
     DisputeType,
     Kind,
     Level,
@@ -66,6 +67,9 @@ from clinic.access import AuthenticatedHttpRequest, NotPermitted, NotVisible
 from clinic.choices import Role
 from clinic.models import User
 
+#: The case list's filter value for the cases not graded yet (``Case.difficulty`` blank).
+UNGRADED = "none"
+
 
 def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Cases the viewer may see, filtered and searchable, 25 (or 50, 100) a page."""
@@ -88,6 +92,11 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     risk = params.get("risk", "")
     if risk in {r for r in Risk.values if r}:
         qs = qs.filter(risk=risk)
+    difficulty = params.get("difficulty", "")
+    if difficulty in Difficulty.values:
+        qs = qs.filter(difficulty=difficulty)
+    elif difficulty == UNGRADED:
+        qs = qs.filter(difficulty="")
     communities = list_communities(user)
     community = params.get("community", "")
     if community.isdigit():
@@ -127,6 +136,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "states": filter_options(State, state),
             "types": filter_options(DisputeType, dispute_type),
             "risks": [option for option in filter_options(Risk, risk) if option[0]],
+            "difficulties": filter_options(Difficulty, difficulty),
             "communities": communities,
             "may_register": access.may_register(user),
             "sizes": PAGE_SIZES,

@@ -148,3 +148,15 @@ def test_two_people_saving_at_once_the_second_is_told_the_case_changed(demo: Non
     assert late.status_code == 409
     after = fresh(case)
     assert after.prevented_fight_persons == 5 and after.difficulty == ""
+
+
+def test_the_case_list_filters_by_grade_and_finds_the_ungraded(demo: None) -> None:
+    graded = in_state(State.SIT_IN)
+    Case.objects.filter(pk=graded.pk).update(difficulty="major")
+    ungraded = in_state(State.SIT_IN)
+    client = client_for("coordinator")
+    major = client.get(reverse("cases:case_list"), {"difficulty": "major"}).content.decode()
+    assert graded.number in major and ungraded.number not in major
+    none = client.get(reverse("cases:case_list"), {"difficulty": "none"}).content.decode()
+    assert ungraded.number in none and graded.number not in none
+    assert "重大疑难" in major and "尚未定级" in major  # the filter's choices
