@@ -50,6 +50,13 @@ def _pages(pdf: bytes) -> list[str]:
     return ["".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages]
 
 
+def _text(pdf: bytes) -> str:
+    """The document's text, after checking that no page holds only the seal and date."""
+    pages = _pages(pdf)
+    assert not [n for n, text in enumerate(pages, 1) if not SEAL_AND_DATE.sub("", text)]
+    return "".join(pages)
+
+
 def _applicant_id(case: Case) -> str:
     return case.parties.get(side="applicant").id_number
 
@@ -119,7 +126,7 @@ def test_file_copies_carry_full_ids_and_copies_for_outsiders_carry_masks(
     signed_agreement(fresh(oral), form="oral")
     number = _applicant_id(oral)
     url = reverse("cases:document", args=[oral.pk, "oral"])
-    text = "".join(_pages(client_for("mediator").get(url).content))
+    text = _text(client_for("mediator").get(url).content)
     assert number in text and "人民调解员" in text and "当事人确认" in text
     reveal = AuditEntry.objects.get(event="reveal", object_id=str(oral.pk))
     assert reveal.detail["document"] == "oral"
@@ -193,11 +200,11 @@ def test_the_missing_standard_forms(demo: None) -> None:
     )
     kinds = papers.available(papers.load(case))
     assert {"application", "investigation", "power_of_attorney"} <= set(kinds)
-    text = "".join(_pages(papers.render(case, "power_of_attorney")))
+    text = _text(papers.render(case, "power_of_attorney"))
     assert "授权委托书" in text and "周律师" in text and "赵建国" in text
-    text = "".join(_pages(papers.render(case, "investigation")))
+    text = _text(papers.render(case, "investigation"))
     assert "调查记录" in text and "被调查人" in text and "漏水属实" in text
-    text = "".join(_pages(papers.render(case, "application")))
+    text = _text(papers.render(case, "application"))
     assert "人民调解申请书" in text and "楼上卫生间漏水" in text
     declined = registered_dispute()
     do_decline_case(
@@ -207,14 +214,14 @@ def test_the_missing_standard_forms(demo: None) -> None:
         outcome="declined_scope",
         note="劳动争议",
     )
-    text = "".join(_pages(papers.render(declined, "decline_notice")))
+    text = _text(papers.render(declined, "decline_notice"))
     assert "不予受理告知书" in text and "劳动争议" in text
     ended = in_state(State.SIT_IN)
     do_terminate_case(
         fresh(ended), actor=user("mediator"), version=None, outcome="failed", note="分歧较大"
     )
     assert "termination_notice" in papers.available(papers.load(ended))
-    text = "".join(_pages(papers.render(ended, "termination_notice")))
+    text = _text(papers.render(ended, "termination_notice"))
     assert "终止调解告知书" in text and "分歧较大" in text
 
 
