@@ -147,6 +147,8 @@ class PreventionFields(forms.Form):
                 required=False,
                 widget=WholeNumberInput,
             )
+            if not self.initial.get(f"prevented_{harm}_persons"):
+                self.initial[f"prevented_{harm}_persons"] = None  # a blank box, not "0"
 
     def prevention(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         """(flag, persons) of each harm, for the page's 预防效果 fieldset."""
