@@ -91,9 +91,13 @@ def record_sweep(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _detail(
     request: AuthenticatedHttpRequest, sweep: Sweep, form: FindingForm | None, status: int = 200
 ) -> HttpResponse:
-    findings = list(sweep.findings.select_related("visit", "case"))
-    visit_ids = [f.visit_id for f in findings if f.visit_id]
-    case_ids = [f.case_id for f in findings if f.case_id]
+    # each finding with the case it became: linked itself, or registered since by its visit
+    findings = [
+        (f, f.case or (f.visit.case if f.visit else None))
+        for f in sweep.findings.select_related("visit__case", "case")
+    ]
+    visit_ids = [f.visit_id for f, _case in findings if f.visit_id]
+    case_ids = [case.pk for _f, case in findings if case is not None]
     seen_visits = set(
         VisitRequest.objects.filter(case_access.visit_scope(request.user), pk__in=visit_ids)
         .values_list("pk", flat=True)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cases.choices import State
 from cases.models import Sweep, SweepFinding, VisitRequest
-from cases.sweeps.actions import do_add_finding, do_record_sweep
+from cases.sweeps.actions import do_add_finding, do_link_finding, do_record_sweep
 from cases.visits.actions import do_request_visit
 from clinic.models import Community, Grid
 from tests.cases.factories import in_state
@@ -183,3 +183,21 @@ def test_the_street_and_the_district_do_not_change_the_ledger(demo: None, role: 
     assert client.get(reverse("cases:edit_sweep", args=[sweep.pk])).status_code == 403
     assert client.get(reverse("cases:edit_finding", args=[finding.pk])).status_code == 403
     assert client.get(reverse("cases:link_finding", args=[finding.pk])).status_code == 403
+
+
+def test_the_case_a_linked_home_visit_became_shows_on_the_finding(demo: None) -> None:
+    sweep = _sweep()
+    finding = do_add_finding(sweep, actor=person("gridworker"), description="噪音", persons=2)
+    visit = do_request_visit(
+        actor=person("gridworker"),
+        grid=sweep.grid,
+        resident_name="王奶奶",
+        address="金江路社区 3 栋",
+        problem="噪音",
+    )
+    do_link_finding(finding, actor=person("gridworker"), visit=visit)
+    case = in_state(State.SIT_IN, by="mediator", community="金江路社区", mediator="mediator")
+    VisitRequest.objects.filter(pk=visit.pk).update(case=case)  # as the visit's outcome does
+    page = client_for("coordinator").get(sweep.get_absolute_url()).content.decode()
+    assert visit.reference in page and case.number in page
+    assert case.get_absolute_url() in page
