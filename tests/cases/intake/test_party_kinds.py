@@ -8,8 +8,10 @@ from django.urls import reverse
 from cases.choices import PartyKind
 from cases.intake.forms import PartyForm
 from cases.models import Case, Party
+from clinic.lib.masking import mask_phone
 from tests.cases.factories import party, registered_dispute, resident_id
 from tests.cases.intake.payloads import register_form
+from tests.clinic.lib.shown import hidden_fields
 from tests.conftest import client_for
 
 COMPANY = "昆明市盘龙区金辰街道某某物业服务有限公司"
@@ -183,3 +185,44 @@ def test_a_unit_is_found_by_its_credit_code(demo: None) -> None:
     assert response.status_code == 200
     page = response.content.decode()
     assert case.get_absolute_url() in page and COMPANY in page
+
+
+def test_a_units_edit_form_masks_the_responsible_persons_phone_and_keeps_it(
+    demo: None,
+) -> None:
+    case = registered_dispute(
+        parties=[
+            party(side="applicant", name="周大妈"),
+            party(
+                side="respondent",
+                name=COMPANY,
+                kind="legal",
+                credit_code=CODE,
+                responsible_person="李经理",
+                responsible_phone="13577001122",
+                id_type="",
+                id_number="",
+                room="",
+            ),
+        ]
+    )
+    unit = case.parties.get(side="respondent")
+    url = reverse("cases:edit_party", args=[unit.pk])
+    client = client_for("mediator")
+    page = client.get(url).content.decode()
+    assert "13577001122" not in page and "135****1122" in page
+    sent = hidden_fields(page, "seen_version", "seen_values") | {
+        "side": "respondent",
+        "kind": "legal",
+        "name": COMPANY,
+        "credit_code": CODE,
+        "responsible_person": "李建华",
+        "responsible_phone": "135****1122",
+        "phone": mask_phone(unit.phone),
+        "address": unit.address,
+    }
+    assert client.post(url, sent).status_code == 302
+    stored = Party.objects.get(pk=unit.pk)
+    assert stored.responsible_person == "李建华" and stored.responsible_phone == "13577001122"
+    changed = case.events.filter(kind="party").latest("pk").payload["changes"]
+    assert {"field": "responsible_person", "from": "李经理", "to": "李建华"} in changed
