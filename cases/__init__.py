@@ -11,6 +11,7 @@ The folders are the workflows; each holds its ``actions`` (every change, one ``d
 - ``sweeps/``: 排查, the ledger of sweeps for disputes and what each found;
 - ``documents/``: 文书与卷宗, the printed papers and the bound case file;
 - ``statistics/``: 统计, figures, exports and filings.
+- ``subsidies/``: 以案定补, the district's subsidy rule, 卷宗 review and monthly statements.
 
 What every workflow shares is named by what it is: ``models/`` (one module per noun),
 ``access`` (who may see and do what), ``people`` (who holds a role for a case), ``changes``
@@ -28,7 +29,7 @@ Imports go one way, each layer using only those above it (``tests/test_layers.py
 6. ``consultations`` (concluding may settle at once)
 7. ``visits`` (the outcome registers, mediates and assigns), then ``sweeps`` (a dispute found
    becomes a home-visit request or a case)
-8. ``documents``, ``statistics``
+8. ``documents``, ``statistics``, ``subsidies``
 9. ``selectors``, ``transitions``, ``pages``, every ``views`` and ``urls``, ``templatetags``,
    ``tasks``, ``admin``, management commands. Nothing but a URLconf imports a ``views`` module.
 """

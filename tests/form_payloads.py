@@ -460,8 +460,8 @@ def _approve_subsidy_statement(t: Target) -> list[Send]:
     """审批 of the mediator's statement of this month, as its page shows it."""
     from cases.subsidies.statement import statement  # noqa: PLC0415
 
-    committee = t.objects["committee"]
-    found = statement(committee.street, t.objects["person"], timezone.localdate())
+    case = t.objects["case"]
+    found = statement(case.street, case.mediator, timezone.localdate())
     return [Send({"seen": found.digest()})]
 
 

@@ -765,10 +765,10 @@ def _kwargs(rule: Rule, name: str, objects: dict[str, Any] | None, role: str) ->
         }
     if kind == "committee":
         return {"committee_pk": 999999 if missing else objects["committee"].pk}
-    if kind == "subsidy_statement":  # the mediator of the objects' community, this month
+    if kind == "subsidy_statement":  # the case's mediator in its street, this month
         return {
-            "street_pk": 999999 if missing else objects["committee"].street_id,
-            "mediator_pk": 999999 if missing else objects["person"].pk,
+            "street_pk": 999999 if missing else objects["case"].street_id,
+            "mediator_pk": 999999 if missing else objects["case"].mediator_id,
             "month": f"{timezone.localdate():%Y-%m}",
         }
     if kind == "person" and name == "cases:reassign_person":
