@@ -37,7 +37,7 @@ from clinic import access as clinic_access
 from clinic.access import NotPermitted, NotVisible, has_role, memberships, stamped
 from clinic.choices import PROFESSIONAL_ROLES, CommitteeLevel, Role
 from clinic.choices import Level as RegionLevel
-from clinic.models import Community, MediationCommittee, Membership, Street, User
+from clinic.models import HOLDS_CASES, Community, MediationCommittee, Membership, Street, User
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -487,7 +487,8 @@ def report_committees(user: User | AnonymousUser) -> Q:
                 parts |= Q(community_id=m.community_id)
             elif m.level == RegionLevel.STREET and m.street_id is not None:
                 parts |= Q(level=CommitteeLevel.STREET, street_id=m.street_id)
-    return parts
+    # committees that hold no cases (企事业, 行业专业 …) file no reports here
+    return parts & HOLDS_CASES
 
 
 def may_fill_report(user: User | AnonymousUser, committee: MediationCommittee) -> bool:
@@ -625,7 +626,7 @@ def answer_committees(user: User | AnonymousUser) -> QuerySet[MediationCommittee
             parts |= Q(level=CommitteeLevel.STREET, street_id=m.street_id)
         elif m.role == Role.DISTRICT_ADMIN:
             parts |= Q(street__district_id=m.district_id)
-    return MediationCommittee.objects.filter(parts).select_related("community")
+    return MediationCommittee.objects.filter(parts).holding_cases().select_related("community")
 
 
 def access_common_answer(user: User | AnonymousUser, pk: int) -> CommonAnswer:

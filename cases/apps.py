@@ -31,3 +31,7 @@ class CasesConfig(AppConfig):
     on_role_granted = "cases.actions.do_grant_committee_cases"
     #: How many background jobs are past their time limit (clinic's /healthz: 503 when any).
     late_jobs = "cases.jobs.late_jobs"
+    #: A committee's register of issued case numbers for a year (clinic's committee pages),
+    #: and whether it issued a number (a seal use names its case by it).
+    number_register = "cases.number_register.number_register"
+    case_number_issued = "cases.number_register.case_number_issued"

@@ -164,7 +164,8 @@ class GridAdmin(ReferenceAdmin):
 
 @admin.register(MediationCommittee)
 class MediationCommitteeAdmin(ReferenceAdmin):
-    list_display = ["name", "level", "street", "case_prefix", "retention_years"]
+    list_display = ["name", "code", "kind", "level", "street", "case_prefix", "retention_years"]
+    list_filter = ["kind", "street"]
 
 
 @admin.register(Clinic)

@@ -377,8 +377,8 @@ class CommitteeMember(Versioned, models.Model):
         _("full- or part-time"), max_length=10, choices=Employment.choices
     )
     certificate_no = models.CharField(_("mediator's certificate number"), max_length=30, blank=True)
-    started_on = models.DateField(_("from"), default=timezone.localdate)
-    ended_on = models.DateField(_("until"), null=True, blank=True)
+    started_on = models.DateField(_("in office from"), default=timezone.localdate)
+    ended_on = models.DateField(_("in office until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("committee member")

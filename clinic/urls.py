@@ -9,6 +9,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from clinic import views
+from clinic.committees.urls import committee_patterns
 
 clinic_patterns = [
     path("", views.home, name="home"),
@@ -31,6 +32,7 @@ clinic_patterns = [
     path("holidays/import/", views.import_holidays, name="import_holidays"),
     path("holidays/official/", views.confirm_holiday_year, name="confirm_holiday_year"),
     path("holidays/<int:pk>/delete/", views.delete_holiday, name="delete_holiday"),
+    *committee_patterns,
 ]
 
 urlpatterns = [

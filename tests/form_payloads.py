@@ -641,6 +641,43 @@ VALID: dict[str, Payload] = {
     "clinic:deactivate_person": _seen("person", reason="调离本社区"),
     "clinic:reactivate_person": _one(),
     "clinic:end_role": _seen("membership", reason="网格调整"),
+    # committees as organisations
+    "clinic:add_committee": lambda t: [
+        Send(
+            {
+                "name": "盘龙区医疗纠纷人民调解委员会",
+                "seal_name": "昆明市盘龙区医疗纠纷人民调解委员会",
+                "code": "5301030099",
+                "kind": "professional",
+                "field": "medical",
+                "street": t.community.street_id,
+            }
+        )
+    ],
+    "clinic:add_member": _one(
+        name="赵云芳", position="mediator", employment="part_time", started_on=_day(-30)
+    ),
+    "clinic:edit_member": lambda t: [
+        Send(
+            seen_version(t.objects["committee_member"])
+            | {
+                "name": "王德明",
+                "position": "deputy",
+                "employment": "full_time",
+                "certificate_no": "云调证字第0161号",
+                "started_on": _day(-400),
+            }
+        )
+    ],
+    "clinic:add_training": _one(held_on=_day(-2), hours="3.5", topic="民法典培训"),
+    "clinic:add_seal_use": _one(
+        used_on=_day(0),
+        document="letter",
+        copies=1,
+        purpose="出具调解情况说明",
+        applicant="张丽萍",
+        approved_by="李秀英",
+    ),
     "clinic:save_holiday": lambda t: [
         Send({"date": _day(40), "kind": "holiday", "name": "地方节日", "works_as": ""})
     ],

@@ -40,7 +40,16 @@ from cases.sweeps.actions import do_add_finding, do_record_sweep
 from cases.visits.actions import do_request_visit, do_schedule_visit
 from clinic.actions import do_notify
 from clinic.lib.ids import is_valid_resident_id
-from clinic.models import Clinic, Community, District, Grid, Holiday, Membership, User
+from clinic.models import (
+    Clinic,
+    CommitteeMember,
+    Community,
+    District,
+    Grid,
+    Holiday,
+    Membership,
+    User,
+)
 from scheduling import actions as roster
 from tests.cases.factories import in_state, signed_agreement
 from tests.conftest import client_for
@@ -95,6 +104,7 @@ def page(roles: set[str] | frozenset[str], method: str = "GET", **kw: Any) -> Ru
 
 
 SEEN_CASE = MANAGERS | {"lawyer"}
+COMMITTEE_PAGES = frozenset({"admin", "coordinator", "mediator"})
 TABLE: dict[str, Rule] = {
     # public
     "login": R("none", own=ALL, other=ALL, gate=None, note="public"),
@@ -152,6 +162,29 @@ TABLE: dict[str, Rule] = {
     "clinic:import_holidays": page({"admin"}, "POST"),
     "clinic:confirm_holiday_year": page({"admin"}, "POST"),
     "clinic:delete_holiday": R("holiday", "POST", own={"admin"}, other={"admin"}, gate={"admin"}),
+    # committees as organisations: the admin all, a coordinator their community's and street's,
+    # a mediator their own (seen, and its seal uses recorded)
+    "clinic:committees": page(COMMITTEE_PAGES),
+    "clinic:add_committee": page({"admin"}),
+    "clinic:committee": R("committee", own=COMMITTEE_PAGES, gate=COMMITTEE_PAGES),
+    "clinic:number_register": R("committee", own=COMMITTEE_PAGES, gate=COMMITTEE_PAGES),
+    "clinic:seal_uses": R("committee", own=COMMITTEE_PAGES, gate=COMMITTEE_PAGES),
+    "clinic:add_seal_use": R("committee", own=COMMITTEE_PAGES, gate=COMMITTEE_PAGES),
+    "clinic:add_member": R(
+        "committee", own={"admin", "coordinator"}, own_403={"mediator"}, gate=COMMITTEE_PAGES
+    ),
+    "clinic:edit_member": R(
+        "committee_member",
+        own={"admin", "coordinator"},
+        own_403={"mediator"},
+        gate=COMMITTEE_PAGES,
+    ),
+    "clinic:add_training": R(
+        "committee_member",
+        own={"admin", "coordinator"},
+        own_403={"mediator"},
+        gate=COMMITTEE_PAGES,
+    ),
     # cases
     "cases:case_list": page(ALL - {"gridworker"}),
     "cases:register_dispute": page({"admin", "coordinator", "mediator"}),
@@ -641,6 +674,9 @@ def _build(
     filed = do_fill_report(place.committee, report, actor=actor, notes=notes)
     return {
         "committee": place.committee,
+        "committee_member": CommitteeMember.objects.create(
+            committee=place.committee, name="王德明", position="member", employment="part_time"
+        ),
         "filing": filed,
         "case": case,
         "agreement": agreement,
@@ -799,6 +835,7 @@ def _kwargs(rule: Rule, name: str, objects: dict[str, Any] | None, role: str) ->
         "common_answer": "common_answer",
         "roster_person": "roster_person",
         "filing": "filing",
+        "committee_member": "committee_member",
     }[kind]
     if missing:
         return {"pk": 999999}

@@ -21,6 +21,7 @@ CASES_LAYERS = [
         "cases.jobs",
         "cases.duty",
         "cases.meetings",
+        "cases.number_register",
     },
     {"cases.actions", "cases.forms", "cases.answers", "cases.intake"},
     {"cases.follow_ups"},

@@ -233,7 +233,7 @@ def do_send_report_reminders(*, actor: User | None = None, today: date | None = 
             state=FilingState.RETURNED
         )
         late = today > due
-        for committee in MediationCommittee.objects.exclude(
+        for committee in MediationCommittee.objects.holding_cases().exclude(
             pk__in=done.values("committee_id")
         ).select_related("street"):
             names = {"committee": committee.name, "period": period.label, "due": due.isoformat()}

@@ -556,8 +556,10 @@ def scope_committees(key: str) -> list[MediationCommittee]:
     """The committees whose reports make up a scope's figures (a community's: its own
     committee only; the cases it handed to the street's committee are in the street's)."""
     kind, _sep, pk = key.partition(":")
-    committees = MediationCommittee.objects.select_related("street", "community").order_by(
-        "street__code", "-level", "name"
+    committees = (
+        MediationCommittee.objects.holding_cases()
+        .select_related("street", "community")
+        .order_by("street__code", "-level", "name")
     )
     where = {
         "district": Q(street__district_id=pk),

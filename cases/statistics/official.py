@@ -24,6 +24,7 @@ from cases.choices import Source
 from cases.statistics import layout
 from cases.statistics.figures import SOURCE_GROUPS, Report, Row
 from cases.statistics.layout import Check, Column, Layout
+from clinic.committees.selectors import organisation_committees, organisation_table
 from clinic.lib.export import safe_cell
 from clinic.lib.pdf import render_pdf
 from clinic.models import MediationCommittee
@@ -310,6 +311,7 @@ def official_xlsx(report: Report, *, filing: Any = None) -> bytes:
         for table in forms(report, form):
             _write_form(book.create_sheet(table.sheet), table, head, form.columns)
         _write_local(book.create_sheet("矛盾不上交"), report, head)
+        _write_organisation(book.create_sheet("组织队伍情况"), report, head)
         out = io.BytesIO()
         book.save(out)
         return out.getvalue()
@@ -564,6 +566,70 @@ def _write_local(sheet: Worksheet, report: Report, head: Heading) -> None:
     row = _write_trend(sheet, styles, row + 1, report)
     row = _signature_row(sheet, styles, row + 1, head, last)
     _print_setup(sheet, last, row - 1)
+
+
+#: The organisation table's columns (组织队伍情况): the row's attribute, label and unit.
+ORGANISATION_COLUMNS = (
+    Column("committees", "调委会数", "个"),
+    Column("members", "调解员", "人"),
+    Column("full_time", "专职调解员", "人", band="其中"),
+    Column("part_time", "兼职调解员", "人", band="其中"),
+    Column("training_hours", "培训学时", "小时"),
+)
+
+
+def _write_organisation(sheet: Worksheet, report: Report, head: Heading) -> None:
+    """组织队伍情况: the scope's committees by type (村居, 乡镇街道, 企事业, 行业专业 with its
+    fields, 派驻, 个人调解工作室), their mediators serving at the period's end (专职, 兼职) and
+    the training hours of the period's year (``clinic.committees.selectors``); laid out as
+    the forms are, with the cross-checks and the signature block under it."""
+    styles = _styles()
+    columns = ORGANISATION_COLUMNS
+    last = len(columns) + 1
+    _top(sheet, styles, "组织队伍情况表", info_line(head, report.scope_label), last)
+    _header(sheet, styles, "调委会类型", columns)
+    sheet.column_dimensions["A"].width = 24
+    on = min(report.period.last, timezone.localdate())
+    committees = organisation_committees(unit.committee_id for unit in report.units)
+    table = organisation_table(committees, on=on, year=report.period.last.year)
+    formats = ["0", "0", "0", "0", "0.0"]
+    row = FIRST_DATA_ROW
+    for line in table:
+        name = line.label + (f"（{'、'.join(line.details)}）" if line.details else "")
+        values = [*(getattr(line, c.key) for c in columns[:-1]), float(line.training_hours)]
+        _data_row(sheet, styles, row, name, values, formats, bold=line is table[-1])
+        row += 1
+    sheet.freeze_panes = sheet.cell(FIRST_DATA_ROW, 2).coordinate
+    *kinds, total = table
+    checks = [
+        Check(
+            "① 调解员 = 专职调解员 + 兼职调解员（各行）",
+            all(r.members == r.full_time + r.part_time for r in table),
+        ),
+        Check(
+            "② 合计 = 各类型之和（各列）",
+            all(getattr(total, c.key) == sum(getattr(r, c.key) for r in kinds) for c in columns),
+        ),
+    ]
+    width = 24 + sum(_width(column) for column in columns)
+    row = _text_rows(sheet, styles, row + 1, [(ORGANISATION_NOTE, False)], last, width)
+    row = _text_rows(
+        sheet,
+        styles,
+        row + 1,
+        [("校验公式（对上表各数）：", False)]
+        + [(check_line(check), not check.holds) for check in checks],
+        last,
+        width,
+    )
+    row = _signature_row(sheet, styles, row + 1, head, last)
+    _print_setup(sheet, last, row - 1)
+
+
+ORGANISATION_NOTE = (
+    "说明：调解员为统计期末在任的调委会成员；培训学时为统计年度内参加业务培训的学时合计。"
+    "村居、乡镇街道调委会受理本系统的案件，其余类型调委会仅列入本表。"
+)
 
 
 LOCAL_NOTES = [

@@ -242,9 +242,14 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "started_on",
-                    models.DateField(default=django.utils.timezone.localdate, verbose_name="from"),
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="in office from"
+                    ),
                 ),
-                ("ended_on", models.DateField(blank=True, null=True, verbose_name="until")),
+                (
+                    "ended_on",
+                    models.DateField(blank=True, null=True, verbose_name="in office until"),
+                ),
                 (
                     "committee",
                     models.ForeignKey(

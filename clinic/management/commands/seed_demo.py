@@ -21,6 +21,7 @@ from django.utils import timezone
 from clinic import access
 from clinic.actions import do_grant_role, do_import_holidays
 from clinic.choices import CommitteeKind, CommitteeLevel, Role
+from clinic.committees.demo import seed_organisation
 from clinic.lib.commands import AuditedCommand
 from clinic.models import (
     Clinic,
@@ -360,6 +361,7 @@ class Command(AuditedCommand):
                 },
             )
         self._people(district)
+        seed_organisation()
         today = timezone.localdate()
         do_import_holidays([today.year - 1, today.year, today.year + 1])
 

@@ -147,8 +147,8 @@ def texts(sheet: Worksheet) -> list[str]:
 def test_a_form_per_committee_then_the_scope_and_the_local_sheet(september: Report) -> None:
     book = workbook(september)
     names = book.sheetnames
-    assert names[0] == "合计" and names[-1] == "矛盾不上交"
-    assert names[1:-1] == [unit.name for unit in september.units]
+    assert names[0] == "合计" and names[-2:] == ["矛盾不上交", "组织队伍情况"]
+    assert names[1:-2] == [unit.name for unit in september.units]
     committees = {
         MediationCommittee.objects.get(community__name=n).name for n in (JINJIANG, BEICHEN)
     }
@@ -343,7 +343,7 @@ def test_the_printed_formulas_hold_for_the_demo_data(db: None) -> None:
         for sheet in book.worksheets:
             lines = _check_lines(sheet)
             assert lines and all(line.endswith("——成立") for line in lines), lines
-        for sheet in book.worksheets[:-1]:
+        for sheet in book.worksheets[:-2]:  # the forms, not 矛盾不上交 and 组织队伍情况
             accepted, settled = _figures(sheet, "accepted"), _figures(sheet, "settled")
             for i, n in enumerate(accepted):
                 sources = sum(
@@ -491,7 +491,7 @@ def test_the_command_writes_a_committees_own_report(september: Report, tmp_path)
         stdout=io.StringIO(),
     )
     book = load_workbook(out)
-    assert book.sheetnames == [committee.name, "矛盾不上交"]
+    assert book.sheetnames == [committee.name, "矛盾不上交", "组织队伍情况"]
     sheet = book[committee.name]
     assert sheet.cell(total_row(sheet), column_of("accepted")).value == 5  # its own cases only
     pdf = tmp_path / "report.pdf"
