@@ -120,7 +120,6 @@ class CaseFieldsForm(forms.Form):
         return subtype
 
 
-
 #: 预防效果 as the form asks it: each harm's flag and the label of its persons.
 PREVENTION_LABELS: dict[str, tuple[StrOrPromise, StrOrPromise]] = {
     "criminal": (_("Kept from turning criminal"), _("Persons (criminal)")),
