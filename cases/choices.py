@@ -79,12 +79,10 @@ class Difficulty(models.TextChoices):
 #: What each grade means, shown beside the choice and printed on the subsidy statement.
 DIFFICULTY_DEFINITIONS = {
     Difficulty.SIMPLE: _(
-        "Facts clear, rights and duties plain, two parties, settled in one session "
-        "(简易纠纷)."
+        "Facts clear, rights and duties plain, two parties, settled in one session (简易纠纷)."
     ),
     Difficulty.ORDINARY: _(
-        "Facts to be established or an amount to be worked out; two or more sessions "
-        "(一般纠纷)."
+        "Facts to be established or an amount to be worked out; two or more sessions (一般纠纷)."
     ),
     Difficulty.COMPLEX: _(
         "Several parties or claims, a large amount, or evidence to gather; needs other "

@@ -95,9 +95,7 @@ class Party(Versioned, models.Model):
     responsible_person = models.CharField(
         _("legal representative or person in charge"), max_length=limits.NAME, blank=True
     )
-    responsible_position = models.CharField(
-        _("their position"), max_length=limits.NAME, blank=True
-    )
+    responsible_position = models.CharField(_("their position"), max_length=limits.NAME, blank=True)
     responsible_phone = EncryptedCharField(
         _("their phone"),
         blank=True,

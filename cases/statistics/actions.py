@@ -233,9 +233,11 @@ def do_send_report_reminders(*, actor: User | None = None, today: date | None = 
             state=FilingState.RETURNED
         )
         late = today > due
-        for committee in MediationCommittee.objects.holding_cases().exclude(
-            pk__in=done.values("committee_id")
-        ).select_related("street"):
+        for committee in (
+            MediationCommittee.objects.holding_cases()
+            .exclude(pk__in=done.values("committee_id"))
+            .select_related("street")
+        ):
             names = {"committee": committee.name, "period": period.label, "due": due.isoformat()}
             title = (
                 _("Overdue since %(due)s: the report of %(committee)s for %(period)s")

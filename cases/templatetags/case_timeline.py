@@ -303,9 +303,7 @@ def _reminder_sent(payload: Payload) -> Lines:
         else:
             yield _("Follow-up due on %(day)s; reminded: %(names)s") % values
     elif payload.get("about") == "confirmation_due":
-        yield (
-            _("Judicial confirmation window closes on %(day)s; reminded: %(names)s") % values
-        )
+        yield (_("Judicial confirmation window closes on %(day)s; reminded: %(names)s") % values)
     elif payload.get("overdue"):
         yield _("Mediation overdue since %(day)s; reminded: %(names)s") % values
     else:

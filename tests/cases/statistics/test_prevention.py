@@ -29,7 +29,7 @@ def accepted(community: str, day: datetime, **prevented: int) -> Case:
     """A dispute accepted on ``day``, written straight to the table; ``prevented``: persons
     by harm (``suicide=2``), each flag set with its persons."""
     place = Community.objects.get(name=community)
-    flags = {}
+    flags: dict[str, object] = {}
     for harm, persons in prevented.items():
         flags[f"prevented_{harm}"] = True
         flags[f"prevented_{harm}_persons"] = persons
