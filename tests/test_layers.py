@@ -29,7 +29,7 @@ CASES_LAYERS = [
     {"cases.consultations"},
     {"cases.visits"},
     {"cases.sweeps"},
-    {"cases.documents", "cases.statistics", "cases.subsidies"},
+    {"cases.documents", "cases.statistics", "cases.subsidies", "cases.subtypes"},
     {
         "cases.selectors",
         "cases.transitions",
