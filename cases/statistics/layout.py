@@ -396,7 +396,9 @@ def cross_checks(row_or_unit: Any, *, form: Layout | None = None) -> list[Check]
         checks.append(Check(text, holds and not failing))
         if number == "④":
             by_type = _summed(total, types, form, skip=NOT_BY_TYPE)
-            checks.append(Check(f"⑤ 合计 = Σ 各纠纷类型（各栏，排查栏除外）{by_type.text}", by_type.holds))
+            checks.append(
+                Check(f"⑤ 合计 = Σ 各纠纷类型（各栏，排查栏除外）{by_type.text}", by_type.holds)
+            )
     if hasattr(row_or_unit, "units"):
         by_place = _summed(total, row_or_unit.rows, form)
         checks.append(Check(f"⑤ 合计 = Σ 各社区（各栏）{by_place.text}", by_place.holds))
