@@ -160,3 +160,19 @@ def test_the_case_list_filters_by_grade_and_finds_the_ungraded(demo: None) -> No
     none = client.get(reverse("cases:case_list"), {"difficulty": "none"}).content.decode()
     assert ungraded.number in none and graded.number not in none
     assert "重大疑难" in major and "尚未定级" in major  # the filter's choices
+
+
+def test_a_concluded_case_can_still_be_graded_for_the_subsidy_until_it_is_archived(
+    demo: None,
+) -> None:
+    case = in_state(State.CLOSED)
+    mediator = client_for("mediator")
+    page = mediator.get(case.get_absolute_url()).content.decode()
+    assert url(case) in page and "定级" in page
+    response = mediator.post(url(case), edit_form(case, difficulty="complex"))
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.difficulty == "complex"
+    Case.objects.filter(pk=case.pk).update(archived_at=case.closed_at)
+    assert url(case) not in mediator.get(case.get_absolute_url()).content.decode()
+    assert mediator.post(url(case), edit_form(case, difficulty="major")).status_code == 403
