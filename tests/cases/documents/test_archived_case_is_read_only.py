@@ -42,8 +42,15 @@ from tests.test_access_matrix import TABLE, _kwargs
 from tests.test_form_routes import CASE_KINDS, form_routes
 
 VOLUME = "2026-盘金-041"
-#: Form routes about a case that only read it: they stay open on an archived case.
-READING = {"cases:request_case_file", "cases:reveal_party", "cases:reveal_follow_up"}
+#: Form routes about a case that only read it: they stay open on an archived case. The 卷宗
+#: review (以案定补) judges the file as it was archived: it records a review beside the case
+#: and changes nothing of it.
+READING = {
+    "cases:request_case_file",
+    "cases:reveal_party",
+    "cases:reveal_follow_up",
+    "cases:review_file",
+}
 
 
 @pytest.fixture
