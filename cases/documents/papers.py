@@ -107,10 +107,20 @@ def _of_kind(case: Case, kind: str) -> list[MediationRecord]:
     return [r for r in case.records.all() if r.kind == kind]
 
 
+def _confirmable(case: Case) -> bool:
+    """Whether the case's current agreement is a signed written one, the only kind a court
+    confirms (an oral agreement has no confirmation pack)."""
+    agreement = case.current_agreement
+    return agreement is not None and agreement.is_signed and agreement.form == AgreementForm.WRITTEN
+
+
 def refused(case: Case) -> dict[str, str]:
     """The documents the case would have but which may no longer be printed, with the reason
     shown in their place: the judicial-confirmation pack once its 30-day window has closed
-    (人民调解法 Art. 33: the court accepts it only within 30 days of the agreement)."""
+    (人民调解法 Art. 33: the court accepts it only within 30 days of the agreement). Only a
+    signed written agreement has such a pack: an oral one is never refused, it has none."""
+    if not _confirmable(case):
+        return {}
     due = case.confirmation_due
     if due is not None and timezone.localdate() > due:
         return {
@@ -140,7 +150,7 @@ def available(case: Case) -> list[str]:
         have.add("record")
     if agreement is not None:
         have.add("agreement" if agreement.form == AgreementForm.WRITTEN else "oral")
-        if agreement.is_signed and agreement.form == AgreementForm.WRITTEN:
+        if _confirmable(case):
             have.add("confirmation")
     if case.consultations.all():
         have.add("joint_opinion")

@@ -160,6 +160,12 @@ def test_the_confirmation_pack_is_refused_after_its_window_with_the_reason(demo:
     page = client.get(case.get_absolute_url()).content.decode()
     assert reverse("cases:document", args=[case.pk, "confirmation"]) not in page
     assert "司法确认申请材料" in page
+    oral = complete_case()  # an oral agreement never had a confirmation pack to refuse
+    Agreement.objects.filter(case=oral).update(form="oral")
+    Case.objects.filter(pk=oral.pk).update(confirmation_due=closed)
+    response = client.get(reverse("cases:document", args=[oral.pk, "confirmation"]))
+    assert response.status_code == 404
+    assert "司法确认申请材料" not in client.get(oral.get_absolute_url()).content.decode()
 
 
 def test_a_reminder_goes_out_once_before_the_window_closes(demo: None) -> None:
