@@ -8,11 +8,18 @@ from datetime import date
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.changes import ActionRefused
 from cases.models import Case, Sweep, SweepFinding, VisitRequest
-from clinic.lib.versions import Claim, bump
+from clinic.lib.versions import Claim, Stale, bump
 from clinic.models import Community, Grid, User
+
+#: Said (409) when a finding was linked while the person linking it was looking at it.
+LINKED_MEANWHILE = gettext_lazy(
+    "This dispute was linked meanwhile, perhaps by someone else. See what it became on the "
+    "sweep's page."
+)
 
 
 @transaction.atomic
@@ -119,10 +126,15 @@ def do_link_finding(
     case: Case | None = None,
 ) -> SweepFinding:
     """What a finding became: the home-visit request asked for it, or the case it is. A visit
-    that already became a case brings its case along."""
+    that already became a case brings its case along. A finding linked meanwhile (someone
+    else linked it, or asked for a home visit from it) is not linked over: ``Stale`` (409)."""
     if visit is None and case is None:
         raise ActionRefused([_("Name the home-visit request or the case.")])
     locked = SweepFinding.objects.select_for_update().get(pk=finding.pk)
+    if (visit is not None and locked.visit_id is not None) or (
+        case is not None and locked.case_id is not None
+    ):
+        raise Stale(str(LINKED_MEANWHILE))
     bump(locked)
     if visit is not None:
         locked.visit = visit

@@ -9,10 +9,17 @@ from typing import Any
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import override
 
 from cases.choices import State
 from cases.models import Sweep, SweepFinding, VisitRequest
-from cases.sweeps.actions import do_add_finding, do_link_finding, do_record_sweep
+from cases.sweeps import access as sweep_access
+from cases.sweeps.actions import (
+    LINKED_MEANWHILE,
+    do_add_finding,
+    do_link_finding,
+    do_record_sweep,
+)
 from cases.visits.actions import do_request_visit
 from clinic.models import Community, Grid
 from tests.cases.factories import in_state
@@ -201,3 +208,52 @@ def test_the_case_a_linked_home_visit_became_shows_on_the_finding(demo: None) ->
     page = client_for("coordinator").get(sweep.get_absolute_url()).content.decode()
     assert visit.reference in page and case.number in page
     assert case.get_absolute_url() in page
+
+
+def _linked_meanwhile() -> str:
+    with override("zh-hans"):
+        return str(LINKED_MEANWHILE)
+
+
+def test_a_finding_linked_meanwhile_is_not_linked_over(demo: None) -> None:
+    sweep = _sweep()
+    finding = do_add_finding(sweep, actor=person("gridworker"), description="噪音", persons=2)
+    first, second = (
+        do_request_visit(
+            actor=person("gridworker"),
+            grid=sweep.grid,
+            resident_name=name,
+            address="金江路社区 3 栋",
+            problem="噪音",
+        )
+        for name in ("王奶奶", "李大爷")
+    )
+    client = client_for("gridworker")
+    link = reverse("cases:link_finding", args=[finding.pk])
+    assert client.post(link, {"reference": first.reference}).status_code == 302
+    again = client_for("coordinator").post(link, {"reference": second.reference})
+    assert again.status_code == 409
+    assert again.context["form"].non_field_errors() == [_linked_meanwhile()]
+    finding.refresh_from_db()
+    assert finding.visit == first
+
+
+def test_two_home_visits_asked_from_one_finding_at_once_make_one_request(
+    demo: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sweep = _sweep()
+    finding = do_add_finding(sweep, actor=person("gridworker"), description="赡养纠纷", persons=3)
+    url = reverse("cases:request_visit") + f"?finding={finding.pk}"
+    client = client_for("gridworker")
+    data = {"grid": sweep.grid_id, "address": "金江路社区 3 栋", "problem": "赡养纠纷"}
+    # the second page was opened before the first was sent: its finding was not linked yet
+    as_read = SweepFinding.objects.get(pk=finding.pk)
+    assert client.post(url, data | {"resident_name": "马秀珍"}).status_code == 302
+    monkeypatch.setattr(sweep_access, "finding_for_visit", lambda user, pk: as_read)
+    late = client.post(url, data | {"resident_name": "马建国", "address": "金江路社区 9 栋"})
+    assert late.status_code == 409
+    assert late.context["form"].non_field_errors() == [_linked_meanwhile()]
+    first = VisitRequest.objects.get()  # the second request was not kept
+    finding.refresh_from_db()
+    assert finding.visit == first
+
