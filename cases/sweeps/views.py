@@ -227,7 +227,10 @@ def link_finding(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     community = finding.sweep.community_id
     form = LinkFindingForm(
         request.POST or None,
-        visits=VisitRequest.objects.filter(community_id=community),
+        # only requests the user sees: another grid worker's stays theirs
+        visits=VisitRequest.objects.filter(
+            case_access.visit_scope(request.user), community_id=community
+        ).distinct(),
         cases=Case.objects.filter(community_id=community),
     )
     submitted = submit(

@@ -21,7 +21,8 @@ from cases.sweeps.actions import (
     do_record_sweep,
 )
 from cases.visits.actions import do_request_visit
-from clinic.models import Community, Grid
+from clinic.choices import Role
+from clinic.models import Community, Grid, Membership, User
 from tests.cases.factories import in_state
 from tests.conftest import client_for, person
 from tests.form_payloads import seen_version
@@ -257,3 +258,28 @@ def test_two_home_visits_asked_from_one_finding_at_once_make_one_request(
     finding.refresh_from_db()
     assert finding.visit == first
 
+
+def test_a_home_visit_another_worker_requested_is_not_linked_nor_shown(demo: None) -> None:
+    sweep = _sweep()
+    finding = do_add_finding(sweep, actor=person("gridworker"), description="噪音", persons=2)
+    third = Grid.objects.get(community__name="金江路社区", name="第三网格")
+    other = User.objects.create_user(username="gridworker3", password="x", display_name="赵平")
+    Membership.objects.create(
+        user=other,
+        role=Role.GRID_WORKER,
+        level="grid",
+        district=third.community.street.district,
+        street=third.community.street,
+        community=third.community,
+        grid=third,
+    )
+    theirs = do_request_visit(
+        actor=other, grid=third, resident_name="王奶奶", address="13 栋", problem="噪音"
+    )
+    link = reverse("cases:link_finding", args=[finding.pk])
+    refused = client_for("gridworker").post(link, {"reference": theirs.reference})
+    assert refused.status_code == 400
+    finding.refresh_from_db()
+    assert finding.visit is None
+    # the community's coordinator sees every request of the community and links it
+    assert client_for("coordinator").post(link, {"reference": theirs.reference}).status_code == 302
