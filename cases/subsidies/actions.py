@@ -163,7 +163,9 @@ def do_approve_statement(
 ) -> SubsidyStatement:
     """审批: freeze the mediator's statement of the month as computed now, which must be what
     the approver saw (``seen``, its digest), else ``Stale``; approved once only (a second
-    approver at the same time is ``Stale``). The mediator is told."""
+    approver at the same time is ``Stale``). Refused while a case is ungraded (待定级) or its
+    file unreviewed (待评查): frozen, it would stay at nothing; a failed file (不合格) is a
+    verdict and may be frozen. The mediator is told."""
     computed = statements.statement(street, mediator, month)
     if computed.frozen is not None:
         raise Stale(str(_("This statement was approved meanwhile.")))
@@ -178,6 +180,17 @@ def do_approve_statement(
         )
     if not computed.lines:
         raise ActionRefused([_("There is nothing to approve: no case concluded this month.")])
+    if waiting := computed.undecided:
+        raise ActionRefused(
+            [
+                _(
+                    "This statement cannot be approved yet: %(cases)s still await a grade or a "
+                    "file review, and approving would freeze them at nothing. Grade them and "
+                    "have their files reviewed first (a failed file may be approved as it is)."
+                )
+                % {"cases": "、".join(line.number or f"#{line.case_id}" for line in waiting)}
+            ]
+        )
     try:
         with transaction.atomic():
             frozen = SubsidyStatement.objects.create(

@@ -138,6 +138,7 @@ def seed_subsidies() -> None:
     for found in statements.statements(streets, before_last):
         if (
             found.lines
+            and not found.undecided
             and FileReview.objects.filter(
                 case_id__in=[line.case_id for line in found.lines]
             ).exists()

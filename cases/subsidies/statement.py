@@ -255,6 +255,14 @@ class Statement:
         return len(self.lines) - self.counted
 
     @property
+    def undecided(self) -> list[Line]:
+        """Lines still waiting for a grade (待定级) or a file review (待评查): approving would
+        freeze them at nothing. A failed file (不合格) is a verdict, not waiting."""
+        return [
+            line for line in self.lines if line.standing in (Standing.UNGRADED, Standing.UNREVIEWED)
+        ]
+
+    @property
     def key(self) -> str:
         return f"{self.street.pk}:{self.mediator.pk}:{self.month:%Y-%m}"
 

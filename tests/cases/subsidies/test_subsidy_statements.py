@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from cases.choices import Outcome
-from cases.models import Case, SubsidyStatement
+from cases.models import Case, FileVerdict, SubsidyStatement
 from cases.subsidies.statement import statement
 from clinic.choices import AuditEvent
 from clinic.models import AuditEntry, Street
@@ -100,7 +100,7 @@ def test_the_pdf_is_in_chinese_with_the_total(demo: None) -> None:
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "以案定补" in text
     assert "240.00" in text
-    assert "待评查" in text or "待评" in text
+    assert "待评查" in text
     assert AuditEntry.objects.filter(
         event=AuditEvent.EXPORT, object_type="subsidystatement"
     ).exists()
@@ -122,8 +122,36 @@ def test_the_workbook_holds_the_amounts_as_numbers(demo: None) -> None:
     assert amounts[-1] == 240  # the total, after the subtotal and the cap
 
 
+def test_a_statement_with_cases_awaiting_a_grade_or_review_is_not_approved(
+    demo: None,
+) -> None:
+    cases = month_with_cases()  # the third file awaits review
+    ungraded = concluded(Outcome.SETTLED_ORAL)
+    review(ungraded)
+
+    page = client_for("street").get(reverse("cases:subsidy_statement", args=args())).content
+    response = approve()
+
+    assert 'disabled aria-describedby="approve-waiting"' in page.decode()
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert cases[2].number in text
+    assert ungraded.number in text
+    assert "尚不能审批" in text
+    assert not SubsidyStatement.objects.exists()
+
+
+def test_a_failed_file_is_a_verdict_and_may_be_approved(demo: None) -> None:
+    cases = month_with_cases()
+    review(cases[2], FileVerdict.FAILED)
+
+    assert approve().status_code == 302
+    assert SubsidyStatement.objects.get().total == Decimal("240.00")
+
+
 def test_approval_freezes_the_statement_against_later_changes(demo: None) -> None:
     cases = month_with_cases()
+    review(cases[2], FileVerdict.FAILED)
 
     assert approve().status_code == 302
     review(cases[2])  # the third file passes after approval: 400 + 20 more, not paid into it
@@ -153,7 +181,8 @@ def test_a_statement_changed_since_it_was_shown_is_not_approved(demo: None) -> N
 
 
 def test_two_approvers_at_once_the_second_gets_409(demo: None) -> None:
-    month_with_cases()
+    cases = month_with_cases()
+    review(cases[2], FileVerdict.FAILED)
     seen = statement(lianmeng(), user("mediator"), this_month()).digest()
     url = reverse("cases:approve_subsidy_statement", args=args())
 
