@@ -162,8 +162,8 @@ TABLE: dict[str, Rule] = {
     "clinic:import_holidays": page({"admin"}, "POST"),
     "clinic:confirm_holiday_year": page({"admin"}, "POST"),
     "clinic:delete_holiday": R("holiday", "POST", own={"admin"}, other={"admin"}, gate={"admin"}),
-    # committees as organisations: the admin all, a coordinator their community's and street's,
-    # a mediator their own (seen, and its seal uses recorded)
+    # committees as organisations: the admin all, a coordinator sees their community's and
+    # street's and keeps their community's, a mediator their own (seen, seal uses recorded)
     "clinic:committees": page(COMMITTEE_PAGES),
     "clinic:add_committee": page({"admin"}),
     "clinic:committee": R("committee", own=COMMITTEE_PAGES, gate=COMMITTEE_PAGES),

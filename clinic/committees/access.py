@@ -2,8 +2,9 @@
 
 - The district admin: every committee of the district (any type); adds and edits committees,
   members, trainings and seal uses.
-- A community's coordinator: the community's committee and the street committee of its street;
-  edits their members and trainings and records seal uses.
+- A community's coordinator: sees the community's committee and the street committee of its
+  street; keeps the community committee's members and trainings (the street committee's are
+  the district admin's) and records seal uses of both.
 - A mediator: the committee they mediate for (a community's, or the street's at street
   level); sees it and records seal uses.
 """
@@ -49,13 +50,15 @@ def visible_scope(user: User | AnonymousUser) -> Q:
 
 
 def managed_scope(user: User | AnonymousUser) -> Q:
-    """The committees whose members and trainings this user keeps."""
+    """The committees whose members and trainings this user keeps: the district admin every
+    committee of the district, a coordinator only their community's (the street committee they
+    see is kept by the district admin)."""
     parts = Q(pk__in=[])
     for m in memberships(user):
         if m.role == Role.DISTRICT_ADMIN:
             parts |= Q(street__district_id=m.district_id)
         elif m.role == Role.COORDINATOR and m.community_id is not None:
-            parts |= Q(community_id=m.community_id) | _street_committee(m.street_id)
+            parts |= Q(community_id=m.community_id)
     return parts
 
 

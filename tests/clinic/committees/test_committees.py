@@ -1,5 +1,6 @@
 """The committee pages (调委会): the district admin sees every committee and adds the ones that
-hold no cases; a coordinator sees and keeps their community's and street's committees; a
+hold no cases; a coordinator sees their community's and street's committees and keeps their
+community's; a
 mediator sees their own and records its seal uses; everyone else is refused."""
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def test_a_coordinator_never_opens_another_communitys_or_a_trade_committee(demo:
 
 
 def test_a_coordinator_adds_a_member_audited_a_mediator_may_not(demo: None) -> None:
-    url = reverse("clinic:add_member", args=[_street().pk])
+    url = reverse("clinic:add_member", args=[_committee().pk])
     data = {
         "name": "赵云芳",
         "position": "mediator",
@@ -72,13 +73,37 @@ def test_a_coordinator_adds_a_member_audited_a_mediator_may_not(demo: None) -> N
         "certificate_no": "云调证字第0200号",
         "started_on": timezone.localdate().isoformat(),
     }
-    own = reverse("clinic:add_member", args=[_committee().pk])
-    assert client_for("mediator").post(own, data).status_code == 403
+    assert client_for("mediator").post(url, data).status_code == 403
     assert client_for("coordinator").post(url, data).status_code == 302
     member = CommitteeMember.objects.get(name="赵云芳")
-    assert member.committee == _street()
+    assert member.committee == _committee()
     entry = AuditEntry.objects.filter(event="reference_changed").latest("pk")
     assert entry.detail["change"] == "member_added"
+
+
+def test_the_street_committee_is_kept_by_the_district_admin_not_a_coordinator(
+    demo: None,
+) -> None:
+    street = _street()
+    url = reverse("clinic:add_member", args=[street.pk])
+    data = {
+        "name": "赵云芳",
+        "position": "member",
+        "employment": "part_time",
+        "started_on": timezone.localdate().isoformat(),
+    }
+    coordinator = client_for("coordinator")
+    page = coordinator.get(reverse("clinic:committee", args=[street.pk]))
+    assert page.status_code == 200 and not page.context["may_manage"]
+    assert url not in page.content.decode()
+    assert coordinator.post(url, data).status_code == 403
+    member = street.members.first()
+    assert member is not None
+    training = reverse("clinic:add_training", args=[member.pk])
+    assert coordinator.post(training, {}).status_code == 403
+    assert not CommitteeMember.objects.filter(name="赵云芳").exists()
+    assert client_for("admin").post(url, data).status_code == 302
+    assert CommitteeMember.objects.get(name="赵云芳").committee == street
 
 
 def test_a_member_without_a_name_or_ending_before_starting_is_refused(demo: None) -> None:
@@ -103,7 +128,7 @@ def test_a_member_without_a_name_or_ending_before_starting_is_refused(demo: None
 
 
 def test_a_member_linked_to_a_user_takes_their_name_once(demo: None) -> None:
-    url = reverse("clinic:add_member", args=[_street().pk])
+    url = reverse("clinic:add_member", args=[_street().pk])  # the district admin keeps it
     mediator = CommitteeMember.objects.get(name="张丽萍").user
     assert mediator is not None
     data = {
@@ -112,7 +137,7 @@ def test_a_member_linked_to_a_user_takes_their_name_once(demo: None) -> None:
         "employment": "part_time",
         "started_on": timezone.localdate().isoformat(),
     }
-    client = client_for("coordinator")
+    client = client_for("admin")
     assert client.post(url, data).status_code == 302
     assert CommitteeMember.objects.filter(committee=_street(), name="张丽萍").count() == 1
     again = client.post(url, data)
