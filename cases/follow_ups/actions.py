@@ -94,7 +94,8 @@ def do_record_follow_up(
             raise StaleCase(_("This follow-up was cancelled: the case was reopened."))
         raise StaleCase(_("This follow-up was already recorded by someone else."))
     follow_up.refresh_from_db()
-    found = sorted(set(setbacks))
+    chosen = set(setbacks)
+    found = [kind for kind in Setback.values if kind in chosen]  # in the form's order
     FollowUpSetback.objects.bulk_create(
         [FollowUpSetback(follow_up=follow_up, kind=kind) for kind in found]
     )

@@ -31,7 +31,7 @@ def test_a_follow_up_records_what_went_wrong_and_the_case_shows_it(demo: None) -
     follow_up = FollowUp.objects.get(case=case)
     response = record(
         follow_up,
-        setbacks=["revoked", "payment_order"],
+        setbacks=["payment_order", "revoked"],
         setback_note="盘龙区人民法院（2026）云0103民特12号裁定撤销",
     )
     assert response.status_code == 302
@@ -43,7 +43,8 @@ def test_a_follow_up_records_what_went_wrong_and_the_case_shows_it(demo: None) -
     }
     page = client_for("mediator").get(case.get_absolute_url()).content.decode()
     timeline = page.split('<ol class="timeline">', 1)[1]
-    assert "出现的问题：申请支付令、协议被法院撤销" in timeline
+    # in the order the form offers them, whatever order they were sent in
+    assert "出现的问题：协议被法院撤销、申请支付令" in timeline
     # the agreement section says the court revoked it, with the court's decision
     agreement = page.split("协议被法院撤销", 1)[1].split("</p>", 1)[0]
     assert "复诊时发现" in agreement and "民特12号" in agreement
