@@ -19,7 +19,7 @@ from cases.subsidies import statement as statements
 from clinic import audit
 from clinic.actions import do_notify
 from clinic.choices import AuditEvent
-from clinic.lib.versions import Stale
+from clinic.lib.versions import Claim, Stale, bump
 from clinic.models import District, Street, User
 
 
@@ -42,32 +42,24 @@ def do_save_subsidy_rule(
     file_bonus: Decimal,
     monthly_cap: Decimal | None,
     basis: str,
-    seen_version: int,
+    claim: Claim | None = None,
     request: HttpRequest | None = None,
 ) -> SubsidyRule:
     """Save the district's rule from ``valid_from``: a new rule, or the one of that month
-    changed. ``seen_version`` is the stored rule's version the page showed (0: none was shown);
-    another person's save since is ``Stale``. The audit entry holds the values before and
-    after."""
+    changed. ``claim`` is the page's form's: the rule it showed (none: version 0) must still be
+    the stored one, else ``Stale`` with what the other admin changed (without a form, the
+    stored rule is taken as it is). The audit entry holds the values before and after."""
     valid_from = valid_from.replace(day=1)
     rule = (
         SubsidyRule.objects.select_for_update()
         .filter(district=district, valid_from=valid_from)
         .first()
     )
-    if (rule.row_version if rule else 0) != seen_version:
-        raise Stale(
-            str(
-                _(
-                    "Someone else saved the rule from %(month)s meanwhile: check it as it is "
-                    "now and save again."
-                )
-                % {"month": f"{valid_from:%Y-%m}"}
-            )
-        )
     before = _rule_values(rule) if rule else None
     if rule is None:
         rule = SubsidyRule(district=district, valid_from=valid_from)
+    else:
+        (claim or bump)(rule)
     rule.rates, rule.file_bonus, rule.monthly_cap, rule.basis = (
         rates,
         file_bonus,
@@ -80,10 +72,13 @@ def do_save_subsidy_rule(
             with transaction.atomic():
                 rule.save()
         except IntegrityError:
+            # another admin created it meanwhile: the claim fails on it and re-arms the form
+            saved = SubsidyRule.objects.get(district=district, valid_from=valid_from)
+            if claim is not None:
+                claim(saved)
             raise Stale(str(_("Someone else saved a rule for this month meanwhile."))) from None
     else:
-        rule.row_version += 1
-        rule.save(update_fields=[*_rule_values(rule), "changed_by", "changed_at", "row_version"])
+        rule.save(update_fields=[*_rule_values(rule), "changed_by", "changed_at"])
     audit.record(
         AuditEvent.SUBSIDY_RULE_CHANGED,
         request=request,

@@ -79,7 +79,6 @@ def seed_subsidies() -> None:
         file_bonus=Decimal(20),
         monthly_cap=Decimal(2000),
         basis="盘司发〔2025〕12号",
-        seen_version=0,
     )
     cases = list(
         statements.concluded_cases()

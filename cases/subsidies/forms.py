@@ -15,6 +15,7 @@ from cases.choices import Difficulty
 from cases.models import FileDefect, FileVerdict, SubsidyOutcome
 from clinic.lib import limits
 from clinic.lib.inputs import MonthInput, TextBox
+from clinic.lib.versions import Change, RowVersionForm
 
 #: The largest amount a rule names (yuan): ten thousand a case is already far beyond practice.
 MAX_AMOUNT = Decimal("99999.99")
@@ -59,10 +60,14 @@ def rate_field(difficulty: str, outcome: str) -> str:
     return f"rate_{difficulty}_{outcome}"
 
 
-class RuleForm(forms.Form):
+class RuleForm(RowVersionForm):
     """A district's rule from a month: the rate of a case for each grade and outcome, the extra
-    for a passed file, the monthly cap. ``seen_version`` is the stored rule's version the page
-    showed (0 for a new rule)."""
+    for a passed file, the cap of a statement. Built with ``record=`` the month's stored rule
+    (none: ``seen_version`` 0): the action ``claim``s it, so a save that lost to another
+    admin's is told what they changed and is armed to be sent again."""
+
+    tracked = ("rates", "file_bonus", "monthly_cap", "basis")
+    change_labels = {"rates": gettext_lazy("Rates")}
 
     valid_from = MonthField(
         label=gettext_lazy("In force from (month)"),
@@ -83,7 +88,6 @@ class RuleForm(forms.Form):
         max_length=limits.LINE,
         help_text=gettext_lazy("The county's document the rule follows, e.g. 盘司发〔2026〕5号."),
     )
-    seen_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -92,9 +96,20 @@ class RuleForm(forms.Form):
                 self.fields[rate_field(difficulty, outcome)] = _money(
                     f"{difficulty.label} · {outcome.label}"
                 )
-        self.fields["seen_version"].error_messages["required"] = _(
-            "This page is out of date: reload it and enter the change again."
+        self.order_fields([name for name in self.fields if not name.startswith("seen_")])
+
+    def reworded(self, current: Any, change: Change) -> Change:
+        """The rates another admin saved, cell by cell, rather than as stored."""
+        if change.field != "rates":
+            return change
+        rates = current.rates
+        cells = "；".join(
+            f"{difficulty.label} · {outcome.label} "
+            f"{rates.get(difficulty, {}).get(outcome, '0')}"
+            for difficulty in Difficulty
+            for outcome in SubsidyOutcome
         )
+        return Change(change.field, change.label, cells)
 
     def grid(self) -> list[tuple[str, list[forms.BoundField]]]:
         """The rates as the page lays them out: a row per grade, a box per outcome."""

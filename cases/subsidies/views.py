@@ -85,9 +85,9 @@ def subsidy_rules(request: AuthenticatedHttpRequest) -> HttpResponse:
             "monthly_cap": shown.monthly_cap,
             "basis": shown.basis,
         }
-    if rule is not None:
-        initial["seen_version"] = rule.row_version
-    form = RuleForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = RuleForm(
+        request.POST if request.method == "POST" else None, initial=initial, record=rule
+    )
     submitted = submit(
         request,
         form,
@@ -99,7 +99,7 @@ def subsidy_rules(request: AuthenticatedHttpRequest) -> HttpResponse:
             file_bonus=data["file_bonus"],
             monthly_cap=data["monthly_cap"],
             basis=data["basis"],
-            seen_version=data["seen_version"],
+            claim=form.claim,
             request=request,
         ),
     )

@@ -46,9 +46,6 @@ def rule(
         file_bonus=Decimal(bonus),
         monthly_cap=None if cap is None else Decimal(cap),
         basis="盘司发〔2026〕5号",
-        seen_version=getattr(
-            SubsidyRule.objects.filter(valid_from=month.replace(day=1)).first(), "row_version", 0
-        ),
     )
 
 

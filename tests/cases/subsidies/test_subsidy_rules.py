@@ -90,3 +90,27 @@ def test_a_negative_rate_is_refused_and_nothing_saved(demo: None) -> None:
 def test_nobody_else_keeps_the_rule(demo: None, username: str) -> None:
     assert client_for(username).get(URL).status_code == 403
     assert client_for(username).post(URL, payload()).status_code == 403
+
+
+def test_the_admin_told_of_the_other_save_can_send_theirs_again(demo: None) -> None:
+    admin = client_for("admin")
+    admin.post(URL, payload())
+    admin.post(URL, payload(version=1, rate_simple_written="60"))
+    late = admin.post(URL, payload(version=1, rate_simple_written="70"))
+    assert late.status_code == 409
+    rearmed = late.context["form"].data["seen_version"]
+
+    again = admin.post(URL, payload(version=rearmed, rate_simple_written="70"))
+
+    assert again.status_code == 302
+    assert SubsidyRule.objects.get().rate("simple", "written") == Decimal("70.00")
+
+
+def test_a_rule_created_meanwhile_for_the_same_month_is_not_overwritten(demo: None) -> None:
+    admin = client_for("admin")
+    admin.post(URL, payload())  # saved by another admin while this one's page showed none
+
+    late = admin.post(URL, payload(version=0, rate_simple_written="70"))
+
+    assert late.status_code == 409
+    assert SubsidyRule.objects.get().rate("simple", "written") == Decimal("50.00")
