@@ -11,14 +11,14 @@ from typing import Any
 from django.apps import apps
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from clinic.access import AuthenticatedHttpRequest
+from clinic.access import AuthenticatedHttpRequest, people_visible_to
 from clinic.choices import Employment
 from clinic.committees import access, actions, selectors
 from clinic.committees.forms import (
@@ -128,24 +128,35 @@ def committee(request: AuthenticatedHttpRequest, committee_pk: int) -> HttpRespo
     )
 
 
-def _people(committee: MediationCommittee) -> Any:
-    """Who may be picked as a member who uses the system: the active people holding a role in
-    the committee's street."""
-    return (
-        User.objects.filter(
-            is_active=True,
-            memberships__ended_at=None,
-            memberships__street_id=committee.street_id,
-        )
-        .distinct()
-        .order_by("display_name", "username")
+def _people(
+    user: User, committee: MediationCommittee, *, keep: int | None = None
+) -> QuerySet[User]:
+    """Who may be picked as a member who uses the system: the active people this user may see
+    (``people_visible_to``) holding a role in the committee's street, or for a community's
+    committee in that community; ``keep`` (the member's current user) stays offered."""
+    place = (
+        Q(memberships__community_id=committee.community_id)
+        if committee.community_id is not None
+        else Q(memberships__street_id=committee.street_id)
     )
+    picked = User.objects.filter(
+        place,
+        is_active=True,
+        memberships__ended_at=None,
+        pk__in=people_visible_to(user).values("pk"),
+    )
+    if keep is not None:
+        picked = User.objects.filter(Q(pk__in=picked.values("pk")) | Q(pk=keep))
+    return picked.distinct().order_by("display_name", "username")
 
 
 def add_member(request: AuthenticatedHttpRequest, committee_pk: int) -> HttpResponse:
     found = access.access_organisation(request.user, committee_pk, manage=True)
     form = MemberForm(
-        _posted(request), committee=found, people=_people(found), instance=CommitteeMember()
+        _posted(request),
+        committee=found,
+        people=_people(request.user, found),
+        instance=CommitteeMember(),
     )
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in MemberForm.Meta.fields}
@@ -167,7 +178,7 @@ def edit_member(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = MemberEditForm(
         _posted(request),
         committee=member.committee,
-        people=_people(member.committee),
+        people=_people(request.user, member.committee, keep=member.user_id),
         instance=CommitteeMember.objects.get(pk=member.pk),
     )
     status = _status(request)

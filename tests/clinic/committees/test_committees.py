@@ -145,6 +145,22 @@ def test_a_member_linked_to_a_user_takes_their_name_once(demo: None) -> None:
     assert "已在本调委会任职" in again.content.decode()
 
 
+def _offered(client: Any, url: str) -> set[str]:
+    return {u.username for u in client.get(url).context["form"].fields["user"].queryset}
+
+
+def test_the_member_pick_list_offers_only_the_committees_own_people(demo: None) -> None:
+    own = reverse("clinic:add_member", args=[_committee().pk])
+    offered = _offered(client_for("coordinator"), own)
+    assert "mediator" in offered and "coordinator" in offered
+    assert "mediator_street" not in offered  # serves the street, not this community
+    assert "mediator_jinse" not in offered  # another street's community
+    assert "mediator_jinse" not in _offered(client_for("admin"), own)
+    street = _offered(client_for("admin"), reverse("clinic:add_member", args=[_street().pk]))
+    assert {"mediator", "mediator_street"} <= street
+    assert "mediator_jinse" not in street
+
+
 def _shown(client: Any, url: str) -> dict[str, Any]:
     page = client.get(url)
     form = page.context["form"]
