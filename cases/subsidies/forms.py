@@ -104,8 +104,7 @@ class RuleForm(RowVersionForm):
             return change
         rates = current.rates
         cells = "；".join(
-            f"{difficulty.label} · {outcome.label} "
-            f"{rates.get(difficulty, {}).get(outcome, '0')}"
+            f"{difficulty.label} · {outcome.label} {rates.get(difficulty, {}).get(outcome, '0')}"
             for difficulty in Difficulty
             for outcome in SubsidyOutcome
         )
