@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q
 
 from cases.access import covers
+from cases.choices import Kind
 from cases.models import Case
 from clinic.access import NotPermitted, NotVisible, has_role, memberships
 from clinic.choices import Level, Role
@@ -48,11 +49,11 @@ def may_review(user: User | AnonymousUser) -> bool:
 
 def access_review_case(user: User | AnonymousUser, pk: int) -> Case:
     """A dispute whose file this user reviews: 403 for anyone who reviews none, 404 for a case
-    outside their street or district."""
+    outside their street or district, and for a legal question (no 卷宗 to review)."""
     if not may_review(user):
         raise NotPermitted("filereview", pk, "review")
     found = (
-        Case.objects.filter(review_scope(user), pk=pk)
+        Case.objects.filter(review_scope(user), pk=pk, kind=Kind.DISPUTE)
         .select_related("community", "mediator", "street")
         .first()
     )
@@ -105,7 +106,20 @@ def access_statement(
     street = next((s for s in approver_streets(user) if s.pk == street_pk), None)
     if street is None and user.pk == mediator_pk:
         street = next((s for s in mediator_streets(user) if s.pk == street_pk), None)
-    mediator = User.objects.filter(pk=mediator_pk).first()
+    # a mediator of that street now, or one who mediated a case there (statements of the
+    # months they served): no statement of someone who never mediated in the street
+    mediator = (
+        User.objects.filter(pk=mediator_pk)
+        .filter(
+            Q(
+                memberships__role=Role.MEDIATOR,
+                memberships__street_id=street.pk if street else None,
+            )
+            | Q(pk__in=Case.objects.filter(street_id=street_pk).values("mediator_id"))
+        )
+        .distinct()
+        .first()
+    )
     if street is None or mediator is None:
         raise NotVisible("subsidystatement", f"{street_pk}:{mediator_pk}")
     return street, mediator

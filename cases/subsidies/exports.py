@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from cases.choices import DIFFICULTY_DEFINITIONS, Difficulty
 from cases.subsidies.statement import Statement
+from clinic.lib.export import safe_cell
 from clinic.lib.pdf import render_pdf
 
 OFFICIAL_LANGUAGE = "zh-hans"
@@ -142,13 +143,13 @@ def statement_xlsx(statement: Statement) -> bytes:
                 f"{_('Street')}：{statement.street.name}",
                 None,
                 None,
-                f"{_('Mediator')}：{context['mediator']}",
+                safe_cell(f"{_('Mediator')}：{context['mediator']}"),
                 None,
                 None,
                 f"{_('Month')}：{context['month']}",
             ]
         )
-        sheet.append([context["rule"]])
+        sheet.append([safe_cell(context["rule"])])
         sheet.append(context["header"])
         for cell in sheet[4]:
             cell.font, cell.border = bold, border
@@ -157,8 +158,8 @@ def statement_xlsx(statement: Statement) -> bytes:
             sheet.append(
                 [
                     number,
-                    line.number,
-                    line.community,
+                    safe_cell(line.number),
+                    safe_cell(line.community),
                     line.concluded_on,
                     line.difficulty_label,
                     line.outcome_label,

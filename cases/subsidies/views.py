@@ -44,13 +44,31 @@ from clinic.models import Community, District
 
 
 def _month(text: str | None, default: date) -> date:
-    """The month asked for (``YYYY-MM``), else ``default``; 404 for one that is no month."""
+    """The month of a page's address (``YYYY-MM``), else ``default``; 404 for one that is no
+    month (no such page)."""
     if not text:
         return default
     try:
         return parse_month(text)
     except forms.ValidationError:
         raise NotVisible("month", text) from None
+
+
+def _asked_month(request: AuthenticatedHttpRequest) -> tuple[date | None, int]:
+    """The month a page's filter asks for (``?month=YYYY-MM``; None for none) and the page's
+    status: a month typed wrongly is said on the page (400), which shows its usual month."""
+    text = (request.GET.get("month") or "").strip()
+    if not text:
+        return None, 200
+    try:
+        return parse_month(text), 200
+    except forms.ValidationError as error:
+        messages.error(
+            request,
+            _("%(problem)s The page shows the usual month instead.")
+            % {"problem": " ".join(error.messages)},
+        )
+        return None, 400
 
 
 def _last_month() -> date:
@@ -75,7 +93,8 @@ def subsidy_rules(request: AuthenticatedHttpRequest) -> HttpResponse:
     districts = access.rule_districts(request.user)
     district = _district(districts, request.GET.get("district") or request.POST.get("district"))
     next_month = statements.next_month(timezone.localdate())
-    month = _month(request.GET.get("month"), next_month)
+    asked, status = _asked_month(request)
+    month = asked or next_month
     rule = SubsidyRule.objects.filter(district=district, valid_from=month).first()
     shown = rule or statements.rule_for(district.pk, month)
     initial: dict[str, Any] = {"valid_from": f"{month:%Y-%m}", "seen_version": 0}
@@ -129,7 +148,7 @@ def subsidy_rules(request: AuthenticatedHttpRequest) -> HttpResponse:
             "rules": rules,
             "outcomes": [label for _value, label in SubsidyOutcome.choices],
         },
-        status=submitted.status,
+        status=submitted.status if submitted.status != 200 else status,
     )
 
 
@@ -151,8 +170,7 @@ def file_reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
     standing = request.GET.get("standing") or "awaiting"
     if standing not in REVIEW_FILTERS:
         raise NotVisible("filereview", standing)
-    month_text = request.GET.get("month") or ""
-    month = _month(month_text, date.min) if month_text else None
+    month, status = _asked_month(request)
     cases = statements.concluded_cases().filter(access.review_scope(request.user))
     communities = list(
         Community.objects.filter(
@@ -184,8 +202,9 @@ def file_reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
             "filters": list(REVIEW_FILTERS.items()),
             "communities": communities,
             "community": community,
-            "month": month_text if month else "",
+            "month": f"{month:%Y-%m}" if month else "",
         },
+        status=status,
     )
 
 
@@ -250,7 +269,8 @@ def subsidy_statements(request: AuthenticatedHttpRequest) -> HttpResponse:
     own."""
     if not access.may_see_statements(request.user):
         raise NotPermitted("subsidystatement", "", "list")
-    month = _month(request.GET.get("month"), _last_month())
+    asked, status = _asked_month(request)
+    month = asked or _last_month()
     streets = access.approver_streets(request.user)
     found = statements.statements(streets, month) if streets else []
     own_streets = [s for s in access.mediator_streets(request.user) if s not in streets]
@@ -272,6 +292,7 @@ def subsidy_statements(request: AuthenticatedHttpRequest) -> HttpResponse:
             "following": f"{statements.next_month(month):%Y-%m}",
             "total": sum((s.total for s in found), statements.ZERO),
         },
+        status=status,
     )
 
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from cases.choices import Outcome, State
-from cases.models import FileReview
+from cases.choices import Kind, Outcome, State
+from cases.models import Case, FileReview
 from clinic.choices import AuditEvent
 from clinic.models import AuditEntry
 from tests.cases.factories import in_state
@@ -104,3 +104,13 @@ def test_the_list_shows_files_awaiting_review_first(
     assert done.number not in page
     passed = client.get(reverse("cases:file_reviews"), {"standing": "passed"}).content.decode()
     assert done.number in passed
+
+
+def test_a_legal_question_has_no_file_to_review(demo: None) -> None:
+    case = concluded(Outcome.SETTLED_WRITTEN, grade="simple")
+    Case.objects.filter(pk=case.pk).update(kind=Kind.ADVICE, number="")
+
+    response = client_for("street").post(url(case.pk), {"verdict": "passed", "seen_review": ""})
+
+    assert response.status_code == 404
+    assert not FileReview.objects.exists()

@@ -4,7 +4,7 @@ and the workbook, and approval, which freezes a statement against later changes.
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -189,3 +189,23 @@ def test_two_approvers_at_once_the_second_gets_409(demo: None) -> None:
     assert client_for("street").post(url, {"seen": seen}).status_code == 302
     assert client_for("admin").post(url, {"seen": seen}).status_code == 409
     assert SubsidyStatement.objects.count() == 1
+
+
+def test_a_month_typed_wrongly_is_said_and_the_usual_month_shown(demo: None) -> None:
+    response = client_for("street").get(reverse("cases:subsidy_statements"), {"month": "2026-13"})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "2026-09" in page  # how to give a month, in the user's language
+    assert response.context["month"] == (this_month().replace(day=1) - timedelta(days=1)).replace(
+        day=1
+    )
+
+
+def test_no_statement_of_someone_who_never_mediated_in_the_street(demo: None) -> None:
+    month_with_cases()
+    street = client_for("street")
+    other = [lianmeng().pk, user("coordinator").pk, f"{this_month():%Y-%m}"]
+
+    assert street.get(reverse("cases:subsidy_statement", args=other)).status_code == 404
+    assert street.get(reverse("cases:subsidy_statement", args=args())).status_code == 200
