@@ -15,7 +15,7 @@ from django.db.models import CharField, F, Q, QuerySet, Value, When
 from django.db.models.functions import Concat, TruncDate
 from django.utils import timezone
 
-from cases.choices import DisputeType, Kind, Level, Outcome, Risk, Source, State
+from cases.choices import Difficulty, DisputeType, Kind, Level, Outcome, Risk, Source, State
 from cases.models import Case
 from cases.statistics import layout, official
 from cases.statistics.figures import Period, Report, Row
@@ -133,6 +133,8 @@ CASE_COLUMNS = [
     "街道",
     "社区",
     "纠纷类型",
+    "纠纷细类",
+    "难易程度",
     "来源",
     "状态",
     "层级",
@@ -145,7 +147,10 @@ CASE_COLUMNS = [
     "协议金额",
     "涉及人数",
     "防止民转刑",
+    "防止引起自杀",
     "防止群体性上访",
+    "防止群体性械斗",
+    "防止群体性事件",
     "风险",
     "调解期限",
 ]
@@ -191,6 +196,8 @@ def case_export_queryset(cases: QuerySet[Case]) -> QuerySet[Case, tuple[Any, ...
             x_street=_safe("street__name"),
             x_community=_safe("community__name"),
             x_type=_labelled("dispute_type", DisputeType.choices),
+            x_subtype=_safe("dispute_subtype__name"),
+            x_difficulty=_labelled("difficulty", [c for c in Difficulty.choices if c[0]]),
             x_source=_labelled("source", Source.choices),
             x_state=_labelled("state", State.choices),
             x_level=_labelled("level", Level.choices),
@@ -200,7 +207,10 @@ def case_export_queryset(cases: QuerySet[Case]) -> QuerySet[Case, tuple[Any, ...
             x_settled=TruncDate("settled_at", tzinfo=tz),
             x_closed=TruncDate("closed_at", tzinfo=tz),
             x_criminal=yes("prevented_criminal"),
+            x_suicide=yes("prevented_suicide"),
             x_petition=yes("prevented_petition"),
+            x_fight=yes("prevented_fight"),
+            x_incident=yes("prevented_incident"),
             x_risk=_labelled("risk", [c for c in Risk.choices if c[0]]),
         )
         .values_list(
@@ -209,6 +219,8 @@ def case_export_queryset(cases: QuerySet[Case]) -> QuerySet[Case, tuple[Any, ...
             "x_street",
             "x_community",
             "x_type",
+            "x_subtype",
+            "x_difficulty",
             "x_source",
             "x_state",
             "x_level",
@@ -221,7 +233,10 @@ def case_export_queryset(cases: QuerySet[Case]) -> QuerySet[Case, tuple[Any, ...
             "amount_agreed",
             "persons_involved",
             "x_criminal",
+            "x_suicide",
             "x_petition",
+            "x_fight",
+            "x_incident",
             "x_risk",
             "mediation_due",
         )

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from cases.models import Case, StatisticsFiling
+from cases.models import Case, DisputeSubtype, StatisticsFiling
 from cases.statistics import exports, figures
 from clinic.models import AuditEntry, Community, District, Street, User
 from tests.cases.factories import in_state
@@ -385,6 +385,14 @@ def test_the_case_level_export_comes_as_excel_too(
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     cases = [in_state("sit_in") for _ in range(3)]
+    subtype = DisputeSubtype.objects.filter(dispute_type=cases[0].dispute_type).first()
+    Case.objects.filter(pk=cases[0].pk).update(
+        difficulty="complex",
+        dispute_subtype=subtype,
+        prevented_suicide=True,
+        prevented_suicide_persons=1,
+    )
+    cases[0].refresh_from_db()
     Community.objects.filter(name="金江路社区").update(name="=1+1社区")
     client = client_for("coordinator")
     own = Community.objects.get(name="=1+1社区")
@@ -397,9 +405,13 @@ def test_the_case_level_export_comes_as_excel_too(
     assert download.streaming
     book = load_workbook(io.BytesIO(download.getvalue()), read_only=True)
     rows = list(book["案件明细"].iter_rows(values_only=True))
-    assert rows[0][0] == "案号" and len(rows[0]) == 20
+    header = rows[0]
+    assert header[0] == "案号" and len(header) == 25
     assert sorted((r[0] for r in rows[1:]), key=str) == sorted(c.number for c in cases)
     assert {r[3] for r in rows[1:]} == {"'=1+1社区"}
+    graded = next(dict(zip(header, r, strict=True)) for r in rows[1:] if r[0] == cases[0].number)
+    assert graded["难易程度"] == "复杂" and graded["防止引起自杀"] == "是"
+    assert graded["纠纷细类"] == cases[0].dispute_subtype.name
     party = cases[0].parties.first()
     assert party is not None
     flat = repr(rows)
