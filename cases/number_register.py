@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, CaseNumberSequence
@@ -106,5 +106,12 @@ def number_register(committee: MediationCommittee, year: int) -> Register:
 
 
 def case_number_issued(committee: MediationCommittee, number: str) -> bool:
-    """Whether the committee issued this case number (a seal use names the case by it)."""
-    return Case.objects.filter(numbered_by=committee, number=number).exists()
+    """Whether this case number is one of the committee's (a seal use names the case by it):
+    issued by it, or of a case it now handles (escalated to it, the case keeps the number the
+    community's committee issued)."""
+    return (
+        Case.objects.filter(Q(numbered_by=committee) | Q(committee=committee))
+        .filter(number=number)
+        .exclude(number="")
+        .exists()
+    )

@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.models import Case
 from clinic.models import AuditEntry, CommitteeMember, MediationCommittee, SealUse, TrainingRecord
 from tests.cases.factories import in_state
 from tests.conftest import client_for
@@ -249,6 +250,26 @@ def test_a_mediator_records_a_seal_use_naming_a_case_of_the_committee(demo: None
     assert (use.copies, use.recorded_by.username) == (3, "mediator")  # type: ignore[union-attr]
     listed = client.get(reverse("clinic:seal_uses", args=[_committee().pk])).content.decode()
     assert case.number in listed and "调解协议书盖章" in listed
+
+
+def test_the_street_committee_stamps_a_case_escalated_to_it_by_its_first_number(
+    demo: None,
+) -> None:
+    case = in_state("sit_in")  # numbered by the community's committee
+    Case.objects.filter(pk=case.pk).update(committee=_street(), level="street")
+    url = reverse("clinic:add_seal_use", args=[_street().pk])
+    data = {
+        "used_on": timezone.localdate().isoformat(),
+        "document": "agreement",
+        "copies": 2,
+        "purpose": "调解协议书盖章",
+        "applicant": "段永福",
+        "approved_by": "段永福",
+        "case_number": case.number,
+    }
+
+    assert client_for("mediator_street").post(url, data).status_code == 302
+    assert SealUse.objects.filter(committee=_street(), case_number=case.number).exists()
 
 
 def test_list_pages_keep_their_query_count(demo: None, django_assert_max_num_queries: Any) -> None:
