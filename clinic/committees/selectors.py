@@ -21,6 +21,11 @@ def serving(on: date) -> Q:
     return Q(started_on__lte=on) & (Q(ended_on=None) | Q(ended_on__gte=on))
 
 
+def is_serving(member: CommitteeMember, on: date) -> bool:
+    """``serving`` of one member already loaded: started by ``on`` and not ended before it."""
+    return member.started_on <= on and (member.ended_on is None or member.ended_on >= on)
+
+
 def members_of(committee: MediationCommittee, year: int) -> QuerySet[CommitteeMember]:
     """The committee's members, current first, each with ``year_hours``: the hours of the
     trainings they attended in ``year``, and ``year_trainings`` listed."""

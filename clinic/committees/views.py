@@ -19,7 +19,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from clinic.access import AuthenticatedHttpRequest, people_visible_to
-from clinic.choices import Employment
+from clinic.choices import Employment, Role
 from clinic.committees import access, actions, selectors
 from clinic.committees.forms import (
     CommitteeForm,
@@ -90,7 +90,9 @@ def add_committee(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_page(request.user)
     access.require_adding_committees(request.user)
     streets = Street.objects.filter(
-        district_id__in=[m.district_id for m in access.memberships(request.user)]
+        district_id__in=[
+            m.district_id for m in access.memberships(request.user) if m.role == Role.DISTRICT_ADMIN
+        ]
     ).order_by("code")
     form = CommitteeForm(_posted(request), streets=streets)
     if request.method == "POST" and form.is_valid():
@@ -110,7 +112,8 @@ def committee(request: AuthenticatedHttpRequest, committee_pk: int) -> HttpRespo
     found = access.access_organisation(request.user, committee_pk)
     year = timezone.localdate().year
     members = list(selectors.members_of(found, year))
-    current = [m for m in members if m.ended_on is None or m.ended_on >= timezone.localdate()]
+    today = timezone.localdate()
+    current = [m for m in members if selectors.is_serving(m, today)]  # as the table counts them
     return render(
         request,
         "clinic/committees/committee.html",

@@ -6,6 +6,7 @@ mediator sees their own and records its seal uses; everyone else is refused."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -54,6 +55,18 @@ def test_the_committee_page_shows_members_counts_and_hours(demo: None) -> None:
     assert "张丽萍" in text and "云调证字第0153号" in text
     assert "3 人：专职 1 人，兼职 2 人" in text
     assert page.context["hours"] == 38  # 8 + 24 + 6 demo hours this year
+
+
+def test_a_member_who_takes_office_next_month_is_not_counted_yet(demo: None) -> None:
+    CommitteeMember.objects.create(
+        committee=_committee(),
+        name="周新来",
+        position="member",
+        employment="full_time",
+        started_on=timezone.localdate() + timedelta(days=30),
+    )
+    page = client_for("coordinator").get(reverse("clinic:committee", args=[_committee().pk]))
+    assert "3 人：专职 1 人，兼职 2 人" in page.content.decode()  # as on the committees list
 
 
 def test_a_coordinator_never_opens_another_communitys_or_a_trade_committee(demo: None) -> None:
