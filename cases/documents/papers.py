@@ -487,6 +487,9 @@ def render_case_file(
         "total": main_pages + scan_pages + 1,
     }
     note = render_pdf("documents/casefile_note.html", note_data)
+    if (note_pages := page_count(note)) > 1:  # a long note (many withdrawn files) runs over
+        note_data["total"] = main_pages + scan_pages + note_pages
+        note = render_pdf("documents/casefile_note.html", note_data)
     step(80)
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(main)))

@@ -1,7 +1,8 @@
 """Who sees and changes which committee's organisation pages.
 
-- The district admin: every committee of the district (any type); adds and edits committees,
-  members, trainings and seal uses.
+- The district admin: every committee of the district (any type); adds committees (a
+  committee's own particulars are changed in the admin site) and keeps members, trainings and
+  seal uses.
 - A community's coordinator: sees the community's committee and the street committee of its
   street; keeps the community committee's members and trainings (the street committee's are
   the district admin's) and records seal uses of both.
