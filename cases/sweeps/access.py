@@ -1,6 +1,7 @@
 """Who sees and records the 排查 ledger.
 
-- A grid worker records sweeps of their grids and sees them (and the ones they recorded).
+- A grid worker records sweeps of their grids and sees them (and the ones they recorded in a
+  community they still serve).
 - A coordinator sees and records the sweeps of their community (a grid's or the whole
   community's).
 - A street officer sees the ledger of their street, a district admin of their district; both
@@ -35,7 +36,8 @@ def sweep_scope(user: User | AnonymousUser) -> Q:
     q = Q(pk__in=[])
     for m in memberships(user):
         if m.role == Role.GRID_WORKER and m.grid_id is not None:
-            q |= Q(grid_id=m.grid_id) | Q(created_by=user)
+            # and the ones they recorded in this community (of a grid they served before)
+            q |= Q(grid_id=m.grid_id) | Q(created_by=user, community_id=m.community_id)
         elif m.role == Role.COORDINATOR and m.community_id is not None:
             q |= Q(community_id=m.community_id)
         elif m.role == Role.STREET_OFFICER and m.street_id is not None:
@@ -72,13 +74,17 @@ def may_record_sweeps(user: User | AnonymousUser) -> bool:
 
 
 def may_record(user: User | AnonymousUser, sweep: Sweep) -> bool:
-    """Who changes a sweep and its findings: the grid worker of its grid, whoever recorded it,
-    and the coordinator of its community."""
+    """Who changes a sweep and its findings: the grid worker of its grid, whoever recorded it
+    while they still serve its community, and the coordinator of its community."""
     if not user.is_authenticated:
         return False
-    if sweep.created_by_id == user.pk:
-        return True
     for m in memberships(user):
+        if (
+            sweep.created_by_id == user.pk
+            and m.role in (Role.GRID_WORKER, Role.COORDINATOR)
+            and m.community_id == sweep.community_id
+        ):
+            return True
         if m.role == Role.GRID_WORKER and sweep.grid_id is not None and m.grid_id == sweep.grid_id:
             return True
         if m.role == Role.COORDINATOR and m.community_id == sweep.community_id:

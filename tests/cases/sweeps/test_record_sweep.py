@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Sweep
-from clinic.models import Community, Grid
+from clinic.models import Community, Grid, Membership
 from tests.conftest import client_for
 
 
@@ -78,3 +78,30 @@ def test_who_does_not_walk_a_grid_does_not_record_one(demo: None, role: str) -> 
     assert client_for(role).get(reverse("cases:record_sweep")).status_code == 403
     assert _post(role).status_code == 403
     assert not Sweep.objects.exists()
+
+
+def test_a_grid_worker_moved_to_another_community_no_longer_keeps_their_old_sweeps(
+    demo: None,
+) -> None:
+    _post()
+    sweep = Sweep.objects.get()
+    roles = Membership.objects.filter(user__username="gridworker", role="grid_worker")
+    held = roles.first()
+    assert held is not None
+    roles.update(ended_at=timezone.now())  # both of their grids in 金江路社区
+    there = _grid(community="金色社区")
+    Membership.objects.create(
+        user=held.user,
+        role=held.role,
+        level=held.level,
+        district=there.community.street.district,
+        street=there.community.street,
+        community=there.community,
+        grid=there,
+    )
+    moved = client_for("gridworker")
+
+    assert moved.get(sweep.get_absolute_url()).status_code == 404
+    edit = reverse("cases:edit_sweep", args=[sweep.pk])
+    assert moved.post(edit, {"scope": "改过"}).status_code == 404
+    assert client_for("coordinator").get(edit).status_code == 200  # the community keeps it
