@@ -3,6 +3,7 @@ the person who answers for it, written down through the same form as a person.""
 
 from __future__ import annotations
 
+from django.db import connection
 from django.urls import reverse
 
 from cases.choices import PartyKind
@@ -57,9 +58,15 @@ def test_a_company_is_registered_as_the_respondent(demo: None) -> None:
     assert unit.responsible_phone == "13577001122"
 
 
-def test_the_responsible_persons_phone_is_stored_encrypted() -> None:
-    field = Party._meta.get_field("responsible_phone")
-    assert type(field).__name__ == "EncryptedCharField"
+def test_the_responsible_persons_phone_is_not_stored_readable(demo: None) -> None:
+    client_for("mediator").post(reverse("cases:register_dispute"), register_form(**company()))
+    unit = Party.objects.get(side="respondent")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT responsible_phone FROM cases_party WHERE id = %s", [unit.pk])
+        (stored,) = cursor.fetchone()
+
+    assert stored and "13577001122" not in str(stored)  # as held: not the number
+    assert unit.responsible_phone == "13577001122"  # as read through the model
 
 
 def test_a_credit_code_with_a_wrong_check_character_is_refused(demo: None) -> None:

@@ -63,8 +63,8 @@ def test_the_page_shows_the_rule_in_chinese(demo: None) -> None:
 
     page = client_for("admin").get(URL, {"month": "2027-01"}).content.decode()
 
-    assert "以案定补" in page or "补贴" in page
-    assert 'value="400.00"' in page or 'value="400"' in page
+    assert "盘龙区以案定补标准" in page and "自2027-01起的标准" in page
+    assert 'value="400"' in page  # the major written rate, as saved
 
 
 def test_two_admins_saving_at_once_the_second_gets_409(demo: None) -> None:
