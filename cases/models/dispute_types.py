@@ -1,4 +1,5 @@
-"""The second level of dispute types: a district's own list under the 15 official ones."""
+"""The second level of dispute types: one list, kept by the district admins, under the 15
+official ones (the deployment serves one county; a second district would share it)."""
 
 from __future__ import annotations
 

@@ -3,14 +3,17 @@
 The cases of a mediator's month in a street: disputes they mediated (``Case.mediator``) that
 concluded in the month, as the statistics count a conclusion (a settlement at ``settled_at``,
 any other end at ``closed_at``), and that ended in a way the rule pays (``OUTCOME_CLASSES``:
-written or oral agreement, mediated but not settled, terminated). Advice and declined cases are
-never on a statement.
+written or oral agreement; mediated but not settled, a party refusing included; terminated,
+i.e. withdrawn or referred out). Advice and cases declined before acceptance are never on a
+statement.
 
 Each case's line: its grade, how it ended, the rule's rate for the two, and the standing of its
 file. **Only a case whose file passed review (合格) counts**: it earns the rate plus the rule's
 extra for a passed file. A case whose file failed (不合格) or is not reviewed yet (待评查) is
 listed with nothing, as is an ungraded case (待定级: no default rate; the mediator grades it,
-and the statement pays it once graded and passed). The total is the sum, cut to the rule's cap.
+and the statement pays it once graded and passed). The total is the sum, cut to the rule's cap;
+the cap is of one statement, a mediator's month in one street (a mediator of two streets, rare,
+has two statements, each capped).
 
 The rule is the district's latest starting on or before the month. Until a statement is
 approved it is computed afresh on every reading; approval stores its lines (``frozen``).
