@@ -17,7 +17,8 @@ NODE_STAMP := node_modules/.installed
 PROD_ENV := DJANGO_SECRET_KEY=ci-check-$$(date +%s)-a-long-random-looking-secret-value-1234567890 \
 	DJANGO_ALLOWED_HOSTS=clinic.example.org DJANGO_HTTPS=1 DJANGO_DEBUG=0 \
 	CLINIC_FIELD_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
-	CLINIC_LOOKUP_KEY=ci-lookup-key-$$(date +%s) CLINIC_AUDIT_KEY=ci-audit-key-$$(date +%s)
+	CLINIC_LOOKUP_KEY=ci-lookup-key-$$(date +%s) CLINIC_AUDIT_KEY=ci-audit-key-$$(date +%s) \
+	CLINIC_SITE_URL=https://clinic.example.org
 
 .PHONY: run test lint bench soak deps system-deps
 

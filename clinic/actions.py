@@ -13,7 +13,7 @@ from datetime import date
 import holidays as holidays_package
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone, translation
@@ -23,7 +23,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clinic import audit, outbox
+from clinic import audit
 from clinic.access import AuthenticatedHttpRequest, forget_memberships, level_of
 from clinic.choices import AuditEvent, AuditResult, DayKind, Role
 from clinic.lib.versions import bump
@@ -426,25 +426,18 @@ def do_confirm_holiday_year(
 def do_notify(
     users: Iterable[User], *, key: str, title: str, body: str = "", url: str = ""
 ) -> list[Notification]:
-    """Post a notification to each user's inbox, once per (user, key), inside the caller's
-    transaction; email each new one after the transaction commits."""
+    """A message whose words the sender already wrote (``clinic.message``), posted through
+    ``clinic.notify.notify``. Senders declare their own notices instead, which reach each
+    person in their own language; this stays for what has not moved yet."""
+    from clinic.notify.dispatch import notify  # noqa: PLC0415
 
-    created: list[Notification] = []
-    # In id order: each notification moves its person's unread count (a row lock until the
-    # transaction ends), and two actions notifying the same people must take them in the same
-    # order, or each would wait for the other.
-    for user in sorted({user.pk: user for user in users}.values(), key=lambda user: user.pk):
-        try:
-            with transaction.atomic():
-                notification = Notification.objects.create(
-                    user=user, key=key[:200], title=title[:200], body=body, url=url[:300]
-                )
-        except IntegrityError:
-            continue
-        created.append(notification)
-        if user.email:
-            outbox.enqueue("clinic.tasks.send_notification_email", notification.pk, robust=True)
-    return created
+    return notify(
+        "clinic.message",
+        {"title": str(title)[:200], "body": str(body)},
+        users,
+        key=key,
+        url=url,
+    )
 
 
 def do_mark_read(user: User, notification_ids: Iterable[int] | None = None) -> int:

@@ -53,3 +53,7 @@ class ClinicConfig(AppConfig):
         from clinic import audit, checks  # noqa: F401, PLC0415
 
         post_migrate.connect(_sync_groups, dispatch_uid="clinic_role_groups")
+        # every app's notices (clinic.notify.notices.register), declared in its notices.py
+        from django.utils.module_loading import autodiscover_modules  # noqa: PLC0415
+
+        autodiscover_modules("notices")

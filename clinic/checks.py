@@ -68,3 +68,21 @@ def check_compiled_catalogues(app_configs: Any, **kwargs: Any) -> list[Error]:
             id="clinic.E001",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def check_site_url(app_configs: Any, **kwargs: Any) -> list[Error]:
+    """Links in notices, QR codes and calendar feeds are built from ``CLINIC_SITE_URL``: a
+    deployment must name its own https address."""
+    given = os.environ.get("CLINIC_SITE_URL", "").strip()
+    if given.startswith("https://") and len(given) > len("https://"):
+        return []
+    return [
+        Error(
+            "CLINIC_SITE_URL is not set to the site's https address: notices, QR codes and "
+            "calendar feeds would carry links to the wrong place.",
+            hint="Set CLINIC_SITE_URL=https://<the address people open> (see README, "
+            "Notifications).",
+            id="clinic.E010",
+        )
+    ]

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models, transaction
@@ -77,6 +78,13 @@ class User(Versioned, AbstractUser):
         help_text=_("For example 盘龙区人民法院"),
     )
     specialism = models.CharField(_("specialism"), max_length=limits.LINE, blank=True)
+    language = models.CharField(
+        _("language of notices"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="zh-hans",
+        help_text=_("Notices reach you in this language, whoever sends them."),
+    )
     qualification_no = models.CharField(
         _("qualification number"),
         max_length=limits.REFERENCE,
@@ -798,6 +806,11 @@ class Notification(models.Model):
         User, models.CASCADE, related_name="notifications", verbose_name=_("recipient")
     )
     key = models.CharField(_("event key"), max_length=200)
+    # the notice (clinic.notify) and its parameters, rendered whenever it is shown or sent, in
+    # the reader's language; title and body keep the text as first rendered (older rows: the
+    # only text they have)
+    template = models.CharField(_("notice"), max_length=80, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
@@ -903,3 +916,10 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.token}"
+
+
+from clinic.notify.models import (  # noqa: E402, F401  the notification layer's models
+    ChannelChoice,
+    Delivery,
+    GroupRobot,
+)

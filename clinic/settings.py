@@ -337,6 +337,34 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
 }
 
+CELERY_BEAT_SCHEDULE["retry-deliveries"] = {
+    "task": "clinic.notify.tasks.retry_deliveries",
+    "schedule": 60.0,
+}
+
+# --- Notices (clinic.notify) ------------------------------------------------------------------
+# The site's address: every link a notice, a QR code or a calendar feed carries starts with it
+# (check --deploy fails without it).
+CLINIC_SITE_URL = os.environ.get("CLINIC_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Template SMS: "http" (the gateway, below), "none" (no gateway contract: staff confirm by
+# phone), or "console" / "file" / "memory" for development and tests.
+CLINIC_SMS_BACKEND = os.environ.get("CLINIC_SMS_BACKEND", "console")
+CLINIC_SMS_URL = os.environ.get("CLINIC_SMS_URL", "")
+CLINIC_SMS_TOKEN = os.environ.get("CLINIC_SMS_TOKEN", "")
+CLINIC_SMS_SIGN = os.environ.get("CLINIC_SMS_SIGN", "")
+# notice key → the gateway's approved template code, as JSON
+CLINIC_SMS_TEMPLATES: dict[str, str] = json.loads(os.environ.get("CLINIC_SMS_TEMPLATES", "{}"))
+CLINIC_SMS_DAILY_CAP = int(os.environ.get("CLINIC_SMS_DAILY_CAP", "50"))
+# Group robots (企业微信, 钉钉): "http", "none", "console", "file", "memory"
+CLINIC_ROBOT_BACKEND = os.environ.get("CLINIC_ROBOT_BACKEND", "console")
+CLINIC_WECOM_URL = os.environ.get(
+    "CLINIC_WECOM_URL", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send"
+)
+CLINIC_DINGTALK_URL = os.environ.get("CLINIC_DINGTALK_URL", "https://oapi.dingtalk.com/robot/send")
+# The intranet core reaches the internet only through this proxy (empty: directly)
+CLINIC_EGRESS_PROXY = os.environ.get("CLINIC_EGRESS_PROXY", "")
+CLINIC_NOTIFY_FILE_DIR = os.environ.get("CLINIC_NOTIFY_FILE_DIR", "")
+
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -10,13 +10,16 @@ from django.utils import timezone
 
 from clinic import outbox
 from clinic.models import Notification
+from clinic.notify.render import render_notification
+from clinic.notify.tasks import deliver, retry_deliveries  # noqa: F401  registered with Celery
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_notification_email(notification_id: int) -> bool:
-    """Email one notification to its recipient, once: the notification is claimed (its
-    ``emailed_at``) in the transaction that sends the mail, so a second run sends nothing and
-    a failed send leaves it to the retry."""
+    """Email one notification to its recipient, once (kept for what an earlier version
+    queued: notices now go through ``clinic.notify.tasks.deliver``): the notification is
+    claimed (its ``emailed_at``) in the transaction that sends the mail, so a second run sends
+    nothing and a failed send leaves it to the retry."""
     with transaction.atomic():
         claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
             emailed_at=timezone.now()
@@ -24,10 +27,9 @@ def send_notification_email(notification_id: int) -> bool:
         if not claimed:
             return False
         notification = Notification.objects.select_related("user").get(pk=notification_id)
-        body = notification.body
-        if notification.url:
-            body = f"{body}\n\n{notification.url}".strip()
-        send_mail(notification.title, body, None, [notification.user.email])
+        shown = render_notification(notification)  # in the reader's language, a full link
+        body = "\n\n".join(part for part in (shown.body, shown.url) if part)
+        send_mail(shown.title, body, None, [notification.user.email])
     return True
 
 

@@ -24,7 +24,8 @@ from cases.models import Case, DocumentJob, ExportJob, FollowUp
 from cases.statistics import exports
 from clinic import outbox
 from clinic.celery import app as celery_app
-from clinic.models import Community, Notification, OutboxMessage
+from clinic.actions import do_notify
+from clinic.models import Community, Delivery, Notification, OutboxMessage
 from scheduling.actions.bookings import do_book_seat
 from tests.cases.factories import in_state
 from tests.conftest import person
@@ -57,6 +58,32 @@ def _one_email(monkeypatch: pytest.MonkeyPatch) -> None:
     )
     assert run("clinic.tasks.send_notification_email", notification.pk) is True
     assert run("clinic.tasks.send_notification_email", notification.pk) is False
+    assert [m.subject for m in mail.outbox] == ["请查收"]
+
+
+@twice("clinic.notify.tasks.deliver")
+def _one_delivery(monkeypatch: pytest.MonkeyPatch) -> None:
+    coordinator = person("coordinator")
+    coordinator.email = "coordinator@example.org"
+    coordinator.save(update_fields=["email"])
+    monkeypatch.setattr(outbox, "enqueue", lambda *args, **kwargs: None)  # run by hand below
+    do_notify([coordinator], key="twice", title="请查收")
+    delivery = Delivery.objects.get(channel="email")
+    assert run("clinic.notify.tasks.deliver", delivery.pk) is True
+    assert run("clinic.notify.tasks.deliver", delivery.pk) is False
+    assert [m.subject for m in mail.outbox] == ["请查收"]
+
+
+@twice("clinic.notify.tasks.retry_deliveries")
+def _each_retry_sent_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    coordinator = person("coordinator")
+    coordinator.email = "coordinator@example.org"
+    coordinator.save(update_fields=["email"])
+    monkeypatch.setattr(outbox, "enqueue", lambda *args, **kwargs: None)  # the gateway was down
+    do_notify([coordinator], key="twice", title="请查收")
+    Delivery.objects.update(attempts=1, next_attempt_at=timezone.now())
+    assert run("clinic.notify.tasks.retry_deliveries") == 1
+    assert run("clinic.notify.tasks.retry_deliveries") == 0
     assert [m.subject for m in mail.outbox] == ["请查收"]
 
 

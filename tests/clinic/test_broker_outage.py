@@ -184,7 +184,7 @@ def test_a_broker_restarted_without_persistence_loses_no_task_and_runs_each_once
     assert {name for name, _pk in runs} == {
         "cases.tasks.render_case_file",
         "cases.tasks.export_cases",
-        "clinic.tasks.send_notification_email",
+        "clinic.notify.tasks.deliver",  # the email
     }
     assert [m.state for m in messages.all()] == [OutboxMessage.State.DONE] * 3
     assert [m.attempts for m in messages.all()] == [2, 2, 2]
