@@ -1,0 +1,3 @@
+"""The scheduling app's notices (``clinic.notify``)."""
+
+from __future__ import annotations
