@@ -20,10 +20,11 @@ import json
 import sys
 import urllib.error
 import urllib.request
+from base64 import b64encode
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode, urlsplit
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -84,11 +85,27 @@ def sms_template(notice_key: str) -> str:
     return "" if _setting("CLINIC_SMS_BACKEND", "console") == "http" else notice_key
 
 
+class _EgressProxy(urllib.request.ProxyHandler):
+    """``ProxyHandler`` without its exceptions: it would go direct to a host the
+    environment's ``no_proxy`` names, and the egress proxy has none."""
+
+    def proxy_open(self, req: urllib.request.Request, proxy: str, type: str) -> Any:
+        parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+        if parts.username:
+            user = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+            req.add_header("Proxy-authorization", f"Basic {b64encode(user.encode()).decode()}")
+        asked = req.type
+        req.set_proxy(parts.netloc.rpartition("@")[2], parts.scheme)
+        if asked in (parts.scheme, "https"):
+            return None  # as ProxyHandler: the scheme's own handler sends it to the proxy
+        return self.parent.open(req, timeout=req.timeout)
+
+
 def opener() -> urllib.request.OpenerDirector:
     """Outbound HTTP: through the egress proxy when one is configured, else direct; the
     environment's proxy variables are not read (only the configured proxy is used)."""
     proxy = _setting("CLINIC_EGRESS_PROXY", "")
-    handler = urllib.request.ProxyHandler({"http": proxy, "https": proxy} if proxy else {})
+    handler = _EgressProxy({"http": proxy, "https": proxy} if proxy else {})
     return urllib.request.build_opener(handler)
 
 
