@@ -10,6 +10,7 @@ from django.views.i18n import set_language
 
 from clinic import views
 from clinic.committees.urls import committee_patterns
+from clinic.notify import pages as notify_pages
 
 clinic_patterns = [
     path("", views.home, name="home"),
@@ -17,6 +18,7 @@ clinic_patterns = [
     path("session/keepalive/", views.keepalive, name="keepalive"),
     path("inbox/", views.notifications, name="notifications"),
     path("inbox/<int:pk>/open/", views.open_notification, name="open_notification"),
+    path("inbox/settings/", notify_pages.notice_settings, name="notice_settings"),
     path("people/", views.people, name="people"),
     path("people/add/", views.add_person, name="add_person"),
     path("people/<int:pk>/", views.person, name="person"),

@@ -57,6 +57,7 @@ from clinic.models import (
     Notification,
     User,
 )
+from clinic.notify.render import render_many
 
 # --- Sign-in --------------------------------------------------------------------------------
 
@@ -157,7 +158,9 @@ def home_role(request: AuthenticatedHttpRequest, role: str) -> HttpResponse:
         "clinics": Clinic.objects.filter(community__in=communities, is_active=True).select_related(
             "community"
         ),
-        "notifications": Notification.objects.unread().filter(user=request.user)[:5],
+        "notifications": render_many(
+            Notification.objects.unread().filter(user=request.user)[:5], request.user
+        ),
     }
     if role in (Role.COORDINATOR, Role.DISTRICT_ADMIN):
         people = access.people_visible_to(request.user)
@@ -183,10 +186,12 @@ def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         actions.do_mark_read(request.user)
         return redirect("clinic:notifications")
-    page = Paginator(Notification.objects.filter(user=request.user), 20).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "clinic/notifications.html", {"page": page})
+    page = Paginator(
+        Notification.objects.filter(user=request.user).prefetch_related("deliveries"), 20
+    ).get_page(request.GET.get("page"))
+    # each notice rendered now, in the reader's language, from the records as they are now
+    shown = render_many(page.object_list, request.user)
+    return render(request, "clinic/notifications.html", {"page": page, "shown": shown})
 
 
 @require_POST

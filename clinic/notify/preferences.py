@@ -53,3 +53,24 @@ def channels_for(
         return have
     wanted = (choices or chosen(user)).get(kind, DEFAULTS.get(kind, {}))
     return [channel for channel in have if wanted.get(str(channel), False)]
+
+
+def do_save_preferences(user: Any, *, language: str, choices: dict[str, dict[str, bool]]) -> None:
+    """Keep the person's language of notices and their channels per kind (a kind left as the
+    default keeps no row; an alert's channels are not theirs to choose)."""
+    from django.db import transaction  # noqa: PLC0415
+
+    with transaction.atomic():
+        from clinic.models import User  # noqa: PLC0415  the models import this package
+
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language
+        for kind, wanted in choices.items():
+            if kind in ALWAYS_EVERY_CHANNEL:
+                continue
+            if wanted == DEFAULTS.get(kind):
+                ChannelChoice.objects.filter(user=user, kind=kind).delete()
+            else:
+                ChannelChoice.objects.update_or_create(
+                    user=user, kind=kind, defaults={"email": wanted["email"], "sms": wanted["sms"]}
+                )
