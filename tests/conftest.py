@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 import os
 import re
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db import connection
 from django.db.backends.sqlite3 import base as _sqlite3  # noqa: F401 (its operations import it)
@@ -85,6 +87,12 @@ def demo(db: None) -> None:
     """The demo district of ``seed_demo``: streets, communities, clinics, one user per role
     (without the apps' demo cases: tests make their own)."""
     call_command("seed_demo", "--base-only", stdout=io.StringIO())
+    # reference rows a migration loads: a transactional test's flush before this one took them
+    from cases.models import DisputeSubtype  # noqa: PLC0415
+
+    if not DisputeSubtype.objects.exists():
+        starter = importlib.import_module("cases.migrations.0031_parties_subtypes")
+        starter.load_starter_subtypes(django_apps, None)
 
 
 def person(username: str) -> User:

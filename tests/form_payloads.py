@@ -457,11 +457,20 @@ def _review_file(t: Target) -> list[Send]:
 
 
 def _approve_subsidy_statement(t: Target) -> list[Send]:
-    """审批 of the mediator's statement of this month, as its page shows it."""
-    from cases.subsidies.statement import statement  # noqa: PLC0415
+    """审批 of the mediator's statement of this month, as its page shows it, once its cases
+    are graded and their files reviewed (approval waits for them)."""
+    from cases.subsidies import statement as statements  # noqa: PLC0415
+    from cases.subsidies.actions import do_review_file  # noqa: PLC0415
 
     case = t.objects["case"]
-    found = statement(case.street, case.mediator, timezone.localdate())
+    reviewer = User.objects.get(username="street")
+    month = statements.concluded_cases().filter(street=case.street, mediator=case.mediator)
+    Case.objects.filter(pk__in=month.values("pk"), difficulty="").update(difficulty="simple")
+    for waiting in Case.objects.filter(pk__in=month.filter(review_verdict=None).values("pk")):
+        do_review_file(
+            waiting, actor=reviewer, verdict="passed", defects=[], note="", seen_review=None
+        )
+    found = statements.statement(case.street, case.mediator, timezone.localdate())
     return [Send({"seen": found.digest()})]
 
 
