@@ -14,7 +14,6 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from cases import deadlines, timeline
@@ -33,10 +32,11 @@ from cases.choices import (
 )
 from cases.models import Case, CaseEvent, FollowUp, Party
 from cases.people import coordinators
-from clinic.actions import do_notify
 from clinic.choices import Level as RegionLevel
 from clinic.choices import Role
 from clinic.models import Holiday, Membership, User
+from clinic.notify.dispatch import notify
+from clinic.notify.notices import ref
 
 
 @transaction.atomic
@@ -79,10 +79,11 @@ def hand_to(case: Case, mediator: User, *, actor: User) -> None:
     claim(case, None)
     save_case(case, actor, ["mediator"])
     grant_mediator(case, mediator)
-    do_notify(
+    notify(
+        "cases.assigned",
+        {"case": ref(case)},
         [mediator],
         key=f"case:{case.pk}:mediator:{mediator.pk}",
-        title=_("A case was assigned to you: %(case)s") % {"case": case},
         url=case.get_absolute_url(),
     )
 
@@ -92,10 +93,11 @@ def do_assign_professional(case: Case, *, actor: User, professional: User, role:
     for perm in ("view_case", "advise_case"):
         assign_perm(perm, professional, case)
     timeline.professional_assigned(case, actor=actor, professional=professional, role=role)
-    do_notify(
+    notify(
+        "cases.professional_asked",
+        {"case": ref(case)},
         [professional],
         key=f"case:{case.pk}:professional:{professional.pk}",
-        title=_("You are asked to advise on %(case)s") % {"case": case},
         url=case.get_absolute_url(),
     )
 
@@ -142,20 +144,14 @@ def do_recuse_mediator(
     if escalate and new_mediator is None:
         hand_to_street(case, actor=actor, reason=reason)
     if party is None:
-        title = _("Mediator %(name)s stepped aside from %(case)s") % {
-            "name": previous,
-            "case": case,
-        }
+        template, who = "cases.mediator_stepped_aside", {"name": str(previous or "")}
     else:
-        title = _("%(party)s objects to the mediator of %(case)s") % {
-            "party": party.name,
-            "case": case,
-        }
-    do_notify(
+        template, who = "cases.mediator_objected", {"party": party.name}
+    notify(
+        template,
+        {**who, "case": ref(case), "reason": reason[:300]},
         [u for u in coordinators(case) if u.pk != actor.pk],
         key=f"case:{case.pk}:recused:{case.version}",
-        title=title,
-        body=reason[:300],
         url=case.get_absolute_url(),
     )
 

@@ -33,9 +33,10 @@ from cases.people import (
     coordinators_and_police,
     street_officers,
 )
-from clinic.actions import do_notify
 from clinic.lib.versions import Stale
 from clinic.models import Holiday, MediationCommittee, User
+from clinic.notify.dispatch import notify
+from clinic.notify.notices import ref
 
 
 class StaleCase(Stale):
@@ -188,18 +189,16 @@ def alert_risk(case: Case) -> None:
     """Red: the coordinator and the community police officer at once (人民调解法 Art. 25);
     orange: the coordinator the same day."""
     if case.risk == Risk.RED:
-        recipients = coordinators_and_police(case)
-        title = _("Red risk: %(case)s") % {"case": case}
+        template, recipients = "cases.risk_red", coordinators_and_police(case)
     elif case.risk == Risk.ORANGE:
-        recipients = coordinators(case)
-        title = _("Orange risk, act today: %(case)s") % {"case": case}
+        template, recipients = "cases.risk_orange", coordinators(case)
     else:
         return
-    do_notify(
+    notify(
+        template,
+        {"case": ref(case), "summary": case.summary[:300]},
         recipients,
         key=f"case:{case.pk}:risk:{case.risk}",
-        title=title,
-        body=case.summary[:300],
         url=case.get_absolute_url(),
     )
 
@@ -237,19 +236,18 @@ def hand_to_street(case: Case, *, actor: User, reason: str) -> None:
     for mediator in street_mediators:
         grant_mediator(case, mediator)
     timeline.escalated(case, actor=actor, reason=reason)
-    do_notify(
+    notify(
+        "cases.escalated",
+        {"case": ref(case), "reason": reason[:300]},
         [*street_officers(case), *street_mediators],
         key=f"case:{case.pk}:escalated",
-        title=_("A dispute was escalated to the street: %(case)s") % {"case": case},
-        body=reason[:300],
         url=case.get_absolute_url(),
     )
     if previous is not None and previous not in street_mediators:
-        do_notify(
+        notify(
+            "cases.escalated_away",
+            {"case": ref(case), "committee": ref(street_committee), "reason": reason[:300]},
             [previous],
             key=f"case:{case.pk}:escalated:from",
-            title=_("%(case)s was escalated to %(committee)s; you can still read it")
-            % {"case": case, "committee": street_committee.name},
-            body=reason[:300],
             url=case.get_absolute_url(),
         )
