@@ -19,9 +19,10 @@ from cases.choices import InviteResponse
 from cases.mediation.actions import do_settle_case
 from cases.meetings import release_meeting
 from cases.models import Case, CaseEvent, ConsultationInvitee, ConsultationSlot, JointConsultation
-from clinic.actions import do_notify
 from clinic.lib.versions import Claim, bump
 from clinic.models import User
+from clinic.notify.dispatch import notify
+from clinic.notify.notices import choice, moment, ref
 from scheduling.actions import Clash, do_book_commitment, do_release_commitment, lock_calendars
 from scheduling.choices import CommitmentKind
 
@@ -62,11 +63,11 @@ def do_convene_consultation(
         note=question[:200],
         details={"invited": [str(user) for user in invited]},
     )
-    do_notify(
+    notify(
+        "cases.consultation_invited",
+        {"case": ref(case), "question": question[:300]},
         invited,
         key=f"consultation:{consultation.pk}:invited",
-        title=_("Invitation to a joint consultation on %(case)s") % {"case": case},
-        body=question[:300],
         url=reverse("cases:consultation", args=[consultation.pk]),
     )
     return consultation
@@ -126,15 +127,16 @@ def do_answer_invitation(
     timeline.invitation_answered(
         consultation.case, actor=actor, invitee=invitee, slots=len(available)
     )
-    do_notify(
+    notify(
+        "cases.consultation_answered",
+        {
+            "person": str(invitee.user),
+            # the answer given then (ref would show a later change of mind)
+            "answer": choice(InviteResponse(invitee.response).label),
+            "case": ref(consultation.case),
+        },
         [consultation.convened_by],
         key=f"consultation:{consultation.pk}:answer:{invitee.pk}:{invitee.response}",
-        title=_("%(person)s %(answer)s the joint consultation on %(case)s")
-        % {
-            "person": invitee.user,
-            "answer": invitee.get_response_display(),
-            "case": consultation.case,
-        },
         url=consultation.case.get_absolute_url(),
     )
 
@@ -191,12 +193,11 @@ def do_fix_meeting(
         place=slot.place,
         attendees=[invitee.user for invitee in attendees],
     )
-    when = timezone.localtime(slot.starts_at)
-    do_notify(
+    notify(
+        "cases.consultation_meeting",
+        {"case": ref(consultation.case), "when": moment(slot.starts_at), "place": slot.place},
         [i.user for i in attendees],
         key=f"consultation:{consultation.pk}:meeting:{slot.pk}",
-        title=_("Joint consultation on %(case)s: %(when)s at %(place)s")
-        % {"case": consultation.case, "when": f"{when:%m-%d %H:%M}", "place": slot.place},
         url=consultation.case.get_absolute_url(),
     )
 
