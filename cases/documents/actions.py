@@ -6,11 +6,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import timeline
@@ -22,8 +21,9 @@ from cases.jobs import Progress, run_job
 from cases.models import Case, DocumentJob
 from cases.people import coordinators
 from clinic import outbox
-from clinic.actions import do_notify
 from clinic.models import User
+from clinic.notify.dispatch import notify
+from clinic.notify.notices import day, ref
 
 #: How many days before the judicial-confirmation window closes its reminder goes out.
 CONFIRMATION_REMINDER_DAYS = 7
@@ -124,8 +124,8 @@ def do_send_confirmation_reminders(today: date | None = None, *, actor: User | N
     """Daily: remind the mediator and the coordinators of each case whose 30-day window for
     judicial confirmation closes within ``CONFIRMATION_REMINDER_DAYS`` while its signed written
     agreement is not yet before a court, so that the parties can still apply together. Once
-    per case and closing day (the key carries both): a second run sends nothing. In the
-    site's language (a worker has no request)."""
+    per case and closing day (the key carries both): a second run sends nothing. Each person
+    reads it in their own language."""
     today = today or timezone.localdate()
     cases = (
         Case.objects.filter(
@@ -141,34 +141,27 @@ def do_send_confirmation_reminders(today: date | None = None, *, actor: User | N
         .order_by("pk")
     )
     sent = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        for case in cases:
-            due = case.confirmation_due
-            if due is None:  # the filter found a date: this tells the type checker
-                continue
-            with transaction.atomic():
-                recipients = [u for u in [case.mediator] if u and u.is_active]
-                notified = do_notify(
-                    recipients + coordinators(case),
-                    key=f"case:{case.pk}:confirmation_due:{due.isoformat()}",
-                    title=_("Judicial confirmation can be applied for until %(due)s: %(case)s")
-                    % {"due": due, "case": case},
-                    body=_(
-                        "The parties may apply to the court together for judicial "
-                        "confirmation of their agreement within 30 days of it taking effect; "
-                        "after %(due)s the court no longer accepts the application."
-                    )
-                    % {"due": due},
-                    url=case.get_absolute_url(),
+    for case in cases:
+        due = case.confirmation_due
+        if due is None:  # the filter found a date: this tells the type checker
+            continue
+        with transaction.atomic():
+            recipients = [u for u in [case.mediator] if u and u.is_active]
+            notified = notify(
+                "cases.confirmation_due",
+                {"due": day(due), "case": ref(case)},
+                recipients + coordinators(case),
+                key=f"case:{case.pk}:confirmation_due:{due.isoformat()}",
+                url=case.get_absolute_url(),
+            )
+            if notified:
+                timeline.reminder_sent(
+                    case,
+                    actor=actor,
+                    about="confirmation_due",
+                    due=due,
+                    overdue=False,
+                    recipients=[n.user for n in notified],
                 )
-                if notified:
-                    timeline.reminder_sent(
-                        case,
-                        actor=actor,
-                        about="confirmation_due",
-                        due=due,
-                        overdue=False,
-                        recipients=[n.user for n in notified],
-                    )
-                sent += len(notified)
+            sent += len(notified)
     return sent

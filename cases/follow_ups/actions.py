@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import timeline
@@ -22,9 +21,10 @@ from cases.choices import (
 )
 from cases.models import Agreement, Case, FollowUp, FollowUpSetback, PerformanceItem
 from cases.people import coordinators
-from clinic.actions import do_notify
 from clinic.lib.versions import Claim, bump
 from clinic.models import User
+from clinic.notify.dispatch import notify
+from clinic.notify.notices import choice, day, ref
 from scheduling.actions import do_book_commitment, do_release_commitment
 from scheduling.choices import CommitmentKind
 
@@ -118,28 +118,31 @@ def do_record_follow_up(
             assignee=follow_up.assignee,
         )
     if performance == Performance.NONE:
-        do_notify(
+        notify(
+            "cases.agreement_not_performed",
+            {"case": ref(case), "findings": findings[:300]},
             [person for person in [case.mediator, *coordinators(case)] if person is not None],
             key=f"follow_up:{follow_up.pk}:not_performed",
-            title=_("Agreement not performed: %(case)s") % {"case": case},
-            body=findings[:300],
             url=case.get_absolute_url(),
         )
     if new_risk.strip():
-        do_notify(
+        notify(
+            "cases.follow_up_risk",
+            {"case": ref(case), "risk": new_risk[:300]},
             coordinators(case),
             key=f"follow_up:{follow_up.pk}:risk",
-            title=_("New risk found at a follow-up of %(case)s") % {"case": case},
-            body=new_risk[:300],
             url=case.get_absolute_url(),
         )
     if found:
-        do_notify(
+        notify(
+            "cases.follow_up_setbacks",
+            {
+                "case": ref(case),
+                "what": [choice(Setback(kind).label) for kind in found],
+                "note": setback_note[:300],
+            },
             [person for person in [case.mediator, *coordinators(case)] if person is not None],
             key=f"follow_up:{follow_up.pk}:setbacks",
-            title=_("Something went wrong after the settlement of %(case)s: %(what)s")
-            % {"case": case, "what": "、".join(str(Setback(kind).label) for kind in found)},
-            body=setback_note[:300],
             url=case.get_absolute_url(),
         )
     return successor
@@ -202,16 +205,10 @@ def do_schedule_follow_up_visit(
 
 
 def do_send_followup_reminders(today: date | None = None, *, actor: User | None) -> int:
-    """Reminders are written in the site's language (a worker has no request). ``actor`` is
-    ``None`` when the daily job sends them."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return _do_send_followup_reminders(today, actor=actor)
-
-
-def _do_send_followup_reminders(today: date | None, *, actor: User | None) -> int:
     """Follow-ups due within 3 days go to their assignee; overdue ones also to the
     coordinator; the case's timeline says who was reminded. Keys carry the day: a second run
-    the same day sends nothing new (and writes no event)."""
+    the same day sends nothing new (and writes no event). ``actor`` is ``None`` when the
+    daily job sends them; each person reads the reminder in their own language."""
     today = today or timezone.localdate()
     sent = 0
     due = (
@@ -224,14 +221,12 @@ def _do_send_followup_reminders(today: date | None, *, actor: User | None) -> in
         recipients = [follow_up.assignee] if follow_up.assignee.is_active else []
         if overdue:
             recipients += coordinators(follow_up.case)
-            title = _("Follow-up overdue since %(due)s: %(case)s")
-        else:
-            title = _("Follow-up due on %(due)s: %(case)s")
         with transaction.atomic():
-            notified = do_notify(
+            notified = notify(
+                "cases.follow_up_overdue" if overdue else "cases.follow_up_due",
+                {"due": day(follow_up.due_on), "case": ref(follow_up.case)},
                 recipients,
                 key=f"follow_up:{follow_up.pk}:due:{today.isoformat()}",
-                title=title % {"due": follow_up.due_on, "case": follow_up.case},
                 url=reverse("cases:record_follow_up", args=[follow_up.pk]),
             )
             if notified:

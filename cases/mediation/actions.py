@@ -9,12 +9,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import dates, deadlines, timeline
@@ -53,10 +52,11 @@ from cases.models import (
     PerformanceItem,
 )
 from cases.people import coordinators
-from clinic.actions import do_notify
 from clinic.lib.uploads import CheckedUpload
 from clinic.lib.versions import Claim, bump
 from clinic.models import User
+from clinic.notify.dispatch import notify
+from clinic.notify.notices import day, ref
 from scheduling.actions import do_release_commitment
 
 
@@ -99,11 +99,11 @@ def do_settle_case(
         FollowUp.objects.create(
             case=case, agreement=agreement, performance_item=item, due_on=due_on, assignee=assignee
         )
-    do_notify(
+    notify(
+        "cases.follow_up_assigned",
+        {"case": ref(case), "due": day(min(d for d, _i in dates))},
         [assignee],
         key=f"case:{case.pk}:follow_ups:{case.settled_at.isoformat()}",
-        title=_("Follow-up assigned to you: %(case)s, first due %(due)s")
-        % {"case": case, "due": min(d for d, _i in dates)},
         url=reverse(
             "cases:record_follow_up",
             args=[FollowUp.objects.filter(case=case).earliest("due_on").pk],
@@ -448,16 +448,10 @@ def do_add_power_of_attorney(
 
 
 def do_send_case_reminders(today: date | None = None, *, actor: User | None) -> int:
-    """Reminders are written in the site's language (a worker has no request). ``actor`` is
-    ``None`` when the daily job sends them."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return _do_send_case_reminders(today, actor=actor)
-
-
-def _do_send_case_reminders(today: date | None, *, actor: User | None) -> int:
     """Tell mediators and coordinators of cases due within 3 days and of overdue ones; the
     case's timeline says who was reminded. The key carries the day, so a second run on the
-    same day sends nothing new (and writes no event)."""
+    same day sends nothing new (and writes no event). ``actor`` is ``None`` when the daily
+    job sends them; each person reads the reminder in their own language."""
     today = today or timezone.localdate()
     soon = today + timedelta(days=3)
     sent = 0
@@ -476,14 +470,11 @@ def _do_send_case_reminders(today: date | None, *, actor: User | None) -> int:
         with transaction.atomic():
             overdue = due < today
             recipients = [u for u in [case.mediator] if u and u.is_active] + coordinators(case)
-            if overdue:
-                title = _("Overdue since %(due)s: %(case)s") % {"due": due, "case": case}
-            else:
-                title = _("Mediation due on %(due)s: %(case)s") % {"due": due, "case": case}
-            notified = do_notify(
+            notified = notify(
+                "cases.mediation_overdue" if overdue else "cases.mediation_due",
+                {"due": day(due), "case": ref(case)},
                 recipients,
                 key=f"case:{case.pk}:due:{today.isoformat()}",
-                title=title,
                 url=case.get_absolute_url(),
             )
             if notified:
