@@ -4,9 +4,11 @@ chat group; and a deployment without a site address fails its deploy check."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.test import TestCase
 from django.urls import reverse
@@ -45,9 +47,12 @@ def reachable(demo: None, settings: Any) -> list[User]:
 
 def send(template: str, params: dict[str, Any], users: list[User], key: str = "k") -> None:
     # the sender works in English; the deliveries go once the action's transaction commits
-    with TestCase.captureOnCommitCallbacks(execute=True), translation.override("en"):
-        with transaction.atomic():
-            notify(template, params, users, key=key, url="/cases/21/")
+    with (
+        TestCase.captureOnCommitCallbacks(execute=True),
+        translation.override("en"),
+        transaction.atomic(),
+    ):
+        notify(template, params, users, key=key, url="/cases/21/")
 
 
 def title_of(user: User) -> str:
@@ -170,3 +175,15 @@ def test_the_deploy_check_wants_the_sites_https_address(monkeypatch: pytest.Monk
     assert [e.id for e in checks.check_site_url(None)] == ["clinic.E010"]
     monkeypatch.setenv("CLINIC_SITE_URL", "https://clinic.example.org")
     assert checks.check_site_url(None) == []
+
+
+def test_cron_sends_again_what_a_gateway_turned_away(reachable: list[User]) -> None:
+    with transaction.atomic():  # the action's commit never came round to sending it
+        notify("tests.assigned", {"case": "第3号"}, [reachable[0]], key="k", url="/cases/21/")
+    Delivery.objects.update(attempts=1, last_error="HTTP 503")
+    out = io.StringIO()
+
+    call_command("retry_deliveries", stdout=out)
+
+    assert Delivery.objects.get().state == "sent"
+    assert "sent 1" in out.getvalue()
