@@ -11,6 +11,7 @@ from django.views.i18n import set_language
 from clinic import views
 from clinic.committees.urls import committee_patterns
 from clinic.notify import pages as notify_pages
+from clinic.notify import views as robot_views
 
 clinic_patterns = [
     path("", views.home, name="home"),
@@ -35,6 +36,12 @@ clinic_patterns = [
     path("holidays/official/", views.confirm_holiday_year, name="confirm_holiday_year"),
     path("holidays/<int:pk>/delete/", views.delete_holiday, name="delete_holiday"),
     *committee_patterns,
+    path("communities/<int:community_pk>/robots/", robot_views.robots, name="robots"),
+    path("communities/<int:community_pk>/robots/add/", robot_views.add_robot, name="add_robot"),
+    path(
+        "communities/<int:community_pk>/robots/test/", robot_views.test_robots, name="test_robots"
+    ),
+    path("robots/<int:pk>/switch/", robot_views.switch_robot, name="switch_robot"),
 ]
 
 urlpatterns = [

@@ -695,6 +695,14 @@ VALID: dict[str, Payload] = {
         Send({"year": timezone.localdate().year, "official": "on"})
     ],
     "clinic:delete_holiday": _one(),
+    # a community's group robots
+    "clinic:add_robot": _one(
+        name="网格群",
+        provider="wecom",
+        key="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=0b5e7c1a-93d2-4f6e-8a1b-2c3d4e5fab12",
+    ),
+    "clinic:switch_robot": _one(active="off"),
+    "clinic:test_robots": _one(),
     # cases
     "cases:register_dispute": _register_dispute,
     "cases:log_advice": _log_advice,

@@ -46,6 +46,7 @@ from clinic.models import (
     Community,
     District,
     Grid,
+    GroupRobot,
     Holiday,
     Membership,
     User,
@@ -184,6 +185,17 @@ TABLE: dict[str, Rule] = {
         own={"admin", "coordinator"},
         own_403={"mediator"},
         gate=COMMITTEE_PAGES,
+    ),
+    # a community's group robots: its coordinator, the district admin
+    "clinic:robots": R("community", own={"admin", "coordinator"}, gate={"admin", "coordinator"}),
+    "clinic:add_robot": R(
+        "community", "POST", own={"admin", "coordinator"}, gate={"admin", "coordinator"}
+    ),
+    "clinic:test_robots": R(
+        "community", "POST", own={"admin", "coordinator"}, gate={"admin", "coordinator"}
+    ),
+    "clinic:switch_robot": R(
+        "group_robot", "POST", own={"admin", "coordinator"}, gate={"admin", "coordinator"}
     ),
     # cases
     "cases:case_list": page(ALL - {"gridworker"}),
@@ -673,6 +685,14 @@ def _build(
     ]
     filed = do_fill_report(place.committee, report, actor=actor, notes=notes)
     return {
+        "community": place,
+        "group_robot": GroupRobot.objects.create(
+            community=place,
+            name="法律顾问群",
+            provider="wecom",
+            key=str(uuid.uuid4()),
+            added_by=User.objects.get(username=coordinator),
+        ),
         "committee": place.committee,
         "committee_member": CommitteeMember.objects.create(
             committee=place.committee, name="王德明", position="member", employment="part_time"
@@ -801,6 +821,8 @@ def _kwargs(rule: Rule, name: str, objects: dict[str, Any] | None, role: str) ->
         }
     if kind == "committee":
         return {"committee_pk": 999999 if missing else objects["committee"].pk}
+    if kind == "community":
+        return {"community_pk": 999999 if missing else objects["community"].pk}
     if kind == "subsidy_statement":  # the case's mediator in its street, this month
         return {
             "street_pk": 999999 if missing else objects["case"].street_id,
@@ -836,6 +858,7 @@ def _kwargs(rule: Rule, name: str, objects: dict[str, Any] | None, role: str) ->
         "roster_person": "roster_person",
         "filing": "filing",
         "committee_member": "committee_member",
+        "group_robot": "group_robot",
     }[kind]
     if missing:
         return {"pk": 999999}
