@@ -127,6 +127,7 @@ TABLE: dict[str, Rule] = {
     "clinic:keepalive": R("none", "POST", own=ALL, other=ALL),
     "clinic:notifications": R("none", own=ALL, other=ALL),
     "clinic:open_notification": R("notification", "POST", own={"mediator"}, other=NOBODY),
+    "clinic:notice_settings": R("none", own=ALL, other=ALL),
     "password_change": R("none", own=ALL, other=ALL),
     "password_reset": R("none", own=ALL, other=ALL, note="public"),
     "password_reset_done": R("none", own=ALL, other=ALL, note="public"),
