@@ -52,7 +52,7 @@ register(
     Notice(
         "cases.risk_orange",
         _("Orange risk, act today: %(case)s"),
-        Kind.ALERT,
+        Kind.CASE,  # urgent, but only red risk overrides a person's channels
         body=_("%(summary)s"),
         sms=("case",),
     ),
@@ -105,7 +105,7 @@ register(
     Notice(
         "cases.follow_up_risk",
         _("New risk found at a follow-up of %(case)s"),
-        Kind.ALERT,
+        Kind.CASE,
         body=_("%(risk)s"),
         sms=("case",),
     ),
