@@ -922,4 +922,5 @@ from clinic.notify.models import (  # noqa: E402, F401  the notification layer's
     ChannelChoice,
     Delivery,
     GroupRobot,
+    ReminderItem,
 )

@@ -341,6 +341,10 @@ CELERY_BEAT_SCHEDULE["retry-deliveries"] = {
     "task": "clinic.notify.tasks.retry_deliveries",
     "schedule": 60.0,
 }
+CELERY_BEAT_SCHEDULE["daily-digest"] = {
+    "task": "clinic.notify.tasks.send_digests",
+    "schedule": crontab(hour=8, minute=0),  # CELERY_TIMEZONE: Asia/Shanghai
+}
 
 # --- Notices (clinic.notify) ------------------------------------------------------------------
 # The site's address: every link a notice, a QR code or a calendar feed carries starts with it

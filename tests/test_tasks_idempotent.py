@@ -87,6 +87,28 @@ def _each_retry_sent_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [m.subject for m in mail.outbox] == ["请查收"]
 
 
+@twice("clinic.notify.tasks.send_digests")
+def _one_digest_a_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    from clinic.notify.digest import remind  # noqa: PLC0415
+    from clinic.notify.notices import day  # noqa: PLC0415
+
+    due = timezone.localdate() - timedelta(days=2)
+    for number in (1, 2):
+        remind(
+            [person("coordinator")],
+            subject=f"twice:{number}",
+            template="cases.mediation_overdue",
+            params={"due": day(due), "case": f"2024-{number}"},
+            due=due,
+        )
+    assert run("clinic.notify.tasks.send_digests") == 1
+    assert run("clinic.notify.tasks.send_digests") == 0
+    digests = Notification.objects.filter(key__startswith="digest:")
+    assert [(n.user.username, n.params["n"], n.params["new"]) for n in digests] == [
+        ("coordinator", 2, 2)
+    ]
+
+
 @twice("clinic.tasks.drain_outbox")
 def _each_message_sent_once(monkeypatch: pytest.MonkeyPatch) -> None:
     published: list[int] = []

@@ -147,3 +147,36 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.address} ({self.get_state_display()})"
+
+
+class ReminderItem(models.Model):
+    """A thing a person is reminded of in their daily digest (``clinic.notify.digest``) while
+    it is outstanding: an overdue or due case, follow-up, report … (``subject``, the same key
+    every day), with the notice and parameters that name it, rendered when the digest is read.
+    ``last_seen`` is the last day a reminder sender found it outstanding; ``listed_on`` the day
+    of the last digest that listed it (none yet: it is new to the person)."""
+
+    user = models.ForeignKey(
+        "clinic.User", models.CASCADE, related_name="reminder_items", verbose_name=_("person")
+    )
+    subject = models.CharField(_("reminded about"), max_length=200)
+    template = models.CharField(_("notice"), max_length=80)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    due = models.DateField(_("due on"), null=True, blank=True)
+    first_seen = models.DateField(_("first reminded"))
+    last_seen = models.DateField(_("last reminded"))
+    listed_on = models.DateField(_("last in a daily reminder"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder item")
+        verbose_name_plural = _("reminder items")
+        ordering = ["user", "due", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "subject"], name="one_reminder_item_per_subject"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.subject}"

@@ -15,7 +15,8 @@ A parameter is stored as JSON:
   ``ref(record, "risk")`` its field's label in the reader's language;
 - ``text(msgid, **params)``: a translatable phrase with its own parameters (a list's lines);
 - ``day(date)`` / ``moment(datetime)``: shown in the reader's format and time zone;
-- ``lines([...])``: several of the above, one per line.
+- ``lines([...])``: several of the above, one per line;
+- ``{"$notice": key, "params": {...}}``: another notice's title (a digest's items).
 """
 
 from __future__ import annotations
@@ -51,8 +52,9 @@ ALWAYS_EVERY_CHANNEL = frozenset({Kind.ALERT})
 class Notice:
     """One notice the system sends.
 
-    ``title`` and ``body`` are lazy translatable format strings; ``plural`` (with ``count``,
-    the parameter that picks the form) is the title's plural. ``sms`` lists the parameters a
+    ``title`` and ``body`` are lazy translatable format strings (``gettext_lazy``);
+    ``plural`` (with ``count``, the parameter that picks the form) is the title's plural, its
+    own msgid. ``sms`` lists the parameters a
     template SMS carries, in the order of the gateway's template (none: never by SMS).
     ``group`` marks a notice a community's group robot may carry (duty notices, published
     items)."""

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 from django.apps import apps
 from django.conf import settings
 from django.utils import formats, timezone, translation
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext, pgettext
 
 from clinic.notify import links
-from clinic.notify.notices import NOTICES, Encoded, refs_in
+from clinic.notify.notices import NOTICES, Encoded, Notice, refs_in
 
 if TYPE_CHECKING:
     from django.db import models
@@ -90,6 +90,12 @@ def value(encoded: Encoded, records: Records) -> str:
             return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
         if "$lines" in encoded:
             return "\n".join(value(item, records) for item in encoded["$lines"])
+        if "$notice" in encoded:  # another notice's title (a digest's items: clinic.notify.digest)
+            notice = NOTICES.get(encoded["$notice"])
+            inner = encoded.get("params", {})
+            if notice is None:
+                return ""
+            return _title(notice, inner, {k: value(v, records) for k, v in inner.items()})
         return ""
     if isinstance(encoded, list):
         return "、".join(value(item, records) for item in encoded)
@@ -113,16 +119,19 @@ def render(
     records = records if records is not None else load_refs(params.values())
     with translation.override(language):
         shown = {name: value(param, records) for name, param in params.items()}
-        if notice.plural is not None:
-            count = int(params.get(notice.count) or 0)
-            # the lazy strings' msgids, translated as a pair
-            singular, plural = notice.title._args[-1], notice.plural._args[-1]  # type: ignore[attr-defined]
-            title_format = ngettext(singular, plural, count)
-        else:
-            title_format = str(notice.title)
-        title = _format(title_format, shown)
+        title = _title(notice, params, shown)
         body = _format(str(notice.body), shown) if notice.body is not None else ""
     return Rendered(title[:200], body, links.absolute(url))
+
+
+def _title(notice: Notice, params: Mapping[str, Encoded], shown: Mapping[str, str]) -> str:
+    """The notice's title in the active language, its plural form picked by its count. The
+    two forms are two msgids (each translated; the site's languages, Chinese and English, need
+    no other plural rule than one or not one)."""
+    if notice.plural is None:
+        return _format(str(notice.title), shown)
+    count = int(params.get(notice.count) or 0)
+    return _format(str(notice.title if count == 1 else notice.plural), shown)
 
 
 def _format(pattern: str, params: Mapping[str, str]) -> str:

@@ -1,10 +1,11 @@
-"""The notification layer's tasks: one delivery, and the retries (beat, every minute)."""
+"""The notification layer's tasks: one delivery, the retries (beat, every minute) and the
+daily digest of reminders (beat, 08:00)."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from clinic.notify import dispatch
+from clinic.notify import digest, dispatch
 
 
 @shared_task
@@ -17,3 +18,9 @@ def deliver(delivery_id: int) -> bool:
 def retry_deliveries() -> int:
     """Try again the deliveries a gateway turned away for a reason that may pass."""
     return dispatch.retry_due()
+
+
+@shared_task
+def send_digests() -> int:
+    """Daily at 08:00 (beat): each person's one reminder of the work still outstanding."""
+    return digest.send_digests()
