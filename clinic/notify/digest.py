@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -73,7 +73,10 @@ def remind(
     """Record that ``subject`` is still outstanding ``today`` for each active recipient, with
     the notice (``template``, a ``Kind.REMINDER`` notice, and ``params``) that names it and
     its link and due date. Sends nothing: the day's digest (``send_digests``) tells them.
-    Returns the people recorded, once each."""
+
+    Returns the people for whom ``subject`` is recorded for the first time today (new to them,
+    or last recorded on an earlier day), once each: a second call the same day returns ``[]``,
+    so a sender writes what it reminded of (a case's timeline event) once a day."""
     notice = NOTICES.get(template)
     if notice is None or notice.kind != Kind.REMINDER:
         raise ValueError(f"{template!r} is not a declared reminder notice")
@@ -82,6 +85,7 @@ def remind(
         {user.pk: user for user in recipients if user is not None and user.is_active}.values(),
         key=lambda user: user.pk,
     )
+    subject = subject[:200]
     shown = {
         "template": template,
         "params": dict(params),
@@ -89,14 +93,24 @@ def remind(
         "due": due,
         "last_seen": today,
     }
+    first = []
     for user in people:
-        ReminderItem.objects.update_or_create(
-            user=user,
-            subject=subject[:200],
-            defaults=shown,
-            create_defaults={**shown, "first_seen": today},
-        )
-    return people
+        item = ReminderItem.objects.filter(user=user, subject=subject)
+        # conditional updates: of two senders recording the same thing at once, one sees it
+        # first today
+        if item.exclude(last_seen=today).update(**shown):
+            first.append(user)
+            continue
+        if item.update(**shown):  # already recorded today
+            continue
+        try:
+            with transaction.atomic():
+                ReminderItem.objects.create(user=user, subject=subject, first_seen=today, **shown)
+        except IntegrityError:  # recorded by another sender in the meantime
+            item.update(**shown)
+        else:
+            first.append(user)
+    return first
 
 
 def send_digests(today: date | None = None) -> int:

@@ -226,6 +226,27 @@ def test_a_failing_collector_resolves_nothing(monkeypatch: pytest.MonkeyPatch) -
     assert list(ReminderItem.objects.values_list("subject", flat=True)) == ["41"]
 
 
+def test_remind_names_the_people_reminded_for_the_first_time_that_day() -> None:
+    def again(usernames: tuple[str, ...], today: date) -> list[str]:
+        reminded = digest.remind(
+            [person(name) for name in usernames],
+            subject="41",
+            template="tests.digest_overdue",
+            params={"due": day(MONDAY), "case": "2025-41"},
+            due=MONDAY,
+            today=today,
+        )
+        return [user.username for user in reminded]
+
+    tuesday = MONDAY + timedelta(days=1)
+    assert again(("mediator",), MONDAY) == ["mediator"]
+    assert again(("mediator",), MONDAY) == []  # the sender's timeline event: once a day
+    assert again(("coordinator", "mediator"), MONDAY) == ["coordinator"]
+    assert sorted(again(("coordinator", "mediator"), tuesday)) == ["coordinator", "mediator"]
+    assert again(("mediator",), tuesday) == []
+    assert set(ReminderItem.objects.values_list("first_seen", "last_seen")) == {(MONDAY, tuesday)}
+
+
 def test_only_a_reminder_notice_is_an_item() -> None:
     with pytest.raises(ValueError, match=r"tests\.digest_case"):
         digest.remind(
