@@ -30,6 +30,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
 
+from clinic.lib.masking import mask_phone
+
 #: What the memory backends sent (tests read it; ``clear()`` empties it).
 SENT: list[Message] = []
 
@@ -159,6 +161,8 @@ class ConsoleBackend(Backend):
         shown = asdict(message)
         if message.channel == "robot":
             shown["address"] = "***"  # a robot's key is a secret
+        elif message.channel == "sms":
+            shown["address"] = mask_phone(message.address)  # the console may be a shared log
         sys.stdout.write(f"[{message.channel}] {json.dumps(shown, ensure_ascii=False)}\n")
 
 

@@ -33,6 +33,7 @@ from clinic.models import (
     Street,
     User,
 )
+from clinic.notify import backends
 
 DEMO_PASSWORD = "clinic-demo-2026"  # noqa: S105  the demo accounts' published password
 
@@ -290,9 +291,15 @@ class Command(AuditedCommand):
         )
 
     def handle(self, *args: Any, base_only: bool = False, **options: Any) -> None:
-        # Demo notifications stay in the inbox; no email is sent for them.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        # Demo notifications stay in the inbox; no email, SMS or group message goes out for
+        # them (their delivery log says sent, to nobody outside)
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+            CLINIC_SMS_BACKEND="memory",
+            CLINIC_ROBOT_BACKEND="memory",
+        ):
             self._seed(base_only=base_only)
+        backends.clear()
 
     @transaction.atomic
     def _seed(self, *, base_only: bool) -> None:
