@@ -48,6 +48,7 @@ from clinic.audit import record as audit
 from clinic.choices import AuditEvent
 from clinic.lib.masking import mask_phone
 from clinic.models import User
+from clinic.notify.backends import sms_enabled
 from scheduling.actions import busy_periods
 
 
@@ -222,11 +223,17 @@ def schedule_visit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
     if submitted := submit(request, form, schedule):
         messages.success(request, _("The visit was scheduled; everyone was told."))
+        if not sms_enabled():
+            visitors = "、".join(str(user) for user, _role in form.cleaned_data["chosen"])
+            messages.warning(
+                request,
+                _("No SMS in this deployment: tell %(person)s by phone.") % {"person": visitors},
+            )
         return redirect("cases:visit_board")
     return render(
         request,
         "cases/visits/schedule_visit.html",
-        {"visit": visit, "form": form, "busy": busy},
+        {"visit": visit, "form": form, "busy": busy, "no_sms": not sms_enabled()},
         status=submitted.status,
     )
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from clinic import access as clinic_access
 from clinic.access import AuthenticatedHttpRequest, NotPermitted, NotVisible
 from clinic.lib.versions import Stale, say_stale
+from clinic.notify.backends import sms_enabled
 from scheduling import access, forms
 from scheduling.actions.bookings import (
     BookingRefused,
@@ -253,13 +254,26 @@ def assign_seat(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 request,
                 _("%(person)s is booked for this seat and has been told.") % {"person": person},
             )
+            if not sms_enabled():
+                messages.warning(request, no_sms_notice(person))
             return redirect(seat.session)
     return render(
         request,
         "scheduling/assign_seat.html",
-        {"form": form, "seat": seat, "session": seat.session, "people": choices},
+        {
+            "form": form,
+            "seat": seat,
+            "session": seat.session,
+            "people": choices,
+            "no_sms": not sms_enabled(),
+        },
         status=status,
     )
+
+
+def no_sms_notice(person: object) -> str:
+    """Where no SMS is sent (``CLINIC_SMS_BACKEND`` none), who to phone instead."""
+    return _("No SMS in this deployment: tell %(person)s by phone.") % {"person": person}
 
 
 @require_POST

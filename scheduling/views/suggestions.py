@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from clinic.access import AuthenticatedHttpRequest, NotPermitted
 from clinic.models import User
+from clinic.notify.backends import sms_enabled
 from scheduling import access, forms
 from scheduling.actions.suggestions import RosterSuggestion, do_accept_suggestion, suggestion_for
 from scheduling.choices import SeatRole
@@ -34,7 +35,7 @@ def suggest_roster(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise NotPermitted("roster", "", "suggest")
     streets = forms.street_choices(managed)
     form = forms.SuggestForm(request.GET or None, clinics=managed, streets=streets)
-    context: dict[str, Any] = {"form": form}
+    context: dict[str, Any] = {"form": form, "no_sms": not sms_enabled()}
     if request.method == "POST":
         form = forms.SuggestForm(request.POST, clinics=managed, streets=streets)
         if form.is_valid():
