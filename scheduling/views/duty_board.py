@@ -9,9 +9,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from clinic.models import Clinic
+from clinic.notify.links import absolute
 from scheduling.choices import BookingStatus, SessionStatus
 from scheduling.models import Booking, ClinicSession, Seat
 
@@ -50,7 +52,8 @@ def duty_board(request: HttpRequest, slug: str) -> HttpResponse:
     )
     todays = [s for s in sessions if timezone.localtime(s.starts_at).date() == today]
     later = [s for s in sessions if timezone.localtime(s.starts_at).date() != today]
-    url = request.build_absolute_uri()
+    # the site's own address (CLINIC_SITE_URL), not the host this page was opened at
+    url = absolute(reverse("scheduling:duty_board", args=[clinic.slug]))
     qr = segno.make(url, error="m").svg_inline(scale=4, dark="#1d2733")
     return render(
         request,

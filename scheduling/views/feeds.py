@@ -15,6 +15,7 @@ from icalendar import Calendar, Event, Timezone, TimezoneStandard
 
 from clinic import access as clinic_access
 from clinic.access import AuthenticatedHttpRequest, NotPermitted
+from clinic.notify.links import absolute
 from scheduling.actions.feeds import do_renew_feed_token, feed_token
 from scheduling.choices import ROSTER_ROLES, CommitmentKind
 from scheduling.models import Commitment, FeedToken
@@ -28,7 +29,8 @@ def feed_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.success(request, _("A new address was made; the old one no longer works."))
         return redirect("scheduling:feed_settings")
     token = feed_token(request.user)
-    url = request.build_absolute_uri(reverse("scheduling:feed", args=[token.token]))
+    # the site's own address (CLINIC_SITE_URL), not the host this page was opened at
+    url = absolute(reverse("scheduling:feed", args=[token.token]))
     return render(request, "scheduling/feed_settings.html", {"url": url})
 
 

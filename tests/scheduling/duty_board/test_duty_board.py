@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import Any
+
+import segno
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -52,3 +55,19 @@ def test_a_draft_session_stays_off_the_board(demo: None) -> None:
     session(starts_at=at(days=1), status="draft")
     page = Client().get(reverse("scheduling:duty_board", args=["jinjianglu"])).content.decode()
     assert "待安排" not in page and "已取消" not in page
+
+
+def test_the_qr_code_carries_the_site_address_whatever_host_the_board_was_opened_at(
+    demo: None, settings: Any
+) -> None:
+    settings.CLINIC_SITE_URL = "https://clinic.example.org"
+    settings.ALLOWED_HOSTS = ["10.0.0.5"]
+    response = Client().get(
+        reverse("scheduling:duty_board", args=["jinjianglu"]), HTTP_HOST="10.0.0.5:8000"
+    )
+    address = "https://clinic.example.org" + reverse("scheduling:duty_board", args=["jinjianglu"])
+    page = response.content.decode()
+    assert response.context["url"] == address and address in page  # printed under the code
+    assert "10.0.0.5" not in page
+    # the code drawn is the code of that address
+    assert segno.make(address, error="m").svg_inline(scale=4, dark="#1d2733") in page

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
 from scheduling.actions.bookings import do_book_seat
 from scheduling.actions.feeds import do_renew_feed_token, feed_token
+from tests.conftest import client_for
 from tests.scheduling.factories import at, seat, session, user
 
 
@@ -29,3 +32,17 @@ def test_a_renewed_feed_key_retires_the_old_address(demo: None) -> None:
     do_renew_feed_token(user("judge"))
     assert Client().get(reverse("scheduling:feed", args=[old])).status_code == 404
     assert Client().get(reverse("scheduling:feed", args=["guess"])).status_code == 404
+
+
+def test_the_feed_address_is_on_the_site_address_whatever_host_the_page_was_opened_at(
+    demo: None, settings: Any
+) -> None:
+    settings.CLINIC_SITE_URL = "https://clinic.example.org"
+    settings.ALLOWED_HOSTS = ["10.0.0.5"]
+    client = client_for("judge")
+    page = client.get(reverse("scheduling:feed_settings"), HTTP_HOST="10.0.0.5:8000")
+    token = feed_token(user("judge")).token
+    address = f"https://clinic.example.org{reverse('scheduling:feed', args=[token])}"
+    assert page.context["url"] == address
+    assert f"<code>{address}</code>" in page.content.decode()
+    assert "10.0.0.5" not in page.content.decode()
