@@ -29,13 +29,14 @@ from cases.intake.actions import do_dispatch_case, do_log_advice, do_register_di
 from cases.mediation.actions import do_save_agreement, do_sign_agreement
 from cases.models import Case, VisitAssignee, VisitNote, VisitPhoto, VisitRequest
 from cases.people import community_managers, roles_of
-from clinic.actions import do_notify
 from clinic.audit import record as audit
 from clinic.choices import AuditEvent, Role
 from clinic.lib.masking import mask_phone
 from clinic.lib.uploads import CheckedUpload
 from clinic.lib.versions import Claim, bump
 from clinic.models import User
+from clinic.notify.dispatch import notify
+from clinic.notify.notices import moment, ref
 from scheduling.actions import do_book_commitment, do_release_commitment, lock_calendars
 from scheduling.choices import CommitmentKind
 
@@ -68,13 +69,17 @@ def do_request_visit(
         VisitNote.objects.create(
             request=request, kind=VisitNoteKind.DISTINCT, author=actor, other=other
         )
-    roles = [Role.COORDINATOR, Role.POLICE] if request.risk == Risk.RED else [Role.COORDINATOR]
-    do_notify(
+    red = request.risk == Risk.RED
+    roles = [Role.COORDINATOR, Role.POLICE] if red else [Role.COORDINATOR]
+    notify(
+        "visits.requested_red" if red else "visits.requested",
+        {
+            "reference": ref(request),
+            "risk": ref(request, "risk"),
+            "summary": ref(request, "problem"),
+        },
         community_managers(community, *roles),
         key=f"visit:{request.pk}:requested",
-        title=_("Home visit requested (%(risk)s): %(reference)s")
-        % {"risk": request.get_risk_display(), "reference": request.reference},
-        body=request.problem[:300],
         url=request.get_absolute_url(),
     )
     return request
@@ -115,12 +120,11 @@ def do_merge_visit_request(
     )
     for photo in photos:
         save_photo(locked, photo)
-    do_notify(
+    notify(
+        "visits.merged",
+        {"reference": ref(locked), "note": ref(note, "text")},
         [*community_managers(locked.community, Role.COORDINATOR), locked.requested_by],
         key=f"visit:{locked.pk}:merged:{note.pk}",
-        title=_("More about home visit %(reference)s: a second request was added to it")
-        % {"reference": locked.reference},
-        body=note.text[:300],
         url=locked.get_absolute_url(),
     )
     return note
@@ -224,20 +228,19 @@ def do_schedule_visit(
                 "visitors": [timeline.named(user) for user in visitors],
             },
         )
-    when = timezone.localtime(starts_at)
-    do_notify(
+    scheduled = {"reference": ref(locked), "when": moment(starts_at)}
+    notify(
+        "visits.scheduled",
+        scheduled,
         [locked.requested_by],
         key=f"visit:{locked.pk}:scheduled:{starts_at.isoformat()}",
-        title=_("Home visit %(reference)s scheduled for %(when)s")
-        % {"reference": locked.reference, "when": f"{when:%m-%d %H:%M}"},
         url=locked.get_absolute_url(),
     )
-    do_notify(
-        [user for user, _role in chosen],
+    notify(
+        "visits.assigned",
+        {**scheduled, "summary": ref(locked, "problem")},
+        visitors,
         key=f"visit:{locked.pk}:assigned:{starts_at.isoformat()}",
-        title=_("You are asked to visit a resident: %(reference)s, %(when)s")
-        % {"reference": locked.reference, "when": f"{when:%m-%d %H:%M}"},
-        body=locked.problem[:300],
         url=locked.get_absolute_url(),
     )
 
@@ -262,11 +265,11 @@ def do_cancel_visit(
         # A request without a case yet has no timeline: the audit log keeps the change.
         audit(AuditEvent.VISIT_CANCELLED, user=actor, obj=locked, detail={"reason": reason[:200]})
     if actor.pk != locked.requested_by_id:
-        do_notify(
+        notify(
+            "visits.cancelled",
+            {"reference": ref(locked), "reason": reason[:200]},
             [locked.requested_by],
             key=f"visit:{locked.pk}:cancelled",
-            title=_("Home visit %(reference)s cancelled") % {"reference": locked.reference},
-            body=reason,
             url=locked.get_absolute_url(),
         )
 
@@ -368,11 +371,11 @@ def do_record_visit_outcome(
         outcome_note=note,
         case=case,
     )
-    do_notify(
+    notify(
+        "visits.done",
+        {"reference": ref(locked), "outcome": ref(locked, "outcome")},
         [locked.requested_by],
         key=f"visit:{locked.pk}:done",
-        title=_("Home visit %(reference)s done") % {"reference": locked.reference},
-        body=str(VisitOutcome(outcome).label),
         url=locked.get_absolute_url(),
     )
     return case
@@ -396,14 +399,11 @@ def _hand_to_the_community(
         *([mediator] if mediator else []),
         *community_managers(visit.community, Role.COORDINATOR),
     ]
-    if case.state == State.REGISTERED:
-        title = _("A dispute from home visit %(reference)s waits to be accepted: %(case)s")
-    else:
-        title = _("A dispute from home visit %(reference)s is mediated on patrol: %(case)s")
-    do_notify(
+    waiting = case.state == State.REGISTERED
+    notify(
+        "visits.case_waiting" if waiting else "visits.case_on_patrol",
+        {"reference": ref(visit), "case": ref(case), "summary": ref(case, "summary")},
         [user for user in dict.fromkeys(recipients) if user.pk != actor.pk],
         key=f"visit:{visit.pk}:case:{case.pk}",
-        title=title % {"reference": visit.reference, "case": case},
-        body=case.summary[:300],
         url=case.get_absolute_url(),
     )
