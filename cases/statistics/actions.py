@@ -13,7 +13,6 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from cases.changes import ActionRefused
 from cases.jobs import Progress, run_job
@@ -22,10 +21,11 @@ from cases.models.filings import FILING_STEPS
 from cases.statistics import exports, figures
 from cases.statistics import filing as filing_rules
 from clinic import audit, outbox
-from clinic.actions import do_notify
 from clinic.choices import AuditEvent, Level, Role
 from clinic.lib.versions import Claim, Stale, bump
 from clinic.models import Community, MediationCommittee, Membership, User
+from clinic.notify.dispatch import notify
+from clinic.notify.notices import Encoded, day, ref
 
 # --- Committee reports: 填报 → 审核 (通过 / 退回) → 上报 ------------------------------------------
 
@@ -58,8 +58,8 @@ def report_reporters(committee: MediationCommittee) -> list[User]:
     return _members((Role.DISTRICT_ADMIN,), district_id=committee.street.district_id)
 
 
-def _names(filing: ReportFiling) -> dict[str, str]:
-    return {"committee": filing.committee.name, "period": filing.label}
+def _names(filing: ReportFiling) -> dict[str, Encoded]:
+    return {"committee": ref(filing.committee), "period": filing.label}
 
 
 def _audit(event: str, filing: ReportFiling, actor: User, **detail: Any) -> None:
@@ -140,11 +140,11 @@ def do_fill_report(
         warnings=[note["code"] for note in notes],
         refiled=refiled,
     )
-    do_notify(
+    notify(
+        "statistics.report_filed",
+        {**_names(filing), "person": ref(actor)},
         report_reviewers(committee),
         key=f"report:{filing.pk}:filed:{filing.row_version}",
-        title=_("A report to review: %(committee)s, %(period)s") % _names(filing),
-        body=_("Filed by %(person)s.") % {"person": actor},
         url=report_url(committee.pk, filing.label),
     )
     return filing
@@ -160,16 +160,18 @@ def do_approve_report(filing: ReportFiling, *, actor: User, claim: Claim | None 
     filing.save(update_fields=["state", "reviewed_by", "reviewed_at"])
     _audit(AuditEvent.REPORT_APPROVED, filing, actor)
     url = report_url(filing.committee_id, filing.label)
-    do_notify(
+    notify(
+        "statistics.report_approved",
+        _names(filing),
         report_reporters(filing.committee),
         key=f"report:{filing.pk}:approved",
-        title=_("A report to report upward: %(committee)s, %(period)s") % _names(filing),
         url=url,
     )
-    do_notify(
+    notify(
+        "statistics.report_approved_filer",
+        _names(filing),
         [filing.filed_by],
         key=f"report:{filing.pk}:approved:filer",
-        title=_("Your report was approved: %(committee)s, %(period)s") % _names(filing),
         url=url,
     )
 
@@ -185,11 +187,11 @@ def do_return_report(
     filing.reviewed_by, filing.reviewed_at = actor, timezone.now()
     filing.save(update_fields=["state", "return_reason", "reviewed_by", "reviewed_at"])
     _audit(AuditEvent.REPORT_RETURNED, filing, actor, reason=reason)
-    do_notify(
+    notify(
+        "statistics.report_returned",
+        {**_names(filing), "reason": reason},
         [filing.filed_by, *report_fillers(filing.committee)],
         key=f"report:{filing.pk}:returned:{filing.row_version}",
-        title=_("A report was returned: %(committee)s, %(period)s") % _names(filing),
-        body=reason,
         url=report_url(filing.committee_id, filing.label),
     )
 
@@ -204,10 +206,11 @@ def do_report_upward(filing: ReportFiling, *, actor: User, claim: Claim | None =
     filing.save(update_fields=["state", "reported_by", "reported_at"])
     _audit(AuditEvent.REPORT_REPORTED, filing, actor)
     told = [filing.filed_by, *([filing.reviewed_by] if filing.reviewed_by else [])]
-    do_notify(
+    notify(
+        "statistics.report_reported",
+        _names(filing),
         told,
         key=f"report:{filing.pk}:reported",
-        title=_("A report went upward: %(committee)s, %(period)s") % _names(filing),
         url=report_url(filing.committee_id, filing.label),
     )
 
@@ -238,17 +241,12 @@ def do_send_report_reminders(*, actor: User | None = None, today: date | None = 
             .exclude(pk__in=done.values("committee_id"))
             .select_related("street")
         ):
-            names = {"committee": committee.name, "period": period.label, "due": due.isoformat()}
-            title = (
-                _("Overdue since %(due)s: the report of %(committee)s for %(period)s")
-                if late
-                else _("Due on %(due)s: the report of %(committee)s for %(period)s")
-            )
             written += len(
-                do_notify(
+                notify(
+                    "statistics.report_overdue" if late else "statistics.report_due",
+                    {"committee": ref(committee), "period": period.label, "due": day(due)},
                     report_fillers(committee),
                     key=f"report-due:{committee.pk}:{period.label}:{today.isoformat()}",
-                    title=title % names,
                     url=report_url(committee.pk, period.label),
                 )
             )
@@ -260,15 +258,11 @@ def do_send_report_reminders(*, actor: User | None = None, today: date | None = 
     for street_id, count in sorted(waiting.items()):
         officers = _members((Role.STREET_OFFICER,), street_id=street_id)
         written += len(
-            do_notify(
+            notify(
+                "statistics.reports_to_review",
+                {"count": count},
                 officers,
                 key=f"report-review:{street_id}:{today.isoformat()}",
-                title=ngettext(
-                    "%(count)d report waits for your review",
-                    "%(count)d reports wait for your review",
-                    count,
-                )
-                % {"count": count},
                 url=reverse("cases:report_filings"),
             )
         )

@@ -1,3 +1,66 @@
-"""The notices of the statistics folder (``clinic.notify``), imported by ``cases.notices``."""
+"""The notices of the statistics folder (``clinic.notify``), imported by ``cases.notices``.
+
+A committee's report on its way up (填报 → 审核 → 上报) is told to whoever takes the next
+step; the daily reminders tell the fillers of a report due or overdue and the street officers
+of the reports waiting for their review. A count is ``%(count)s``: parameters are rendered
+as text."""
 
 from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from clinic.notify.notices import Kind, Notice, register
+
+register(
+    # do_fill_report → the street officers who review it
+    Notice(
+        "statistics.report_filed",
+        _("A report to review: %(committee)s, %(period)s"),
+        Kind.REPORT,
+        body=_("Filed by %(person)s."),
+    ),
+    # do_approve_report → the district admins who report it upward
+    Notice(
+        "statistics.report_approved",
+        _("A report to report upward: %(committee)s, %(period)s"),
+        Kind.REPORT,
+    ),
+    # do_approve_report → the person who filed it
+    Notice(
+        "statistics.report_approved_filer",
+        _("Your report was approved: %(committee)s, %(period)s"),
+        Kind.REPORT,
+    ),
+    # do_return_report → the filer and the committee's fillers
+    Notice(
+        "statistics.report_returned",
+        _("A report was returned: %(committee)s, %(period)s"),
+        Kind.REPORT,
+        body=_("%(reason)s"),
+    ),
+    # do_report_upward → the filer and the reviewer
+    Notice(
+        "statistics.report_reported",
+        _("A report went upward: %(committee)s, %(period)s"),
+        Kind.REPORT,
+    ),
+    # do_send_report_reminders → the fillers of a committee whose report is not filed
+    Notice(
+        "statistics.report_due",
+        _("Due on %(due)s: the report of %(committee)s for %(period)s"),
+        Kind.REMINDER,
+    ),
+    Notice(
+        "statistics.report_overdue",
+        _("Overdue since %(due)s: the report of %(committee)s for %(period)s"),
+        Kind.REMINDER,
+    ),
+    # do_send_report_reminders → the street officers with reports waiting for their review
+    Notice(
+        "statistics.reports_to_review",
+        _("%(count)s report waits for your review"),
+        Kind.REMINDER,
+        plural=_("%(count)s reports wait for your review"),
+        count="count",
+    ),
+)

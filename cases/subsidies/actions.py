@@ -17,10 +17,10 @@ from cases.changes import ActionRefused
 from cases.models import OUTCOME_CLASSES, Case, FileReview, SubsidyRule, SubsidyStatement
 from cases.subsidies import statement as statements
 from clinic import audit
-from clinic.actions import do_notify
 from clinic.choices import AuditEvent
 from clinic.lib.versions import Claim, Stale, bump
 from clinic.models import District, Street, User
+from clinic.notify.dispatch import notify
 
 
 def _rule_values(rule: SubsidyRule) -> dict[str, Any]:
@@ -214,11 +214,11 @@ def do_approve_statement(
             "cases": len(computed.lines),
         },
     )
-    do_notify(
+    notify(
+        "subsidies.statement_approved",
+        {"month": f"{computed.month:%Y-%m}", "total": str(frozen.total)},
         [mediator],
         key=f"subsidy:{frozen.pk}:approved",
-        title=_("Your subsidy statement of %(month)s was approved: %(total)s yuan")
-        % {"month": f"{computed.month:%Y-%m}", "total": frozen.total},
         url=statement_url(street, mediator, computed.month),
     )
     return frozen

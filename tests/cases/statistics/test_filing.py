@@ -664,11 +664,13 @@ def test_reminders_go_once_a_day_around_the_due_day(september: dict[str, Case]) 
     assert first > 0
     assert do_send_report_reminders() == 0  # the same day again: nothing new
     due = Notification.objects.filter(user__username="mediator", key__startswith="report-due:")
-    assert due.count() == 1 and "2026-10-05" in due.get().title
+    # the due day as the reader reads dates
+    assert due.count() == 1 and "2026年10月5日" in due.get().title
     filed_by_mediator()
     review = Notification.objects.filter(user__username="street", key__startswith="report-review:")
     do_send_report_reminders()
     assert review.count() == 1  # the street officer is told a report waits
+    assert review.get().title == "1 份报表待您审核"
     with time_machine.travel(TODAY + timedelta(days=1), tick=False):
         do_send_report_reminders()
         do_send_report_reminders()
