@@ -3,23 +3,25 @@ seats that reopen when a role ends, and the reminders of shifts and uncovered se
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from clinic.actions import do_notify
 from clinic.audit import record
 from clinic.choices import AuditEvent, Role
 from clinic.lib.versions import bump
 from clinic.models import Clinic, Membership, User
+from clinic.notify import backends
+from clinic.notify.dispatch import notify, notify_group
+from clinic.notify.notices import Encoded, lines, moment, ref, text
 from scheduling import access
 from scheduling.actions.commitments import do_book_commitment, lock_calendars
 from scheduling.choices import SEAT_ACCEPTS, BookingStatus, CommitmentKind, SessionStatus
@@ -119,6 +121,79 @@ def free_people_for(seat: Seat) -> list[User]:
     )
 
 
+def about(session: ClinicSession) -> dict[str, Encoded]:
+    """A notice's parameters naming a session: as it reads (``session``), and its clinic and
+    start for a template SMS."""
+    return {
+        "session": ref(session),
+        "clinic": ref(session.clinic),
+        "when": moment(session.starts_at),
+    }
+
+
+#: The most sessions one duty message lists (a group robot's message is at most 2 KB).
+DUTY_LINES = 10
+
+
+def notify_duty(sessions: Iterable[ClinicSession]) -> None:
+    """Tell the groups of each clinic's community who is on duty at these sessions, when and
+    where (those published, and those cancelled after they were; not those already over):
+    one message per clinic, pointing to its public duty board."""
+    listed = list(sessions)
+    if not listed or not backends.robots_enabled():
+        return
+    grouped = Clinic.objects.filter(
+        pk__in={session.clinic_id for session in listed}, community__group_robots__active=True
+    ).values("pk")
+    shown = (
+        ClinicSession.objects.filter(
+            pk__in=[session.pk for session in listed],
+            clinic__in=grouped,
+            ends_at__gt=timezone.now(),
+        )
+        .exclude(status=SessionStatus.DRAFT)
+        .with_seats()
+        .order_by("starts_at")
+    )
+    by_clinic: dict[int, list[ClinicSession]] = {}
+    for session in shown:
+        by_clinic.setdefault(session.clinic_id, []).append(session)
+    for of_clinic in by_clinic.values():
+        clinic = of_clinic[0].clinic
+        duty = [_duty_line(session) for session in of_clinic[:DUTY_LINES]]
+        if len(of_clinic) > DUTY_LINES:
+            duty.append(text(gettext_noop("More on the duty board.")))
+        notify_group(
+            "scheduling.duty",
+            {"clinic": ref(clinic), "sessions": lines(duty)},
+            clinic.community,
+            url=reverse("scheduling:duty_board", args=[clinic.slug]),
+        )
+
+
+def _duty_line(session: ClinicSession) -> Encoded:
+    """When, where, and each seat's holder (or that it is to be arranged)."""
+    if session.status == SessionStatus.CANCELLED:
+        people: Encoded = text(gettext_noop("This session will not take place."))
+    else:
+        people = [
+            text(
+                gettext_noop("%(role)s %(person)s"),
+                role=ref(seat, "role"),
+                person=ref(seat.holder.person)
+                if seat.holder
+                else text(gettext_noop("to be arranged")),
+            )
+            for seat in session.seats.all()
+        ]
+    return text(
+        gettext_noop("%(when)s, %(place)s: %(people)s"),
+        when=moment(session.starts_at),
+        place=session.place or session.clinic.address,
+        people=people,
+    )
+
+
 def touch_seat(seat_id: int) -> None:
     """A seat's booking changed without a form: the seat's open forms are stale now."""
     Seat.objects.filter(pk=seat_id).update(row_version=F("row_version") + 1)
@@ -134,8 +209,10 @@ def end_booking(booking: Booking, *, status: str, reason: str = "") -> None:
 
 
 @transaction.atomic
-def do_book_seat(seat: Seat, *, person: User, actor: User) -> Booking:
-    """A professional takes an open seat of their own role in a clinic they serve."""
+def do_book_seat(seat: Seat, *, person: User, actor: User, tell_group: bool = True) -> Booking:
+    """A professional takes an open seat of their own role in a clinic they serve; the
+    community's groups hear who is on duty then (``tell_group``: not when the caller tells
+    them of several bookings at once)."""
     seat = (
         Seat.objects.select_for_update()
         .select_related("session__clinic__community")
@@ -172,6 +249,8 @@ def do_book_seat(seat: Seat, *, person: User, actor: User) -> Booking:
     except IntegrityError as error:
         raise BookingRefused(_("Someone else has just taken this seat.")) from error
     touch_seat(seat.pk)
+    if tell_group:
+        notify_duty([session])
     return booking
 
 
@@ -189,22 +268,22 @@ def do_cancel_booking(
     end_booking(booking, status=BookingStatus.CANCELLED, reason=reason)
     session = booking.seat.session
     if actor.pk != booking.person_id:
-        do_notify(
+        notify(
+            "scheduling.booking_cancelled",
+            {**about(session), "reason": reason},
             [booking.person],
             key=f"booking:{booking.pk}:cancelled",
-            title=_("Your shift was cancelled: %(session)s") % {"session": session},
-            body=reason,
             url=session.get_absolute_url(),
         )
     else:
-        do_notify(
+        notify(
+            "scheduling.booking_cancelled_by_holder",
+            {**about(session), "person": ref(booking.person), "reason": reason},
             coordinators_of(session.clinic),
             key=f"booking:{booking.pk}:cancelled-by-holder",
-            title=_("%(person)s cancelled their shift: %(session)s")
-            % {"person": booking.person, "session": session},
-            body=reason,
             url=session.get_absolute_url(),
         )
+    notify_duty([session])
 
 
 def notify_booked(person: User, bookings: list[Booking], *, actor: User) -> None:
@@ -212,18 +291,24 @@ def notify_booked(person: User, bookings: list[Booking], *, actor: User) -> None
     if not bookings or person.pk == actor.pk:
         return
     sessions = [booking.seat.session for booking in bookings]
-    lines = [
-        _("%(session)s, %(role)s") % {"session": s, "role": b.seat.get_role_display()}
-        for s, b in zip(sessions, bookings, strict=True)
+    listed = [
+        text(
+            gettext_noop("%(session)s, %(role)s"),
+            session=ref(b.seat.session),
+            role=ref(b.seat, "role"),
+        )
+        for b in bookings
     ]
-    do_notify(
+    notify(
+        "scheduling.booked",
+        {
+            **about(sessions[0]),
+            "actor": ref(actor),
+            "n": len(bookings),
+            "sessions": lines(listed),
+        },
         [person],
         key=f"booking:{bookings[0].pk}:booked-for",
-        title=_("%(actor)s booked you for %(n)d shifts") % {"actor": actor, "n": len(bookings)}
-        if len(bookings) > 1
-        else _("%(actor)s booked you for a shift: %(session)s")
-        % {"actor": actor, "session": sessions[0]},
-        body="\n".join(lines),
         url=reverse("scheduling:my_roster")
         if len(bookings) > 1
         else sessions[0].get_absolute_url(),
@@ -278,11 +363,11 @@ def do_accept_swap(booking: Booking, *, person: User) -> Booking:
         reason=_("Taken over by %(person)s") % {"person": person},
     )
     taken = do_book_seat(locked.seat, person=person, actor=person)
-    do_notify(
+    notify(
+        "scheduling.swapped",
+        {"person": ref(person), "session": ref(locked.seat.session)},
         [locked.person],
         key=f"booking:{locked.pk}:swapped",
-        title=_("%(person)s took over your shift %(session)s")
-        % {"person": person, "session": locked.seat.session},
         url=locked.seat.session.get_absolute_url(),
     )
     return taken
@@ -302,7 +387,7 @@ def do_release_future_bookings(membership: Membership, *, actor: User | None = N
         return 0
     person = membership.user
     still = Membership.objects.active().filter(user=person).exclude(pk=membership.pk)
-    released = 0
+    released: list[ClinicSession] = []
     future = Booking.objects.filter(
         person=person, status=BookingStatus.ACTIVE, seat__session__starts_at__gt=timezone.now()
     ).select_related("seat__session__clinic__community__street")
@@ -310,19 +395,20 @@ def do_release_future_bookings(membership: Membership, *, actor: User | None = N
         if access.role_for_seat(list(still), booking.seat) is not None:
             continue
         end_booking(booking, status=BookingStatus.CANCELLED, reason=_("The role ended"))
-        released += 1
-        clinic = booking.seat.session.clinic
+        session = booking.seat.session
+        released.append(session)
         coordinators = Membership.objects.active().filter(
-            community=clinic.community, role=Role.COORDINATOR
+            community=session.clinic.community, role=Role.COORDINATOR
         )
-        do_notify(
+        notify(
+            "scheduling.seat_reopened",
+            {"person": ref(person), "session": ref(session)},
             User.objects.filter(pk__in=coordinators.values("user_id")),
             key=f"booking:{booking.pk}:released",
-            title=_("A seat reopened: %(person)s left; %(session)s")
-            % {"person": person, "session": booking.seat.session},
-            url=booking.seat.session.get_absolute_url(),
+            url=session.get_absolute_url(),
         )
-    return released
+    notify_duty(released)
+    return len(released)
 
 
 @transaction.atomic
@@ -391,12 +477,6 @@ def do_mark_attendance(booking: Booking, *, attendance: str, claim: Claim | None
 
 
 def do_send_roster_reminders(today: date | None = None) -> int:
-    """Reminders are written in the site's language (a worker has no request)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return _do_send_roster_reminders(today)
-
-
-def _do_send_roster_reminders(today: date | None = None) -> int:
     """The day before a shift its professional is reminded; seven days ahead the coordinator
     hears of uncovered seats. Keys make a second run send nothing new."""
     today = today or timezone.localdate()
@@ -413,11 +493,11 @@ def _do_send_roster_reminders(today: date | None = None) -> int:
         session = booking.seat.session
         with transaction.atomic():
             sent += len(
-                do_notify(
+                notify(
+                    "scheduling.shift_tomorrow",
+                    {"session": ref(session), "place": session.place},
                     [booking.person],
                     key=f"booking:{booking.pk}:reminder",
-                    title=_("Tomorrow you are on duty: %(session)s") % {"session": session},
-                    body=session.place,
                     url=session.get_absolute_url(),
                 )
             )
@@ -437,12 +517,15 @@ def _do_send_roster_reminders(today: date | None = None) -> int:
         )
         with transaction.atomic():
             sent += len(
-                do_notify(
+                notify(
+                    "scheduling.seats_uncovered",
+                    {
+                        "n": len(open_seats),
+                        "session": ref(session),
+                        "roles": [ref(seat, "role") for seat in open_seats],
+                    },
                     User.objects.filter(pk__in=coordinators.values("user_id"), is_active=True),
                     key=f"session:{session.pk}:uncovered",
-                    title=_("%(n)d seats uncovered in a week: %(session)s")
-                    % {"n": len(open_seats), "session": session},
-                    body="、".join(str(seat.get_role_display()) for seat in open_seats),
                     url=session.get_absolute_url(),
                 )
             )

@@ -10,11 +10,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from clinic.actions import do_notify
 from clinic.models import Clinic, Holiday, User
-from scheduling.actions.bookings import Claim, end_booking
+from clinic.notify.dispatch import notify
+from scheduling.actions.bookings import Claim, about, end_booking, notify_duty
 from scheduling.choices import BookingStatus, SessionStatus
 from scheduling.models import Booking, ClinicSession, RosterSettings, Seat, WeeklyPattern
 
@@ -62,6 +61,7 @@ def do_create_session(
     pattern: WeeklyPattern | None = None,
     status: str = SessionStatus.DRAFT,
 ) -> ClinicSession:
+    """A session with its seats; one published at once is told to the community's groups."""
     session = ClinicSession.objects.create(
         clinic=clinic,
         starts_at=starts_at,
@@ -73,6 +73,8 @@ def do_create_session(
         status=status,
     )
     _add_seats(session)
+    if status == SessionStatus.PUBLISHED:
+        notify_duty([session])
     return session
 
 
@@ -125,20 +127,32 @@ def do_generate_sessions(clinic: Clinic, *, year: int, month: int) -> int:
 
 @transaction.atomic
 def do_publish_sessions(sessions: Iterable[ClinicSession]) -> int:
-    ids = [s.pk for s in sessions]
-    return ClinicSession.objects.filter(pk__in=ids, status=SessionStatus.DRAFT).update(
+    """Publish the drafts among ``sessions``: open for booking, on the duty board, and told
+    to the communities' groups (one message per clinic)."""
+    drafts = list(
+        ClinicSession.objects.select_for_update()
+        .filter(pk__in=[s.pk for s in sessions], status=SessionStatus.DRAFT)
+        .values_list("pk", flat=True)
+    )
+    published = ClinicSession.objects.filter(pk__in=drafts).update(
         status=SessionStatus.PUBLISHED, row_version=F("row_version") + 1
     )
+    notify_duty(ClinicSession.objects.filter(pk__in=drafts).only("pk", "clinic"))
+    return published
 
 
 @transaction.atomic
 def do_cancel_session(
     session: ClinicSession, *, actor: User, reason: str, claim: Claim | None = None
 ) -> int:
-    """Cancel a session: its bookings end and those booked are told. With the ``claim`` of
-    the form sent, a session changed since the page showed it raises ``Stale``."""
+    """Cancel a session: its bookings end and those booked are told, and the community's
+    groups if it was published. With the ``claim`` of the form sent, a session changed since
+    the page showed it raises ``Stale``."""
     if claim is not None:
         claim(session)
+    was_published = ClinicSession.objects.filter(
+        pk=session.pk, status=SessionStatus.PUBLISHED
+    ).exists()
     updated = (
         ClinicSession.objects.filter(pk=session.pk)
         .exclude(status=SessionStatus.CANCELLED)
@@ -153,11 +167,13 @@ def do_cancel_session(
     )
     for booking in bookings:
         end_booking(booking, status=BookingStatus.CANCELLED, reason=reason)
-    do_notify(
+    notify(
+        "scheduling.session_cancelled",
+        {**about(session), "reason": reason[:200]},
         [b.person for b in bookings],
         key=f"session:{session.pk}:cancelled",
-        title=_("Clinic session cancelled: %(session)s") % {"session": session},
-        body=reason,
         url=session.get_absolute_url(),
     )
+    if was_published:
+        notify_duty([session])
     return len(bookings)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from clinic.models import Clinic, Membership, User
 from scheduling import access
-from scheduling.actions.bookings import BookingRefused, do_book_seat, notify_booked
+from scheduling.actions.bookings import BookingRefused, do_book_seat, notify_booked, notify_duty
 from scheduling.actions.commitments import Clash, busy_periods
 from scheduling.actions.sessions import month_bounds, roster_settings
 from scheduling.choices import ROSTER_ROLES, SEAT_ACCEPTS, BookingStatus, SessionStatus
@@ -39,14 +39,14 @@ def do_accept_suggestion(
 ) -> tuple[int, list[str]]:
     """Book every proposed (seat, person) the coordinator kept; each that can no longer be
     booked is reported, the others stand. Each person booked is told once, with the list of
-    their sessions."""
+    their sessions; the communities' groups hear who is on duty at them, once."""
     booked: dict[int, list[Booking]] = {}
     people: dict[int, User] = {}
     problems = []
     for seat, person in assignments:
         try:
             with transaction.atomic():
-                booking = do_book_seat(seat, person=person, actor=actor)
+                booking = do_book_seat(seat, person=person, actor=actor, tell_group=False)
         except (BookingRefused, Clash) as refused:
             problems.append(f"{seat}: {refused.message}")
             continue
@@ -55,6 +55,7 @@ def do_accept_suggestion(
     for person_id, bookings in booked.items():
         bookings.sort(key=lambda b: b.seat.session.starts_at)
         notify_booked(people[person_id], bookings, actor=actor)
+    notify_duty(booking.seat.session for bookings in booked.values() for booking in bookings)
     return sum(len(b) for b in booked.values()), problems
 
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
+import re
+from typing import Any
 
-from clinic.models import Notification
-from scheduling.actions.bookings import do_book_seat, do_cancel_booking
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic.models import Delivery, Notification, User
+from clinic.notify import backends
+from scheduling.actions.bookings import do_assign_seat, do_book_seat, do_cancel_booking
 from scheduling.actions.suggestions import do_accept_suggestion
 from scheduling.models import Booking
 from tests.conftest import client_for
@@ -103,3 +109,85 @@ def test_the_coordinators_cancellation_tells_the_professional_not_the_coordinato
     do_cancel_booking(booking, actor=user("coordinator"), reason="调整")
     assert Notification.objects.filter(user=user("judge")).count() == 1
     assert not Notification.objects.filter(user=user("coordinator")).exists()
+
+
+# --- Channels and languages --------------------------------------------------------------
+
+
+def _texts() -> list[backends.Message]:
+    return [message for message in backends.SENT if message.channel == "sms"]
+
+
+def test_the_person_booked_is_texted_who_booked_them_and_when(
+    demo: None, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.CLINIC_SMS_BACKEND = "memory"
+    backends.clear()
+    shift = session(starts_at=at(days=3, hour=9))
+    with django_capture_on_commit_callbacks(execute=True):
+        do_assign_seat(seat(shift, "judge"), person=user("judge"), actor=user("coordinator"))
+    day = timezone.localtime(shift.starts_at)
+    [text] = _texts()
+    assert text.address == user("judge").phone
+    assert text.params == {
+        "actor": "李秀英",
+        "n": "1",
+        "when": f"{day.year}年{day.month}月{day.day}日 09:00",
+    }
+
+
+def test_a_person_booked_for_several_shifts_reads_the_count_and_each_session_and_role(
+    demo: None,
+) -> None:
+    User.objects.filter(username__in=["judge", "lawyer"]).update(language="en")
+    morning = session(starts_at=at(days=3, hour=9))
+    afternoon = session(starts_at=at(days=3, hour=14))
+    do_accept_suggestion(
+        [
+            (seat(morning, "judge"), user("judge")),
+            (seat(afternoon, "judge"), user("judge")),
+            (seat(morning, "lawyer"), user("lawyer")),
+        ],
+        actor=user("coordinator"),
+    )
+    judge = Notification.objects.get(user=user("judge"))
+    assert judge.title == "李秀英 booked you for 2 shifts"
+    assert judge.body == f"{morning}, Judge\n{afternoon}, Judge"
+    assert judge.url == reverse("scheduling:my_roster")
+    lawyer = Notification.objects.get(user=user("lawyer"))
+    assert lawyer.title == f"李秀英 booked you for a shift: {morning}"
+    assert lawyer.body == f"{morning}, Lawyer or mediator"
+
+
+def test_a_chinese_reader_booked_for_several_shifts_reads_the_count(demo: None) -> None:
+    morning = session(starts_at=at(days=3, hour=9))
+    afternoon = session(starts_at=at(days=3, hour=14))
+    do_accept_suggestion(
+        [(seat(morning, "judge"), user("judge")), (seat(afternoon, "judge"), user("judge"))],
+        actor=user("coordinator"),
+    )
+    judge = Notification.objects.get(user=user("judge"))
+    assert judge.title == "李秀英 为您安排了 2 个值班"
+    assert judge.body == f"{morning}，法官\n{afternoon}，法官"
+
+
+def _notes(page: str) -> list[str]:
+    return re.findall(r'<p class="msg msg-warning" role="note">([^<]*)</p>', page)
+
+
+def test_without_sms_the_coordinator_is_asked_to_phone_the_person_booked(
+    demo: None, settings: Any
+) -> None:
+    shift = session()
+    judge_seat = seat(shift, "judge")
+    url = reverse("scheduling:assign_seat", args=[judge_seat.pk])
+    client = client_for("coordinator")
+    settings.CLINIC_SMS_BACKEND = "memory"
+    assert not _notes(client.get(url).content.decode())
+    settings.CLINIC_SMS_BACKEND = "none"
+    assert len(_notes(client.get(url).content.decode())) == 1
+    response = client.post(url, {"person": user("judge").pk, **seen(judge_seat)}, follow=True)
+    assert response.status_code == 200
+    [warning] = [m for m in get_messages(response.wsgi_request) if m.level_tag == "warning"]
+    assert "王志刚" in str(warning)
+    assert not Delivery.objects.filter(channel="sms").exists()  # and none was queued
