@@ -75,6 +75,6 @@ def test_id_numbers_and_phones_in_arguments_are_masked(tmp_path: Path) -> None:
 
 def test_reminder_commands_and_the_seed_are_written_too(demo: None) -> None:
     assert _entries("seed_demo")
-    for command in ("send_case_reminders", "send_followup_reminders", "send_roster_reminders"):
+    for command in ("send_digests", "send_roster_reminders"):
         call_command(command, stdout=io.StringIO())
         assert [entry.result for entry in _entries(command)] == ["ok"]
