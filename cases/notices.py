@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.statistics import notices as _statistics  # noqa: F401
 from cases.subsidies import notices as _subsidies  # noqa: F401
 from cases.visits import notices as _visits  # noqa: F401
+from clinic.notify.digest import register_collector
 from clinic.notify.notices import Kind, Notice, register
 
 # Parameters: ``case`` is ``ref(case)`` (its number once it has one), ``due`` a ``day``;
@@ -116,7 +117,7 @@ register(
         body=_("%(note)s"),
         sms=("case",),
     ),
-    # --- Daily reminders (cases.tasks) ---
+    # --- Daily reminders: items of the daily digest (the collectors below) ---
     Notice(
         "cases.mediation_due",
         _("Mediation due on %(due)s: %(case)s"),
@@ -153,3 +154,8 @@ register(
         sms=("case", "due"),
     ),
 )
+
+# The daily case reminders are items of each person's daily digest (clinic.notify.digest).
+register_collector("cases.mediation.actions.collect_case_reminders")
+register_collector("cases.follow_ups.actions.collect_followup_reminders")
+register_collector("cases.documents.actions.collect_confirmation_reminders")

@@ -21,11 +21,11 @@ from cases.jobs import Progress, run_job
 from cases.models import Case, DocumentJob
 from cases.people import coordinators
 from clinic import outbox
-from clinic.models import User
-from clinic.notify.dispatch import notify
+from clinic.models import ReminderItem, User
+from clinic.notify.digest import remind
 from clinic.notify.notices import day, ref
 
-#: How many days before the judicial-confirmation window closes its reminder goes out.
+#: From how many days before the judicial-confirmation window closes it is in the daily reminder.
 CONFIRMATION_REMINDER_DAYS = 7
 
 
@@ -121,11 +121,14 @@ def do_archive_case(case: Case, *, actor: User, volume_no: str) -> None:
 
 
 def do_send_confirmation_reminders(today: date | None = None, *, actor: User | None) -> int:
-    """Daily: remind the mediator and the coordinators of each case whose 30-day window for
-    judicial confirmation closes within ``CONFIRMATION_REMINDER_DAYS`` while its signed written
-    agreement is not yet before a court, so that the parties can still apply together. Once
-    per case and closing day (the key carries both): a second run sends nothing. Each person
-    reads it in their own language."""
+    """Remind the mediator and the coordinators of each case whose 30-day window for judicial
+    confirmation closes within ``CONFIRMATION_REMINDER_DAYS`` while its signed written
+    agreement is not yet before a court, so that the parties can still apply together: the
+    case is an item of their daily digest (``clinic.notify.digest.remind``) every day until it
+    is before a court or the window closes. Once per case and closing day, the case's timeline
+    says who was reminded, and they are counted in what this returns: a later run, the same
+    day or the next, counts no one. ``actor`` is ``None`` when the daily digest runs it
+    (``collect_confirmation_reminders``)."""
     today = today or timezone.localdate()
     cases = (
         Case.objects.filter(
@@ -145,23 +148,37 @@ def do_send_confirmation_reminders(today: date | None = None, *, actor: User | N
         due = case.confirmation_due
         if due is None:  # the filter found a date: this tells the type checker
             continue
+        subject = f"case:{case.pk}:confirmation_due:{due.isoformat()}"
         with transaction.atomic():
-            recipients = [u for u in [case.mediator] if u and u.is_active]
-            notified = notify(
-                "cases.confirmation_due",
-                {"due": day(due), "case": ref(case)},
-                recipients + coordinators(case),
-                key=f"case:{case.pk}:confirmation_due:{due.isoformat()}",
+            reminded = remind(
+                [case.mediator, *coordinators(case)],
+                subject=subject,
+                template="cases.confirmation_due",
+                params={"due": day(due), "case": ref(case)},
                 url=case.get_absolute_url(),
+                due=due,
+                today=today,
             )
-            if notified:
+            # the people to whom the case is new: reminded of it for the first time
+            new = set(
+                ReminderItem.objects.filter(
+                    subject=subject, user__in=reminded, first_seen=today
+                ).values_list("user_id", flat=True)
+            )
+            first = [user for user in reminded if user.pk in new]
+            if first:
                 timeline.reminder_sent(
                     case,
                     actor=actor,
                     about="confirmation_due",
                     due=due,
                     overdue=False,
-                    recipients=[n.user for n in notified],
+                    recipients=first,
                 )
-            sent += len(notified)
+            sent += len(first)
     return sent
+
+
+def collect_confirmation_reminders(today: date) -> int:
+    """The daily digest's collector (``cases/notices.py``) of the closing confirmation windows."""
+    return do_send_confirmation_reminders(today, actor=None)

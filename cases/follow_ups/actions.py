@@ -23,6 +23,7 @@ from cases.models import Agreement, Case, FollowUp, FollowUpSetback, Performance
 from cases.people import coordinators
 from clinic.lib.versions import Claim, bump
 from clinic.models import User
+from clinic.notify.digest import remind
 from clinic.notify.dispatch import notify
 from clinic.notify.notices import choice, day, ref
 from scheduling.actions import do_book_commitment, do_release_commitment
@@ -205,10 +206,12 @@ def do_schedule_follow_up_visit(
 
 
 def do_send_followup_reminders(today: date | None = None, *, actor: User | None) -> int:
-    """Follow-ups due within 3 days go to their assignee; overdue ones also to the
-    coordinator; the case's timeline says who was reminded. Keys carry the day: a second run
-    the same day sends nothing new (and writes no event). ``actor`` is ``None`` when the
-    daily job sends them; each person reads the reminder in their own language."""
+    """Remind of follow-ups due within 3 days their assignee, and of overdue ones also the
+    coordinators, through their daily digest (``clinic.notify.digest.remind``: the follow-up
+    is an item of it while it is pending); the case's timeline says who was reminded, once a
+    day. Returns how many people were reminded of a follow-up for the first time today: a
+    second run the same day reminds no one anew (and writes no event). ``actor`` is ``None``
+    when the daily digest runs it (``collect_followup_reminders``)."""
     today = today or timezone.localdate()
     sent = 0
     due = (
@@ -218,25 +221,32 @@ def do_send_followup_reminders(today: date | None = None, *, actor: User | None)
     )
     for follow_up in due:
         overdue = follow_up.due_on < today
-        recipients = [follow_up.assignee] if follow_up.assignee.is_active else []
+        recipients = [follow_up.assignee]
         if overdue:
             recipients += coordinators(follow_up.case)
         with transaction.atomic():
-            notified = notify(
-                "cases.follow_up_overdue" if overdue else "cases.follow_up_due",
-                {"due": day(follow_up.due_on), "case": ref(follow_up.case)},
+            reminded = remind(
                 recipients,
-                key=f"follow_up:{follow_up.pk}:due:{today.isoformat()}",
+                subject=f"follow_up:{follow_up.pk}:due",
+                template="cases.follow_up_overdue" if overdue else "cases.follow_up_due",
+                params={"due": day(follow_up.due_on), "case": ref(follow_up.case)},
                 url=reverse("cases:record_follow_up", args=[follow_up.pk]),
+                due=follow_up.due_on,
+                today=today,
             )
-            if notified:
+            if reminded:
                 timeline.reminder_sent(
                     follow_up.case,
                     actor=actor,
                     about="follow_up",
                     due=follow_up.due_on,
                     overdue=overdue,
-                    recipients=[n.user for n in notified],
+                    recipients=reminded,
                 )
-            sent += len(notified)
+            sent += len(reminded)
     return sent
+
+
+def collect_followup_reminders(today: date) -> int:
+    """The daily digest's collector (``cases/notices.py``) of the due and overdue follow-ups."""
+    return do_send_followup_reminders(today, actor=None)

@@ -55,6 +55,7 @@ from cases.people import coordinators
 from clinic.lib.uploads import CheckedUpload
 from clinic.lib.versions import Claim, bump
 from clinic.models import User
+from clinic.notify.digest import remind
 from clinic.notify.dispatch import notify
 from clinic.notify.notices import day, ref
 from scheduling.actions import do_release_commitment
@@ -448,10 +449,12 @@ def do_add_power_of_attorney(
 
 
 def do_send_case_reminders(today: date | None = None, *, actor: User | None) -> int:
-    """Tell mediators and coordinators of cases due within 3 days and of overdue ones; the
-    case's timeline says who was reminded. The key carries the day, so a second run on the
-    same day sends nothing new (and writes no event). ``actor`` is ``None`` when the daily
-    job sends them; each person reads the reminder in their own language."""
+    """Remind the mediators and coordinators of cases due within 3 days and of overdue ones,
+    through their daily digest (``clinic.notify.digest.remind``: the case is an item of it
+    while it is due, with how long it is overdue); the case's timeline says who was reminded,
+    once a day. Returns how many people were reminded of a case for the first time today: a
+    second run the same day reminds no one anew (and writes no event). ``actor`` is ``None``
+    when the daily digest runs it (``collect_case_reminders``)."""
     today = today or timezone.localdate()
     soon = today + timedelta(days=3)
     sent = 0
@@ -469,22 +472,28 @@ def do_send_case_reminders(today: date | None = None, *, actor: User | None) -> 
             continue
         with transaction.atomic():
             overdue = due < today
-            recipients = [u for u in [case.mediator] if u and u.is_active] + coordinators(case)
-            notified = notify(
-                "cases.mediation_overdue" if overdue else "cases.mediation_due",
-                {"due": day(due), "case": ref(case)},
-                recipients,
-                key=f"case:{case.pk}:due:{today.isoformat()}",
+            reminded = remind(
+                [case.mediator, *coordinators(case)],
+                subject=f"case:{case.pk}:mediation_due",
+                template="cases.mediation_overdue" if overdue else "cases.mediation_due",
+                params={"due": day(due), "case": ref(case)},
                 url=case.get_absolute_url(),
+                due=due,
+                today=today,
             )
-            if notified:
+            if reminded:
                 timeline.reminder_sent(
                     case,
                     actor=actor,
                     about="mediation_due",
                     due=due,
                     overdue=overdue,
-                    recipients=[n.user for n in notified],
+                    recipients=reminded,
                 )
-            sent += len(notified)
+            sent += len(reminded)
     return sent
+
+
+def collect_case_reminders(today: date) -> int:
+    """The daily digest's collector (``cases/notices.py``) of the due and overdue cases."""
+    return do_send_case_reminders(today, actor=None)

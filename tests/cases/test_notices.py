@@ -66,14 +66,19 @@ def test_a_daily_reminder_reads_in_each_persons_language(demo: None) -> None:
     Case.objects.filter(pk=overdue.pk).update(
         mediation_due=timezone.localdate() - timedelta(days=1)
     )
-    call_command("send_case_reminders", stdout=io.StringIO())
+    call_command("send_digests", stdout=io.StringIO())
     shown = {
-        n.user.username: render_notification(n).title
-        for n in Notification.objects.filter(template="cases.mediation_overdue")
+        n.user.username: render_notification(n)
+        for n in Notification.objects.filter(key__startswith="digest:")
     }
-    assert shown["coordinator"].startswith("Overdue since ")
-    assert shown["mediator"].startswith("自 ") and "逾期" in shown["mediator"]
-    assert all(title.endswith(overdue.number) for title in shown.values())
+    assert shown["coordinator"].title.startswith("Daily reminder: ")
+    [line] = [line for line in shown["coordinator"].body.splitlines() if overdue.number in line]
+    assert line.startswith("New: Overdue since ") and line.endswith("(overdue 1 day)")
+    assert shown["mediator"].title.startswith("每日提醒：")
+    [line] = [line for line in shown["mediator"].body.splitlines() if overdue.number in line]
+    assert line.startswith("【新】自 ") and line.endswith(
+        "起已逾期：" + overdue.number + "（已逾期 1 天）"
+    )
 
 
 def test_the_convener_is_told_the_answer_given_even_after_a_change_of_mind(demo: None) -> None:

@@ -162,8 +162,8 @@ def test_a_reminder_jobs_event_shows_the_system_and_who_was_reminded(demo: None)
     case = in_state(State.SIT_IN)
     due = today() + timedelta(days=2)
     Case.objects.filter(pk=case.pk).update(mediation_due=due)
-    call_command("send_case_reminders", stdout=io.StringIO())
-    call_command("send_case_reminders", stdout=io.StringIO())
+    call_command("send_digests", stdout=io.StringIO())
+    call_command("send_digests", stdout=io.StringIO())
     timeline = _timeline(_page(case))
     assert timeline.count(f"调解期限 {due:%Y-%m-%d}，已提醒") == 1
     assert '<span class="muted">系统</span>' in timeline

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -21,9 +21,11 @@ from cases.documents import papers
 from cases.documents.actions import do_send_confirmation_reminders
 from cases.intake.actions import do_add_party, do_decline_case
 from cases.mediation.actions import do_add_advice, do_add_record, do_terminate_case
-from cases.models import Agreement, Case, Party
+from cases.models import Agreement, Case, CaseEvent, Party
 from clinic.lib.pdf import html_to_pdf
 from clinic.models import AuditEntry, Notification
+from clinic.notify.digest import send_digests
+from clinic.notify.render import render_notification
 from tests.cases.documents.test_documents import complete_case
 from tests.cases.factories import (
     fresh,
@@ -168,20 +170,43 @@ def test_the_confirmation_pack_is_refused_after_its_window_with_the_reason(demo:
     assert "司法确认申请材料" not in client.get(oral.get_absolute_url()).content.decode()
 
 
-def test_a_reminder_goes_out_once_before_the_window_closes(demo: None) -> None:
+def test_a_closing_window_stays_in_the_daily_reminder_until_it_is_before_a_court(
+    demo: None,
+) -> None:
     case = in_state(State.FOLLOW_UP)
     today = timezone.localdate()
     Case.objects.filter(pk=case.pk).update(confirmation_due=today + timedelta(days=10))
     assert do_send_confirmation_reminders(today, actor=None) == 0  # not yet
-    Case.objects.filter(pk=case.pk).update(confirmation_due=today + timedelta(days=3))
-    assert do_send_confirmation_reminders(today, actor=None) == 2
+    closes = today + timedelta(days=3)
+    Case.objects.filter(pk=case.pk).update(confirmation_due=closes)
+    assert do_send_confirmation_reminders(today, actor=None) == 2  # mediator and coordinator
+    assert do_send_confirmation_reminders(today, actor=None) == 0
+    send_digests(today)
     assert do_send_confirmation_reminders(today + timedelta(days=1), actor=None) == 0
-    mine = Notification.objects.get(user=user("mediator"), key__contains="confirmation_due")
-    assert "司法确认" in mine.title
+    send_digests(today + timedelta(days=1))  # still open: listed again, no longer new
+    Agreement.objects.filter(case=case).update(confirmation="applied")
+    send_digests(today + timedelta(days=2))  # before the court: resolved
+
+    window = f"司法确认申请期限至 {chinese(closes)}：{case.number}"
+    first, second, *later = (
+        [line for line in render_notification(n).body.splitlines() if case.number in line]
+        for n in Notification.objects.filter(
+            user=user("mediator"), key__startswith="digest:"
+        ).order_by("pk")
+    )
+    assert first == [f"【新】{window}（{chinese(closes)} 到期）"]
+    assert second == [f"{window}（{chinese(closes)} 到期）"]
+    assert later in ([], [[]])  # nothing left to remind of (or only something else)
+    # the case's timeline says once who was reminded
+    assert CaseEvent.objects.filter(case=case, kind="reminder").count() == 1
     other = in_state(State.FOLLOW_UP)  # already before the court: nothing to remind of
     Case.objects.filter(pk=other.pk).update(confirmation_due=today + timedelta(days=3))
     Agreement.objects.filter(case=other).update(confirmation="applied")
     assert do_send_confirmation_reminders(today, actor=None) == 0
+
+
+def chinese(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def test_the_missing_standard_forms(demo: None) -> None:

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.choices import State
-from cases.models import FollowUp
+from cases.models import Case, FollowUp
 from clinic.models import Grid, Notification
+from clinic.notify.render import render_notification
 from tests.cases.factories import fresh, in_state, signed_agreement, user
 from tests.conftest import client_for
 from tests.form_payloads import seen_version
@@ -42,15 +43,24 @@ def test_a_grid_worker_gets_the_follow_up_and_sees_only_that(demo: None) -> None
     assert response.status_code == 302 and fresh(case).state == State.CLOSED
 
 
-def test_follow_up_reminders_reach_the_assignee_once_a_day(demo: None) -> None:
+def test_an_overdue_follow_up_is_in_the_daily_reminder_of_its_assignee_and_coordinator(
+    demo: None,
+) -> None:
     case = in_state(State.FOLLOW_UP)
     FollowUp.objects.filter(case=case).update(due_on=timezone.localdate() - timedelta(days=2))
-    call_command("send_followup_reminders", stdout=io.StringIO())
-    call_command("send_followup_reminders", stdout=io.StringIO())
-    notes = Notification.objects.filter(key__startswith="follow_up:")
-    assert set(notes.values_list("user__username", flat=True)) == {"mediator", "coordinator"}
-    first = notes.first()
-    assert notes.count() == 2 and first is not None and "逾期" in first.title
+    call_command("send_digests", stdout=io.StringIO())
+    call_command("send_digests", stdout=io.StringIO())  # run twice: sent once
+    for username in ("mediator", "coordinator"):
+        [digest] = Notification.objects.filter(user__username=username, key__startswith="digest:")
+        [line] = [line for line in render_notification(digest).body.splitlines() if "回访" in line]
+        assert line == f"【新】回访自 {chinese_date(case)} 起已逾期：{case.number}（已逾期 2 天）"
+    reminders = ("cases.follow_up_due", "cases.follow_up_overdue")
+    assert not Notification.objects.filter(template__in=reminders)  # no notice of its own
+
+
+def chinese_date(case: Case) -> str:
+    due = FollowUp.objects.get(case=case).due_on
+    return f"{due.year}年{due.month}月{due.day}日"
 
 
 def test_a_new_risk_at_a_follow_up_alerts_the_coordinator(demo: None) -> None:

@@ -25,6 +25,7 @@ from cases.models import Case, CaseReopening, FollowUp
 from cases.selectors import my_work
 from cases.statistics import figures
 from clinic.models import Community, Notification
+from clinic.notify.render import render_notification
 from scheduling.models import Commitment
 from tests.cases.factories import fresh, in_state, signed_agreement, user
 from tests.conftest import client_for
@@ -150,8 +151,9 @@ def test_pending_follow_ups_are_cancelled_not_deleted_and_leave_every_list(demo:
     follow_up_work = gettext("Follow-up of %(case)s") % {"case": fresh(case)}
     assert follow_up_work not in [label for label, _url in open_work_for(mediator)]
     FollowUp.objects.filter(pk=follow_up.pk).update(due_on=timezone.localdate())
-    call_command("send_followup_reminders", stdout=io.StringIO())
-    assert not Notification.objects.filter(key__startswith=f"follow_up:{follow_up.pk}:")
+    call_command("send_digests", stdout=io.StringIO())
+    for digest in Notification.objects.filter(key__startswith="digest:"):
+        assert "回访" not in render_notification(digest).body  # no reminder of it
     client = client_for("mediator")
     url = reverse("cases:record_follow_up", args=[follow_up.pk])
     assert client.get(url).status_code == 403
