@@ -10,28 +10,14 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from cases.documents.actions import do_render_case_file, do_send_confirmation_reminders
-from cases.follow_ups.actions import do_send_followup_reminders
+from cases.documents.actions import do_render_case_file
 from cases.jobs import expire_jobs as _expire_jobs
-from cases.mediation.actions import do_send_case_reminders
 from cases.models import DocumentJob, ExportJob
 from cases.statistics.actions import do_export_cases, do_send_report_reminders
 
 #: A job's task is stopped (SoftTimeLimitExceeded, the job failed as timed out) at the job's
 #: time limit, and killed a minute later if it does not stop.
 GRACE = 60
-
-
-@shared_task
-def send_case_reminders() -> int:
-    """Daily: cases due within 3 days and overdue ones, to their mediators and coordinators."""
-    return do_send_case_reminders(actor=None)
-
-
-@shared_task
-def send_followup_reminders() -> int:
-    """Daily: follow-ups due within 3 days to their assignee, overdue ones to coordinators."""
-    return do_send_followup_reminders(actor=None)
 
 
 @shared_task(
@@ -63,10 +49,3 @@ def send_report_reminders() -> int:
     """Daily: committees whose last month's report is not filed (around its due day), and the
     street officers of reports waiting for their review."""
     return do_send_report_reminders(actor=None)
-
-
-@shared_task
-def send_confirmation_reminders() -> int:
-    """Daily: cases whose 30-day window for judicial confirmation closes within a week, to
-    their mediators and coordinators, once per case."""
-    return do_send_confirmation_reminders(actor=None)

@@ -315,18 +315,6 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "drain-outbox": {"task": "clinic.tasks.drain_outbox", "schedule": 60.0},
     "expire-jobs": {"task": "cases.tasks.expire_jobs", "schedule": 60.0},
-    "case-reminders": {
-        "task": "cases.tasks.send_case_reminders",
-        "schedule": crontab(hour=8, minute=0),
-    },
-    "follow-up-reminders": {
-        "task": "cases.tasks.send_followup_reminders",
-        "schedule": crontab(hour=8, minute=30),
-    },
-    "confirmation-reminders": {
-        "task": "cases.tasks.send_confirmation_reminders",
-        "schedule": crontab(hour=8, minute=15),
-    },
     "report-reminders": {
         "task": "cases.tasks.send_report_reminders",
         "schedule": crontab(hour=8, minute=45),

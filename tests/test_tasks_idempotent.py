@@ -20,11 +20,11 @@ from django.utils import timezone
 
 from cases.choices import JobStatus, State
 from cases.documents import papers
-from cases.models import Case, DocumentJob, ExportJob, FollowUp
+from cases.models import DocumentJob, ExportJob
 from cases.statistics import exports
 from clinic import outbox
-from clinic.celery import app as celery_app
 from clinic.actions import do_notify
+from clinic.celery import app as celery_app
 from clinic.models import Community, Delivery, Notification, OutboxMessage
 from scheduling.actions.bookings import do_book_seat
 from tests.cases.factories import in_state
@@ -120,35 +120,6 @@ def _each_message_sent_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert run("clinic.tasks.drain_outbox") == 2
     assert run("clinic.tasks.drain_outbox") == 0
     assert published == [m.pk for m in waiting]
-
-
-@twice("cases.tasks.send_case_reminders")
-def _case_reminded_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    case = in_state(State.SIT_IN)
-    Case.objects.filter(pk=case.pk).update(mediation_due=timezone.localdate() + timedelta(days=1))
-    first = run("cases.tasks.send_case_reminders")
-    assert first == 2  # the mediator and the coordinator
-    assert run("cases.tasks.send_case_reminders") == 0
-    assert Notification.objects.filter(key__startswith=f"case:{case.pk}:due").count() == 2
-
-
-@twice("cases.tasks.send_followup_reminders")
-def _follow_up_reminded_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    case = in_state(State.FOLLOW_UP)
-    FollowUp.objects.filter(case=case).update(due_on=timezone.localdate() + timedelta(days=1))
-    assert run("cases.tasks.send_followup_reminders") == 1
-    assert run("cases.tasks.send_followup_reminders") == 0
-    assert Notification.objects.filter(key__startswith="follow_up:").count() == 1
-
-
-@twice("cases.tasks.send_confirmation_reminders")
-def _confirmation_reminded_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    case = in_state(State.FOLLOW_UP)  # a signed written agreement, not before a court
-    closes = timezone.localdate() + timedelta(days=2)
-    Case.objects.filter(pk=case.pk).update(confirmation_due=closes)
-    assert run("cases.tasks.send_confirmation_reminders") == 2  # mediator and coordinator
-    assert run("cases.tasks.send_confirmation_reminders") == 0
-    assert Notification.objects.filter(key__contains=":confirmation_due:").count() == 2
 
 
 @twice("cases.tasks.send_report_reminders")
