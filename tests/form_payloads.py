@@ -641,6 +641,7 @@ VALID: dict[str, Payload] = {
     "clinic:keepalive": _one(),
     "clinic:notifications": _one(),
     "clinic:open_notification": _one(),
+    "clinic:notice_settings": _one(language="zh-hans", case_email="on", visit_sms="on"),
     # people, roles and holidays
     "clinic:add_person": _add_person,
     "clinic:edit_person": _edit_person,

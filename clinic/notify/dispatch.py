@@ -76,6 +76,8 @@ def notify(
             continue
         created.append(notification)
         for channel in preferences.channels_for(user, notice.kind):
+            if channel == Channel.SMS and not notice.sms:
+                continue  # a notice without SMS parameters is never sent by SMS
             _queue(
                 Delivery(
                     notification=notification,
