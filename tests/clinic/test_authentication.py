@@ -251,3 +251,16 @@ def test_an_unknown_address_looks_the_same_and_sends_nothing(demo: None) -> None
     assert response.status_code == 302
     assert response["Location"] == reverse("password_reset_done")
     assert mail.outbox == []
+
+
+def test_the_reset_link_is_on_the_sites_address_not_the_requests_host(
+    demo: None, settings: Any
+) -> None:
+    settings.CLINIC_SITE_URL = "https://clinic.example.org"
+    settings.ALLOWED_HOSTS = ["*"]
+    Client(HTTP_HOST="10.0.0.5").post(
+        reverse("password_reset"), {"email": "mediator@clinic.example"}
+    )
+    body = str(mail.outbox[0].body)
+    assert "https://clinic.example.org/password/reset/" in body
+    assert "10.0.0.5" not in body
