@@ -159,3 +159,4 @@ register(
 register_collector("cases.mediation.actions.collect_case_reminders")
 register_collector("cases.follow_ups.actions.collect_followup_reminders")
 register_collector("cases.documents.actions.collect_confirmation_reminders")
+register_collector("cases.statistics.actions.collect_report_reminders")

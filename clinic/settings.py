@@ -315,10 +315,6 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "drain-outbox": {"task": "clinic.tasks.drain_outbox", "schedule": 60.0},
     "expire-jobs": {"task": "cases.tasks.expire_jobs", "schedule": 60.0},
-    "report-reminders": {
-        "task": "cases.tasks.send_report_reminders",
-        "schedule": crontab(hour=8, minute=45),
-    },
     "roster-reminders": {
         "task": "scheduling.tasks.send_roster_reminders",
         "schedule": crontab(hour=17, minute=0),

@@ -24,6 +24,7 @@ from clinic import audit, outbox
 from clinic.choices import AuditEvent, Level, Role
 from clinic.lib.versions import Claim, Stale, bump
 from clinic.models import Community, MediationCommittee, Membership, User
+from clinic.notify.digest import remind
 from clinic.notify.dispatch import notify
 from clinic.notify.notices import Encoded, day, ref
 
@@ -217,56 +218,71 @@ def do_report_upward(filing: ReportFiling, *, actor: User, claim: Claim | None =
 
 #: Fillers are reminded from this many days before the due day …
 REMIND_BEFORE = 3
-#: … to this many days after it, once a day.
+#: … to this many days after it, in their daily digest.
 REMIND_AFTER = 10
 
 
 @transaction.atomic
-def do_send_report_reminders(*, actor: User | None = None, today: date | None = None) -> int:
-    """Daily: the fillers of every committee whose last month is not filed (or was returned),
-    from a few days before the due day to some days after; the street officers of the reports
-    waiting for their review. Once a day at most (the inbox keys carry the day). Returns the
-    number of notifications written."""
+def do_send_report_reminders(today: date | None = None, *, actor: User | None = None) -> int:
+    """The fillers of every committee whose last month is not filed (or was returned), from a
+    few days before the due day to some days after, and the street officers of each report
+    waiting for their review: items of their daily digest (``clinic.notify.digest.remind``),
+    not a notice a day. A report due is one item from the first day to the last (overdue
+    after the due day, with how many days); a report to review one item until it is reviewed.
+    Returns how many people were reminded of a report for the first time today: a second run
+    the same day reminds no one anew. ``actor`` is ``None`` when the daily digest runs it
+    (``collect_report_reminders``)."""
     today = today or timezone.localdate()
     period = filing_rules.last_month(today)
     due = filing_rules.due_on(period)
-    written = 0
+    reminded = 0
     if due - timedelta(days=REMIND_BEFORE) <= today <= due + timedelta(days=REMIND_AFTER):
         done = ReportFiling.objects.filter(first=period.first, last=period.last).exclude(
             state=FilingState.RETURNED
         )
-        late = today > due
+        template = "statistics.report_overdue" if today > due else "statistics.report_due"
         for committee in (
             MediationCommittee.objects.holding_cases()
             .exclude(pk__in=done.values("committee_id"))
             .select_related("street")
+            .order_by("pk")
         ):
-            written += len(
-                notify(
-                    "statistics.report_overdue" if late else "statistics.report_due",
-                    {"committee": ref(committee), "period": period.label, "due": day(due)},
+            reminded += len(
+                remind(
                     report_fillers(committee),
-                    key=f"report-due:{committee.pk}:{period.label}:{today.isoformat()}",
+                    subject=f"report:{committee.pk}:{period.label}:due",
+                    template=template,
+                    params={"committee": ref(committee), "period": period.label, "due": day(due)},
                     url=report_url(committee.pk, period.label),
+                    due=due,
+                    today=today,
                 )
             )
-    waiting: dict[int, int] = {}
-    for street_id in ReportFiling.objects.filter(state=FilingState.FILED).values_list(
-        "committee__street_id", flat=True
-    ):
-        waiting[street_id] = waiting.get(street_id, 0) + 1
-    for street_id, count in sorted(waiting.items()):
-        officers = _members((Role.STREET_OFFICER,), street_id=street_id)
-        written += len(
-            notify(
-                "statistics.reports_to_review",
-                {"count": count},
-                officers,
-                key=f"report-review:{street_id}:{today.isoformat()}",
-                url=reverse("cases:report_filings"),
+    waiting = ReportFiling.objects.filter(state=FilingState.FILED).select_related(
+        "committee__street"
+    )
+    reviewers: dict[int, list[User]] = {}  # a street's officers review its committees' reports
+    for filing in waiting.order_by("pk"):
+        street_id = filing.committee.street_id
+        if street_id not in reviewers:
+            reviewers[street_id] = report_reviewers(filing.committee)
+        reminded += len(
+            remind(
+                reviewers[street_id],
+                subject=f"report:{filing.committee_id}:{filing.label}:review",
+                template="statistics.report_to_review",
+                params=_names(filing),
+                url=report_url(filing.committee_id, filing.label),
+                today=today,
             )
         )
-    return written
+    return reminded
+
+
+def collect_report_reminders(today: date) -> int:
+    """The daily digest's collector (``cases/notices.py``) of the reports due, overdue and
+    waiting for review."""
+    return do_send_report_reminders(today, actor=None)
 
 
 @transaction.atomic

@@ -1,9 +1,9 @@
 """The notices of the statistics folder (``clinic.notify``), imported by ``cases.notices``.
 
 A committee's report on its way up (填报 → 审核 → 上报) is told to whoever takes the next
-step; the daily reminders tell the fillers of a report due or overdue and the street officers
-of the reports waiting for their review. A count is ``%(count)s``: parameters are rendered
-as text."""
+step; the fillers of a report due or overdue and the street officers of each report waiting
+for their review find it in their daily digest (``clinic.notify.digest``), not in a notice
+a day. A count is ``%(count)s``: parameters are rendered as text."""
 
 from __future__ import annotations
 
@@ -44,7 +44,8 @@ register(
         _("A report went upward: %(committee)s, %(period)s"),
         Kind.REPORT,
     ),
-    # do_send_report_reminders → the fillers of a committee whose report is not filed
+    # do_send_report_reminders → the fillers of a committee whose report is not filed: an
+    # item of their daily digest from 3 days before the due day (overdue after it)
     Notice(
         "statistics.report_due",
         _("Due on %(due)s: the report of %(committee)s for %(period)s"),
@@ -55,7 +56,15 @@ register(
         _("Overdue since %(due)s: the report of %(committee)s for %(period)s"),
         Kind.REMINDER,
     ),
-    # do_send_report_reminders → the street officers with reports waiting for their review
+    # do_send_report_reminders → the street officers: each report waiting for their review is
+    # an item of their daily digest until it is reviewed
+    Notice(
+        "statistics.report_to_review",
+        _("A report to review: %(committee)s, %(period)s"),
+        Kind.REMINDER,
+    ),
+    # No longer sent (a report to review is an item of the digest, above); kept so that the
+    # notices already in inboxes still read in their reader's language.
     Notice(
         "statistics.reports_to_review",
         _("%(count)s report waits for your review"),

@@ -32,7 +32,6 @@ from cases.statistics import figures, filing, snapshots
 from cases.statistics.actions import (
     do_approve_report,
     do_fill_report,
-    do_send_report_reminders,
 )
 from cases.statistics.figures import Report, Row
 from clinic.choices import Role
@@ -45,6 +44,8 @@ from clinic.models import (
     Street,
     User,
 )
+from clinic.notify.digest import send_digests
+from clinic.notify.render import render_notification
 from tests.conftest import client_for
 
 SEPT = figures.month_period(2026, 9)
@@ -658,30 +659,88 @@ def test_the_snapshot_keeps_the_facts_of_each_case_that_counts(september: dict[s
 # --- Reminders and the list ---------------------------------------------------------------
 
 
-def test_reminders_go_once_a_day_around_the_due_day(september: dict[str, Case]) -> None:
+def eight_oclock(day: int) -> time_machine.travel:
+    return time_machine.travel(datetime(2026, 10, day, 8, tzinfo=SHANGHAI), tick=False)
+
+
+def digest_on(day: int) -> None:
+    """The 08:00 daily reminder of 2026-10-``day``, as beat runs it (twice: sent once)."""
+    with eight_oclock(day):
+        send_digests(date(2026, 10, day))
+        send_digests(date(2026, 10, day))
+
+
+def digest_lines(username: str, day: int, about: str = "金江路社区") -> list[str]:
+    """The lines of the person's daily reminder of 2026-10-``day`` that name ``about``."""
+    found = Notification.objects.filter(user__username=username, key__endswith=f"2026-10-{day:02}")
+    return [
+        line
+        for n in found.filter(key__startswith="digest:")
+        for line in render_notification(n).body.splitlines()
+        if about in line
+    ]
+
+
+def test_a_report_due_is_one_item_of_each_fillers_daily_reminder(
+    september: dict[str, Case],
+) -> None:
     assert filing.due_on(SEPT) == date(2026, 10, 5)
-    first = do_send_report_reminders()
-    assert first > 0
-    assert do_send_report_reminders() == 0  # the same day again: nothing new
-    due = Notification.objects.filter(user__username="mediator", key__startswith="report-due:")
-    # the due day as the reader reads dates
-    assert due.count() == 1 and "2026年10月5日" in due.get().title
-    filed_by_mediator()
-    review = Notification.objects.filter(user__username="street", key__startswith="report-review:")
-    do_send_report_reminders()
-    assert review.count() == 1  # the street officer is told a report waits
-    assert review.get().title == "1 份报表待您审核"
-    with time_machine.travel(TODAY + timedelta(days=1), tick=False):
-        do_send_report_reminders()
-        do_send_report_reminders()
-        # filed: no reminder to the committee any more; the street officer once more
-        assert due.count() == 1
-        assert review.count() == 2
-    with time_machine.travel(datetime(2026, 10, 25, 9, tzinfo=SHANGHAI), tick=False):
-        do_send_report_reminders()
-    assert not Notification.objects.filter(
-        user__username="mediator_jinse", key__contains=":2026-10-25"
-    ).exists()  # long after the due day: no more reminders
+    digest_on(3)
+    for username in ("mediator", "coordinator"):
+        assert Notification.objects.filter(user__username=username).count() == 1
+        # the due day as the reader reads dates
+        assert digest_lines(username, 3) == [
+            "【新】请于 2026年10月5日 前填报：金江路社区人民调解委员会 2026-09 报表"
+            "（2026年10月5日 到期）"
+        ]
+    # no notice of its own, and nothing about it for the street officer yet
+    assert not Notification.objects.filter(template__startswith="statistics.")
+    assert digest_lines("street", 3) == []
+
+
+def test_the_next_day_an_unfiled_report_is_overdue_so_many_days_and_once_filed_gone(
+    september: dict[str, Case],
+) -> None:
+    digest_on(5)
+    digest_on(6)
+    assert digest_lines("mediator", 5) == [
+        "【新】请于 2026年10月5日 前填报：金江路社区人民调解委员会 2026-09 报表（今日到期）"
+    ]
+    # the same report, no longer new: overdue, and for how long
+    assert digest_lines("mediator", 6) == [
+        "已逾期（应于 2026年10月5日 前填报）：金江路社区人民调解委员会 2026-09 报表（已逾期 1 天）"
+    ]
+    with eight_oclock(6):
+        filed_by_mediator()
+    digest_on(7)
+    assert digest_lines("mediator", 7) == []
+    assert digest_lines("street", 7) == ["【新】待审核报表：金江路社区人民调解委员会，2026-09"]
+
+
+def test_a_report_to_review_is_an_item_of_the_street_officers_reminder_until_reviewed(
+    september: dict[str, Case],
+) -> None:
+    found = filed_by_mediator()
+    digest_on(3)
+    digest_on(4)
+    assert digest_lines("street", 3) == ["【新】待审核报表：金江路社区人民调解委员会，2026-09"]
+    assert digest_lines("street", 4) == ["待审核报表：金江路社区人民调解委员会，2026-09"]
+    with eight_oclock(4):
+        do_approve_report(found, actor=User.objects.get(username="street"))
+    digest_on(5)
+    assert digest_lines("street", 5) == []
+
+
+def test_long_after_the_due_day_a_report_is_no_longer_reminded(
+    september: dict[str, Case],
+) -> None:
+    digest_on(15)
+    digest_on(16)
+    assert digest_lines("mediator_jinse", 15, about="金色社区") == [
+        "【新】已逾期（应于 2026年10月5日 前填报）：金色社区人民调解委员会 2026-09 报表"
+        "（已逾期 10 天）"
+    ]
+    assert digest_lines("mediator_jinse", 16, about="金色社区") == []
 
 
 def test_the_due_day_is_configurable(settings: Any) -> None:
