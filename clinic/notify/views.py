@@ -2,109 +2,29 @@
 community's group robots (企业微信, 钉钉): lists them (a key shows only its last four
 characters), adds one, switches one off or on, and sends a test message to the groups.
 
-The page's access helpers and its two changes (each written to the audit log as a change of
-reference data, without the key) sit here with its views while the layer has no other page
-that changes robots."""
+Who may (``access``) and the changes (``actions``) are the package's own modules."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from clinic import audit
 from clinic.access import (
     AuthenticatedHttpRequest,
-    NotPermitted,
-    NotVisible,
-    has_role,
-    managed_communities,
 )
-from clinic.choices import AuditEvent, Role
-from clinic.models import Community, Delivery, GroupRobot, User
+from clinic.models import Community, Delivery, GroupRobot
 from clinic.notify import backends
+from clinic.notify.access import access_robot, access_robots
+from clinic.notify.actions import do_add_robot, do_switch_robot
 from clinic.notify.dispatch import notify_group
 from clinic.notify.forms import RobotForm
 from clinic.notify.notices import ref
-
-# --- Access ------------------------------------------------------------------------------------
-
-
-def access_robots(user: User, community_pk: int) -> Community:
-    """A community whose group robots this user keeps: its coordinator, or the district admin
-    of its district (404 for another community; 403 for a role that keeps no robots)."""
-    if not has_role(user, Role.COORDINATOR, Role.DISTRICT_ADMIN):
-        raise NotPermitted("community", community_pk, "manage group robots")
-    found = managed_communities(user).filter(pk=community_pk).first()
-    if found is None:
-        raise NotVisible("community", community_pk)
-    return found
-
-
-def access_robot(user: User, pk: int) -> GroupRobot:
-    """A robot of a community whose robots this user keeps (404 for any other)."""
-    if not has_role(user, Role.COORDINATOR, Role.DISTRICT_ADMIN):
-        raise NotPermitted("grouprobot", pk, "change")
-    found = (
-        GroupRobot.objects.filter(community__in=managed_communities(user), pk=pk)
-        .select_related("community")
-        .first()
-    )
-    if found is None:
-        raise NotVisible("grouprobot", pk)
-    return found
-
-
-# --- Changes -----------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def do_add_robot(
-    community: Community, *, actor: User, data: dict[str, Any], request: HttpRequest | None
-) -> GroupRobot:
-    """A robot for one of the community's groups; ``data`` is validated (``RobotForm``)."""
-    robot = GroupRobot.objects.create(
-        community=community,
-        name=data["name"],
-        provider=data["provider"],
-        key=data["key"],
-        added_by=actor,
-    )
-    audit.record(
-        AuditEvent.REFERENCE_CHANGED,
-        request=request,
-        user=actor,
-        obj=robot,
-        detail={"change": "robot_added", "community": community.pk, "provider": robot.provider},
-    )
-    return robot
-
-
-@transaction.atomic
-def do_switch_robot(
-    robot: GroupRobot, *, active: bool, actor: User, request: HttpRequest | None
-) -> bool:
-    """Switch a robot off (its group gets nothing more) or on again; False when it already
-    was (a page sent twice changes nothing)."""
-    changed = GroupRobot.objects.filter(pk=robot.pk, active=not active).update(active=active)
-    if changed:
-        robot.active = active
-        audit.record(
-            AuditEvent.REFERENCE_CHANGED,
-            request=request,
-            user=actor,
-            obj=robot,
-            detail={"change": "robot_on" if active else "robot_off"},
-        )
-    return bool(changed)
-
 
 # --- Pages -------------------------------------------------------------------------------------
 
