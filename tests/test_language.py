@@ -66,6 +66,8 @@ ALLOWED_WORDS = {
     "UTF",
     "GBK",
     "English",
+    # what 企业微信 and 钉钉 themselves call a group robot's address (Webhook 地址)
+    "Webhook",
     # a quarter as typed in the period box: 2026-Q3
     "Q1",
     "Q2",

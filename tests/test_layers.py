@@ -41,6 +41,7 @@ CASES_LAYERS = [
         "cases.admin",
         "cases.apps",
         "cases.management",
+        "cases.notices",
     },
 ]
 

@@ -94,6 +94,7 @@ def test_the_deployment_checks_pass_in_the_production_configuration(tmp_path: Pa
         "CLINIC_FIELD_KEYS": Fernet.generate_key().decode(),
         "CLINIC_LOOKUP_KEY": "a-lookup-key-" + "k9" * 20,
         "CLINIC_AUDIT_KEY": "an-audit-key-" + "q4" * 20,
+        "CLINIC_SITE_URL": "https://clinic.example.org",
         "CLINIC_DATA_DIR": str(tmp_path),
     }
     env.pop("DJANGO_SECURE_COOKIES", None)
