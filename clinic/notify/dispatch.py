@@ -215,7 +215,7 @@ def deliver(delivery_id: int) -> bool:
     now = timezone.now()
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update()
+            Delivery.objects.select_for_update(of=("self",))
             .filter(pk=delivery_id, state=Delivery.State.PENDING, next_attempt_at__lte=now)
             .select_related("notification__user", "robot")
             .first()
